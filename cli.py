@@ -1,0 +1,256 @@
+"""The ``evac`` command line: a thin shell over ``geo`` and ``planning``.
+
+Every user error is an :class:`geo.errors.EvacError`; it is printed as one
+clear line and the command exits with status 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import EvacError
+
+if TYPE_CHECKING:
+    from planning.scenario import Scenario
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_region_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("region", help="summarise the region pack")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_region)
+
+    p = sub.add_parser("fetch", help="download a region online (OSM roads, boundary, POIs)")
+    p.add_argument("place", help='place name, e.g. "Bærum, Norway"')
+    p.add_argument("--out", help="region directory to write (default: the cache)")
+    p.add_argument(
+        "--population",
+        metavar="CSV",
+        help="SSB 250 m population grid (ru250m;pop_tot) to copy into the region",
+    )
+    p.set_defaults(handler=_cmd_fetch)
+
+
+def region_summary(data: str | None, home: str = "3201") -> dict[str, Any]:
+    """Facts about the region pack for ``evac region``."""
+    from geo.region import load_region
+    from geo.registry import load_actors, load_sites
+
+    region = load_region(data, home=home)
+    row = region.home_row
+    nets = {m: region.network(m) for m in ("drive", "walk")}
+    return {
+        "data_dir": str(region.path),
+        "municipality": {"number": row["kommunenummer"], "name": row["kommunenavn"]},
+        "network": {m: {"nodes": n.n_nodes, "edges": n.n_edges} for m, n in nets.items()},
+        "population_total": round(region.population_total()),
+        "population_vintage": region.population_vintage,
+        "sites": load_sites()["name"].tolist(),
+        "actors": [a.name for a in load_actors()],
+        "pois": {
+            "fire_stations": len(region.fire_stations),
+            "shelters": len(region.shelters),
+            "hospitals": len(region.hospitals),
+        },
+    }
+
+
+def _cmd_region(args: argparse.Namespace) -> int:
+    s = region_summary(args.data, args.home)
+    if args.json:
+        print(json.dumps(s, ensure_ascii=False, indent=2))
+        return 0
+    m = s["municipality"]
+    print(f"Region pack:  {s['data_dir']}")
+    print(f"Municipality: {m['name']} ({m['number']})")
+    for mode, n in s["network"].items():
+        print(f"Network {mode + ':':6} {n['nodes']:,} nodes, {n['edges']:,} edges")
+    print(f"Population:   {s['population_total']:,} (SSB grid {s['population_vintage']})")
+    print(f"Sites:        {', '.join(s['sites'])}")
+    print(f"Actors:       {len(s['actors'])}: {', '.join(s['actors'])}")
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from geo.fetch import fetch_region
+
+    out = fetch_region(args.place, out=args.out, population_csv=args.population)
+    hint = f"Use it with --data {out}" if args.population else "Add population/ (see its README)"
+    print(f"Region for {args.place!r} written to {out}. {hint}")
+    return 0
+
+
+def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("presets", help="list the preset scenarios").set_defaults(handler=_cmd_presets)
+    p = sub.add_parser("plan", help="compute an evacuation plan")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--preset", help="preset name (see `evac presets`)")
+    src.add_argument("--zone", help="zone file: GeoJSON, GeoPackage or KML")
+    src.add_argument("--scenario", help="saved scenario JSON file")
+    p.add_argument("--name", help="scenario name")
+    p.add_argument("--mode", choices=["walk", "drive", "mixed"])
+    p.add_argument("--scale", type=float, help="population factor on SSB 2015 (e.g. 1.3)")
+    p.add_argument("--override", type=int, help="total residents instead of SSB 2015")
+    p.add_argument("--car-share", type=float, help="share leaving by car (mixed mode)")
+    p.add_argument("--persons-per-car", type=float)
+    p.add_argument(
+        "--capacity", action="append", default=[], metavar="SITE=N", help="site capacity"
+    )
+    p.add_argument("--disable-site", action="append", default=[], metavar="SITE")
+    p.add_argument(
+        "--closure",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="closed roads (lines or polygons)",
+    )
+    p.add_argument("--out", required=True, help="output folder for plan.gpkg and summary.json")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=_cmd_plan)
+
+
+def _cmd_presets(args: argparse.Namespace) -> int:
+    from planning.presets import list_presets
+
+    for info in list_presets():
+        print(f"{info.name:14} {info.title_nb} / {info.title_en}")
+    return 0
+
+
+def scenario_from_args(args: argparse.Namespace) -> Scenario:
+    """Build the scenario an ``evac plan``/``evac export`` command line describes."""
+    from pathlib import Path
+
+    from geo.errors import ScenarioError
+    from geo.zone_files import line_features, read_geometries, zone_features
+    from planning.presets import load_preset
+    from planning.scenario import Scenario, SiteOverride, ZoneSpec, scenario_from_json
+
+    def read(path: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except OSError as exc:
+            raise ScenarioError(f"Cannot read {path}: {exc.strerror}.") from None
+
+    if args.preset:
+        s = load_preset(args.preset)
+    elif args.scenario:
+        s = scenario_from_json(read(args.scenario).decode("utf-8", "replace"))
+    else:
+        feats = zone_features(read_geometries(read(args.zone), args.zone), args.zone)
+        s = Scenario(
+            name=Path(args.zone).stem,
+            zones=[
+                ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in feats
+            ],
+        )
+    for path in args.closure:
+        s.closures += line_features(read_geometries(read(path), path))
+    for key, attr in (
+        ("name", "name"),
+        ("mode", "mode"),
+        ("scale", "population_scale"),
+        ("override", "population_override"),
+        ("car_share", "car_share"),
+        ("persons_per_car", "persons_per_car"),
+    ):
+        if getattr(args, key) is not None:
+            setattr(s, attr, getattr(args, key))
+    for item in args.capacity:
+        name, sep, value = item.rpartition("=")
+        if not sep or not value.strip().lstrip("-").isdigit():
+            raise ScenarioError(
+                f"--capacity {item!r}: write SITE=NUMBER, e.g. 'Telenor Arena=9000'."
+            )
+        s.sites.setdefault(name.strip(), SiteOverride()).capacity = int(value)
+    for name in args.disable_site:
+        s.sites.setdefault(name, SiteOverride()).active = False
+    return s.validate()
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planning.exports.data_files import to_geopackage
+
+    from geo.region import load_region
+    from planning.plan import make_plan
+
+    scenario = scenario_from_args(args)
+    plan = make_plan(load_region(args.data, home=args.home), scenario)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    to_geopackage(plan, out / "plan.gpkg")
+    text = json.dumps(plan.summary, ensure_ascii=False, indent=2)
+    (out / "summary.json").write_text(text, encoding="utf-8")
+    if args.json:
+        print(text)
+    else:
+        _print_summary(plan.summary)
+        print(f"Wrote {out / 'plan.gpkg'} and {out / 'summary.json'}")
+    return 0
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    c = s["clearance_minutes"]
+    print(f"Scenario: {s['scenario']}{'  [ØVELSE / EXERCISE]' if s['exercise'] else ''}")
+    print(f"Evacuees: {s['evacuees_total']:,}")
+    for site, people in s["assigned"].items():
+        print(f"  -> {site}: {people:,}")
+    print(f"Unassigned (no capacity): {s['unassigned']:,}   Unreachable: {s['unreachable']:,}")
+    for reason, people in s["unreachable_reasons"].items():
+        print(f"    {people:,}: {reason}")
+    print(
+        f"Clearance: leave zone p90 {c['leave_p90']} / p100 {c['leave_p100']} min; "
+        f"reach sites p90 {c['p90']} / p100 {c['p100']} min"
+    )
+    for b in s["bottlenecks"]:
+        print(
+            f"  bottleneck {b['name']}: {b['vehicles'] or b['people']:.0f} on "
+            f"{b['capacity_vph']:.0f}/h ({b['hours_at_capacity']} h at capacity)"
+        )
+    print("Responsible: " + ", ".join(a["name"] for a in s["responsible_actors"]))
+    for a in s["actions"]:
+        print(f"  action ({a['who_name']}): {a['what_en']}")
+    for w in s["warnings"]:
+        print(f"  warning: {w}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``evac`` argument parser with every subcommand."""
+    from planning.store.cli import add_scenario_commands
+
+    parser = argparse.ArgumentParser(
+        prog="evac", description="Evacuation planning for Bærum kommune (Snarøya/Fornebu)."
+    )
+    parser.add_argument(
+        "--data", help="region pack directory (default: $EVAC_DATA or ../shared/geodata)"
+    )
+    parser.add_argument(
+        "--home", default="3201", help="municipality number to plan for (default 3201 Bærum)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_region_commands(sub)
+    _add_plan_commands(sub)
+    add_scenario_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except EvacError as exc:
+        print(f"evac: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

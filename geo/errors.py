@@ -1,0 +1,42 @@
+"""Exception classes shared by the whole tool.
+
+Every error the user can cause subclasses :class:`EvacError`, so the CLI and the
+app can show its message without a traceback. Messages say what is wrong and how
+to fix it.
+"""
+
+
+class EvacError(Exception):
+    """Base class for errors the user can act on."""
+
+
+class RegionDataError(EvacError, FileNotFoundError):
+    """The region pack is missing or a file in it cannot be read."""
+
+
+class RegistryError(EvacError, ValueError):
+    """An authored file in ``data/shapes`` is invalid (names the file and field)."""
+
+
+class ZoneError(EvacError, ValueError):
+    """An affected zone or closure geometry is empty, invalid or outside the data."""
+
+
+class ScenarioError(EvacError, ValueError):
+    """A scenario parameter is missing, negative, absurd or unknown."""
+
+
+class UploadError(EvacError, ValueError):
+    """An uploaded file is too large, of a forbidden type or malformed."""
+
+
+class FetchError(EvacError, RuntimeError):
+    """An online download failed (no internet, or the server refused)."""
+
+
+class StoreError(EvacError, RuntimeError):
+    """The scenario store cannot complete an operation."""
+
+
+class ConflictError(StoreError):
+    """Someone else saved a newer version first (optimistic concurrency)."""

@@ -1,0 +1,318 @@
+"""Routable road networks (drive and walk) built from an OSM XML file.
+
+``osmnx.graph_from_xml`` applies no network-type filter, so this module filters
+ways on their ``highway`` and access tags itself, adds speeds, travel times,
+lanes and an estimated capacity per edge, and projects to EPSG:25832.
+
+The result is a :class:`RoadNetwork`: flat numpy edge arrays for compiled
+routing (``scipy.sparse.csgraph``) plus the node/edge GeoDataFrames osmnx uses.
+Building takes seconds; :mod:`geo.network_cache` stores the result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import osmnx as ox
+import pandas as pd
+import scipy.sparse as sp
+
+from geo import settings
+from geo.errors import RegionDataError
+
+MODES: tuple[str, ...] = ("drive", "walk")
+
+#: Extra OSM way tags kept when parsing, needed by the access filters below.
+_EXTRA_WAY_TAGS = ("foot", "motor_vehicle", "motorcar")
+#: Service roads kept out of the drive network. Driveways and car parks stay in:
+#: that is where evacuating cars start (osmnx's "drive_service" reasoning).
+_DRIVE_EXCLUDED_SERVICE = frozenset({"emergency_access", "private"})
+_NO_ACCESS = frozenset({"no", "private"})
+_SPEED_RE = re.compile(r"(\d+(?:\.\d+)?)")
+
+
+@dataclass
+class RoadNetwork:
+    """A routable network for one travel mode, in EPSG:25832.
+
+    Attributes
+    ----------
+    mode
+        ``"drive"`` or ``"walk"``.
+    nodes
+        GeoDataFrame indexed by OSM node id with ``x``, ``y`` and point geometry.
+    edges
+        GeoDataFrame with one row per directed edge: ``u``, ``v``, ``key``,
+        ``length`` (m), ``speed_kph``, ``travel_time`` (s), ``lanes`` (per
+        direction), ``capacity_vph`` (vehicles per hour for drive, persons per
+        hour for walk), ``highway``, ``name`` and LineString geometry.
+    source
+        Description of where the network came from (file and hash).
+    """
+
+    mode: str
+    nodes: gpd.GeoDataFrame
+    edges: gpd.GeoDataFrame
+    source: str = ""
+    _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
+
+    @cached_property
+    def node_ids(self) -> np.ndarray:
+        """OSM node id per node index."""
+        return self.nodes.index.to_numpy(dtype=np.int64)
+
+    @cached_property
+    def xy(self) -> np.ndarray:
+        """Node coordinates, shape (n, 2), EPSG:25832."""
+        return self.nodes[["x", "y"]].to_numpy(dtype=float)
+
+    @cached_property
+    def edge_u(self) -> np.ndarray:
+        """Index of each edge's start node."""
+        return self.nodes.index.get_indexer(self.edges["u"]).astype(np.int64)
+
+    @cached_property
+    def edge_v(self) -> np.ndarray:
+        """Index of each edge's end node."""
+        return self.nodes.index.get_indexer(self.edges["v"]).astype(np.int64)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.nodes)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of directed edges."""
+        return len(self.edges)
+
+    def csr(self, weight: np.ndarray | None = None, *, reverse: bool = False) -> sp.csr_matrix:
+        """Sparse adjacency matrix with the smallest ``weight`` per node pair.
+
+        Parameters
+        ----------
+        weight
+            Weight per edge (default: travel time in seconds). ``inf`` removes an edge.
+        reverse
+            Transpose the graph, for one search per destination.
+        """
+        w = self.edges["travel_time"].to_numpy(float) if weight is None else weight
+        keep = np.isfinite(w)
+        u, v = self.edge_u[keep], self.edge_v[keep]
+        if reverse:
+            u, v = v, u
+        # Parallel edges: keep the cheapest; csr would otherwise sum duplicates.
+        order = np.lexsort((w[keep], v, u))
+        u, v, wk = u[order], v[order], w[keep][order]
+        first = np.ones(len(u), dtype=bool)
+        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+        # csgraph treats explicit zeros as missing edges; keep zero-length edges.
+        wk = np.maximum(wk[first], 1e-6)
+        n = self.n_nodes
+        return sp.csr_matrix((wk, (u[first], v[first])), shape=(n, n))
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The network as an osmnx-compatible MultiDiGraph (built on first use)."""
+        if self._graph is None:
+            edges = self.edges.set_index(["u", "v", "key"])
+            self._graph = ox.convert.graph_from_gdfs(self.nodes, edges)
+        return self._graph
+
+
+def parse_osm(osm_path: Path) -> nx.MultiDiGraph:
+    """Parse an OSM XML file into an unsimplified, unfiltered graph (EPSG:4326).
+
+    Raises
+    ------
+    RegionDataError
+        If the file is missing or not OSM XML.
+    """
+    if not osm_path.is_file():
+        msg = f"OSM file {osm_path} not found: the region pack needs osm/*.osm."
+        raise RegionDataError(msg)
+    tags = list(ox.settings.useful_tags_way)
+    ox.settings.useful_tags_way = tags + [t for t in _EXTRA_WAY_TAGS if t not in tags]
+    try:
+        return ox.graph_from_xml(osm_path, simplify=False, retain_all=True)
+    except Exception as exc:  # osmnx raises bare errors for malformed XML
+        msg = f"Cannot read OSM file {osm_path}: {exc}. Re-download it or fix the XML."
+        raise RegionDataError(msg) from exc
+    finally:
+        ox.settings.useful_tags_way = tags
+
+
+def build_network(
+    raw: nx.MultiDiGraph, mode: str, *, include_construction: bool = False
+) -> RoadNetwork:
+    """Filter, simplify, attribute and project ``raw`` for one travel mode.
+
+    Parameters
+    ----------
+    raw
+        Output of :func:`parse_osm`.
+    mode
+        ``"drive"`` or ``"walk"``.
+    include_construction
+        Keep ``highway=construction`` ways (excluded by default: not passable).
+    """
+    if mode not in MODES:
+        msg = f"Unknown network mode {mode!r}: use 'drive' or 'walk'."
+        raise ValueError(msg)
+    keep = [
+        (u, v, k)
+        for u, v, k, d in raw.edges(keys=True, data=True)
+        if _passable(d, mode, include_construction=include_construction)
+    ]
+    G = raw.edge_subgraph(keep).copy()
+    if mode == "walk":
+        # Pedestrians walk both ways along every way.
+        G = _two_way(G)
+    G = ox.simplify_graph(G)
+    _add_attributes(G, mode)
+    G = ox.project_graph(G, to_crs=settings.WORK_CRS)
+    nodes, edges = ox.convert.graph_to_gdfs(G)
+    edges = edges.reset_index()
+    cols = ["u", "v", "key", "length", "speed_kph", "travel_time", "lanes", "capacity_vph"]
+    edges = edges[[*cols, "highway", "name", "geometry"]].copy()
+    edges["highway"] = edges["highway"].map(_first_str)
+    edges["name"] = edges["name"].map(_first_str)
+    nodes = nodes[["x", "y", "geometry"]].copy()
+    return RoadNetwork(mode=mode, nodes=nodes, edges=edges)
+
+
+def _passable(d: dict, mode: str, *, include_construction: bool) -> bool:
+    hwy = _first_str(d.get("highway"))
+    if hwy == "construction":
+        return include_construction
+    if d.get("area") == "yes" or _first_str(d.get("access")) in _NO_ACCESS:
+        return False
+    if mode == "drive":
+        if hwy not in settings.DRIVE_HIGHWAYS:
+            return False
+        if _first_str(d.get("service")) in _DRIVE_EXCLUDED_SERVICE:
+            return False
+        return "no" not in (d.get("motor_vehicle"), d.get("motorcar"))
+    return hwy in settings.WALK_HIGHWAYS and d.get("foot") != "no"
+
+
+def _two_way(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    H = G.copy()
+    for u, v, d in G.edges(data=True):
+        if d.get("oneway") and not H.has_edge(v, u):
+            rev = dict(d, reversed=not d.get("reversed", False))
+            H.add_edge(v, u, **rev)
+    for _, _, d in H.edges(data=True):
+        d["oneway"] = False
+    return H
+
+
+def _first_str(value: object) -> str:
+    """OSM tags become lists after simplification; keep the first as a string."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _parse_speed(value: object) -> float | None:
+    values = value if isinstance(value, list) else [value]
+    speeds = []
+    for v in values:
+        m = _SPEED_RE.search(str(v)) if v is not None else None
+        if m:
+            kph = float(m.group(1))
+            speeds.append(kph * 1.609 if "mph" in str(v) else kph)
+    return min(speeds) if speeds else None
+
+
+def _lanes_per_direction(d: dict, hwy: str) -> int:
+    values = d.get("lanes")
+    values = values if isinstance(values, list) else [values]
+    counts = [int(m.group(1)) for v in values if v and (m := re.match(r"(\d+)", str(v)))]
+    if counts:
+        total = min(counts)
+        return max(1, total if d.get("oneway") else total // 2)
+    return settings.DEFAULT_LANES.get(hwy, 1)
+
+
+def _add_attributes(G: nx.MultiDiGraph, mode: str) -> None:
+    walk_cap = settings.WALK_FLOW_PPH_PER_M * settings.WALK_PATH_WIDTH_M
+    for _, _, d in G.edges(data=True):
+        hwy = _first_str(d.get("highway"))
+        if mode == "drive":
+            speed = _parse_speed(d.get("maxspeed"))
+            if speed is None:
+                speed = settings.DRIVE_SPEED_KPH.get(hwy, settings.DRIVE_SPEED_FALLBACK_KPH)
+            lanes = _lanes_per_direction(d, hwy)
+            lane_cap = settings.LANE_CAPACITY_VPH.get(hwy, settings.LANE_CAPACITY_FALLBACK_VPH)
+            capacity = lanes * lane_cap
+        else:
+            speed, lanes, capacity = settings.WALK_SPEED_KPH, 1, walk_cap
+        d["speed_kph"] = float(speed)
+        d["travel_time"] = float(d["length"]) / (speed / 3.6)
+        d["lanes"] = int(lanes)
+        d["capacity_vph"] = float(capacity)
+        d.setdefault("name", "")
+
+
+def network_from_arrays(
+    xy: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
+    *,
+    speed_kph: np.ndarray,
+    capacity_vph: np.ndarray,
+    name: list[str] | None = None,
+    mode: str = "drive",
+) -> RoadNetwork:
+    """Build a :class:`RoadNetwork` from arrays (synthetic networks, tests, benchmarks).
+
+    Parameters
+    ----------
+    xy
+        Node coordinates in EPSG:25832, shape (n, 2); node ids are 0..n-1.
+    u, v
+        Start and end node index of each directed edge.
+    speed_kph, capacity_vph
+        Per-edge speed and capacity.
+    name
+        Per-edge road name (default empty).
+    """
+    from shapely import linestrings
+
+    xy = np.asarray(xy, dtype=float)
+    u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
+    coords = np.stack([xy[u], xy[v]], axis=1)
+    length = np.linalg.norm(xy[v] - xy[u], axis=1)
+    speed = np.asarray(speed_kph, dtype=float)
+    nodes = gpd.GeoDataFrame(
+        {"x": xy[:, 0], "y": xy[:, 1]},
+        geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
+        crs=settings.WORK_CRS,
+        index=pd.Index(np.arange(len(xy), dtype=np.int64), name="osmid"),
+    )
+    edges = gpd.GeoDataFrame(
+        {
+            "u": u,
+            "v": v,
+            "key": 0,
+            "length": length,
+            "speed_kph": speed,
+            "travel_time": length / (speed / 3.6),
+            "lanes": 1,
+            "capacity_vph": np.asarray(capacity_vph, dtype=float),
+            "highway": "residential",
+            "name": name if name is not None else [""] * len(u),
+        },
+        geometry=linestrings(coords),
+        crs=settings.WORK_CRS,
+    )
+    return RoadNetwork(mode=mode, nodes=nodes, edges=edges, source="synthetic")

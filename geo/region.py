@@ -1,0 +1,184 @@
+"""The region pack: where it is, and lazy access to every layer in it.
+
+A region directory has the layout of ``../shared/geodata``::
+
+    boundaries/kommuner*.geojson, boundaries/fylker*.geojson
+    osm/*.osm
+    population/*.csv
+    pois/brannstasjoner*.geojson, pois/tilfluktsrom*.geojson, pois/sykehus*.geojson
+
+``evac fetch`` writes the same layout, so a downloaded region loads the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+from geo import layers, settings
+from geo.errors import RegionDataError
+from geo.network import RoadNetwork
+from geo.network_cache import load_networks
+from geo.population import population_within, read_population
+
+#: Files a region directory must have (glob patterns).
+REQUIRED = (
+    "boundaries/kommuner*.geojson",
+    "boundaries/fylker*.geojson",
+    "osm/*.osm",
+    "population/*.csv",
+)
+#: Margin around the home municipality for population and POIs (m).
+CONTEXT_MARGIN_M = 10_000.0
+
+
+def find_region_dir(explicit: str | Path | None = None) -> Path:
+    """Resolve the region directory.
+
+    Order: ``explicit`` (the ``--data`` option), ``$EVAC_DATA``, then the shared
+    pack ``../shared/geodata`` next to the project.
+
+    Raises
+    ------
+    RegionDataError
+        Naming the missing directory or files and how to get them.
+    """
+    candidate = explicit or os.environ.get(settings.DATA_ENV_VAR)
+    path = Path(candidate) if candidate else settings.DEFAULT_DATA_DIR
+    how = (
+        "Point --data or the EVAC_DATA environment variable at a region pack "
+        f"(layout: {', '.join(REQUIRED)}), or run `evac fetch PLACE` online."
+    )
+    if not path.is_dir():
+        msg = f"Region data directory {path} does not exist. {how}"
+        raise RegionDataError(msg)
+    missing = [p for p in REQUIRED if not any(path.glob(p))]
+    if missing:
+        msg = f"Region data directory {path} lacks {', '.join(missing)}. {how}"
+        raise RegionDataError(msg)
+    return path.resolve()
+
+
+@dataclass
+class Region:
+    """Lazy access to one region pack; every layer in EPSG:25832.
+
+    Parameters
+    ----------
+    path
+        Region directory (see :func:`find_region_dir`).
+    home
+        Municipality number the tool plans for (default Bærum, ``3201``).
+    include_construction
+        Keep ``highway=construction`` ways in the networks.
+    """
+
+    path: Path
+    home: str = settings.HOME_MUNICIPALITY
+    include_construction: bool = False
+    _networks: dict[str, RoadNetwork] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def municipalities(self) -> gpd.GeoDataFrame:
+        """All municipalities in the pack."""
+        gdf = layers.read_municipalities(self.path)
+        if self.home not in set(gdf["kommunenummer"]):
+            msg = f"Municipality {self.home} is not in {self.path}/boundaries."
+            raise RegionDataError(msg)
+        return gdf
+
+    @cached_property
+    def counties(self) -> gpd.GeoDataFrame:
+        """All counties in the pack."""
+        return layers.read_counties(self.path)
+
+    @cached_property
+    def home_row(self) -> gpd.GeoSeries:
+        """The home municipality's row."""
+        m = self.municipalities
+        return m[m["kommunenummer"] == self.home].iloc[0]
+
+    @cached_property
+    def home_area(self) -> shapely.Geometry:
+        """The home municipality's polygon."""
+        return self.home_row.geometry
+
+    @cached_property
+    def neighbours(self) -> gpd.GeoDataFrame:
+        """The home municipality and those within the context margin of it."""
+        m = self.municipalities
+        return m[m.intersects(self.home_area.buffer(CONTEXT_MARGIN_M / 5))]
+
+    @cached_property
+    def context_bounds(self) -> tuple[float, float, float, float]:
+        """Bounds of the home municipality plus a margin (EPSG:25832)."""
+        minx, miny, maxx, maxy = self.home_area.bounds
+        d = CONTEXT_MARGIN_M
+        return (minx - d, miny - d, maxx + d, maxy + d)
+
+    @cached_property
+    def population(self) -> gpd.GeoDataFrame:
+        """SSB cells around the home municipality; vintage in ``.attrs``."""
+        path = layers.find_file(self.path / "population", "*.csv", what="Population")
+        return read_population(path, self.context_bounds)
+
+    @property
+    def population_vintage(self) -> str:
+        """Year of the population grid (e.g. ``"2015"``)."""
+        return str(self.population.attrs.get("vintage", ""))
+
+    def population_total(self, number: str | None = None) -> float:
+        """Residents of a municipality: cells whose centre is inside its boundary."""
+        number = number or self.home
+        m = self.municipalities
+        area = m.loc[m["kommunenummer"] == number].union_all()
+        return population_within(self.population, area)
+
+    def _near(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        minx, miny, maxx, maxy = self.context_bounds
+        return gdf.cx[minx:maxx, miny:maxy].reset_index(drop=True)
+
+    @cached_property
+    def fire_stations(self) -> gpd.GeoDataFrame:
+        """Fire stations near the home municipality."""
+        return self._near(layers.read_fire_stations(self.path))
+
+    @cached_property
+    def shelters(self) -> gpd.GeoDataFrame:
+        """Public shelters near the home municipality."""
+        return self._near(layers.read_shelters(self.path))
+
+    @cached_property
+    def hospitals(self) -> gpd.GeoDataFrame:
+        """Hospitals near the home municipality."""
+        return self._near(layers.read_hospitals(self.path))
+
+    @cached_property
+    def osm_path(self) -> Path:
+        """The OSM XML file the networks are built from."""
+        return layers.find_file(self.path / "osm", "*.osm", what="Road network")
+
+    def network(self, mode: str) -> RoadNetwork:
+        """The ``drive`` or ``walk`` network (cached on disk and in memory)."""
+        if mode not in self._networks:
+            self._networks.update(
+                load_networks(
+                    self.osm_path, (mode,), include_construction=self.include_construction
+                )
+            )
+        return self._networks[mode]
+
+    @cached_property
+    def coverage(self) -> shapely.Geometry:
+        """Area the road data covers: hull of the drive network plus 300 m."""
+        return shapely.MultiPoint(self.network("drive").xy).convex_hull.buffer(300.0)
+
+
+def load_region(data: str | Path | None = None, **kwargs: object) -> Region:
+    """Find and open a region pack (see :func:`find_region_dir`)."""
+    return Region(find_region_dir(data), **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,155 @@
+"""Reading zone and closure files (GeoJSON, GeoPackage, KML) safely.
+
+Uploads are untrusted: the size, type, feature count and vertex count are
+limited, nothing is executed, and every problem becomes an :class:`UploadError`
+or :class:`ZoneError` with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import mapping
+
+from geo import settings
+from geo.errors import UploadError, ZoneError
+
+#: Largest accepted upload (bytes).
+MAX_BYTES = 5 * 1024 * 1024
+#: Most features and vertices accepted in one file.
+MAX_FEATURES = 200
+MAX_VERTICES = 50_000
+#: Extension -> GDAL driver.
+DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".kml": "KML"}
+
+
+def read_geometries(data: bytes, filename: str) -> gpd.GeoDataFrame:
+    """Parse an uploaded vector file into a GeoDataFrame in EPSG:4326.
+
+    Parameters
+    ----------
+    data
+        File content.
+    filename
+        Original name; its extension selects the format.
+
+    Raises
+    ------
+    UploadError
+        Too large, wrong type, unreadable, no CRS, too many features or vertices.
+    """
+    ext = Path(filename).suffix.lower()
+    if ext not in DRIVERS:
+        allowed = ", ".join(sorted(DRIVERS))
+        raise UploadError(f"{filename}: file type {ext or '(none)'} is not allowed; use {allowed}.")
+    if len(data) > MAX_BYTES:
+        raise UploadError(
+            f"{filename} is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB."
+        )
+    if not data.strip():
+        raise UploadError(f"{filename} is empty.")
+    if DRIVERS[ext] == "GeoJSON":
+        gdf = _read_geojson(data, filename)
+    else:
+        gdf = _read_with_gdal(data, filename, ext)
+    if len(gdf) > MAX_FEATURES:
+        raise UploadError(f"{filename} has {len(gdf)} features; at most {MAX_FEATURES} allowed.")
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    if gdf.empty:
+        raise UploadError(f"{filename} holds no geometry.")
+    n_vertices = int(shapely.get_num_coordinates(gdf.geometry.to_numpy()).sum())
+    if n_vertices > MAX_VERTICES:
+        raise UploadError(
+            f"{filename} has {n_vertices:,} vertices; simplify it below {MAX_VERTICES:,}."
+        )
+    return gdf.to_crs(settings.MAP_CRS)
+
+
+def _read_geojson(data: bytes, filename: str) -> gpd.GeoDataFrame:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UploadError(f"{filename} is not valid GeoJSON: {exc}.") from None
+    if not isinstance(doc, dict):
+        raise UploadError(f"{filename}: GeoJSON must be an object (FeatureCollection).")
+    kind = doc.get("type")
+    if kind == "FeatureCollection":
+        features = doc.get("features")
+    elif kind == "Feature":
+        features = [doc]
+    elif kind in ("Polygon", "MultiPolygon", "LineString", "MultiLineString", "Point"):
+        features = [{"type": "Feature", "geometry": doc, "properties": {}}]
+    else:
+        raise UploadError(f"{filename}: unsupported GeoJSON type {kind!r}.")
+    if not isinstance(features, list):
+        raise UploadError(f"{filename}: 'features' must be a list.")
+    if len(features) > MAX_FEATURES:
+        raise UploadError(f"{filename} has {len(features)} features; at most {MAX_FEATURES}.")
+    crs = _declared_crs(doc, filename)
+    try:
+        gdf = gpd.GeoDataFrame.from_features(features, crs=crs)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise UploadError(f"{filename}: malformed GeoJSON feature ({exc}).") from None
+    if "geometry" not in gdf:
+        raise UploadError(f"{filename} holds no geometry.")
+    return gdf
+
+
+def _declared_crs(doc: dict[str, Any], filename: str) -> str:
+    crs = doc.get("crs")
+    if crs is None:
+        return settings.MAP_CRS  # RFC 7946: GeoJSON is WGS84 lon/lat
+    try:
+        name = str(crs["properties"]["name"])
+    except (KeyError, TypeError):
+        raise UploadError(f"{filename}: unreadable 'crs' member.") from None
+    if "CRS84" in name:
+        return settings.MAP_CRS
+    try:
+        return gpd.GeoSeries([], crs=name).crs.to_string()
+    except Exception:  # pyproj raises CRSError subclasses of varied kinds
+        raise UploadError(f"{filename}: unknown CRS {name!r}.") from None
+
+
+def _read_with_gdal(data: bytes, filename: str, ext: str) -> gpd.GeoDataFrame:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{ext}"
+        path.write_bytes(data)
+        try:
+            gdf = gpd.read_file(path, driver=DRIVERS[ext])
+        except Exception as exc:  # GDAL reports malformed files with several error types
+            raise UploadError(f"{filename} cannot be read as {DRIVERS[ext]}: {exc}") from None
+    if gdf.crs is None:
+        raise UploadError(f"{filename} declares no CRS: save it with one (e.g. EPSG:25832).")
+    return gdf
+
+
+def zone_features(gdf: gpd.GeoDataFrame, filename: str) -> list[dict[str, Any]]:
+    """Polygon features of an uploaded file as GeoJSON dicts (lon/lat) with labels.
+
+    Raises
+    ------
+    ZoneError
+        If the file has no polygon.
+    """
+    polys = gdf[gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if polys.empty:
+        kinds = ", ".join(sorted(set(gdf.geometry.geom_type)))
+        raise ZoneError(f"{filename} has no polygon (found {kinds}): a zone must be an area.")
+    label_col = next((c for c in ("name", "Name", "label", "navn") if c in polys), None)
+    out = []
+    for i, row in enumerate(polys.itertuples()):
+        label = str(getattr(row, label_col)) if label_col else f"{Path(filename).stem} {i + 1}"
+        out.append({"label": label, "geometry": mapping(row.geometry)})
+    return out
+
+
+def line_features(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Line and polygon geometries (closures) as GeoJSON dicts in lon/lat."""
+    keep = gdf.geometry.geom_type.isin(["LineString", "MultiLineString", "Polygon", "MultiPolygon"])
+    return [mapping(g) for g in gdf.geometry[keep]]

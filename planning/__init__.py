@@ -1,0 +1,1 @@
+"""Evacuation decisions as pure functions over ``geo`` objects."""

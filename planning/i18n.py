@@ -1,0 +1,173 @@
+"""Translated user-facing strings (Norwegian bokmål first, English available).
+
+One flat table keyed by dotted names, shared by exports, the CLI and the UI, so a
+label reads the same everywhere. Every key must exist in every language in
+:data:`LANGS`; a missing key is a bug and raises :class:`KeyError`.
+
+Examples
+--------
+>>> t("map.title")
+'Evakueringskart'
+>>> t("figures.site_row", "en", assigned=120, capacity=500)
+'120 of 500'
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Supported UI languages, default first.
+LANGS: Final = ("nb", "en")
+#: Default language.
+DEFAULT_LANG: Final = "nb"
+
+STRINGS: Final[dict[str, dict[str, str]]] = {
+    # Titles and page furniture
+    "map.title": {"nb": "Evakueringskart", "en": "Evacuation route map"},
+    "map.scenario": {"nb": "Scenario: {name}", "en": "Scenario: {name}"},
+    "map.created": {"nb": "Laget {when}", "en": "Created {when}"},
+    "map.exercise": {"nb": "ØVELSE", "en": "EXERCISE"},
+    "map.exercise_note": {
+        "nb": "Øvelse – ikke en reell hendelse",
+        "en": "Exercise – not a real incident",
+    },
+    "map.north": {"nb": "N", "en": "N"},
+    "map.attribution": {"nb": "Kartdata", "en": "Map data"},
+    "map.crs_note": {
+        "nb": "Projeksjon EUREF89 UTM sone 32N (EPSG:25832)",
+        "en": "Projection EUREF89 UTM zone 32N (EPSG:25832)",
+    },
+    "map.disclaimer": {
+        "nb": "Planleggingsgrunnlag. Tall bygger på antakelser og må kvalitetssikres.",
+        "en": "Planning aid. Figures rest on assumptions and must be checked.",
+    },
+    # Legend
+    "legend.title": {"nb": "Tegnforklaring", "en": "Legend"},
+    "legend.zone": {"nb": "Berørt sone", "en": "Affected zone"},
+    "legend.catchment": {"nb": "Nedslagsfelt: {site}", "en": "Catchment: {site}"},
+    "legend.route": {"nb": "Evakueringsrute", "en": "Evacuation route"},
+    "legend.route_width": {
+        "nb": "Linjebredde etter antall personer",
+        "en": "Line width by number of people",
+    },
+    "legend.load_ok": {"nb": "Belastning under 70 %", "en": "Load below 70 %"},
+    "legend.load_high": {"nb": "Belastning 70–100 %", "en": "Load 70–100 %"},
+    "legend.load_over": {"nb": "Overbelastet (over 100 %)", "en": "Overloaded (above 100 %)"},
+    "legend.site": {"nb": "Mottakssted", "en": "Reception site"},
+    "legend.site_unavailable": {
+        "nb": "Mottakssted utilgjengelig",
+        "en": "Reception site unavailable",
+    },
+    "legend.origin": {"nb": "Evakuerte (utgangspunkt)", "en": "Evacuees (origin)"},
+    "legend.not_assigned": {
+        "nb": "Uten plass eller ikke nåbare",
+        "en": "Unassigned or unreachable",
+    },
+    "legend.roads": {"nb": "Veier", "en": "Roads"},
+    "legend.bottleneck": {"nb": "Flaskehals", "en": "Bottleneck"},
+    # Zone statuses (keys match planning.scenario.ZONE_STATUSES)
+    "zone_status.varsel": {"nb": "Varsel", "en": "Warning"},
+    "zone_status.evakueringsordre": {"nb": "Evakueringsordre", "en": "Evacuation order"},
+    "zone_status.bli_innendors": {"nb": "Bli innendørs", "en": "Stay indoors"},
+    "zone_status.opphevet": {"nb": "Opphevet", "en": "Lifted"},
+    # Sites
+    "site.unavailable": {"nb": "utilgjengelig", "en": "unavailable"},
+    "site.unavailable_reason": {
+        "nb": "utilgjengelig: {reason}",
+        "en": "unavailable: {reason}",
+    },
+    "site.assumed": {"nb": "antatt", "en": "assumed"},
+    "site.off_network": {
+        "nb": "{metres} m utenfor veinettet (anslått)",
+        "en": "{metres} m off the road network (estimated)",
+    },
+    # Key figures
+    "figures.title": {"nb": "Nøkkeltall", "en": "Key figures"},
+    "figures.evacuees": {"nb": "Evakuerte totalt", "en": "Evacuees in total"},
+    "figures.assigned": {"nb": "Tildelt per mottakssted", "en": "Assigned per reception site"},
+    "figures.site_row": {"nb": "{assigned} av {capacity}", "en": "{assigned} of {capacity}"},
+    "figures.unassigned": {"nb": "Uten plass", "en": "Unassigned"},
+    "figures.unreachable": {"nb": "Ikke nåbare", "en": "Unreachable"},
+    "figures.clearance_p90": {"nb": "Rømningstid 90 %", "en": "Clearance time 90 %"},
+    "figures.clearance_p100": {"nb": "Rømningstid 100 %", "en": "Clearance time 100 %"},
+    "figures.minutes": {"nb": "{value} min", "en": "{value} min"},
+    "figures.people": {"nb": "{value} pers.", "en": "{value} people"},
+    "figures.not_available": {"nb": "–", "en": "–"},
+    # Actors and zones panel
+    "actors.title": {"nb": "Ansvarlige aktører", "en": "Responsible actors"},
+    "zones.title": {"nb": "Soner", "en": "Zones"},
+    # CAP alert texts
+    "cap.event": {"nb": "Evakuering", "en": "Evacuation"},
+    "cap.headline": {
+        "nb": "{status}: {area}",
+        "en": "{status}: {area}",
+    },
+    "cap.description": {
+        "nb": "{status} for {area}. Omtrent {people} personer er berørt.",
+        "en": "{status} for {area}. About {people} people are affected.",
+    },
+    "cap.instruction.evakueringsordre": {
+        "nb": "Forlat området nå. Møt opp ved mottakssted: {sites}. Følg anvisninger fra "
+        "politi og redningsmannskaper.",
+        "en": "Leave the area now. Report to a reception site: {sites}. Follow instructions "
+        "from the police and rescue services.",
+    },
+    "cap.instruction.varsel": {
+        "nb": "Gjør deg klar til å evakuere. Mottakssted ved evakuering: {sites}. Følg med "
+        "på lokale medier.",
+        "en": "Get ready to evacuate. Reception site if evacuated: {sites}. Follow local media.",
+    },
+    "cap.instruction.bli_innendors": {
+        "nb": "Bli innendørs, lukk vinduer og dører og slå av ventilasjon. Følg med på "
+        "lokale medier.",
+        "en": "Stay indoors, close windows and doors and turn off ventilation. Follow local media.",
+    },
+    "cap.instruction.opphevet": {
+        "nb": "Faren er over. Du kan vende tilbake.",
+        "en": "The danger is over. You may return.",
+    },
+    "cap.no_sites": {"nb": "opplyses av politiet", "en": "given by the police"},
+    "cap.exercise_prefix": {"nb": "ØVELSE – ", "en": "EXERCISE – "},
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """Return the string for ``key`` in ``lang``, formatted with ``fmt``.
+
+    Parameters
+    ----------
+    key
+        Dotted key in :data:`STRINGS`, e.g. ``"map.title"``.
+    lang
+        One of :data:`LANGS`.
+    **fmt
+        Values for ``{placeholders}`` in the string.
+
+    Raises
+    ------
+    KeyError
+        If the key or the language is unknown.
+    """
+    if lang not in LANGS:
+        msg = f"Unknown language {lang!r}: use one of {', '.join(LANGS)}."
+        raise KeyError(msg)
+    try:
+        text = STRINGS[key][lang]
+    except KeyError:
+        msg = f"No translation for {key!r} in {lang!r}: add it to planning.i18n.STRINGS."
+        raise KeyError(msg) from None
+    return text.format(**fmt) if fmt else text
+
+
+def zone_status_label(status: str, lang: str = DEFAULT_LANG) -> str:
+    """Return the display label of a zone status such as ``"bli_innendors"``."""
+    return t(f"zone_status.{status}", lang)
+
+
+def format_number(value: float, lang: str = DEFAULT_LANG) -> str:
+    """Format a whole number with the language's thousands separator.
+
+    Norwegian uses a (non-breaking) space, English a comma: ``12 345`` / ``12,345``.
+    """
+    text = f"{round(value):,}"
+    return text.replace(",", "\u00a0") if lang == "nb" else text

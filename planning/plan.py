@@ -1,0 +1,545 @@
+"""From a scenario to a plan: who goes where, by which roads, how long it takes, who is in charge.
+
+:func:`make_plan` is the one entry point the app, the CLI and the exports use.
+It never drops people: ``assigned + unassigned + unreachable == evacuees_total``
+always holds, and every unreachable group carries its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import settings
+from geo.errors import ScenarioError, ZoneError
+from geo.network import RoadNetwork
+from geo.region import Region
+from planning import routing
+from planning.assignment import assign
+from planning.catchments import catchments
+from planning.clearance import ClearanceCurves, inside_zone_nodes, simulate
+from planning.evacuees import evacuee_groups
+from planning.scenario import Scenario
+from planning.zones import EVACUATED_STATUSES, to_work, zone_geometry
+
+#: How many bottlenecks the summary lists.
+N_BOTTLENECKS = 5
+#: Road classes evacuation traffic avoids for through routes, and the factor
+#: on their travel time for route choice (assumption: traffic management).
+MINOR_ROADS = frozenset({"residential", "living_street", "service", "unclassified", "road"})
+MINOR_ROAD_FACTOR = 1.5
+
+
+@dataclass
+class Plan:
+    """The result of :func:`make_plan` (layers in EPSG:25832, see ARCHITECTURE.md)."""
+
+    scenario: Scenario
+    zone: gpd.GeoDataFrame
+    evacuees: gpd.GeoDataFrame
+    catchments: gpd.GeoDataFrame
+    routes: gpd.GeoDataFrame
+    paths: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+    curves: dict[str, ClearanceCurves] = field(default_factory=dict, repr=False)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The exportable layers by name."""
+        return {
+            "zone": self.zone,
+            "evacuees": self.evacuees,
+            "catchments": self.catchments,
+            "routes": self.routes,
+            "paths": self.paths,
+            "sites": self.sites,
+        }
+
+
+def zone_layer(scenario: Scenario) -> gpd.GeoDataFrame:
+    """Every zone of the scenario (all statuses) as a layer."""
+    rows = [
+        {
+            "label": z.label,
+            "status": z.status,
+            "kind": z.kind,
+            "evacuated": z.status in EVACUATED_STATUSES,
+            "geometry": zone_geometry(z),
+        }
+        for z in scenario.zones
+    ]
+    if not rows:
+        raise ZoneError("The scenario has no zone: draw one, upload a file or pick a preset.")
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WORK_CRS)
+
+
+def site_table(
+    registry: gpd.GeoDataFrame, scenario: Scenario, zone: shapely.Geometry
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Reception sites with this scenario's availability and capacity.
+
+    A site inside the zone is unavailable, with a warning saying so.
+    """
+    known = set(registry["name"])
+    unknown = sorted(set(scenario.sites) - known)
+    if unknown:
+        raise ScenarioError(
+            f"Unknown site(s) {', '.join(unknown)}: known sites are {', '.join(sorted(known))}."
+        )
+    sites = registry.copy()
+    warnings: list[str] = []
+    active, capacity, assumed, available, reason = [], [], [], [], []
+    for row in sites.itertuples():
+        o = scenario.sites.get(row.name)
+        is_active = o.active if o else True
+        cap = o.capacity if o and o.capacity is not None else int(row.capacity)
+        inside = zone.contains(row.geometry)
+        why = ""
+        if not is_active:
+            why = "deactivated in the scenario"
+        elif inside:
+            why = "inside the hazard zone"
+            warnings.append(f"{row.name} lies inside the zone and cannot be used as a site.")
+        elif cap <= 0:
+            why = "capacity is 0"
+            warnings.append(f"{row.name} has capacity 0 and receives nobody.")
+        active.append(is_active)
+        capacity.append(int(cap))
+        assumed.append(bool(row.capacity_assumed) and not (o and o.capacity is not None))
+        available.append(why == "")
+        reason.append(why)
+    sites["active"] = active
+    sites["capacity"] = capacity
+    sites["capacity_assumed"] = assumed
+    sites["available"] = available
+    sites["reason"] = reason
+    if not any(available):
+        detail = "; ".join(f"{n}: {r}" for n, r in zip(sites["name"], reason, strict=True))
+        raise ScenarioError(
+            f"No reception site is available ({detail}). Activate a site, raise a "
+            "capacity or change the zone."
+        )
+    return sites, warnings
+
+
+def _mode_split(groups: gpd.GeoDataFrame, scenario: Scenario) -> dict[str, np.ndarray]:
+    people = groups["people"].to_numpy(np.int64)
+    if scenario.mode == "walk":
+        return {"walk": people}
+    if scenario.mode == "drive":
+        return {"drive": people}
+    drive = np.rint(people * scenario.car_share).astype(np.int64)
+    return {"drive": drive, "walk": people - drive}
+
+
+def route_preference_s(net: RoadNetwork) -> np.ndarray:
+    """Extra seconds per edge that keep through traffic on main roads.
+
+    Free-flow shortest paths cut through residential streets; evacuation
+    traffic is directed along the main roads, so minor roads count
+    :data:`MINOR_ROAD_FACTOR` times their travel time for route choice (drive only).
+    """
+    if net.mode != "drive":
+        return np.zeros(net.n_edges)
+    minor = net.edges["highway"].isin(MINOR_ROADS).to_numpy()
+    return np.where(minor, (MINOR_ROAD_FACTOR - 1.0) * net.edges["travel_time"].to_numpy(), 0.0)
+
+
+def _route_and_assign(
+    region: Region,
+    split: dict[str, np.ndarray],
+    origin_xy: np.ndarray,
+    site_xy: np.ndarray,
+    capacity: np.ndarray,
+    closures: list[shapely.Geometry],
+) -> tuple[dict, dict, list[tuple[str, int, int]], np.ndarray, np.ndarray]:
+    """Trees, attachments, demand rows (mode, origin, people), costs and flows."""
+    rows = [(m, i, int(p)) for m, people in split.items() for i, p in enumerate(people) if p > 0]
+    trees, attach = {}, {}
+    for m in sorted({m for m, _, _ in rows}):
+        net = region.network(m)
+        trees[m] = routing.site_trees(
+            net,
+            site_xy,
+            closed=routing.closed_edges(net, closures),
+            extra_s=route_preference_s(net),
+        )
+        attach[m] = routing.attach_origins(trees[m], origin_xy, np.ones(len(site_xy), bool))
+    cost = np.full((len(rows), len(site_xy)), np.inf)
+    for r, (m, i, _) in enumerate(rows):
+        if (node := attach[m].node[i]) >= 0:
+            cost[r] = trees[m].time_s[:, node]
+    supply = np.array([p for _, _, p in rows], dtype=np.int64)
+    flows = assign(supply, cost, capacity) if rows else np.zeros((0, len(site_xy)), int)
+    return trees, attach, rows, cost, flows
+
+
+def make_plan(
+    region: Region,
+    scenario: Scenario,
+    *,
+    registry_sites: gpd.GeoDataFrame | None = None,
+) -> Plan:
+    """Compute the full evacuation plan for ``scenario`` on ``region``.
+
+    Raises
+    ------
+    ZoneError, ScenarioError
+        For unusable zones and parameters, with what to do about them.
+    """
+    from geo.registry import load_sites
+
+    scenario.validate()
+    warnings: list[str] = []
+    zones = zone_layer(scenario)
+    evacuated = zones[zones["evacuated"]]
+    if evacuated.empty:
+        raise ZoneError(
+            "No zone has status evakueringsordre or varsel: nobody is evacuated. "
+            "Change a zone's status to plan an evacuation."
+        )
+    zone = shapely.union_all(evacuated.geometry.to_numpy())
+    if not zone.intersects(region.coverage):
+        raise ZoneError(
+            "The zone lies outside the road data of this region pack (it covers "
+            "Snarøya, Fornebu, Lysaker and E18 west to Sandvika's edge). Move the zone "
+            "or load a region pack that covers it."
+        )
+    outside_share = zone.difference(region.coverage).area / zone.area
+    if outside_share > 0.01:
+        warnings.append(
+            f"{outside_share:.0%} of the zone lies outside the road data; people there "
+            "are reported as unreachable."
+        )
+    sites, site_warnings = site_table(
+        load_sites() if registry_sites is None else registry_sites, scenario, zone
+    )
+    warnings += site_warnings
+    groups, group_warnings = evacuee_groups(region.population, zone, scenario)
+    warnings += group_warnings
+    total = int(groups["people"].sum())
+    if total == 0:
+        warnings.append(
+            f"Nobody lives in the zone according to SSB {region.population_vintage}: "
+            "add extra population or check the zone."
+        )
+    avail_idx = np.flatnonzero(sites["available"].to_numpy())
+    site_xy = np.column_stack([sites.geometry.x, sites.geometry.y])[avail_idx]
+    closures = [to_work(shapely.geometry.shape(c)) for c in scenario.closures]
+    split = _mode_split(groups, scenario)
+    origin_xy = np.column_stack([groups.geometry.x, groups.geometry.y])
+
+    capacity = sites["capacity"].to_numpy(np.int64)[avail_idx]
+    trees, attach, rows, cost, flows = _route_and_assign(
+        region, split, origin_xy, site_xy, capacity, closures
+    )
+
+    site_names = sites["name"].to_numpy()[avail_idx]
+    ev_rows = []
+    for r, (mode, i, p) in enumerate(rows):
+        base = {
+            "origin_id": int(groups["origin_id"].iat[i]),
+            "mode": mode,
+            "source": groups["source"].iat[i],
+            "geometry": groups.geometry.iat[i],
+        }
+        reason = attach[mode].reason[i]
+        if reason or not np.isfinite(cost[r]).any():
+            reason = reason or "no reception site reachable (roads closed or disconnected)"
+            ev_rows.append(
+                {
+                    **base,
+                    "people": p,
+                    "site": "",
+                    "status": "unreachable",
+                    "reason": reason,
+                    "travel_min": np.nan,
+                }
+            )
+            continue
+        for j in np.flatnonzero(flows[r]):
+            ev_rows.append(
+                {
+                    **base,
+                    "people": int(flows[r, j]),
+                    "site": site_names[j],
+                    "status": "assigned",
+                    "reason": "",
+                    "travel_min": round(cost[r, j] / 60.0, 1),
+                }
+            )
+        rest = p - int(flows[r].sum())
+        if rest:
+            ev_rows.append(
+                {
+                    **base,
+                    "people": rest,
+                    "site": "",
+                    "status": "unassigned",
+                    "reason": "no free capacity at any reachable site",
+                    "travel_min": np.nan,
+                }
+            )
+    ev_cols = [
+        "origin_id",
+        "mode",
+        "source",
+        "people",
+        "site",
+        "status",
+        "reason",
+        "travel_min",
+        "geometry",
+    ]
+    evacuees = gpd.GeoDataFrame(
+        ev_rows, columns=ev_cols, geometry="geometry", crs=settings.WORK_CRS
+    )
+    evacuees["people"] = evacuees["people"].astype(np.int64)
+    assigned = evacuees[evacuees["status"] == "assigned"]
+
+    routes, paths, curves = _routes_and_clearance(
+        trees, attach, rows, flows, groups, site_names, zone, scenario
+    )
+    catch = catchments(groups, assigned[["origin_id", "site", "people"]])
+    per_site = assigned.groupby("site")["people"].sum()
+    sites["assigned"] = [int(per_site.get(n, 0)) for n in sites["name"]]
+    sites["off_network_m"] = 0.0
+    any_trees = next(iter(trees.values()), None)
+    if any_trees is not None:
+        sites.loc[sites.index[avail_idx], "off_network_m"] = np.round(any_trees.offnet_m, 0)
+        for name, d in zip(site_names, any_trees.offnet_m, strict=True):
+            if d > 0:
+                warnings.append(
+                    f"{name} lies off the road network: the last {d / 1000:.1f} km is "
+                    f"estimated (straight line x {routing.DETOUR_FACTOR}) and flagged."
+                )
+    summary = _summary(region, scenario, zone, evacuees, sites, routes, curves, warnings)
+    return Plan(scenario, zones, evacuees, catch, routes, paths, sites, summary, curves)
+
+
+def _units_per_person(mode: str, scenario: Scenario) -> float:
+    """Vehicles per person on the road (cars), or 1 for people on foot."""
+    return 1.0 / scenario.persons_per_car if mode == "drive" else 1.0
+
+
+def _routes_and_clearance(
+    trees: dict[str, routing.SiteTrees],
+    attach: dict[str, routing.Attachment],
+    rows: list[tuple[str, int, int]],
+    flows: np.ndarray,
+    groups: gpd.GeoDataFrame,
+    site_names: np.ndarray,
+    zone: shapely.Geometry,
+    scenario: Scenario,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, ClearanceCurves]]:
+    route_parts, path_rows, curves = [], [], {}
+    for mode, tr in trees.items():
+        net = tr.network
+        idx = [r for r, row in enumerate(rows) if row[0] == mode]
+        nodes = np.array([attach[mode].node[rows[r][1]] for r in idx], dtype=np.int64)
+        ok = nodes >= 0
+        idx, nodes = [r for r, good in zip(idx, ok, strict=True) if good], nodes[ok]
+        f = flows[idx].astype(float) if idx else np.zeros((0, len(site_names)))
+        edge_people = tr.edge_loads(nodes, f)
+        upp = _units_per_person(mode, scenario)
+        used = np.flatnonzero(edge_people > 0)
+        part = net.edges.iloc[used][["name", "highway", "capacity_vph", "geometry"]].copy()
+        part.insert(0, "mode", mode)
+        part["people"] = np.round(edge_people[used], 1)
+        part["vehicles"] = np.round(edge_people[used] * upp, 1) if mode == "drive" else 0.0
+        part["load_ratio"] = np.round(edge_people[used] * upp / part["capacity_vph"], 3)
+        route_parts.append(part)
+        for r, node in zip(idx, nodes, strict=True):
+            for j in np.flatnonzero(flows[r]):
+                geoms = net.edges.geometry.to_numpy()[tr.path_edges(j, int(node))]
+                line = shapely.line_merge(shapely.multilinestrings(geoms)) if len(geoms) else None
+                path_rows.append(
+                    {
+                        "origin_id": int(groups["origin_id"].iat[rows[r][1]]),
+                        "mode": mode,
+                        "site": site_names[j],
+                        "people": int(flows[r, j]),
+                        "travel_min": round(float(tr.time_s[j, node]) / 60.0, 1),
+                        "off_network_m": float(tr.offnet_m[j]),
+                        "geometry": line,
+                    }
+                )
+        inside = inside_zone_nodes(tr, zone)
+        curves[mode] = simulate(tr, nodes, f * upp, scenario.mobilisation, inside)
+        curves[mode].units_per_person = upp
+    route_cols = [
+        "mode",
+        "name",
+        "highway",
+        "capacity_vph",
+        "people",
+        "vehicles",
+        "load_ratio",
+        "geometry",
+    ]
+    routes = (
+        gpd.GeoDataFrame(pd.concat(route_parts, ignore_index=True), crs=settings.WORK_CRS)
+        if route_parts
+        else gpd.GeoDataFrame(columns=route_cols, geometry="geometry", crs=settings.WORK_CRS)
+    )
+    path_cols = ["origin_id", "mode", "site", "people", "travel_min", "off_network_m", "geometry"]
+    paths = gpd.GeoDataFrame(
+        path_rows, columns=path_cols, geometry="geometry", crs=settings.WORK_CRS
+    )
+    return routes, paths, curves
+
+
+def clearance_minutes(curves: dict[str, ClearanceCurves]) -> dict[str, float | None]:
+    """p90/p100 minutes to leave the zone and to reach the sites, over all modes, in people."""
+    if not curves:
+        return {"leave_p90": None, "leave_p100": None, "p90": None, "p100": None}
+    end = max(c.t_s[-1] for c in curves.values())
+    dt = min(float(c.t_s[1] - c.t_s[0]) if len(c.t_s) > 1 else 10.0 for c in curves.values())
+    t = np.arange(0.0, end + dt, dt)
+
+    def people(c: ClearanceCurves, curve: np.ndarray) -> np.ndarray:
+        upp = c.units_per_person
+        return np.interp(t, c.t_s, curve, right=curve[-1]) / upp
+
+    left = sum(people(c, c.left) for c in curves.values())
+    arrived = sum(people(c, c.arrived) for c in curves.values())
+    total = sum(c.total / c.units_per_person for c in curves.values())
+    merged = ClearanceCurves(t, np.asarray(left), np.asarray(arrived), total)
+
+    def minutes(share: float, *, arrived: bool) -> float | None:
+        s = merged.time_for(share, arrived=arrived)
+        return None if s is None else round(s / 60.0, 1)
+
+    return {
+        "leave_p90": minutes(0.9, arrived=False),
+        "leave_p100": minutes(1.0, arrived=False),
+        "p90": minutes(0.9, arrived=True),
+        "p100": minutes(1.0, arrived=True),
+    }
+
+
+def bottlenecks(routes: gpd.GeoDataFrame, n: int = N_BOTTLENECKS) -> list[dict[str, Any]]:
+    """Most loaded roads relative to capacity, one entry per road name."""
+    if routes.empty:
+        return []
+    r = routes.copy()
+    r["road"] = np.where(r["name"] != "", r["name"], "(" + r["highway"] + ")")
+    top = r.sort_values("load_ratio", ascending=False).drop_duplicates(["road", "mode"])
+    return [
+        {
+            "name": row.road,
+            "mode": row.mode,
+            "people": float(row.people),
+            "vehicles": float(row.vehicles),
+            "capacity_vph": float(row.capacity_vph),
+            "load_ratio": float(row.load_ratio),
+            "hours_at_capacity": round(float(row.load_ratio), 2),
+        }
+        for row in top.head(n).itertuples()
+    ]
+
+
+def _responsibility(
+    region: Region, zone: shapely.Geometry, evacuees_total: int, sites: gpd.GeoDataFrame
+) -> Any:
+    from geo.registry import load_actors, load_rules
+    from planning.presets import touched_presets
+    from planning.responsibility import ResponsibilityFacts, assess_responsibility
+
+    hotels = sites[(sites["kind"] == "eps_hotel") & sites["available"]]
+    touched = touched_presets(zone)
+    facts = ResponsibilityFacts(
+        evacuees_total=evacuees_total,
+        eps_hotel_capacity=int(hotels["capacity"].sum()),
+        evacuees_needing_places=evacuees_total,
+        touched_presets=touched,
+    )
+    return assess_responsibility(
+        zone, region.municipalities, region.counties, facts, load_actors(), load_rules()
+    )
+
+
+def _summary(
+    region: Region,
+    scenario: Scenario,
+    zone: shapely.Geometry,
+    evacuees: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    curves: dict[str, ClearanceCurves],
+    warnings: list[str],
+) -> dict[str, Any]:
+    by_status = evacuees.groupby("status")["people"].sum()
+    total = int(evacuees["people"].sum())
+    unreachable = evacuees[evacuees["status"] == "unreachable"]
+    assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
+    unassigned = int(by_status.get("unassigned", 0))
+    if unassigned:
+        warnings.append(
+            f"{unassigned} people exceed the available site capacity and are unassigned: "
+            "raise capacities or activate more sites."
+        )
+    if len(unreachable):
+        warnings.append(
+            f"{int(unreachable['people'].sum())} people cannot reach any site; see "
+            "unreachable_reasons."
+        )
+    resp = _responsibility(region, zone, total, sites)
+    clearance = clearance_minutes(curves)
+    return {
+        "scenario": scenario.name,
+        "preset": scenario.preset,
+        "exercise": scenario.exercise,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "zone_area_km2": round(zone.area / 1e6, 3),
+        "evacuees_total": total,
+        "assigned": {str(k): int(v) for k, v in assigned.items()},
+        "unassigned": unassigned,
+        "unreachable": int(by_status.get("unreachable", 0)),
+        "unreachable_reasons": {
+            str(k): int(v) for k, v in unreachable.groupby("reason")["people"].sum().items()
+        },
+        "sites": [
+            {
+                "name": r.name,
+                "capacity": int(r.capacity),
+                "capacity_assumed": bool(r.capacity_assumed),
+                "available": bool(r.available),
+                "reason": r.reason,
+                "assigned": int(r.assigned),
+                "off_network_m": float(r.off_network_m),
+            }
+            for r in sites.itertuples()
+        ],
+        "clearance_minutes": clearance,
+        "bottlenecks": bottlenecks(routes),
+        "municipalities": resp.municipalities,
+        "counties": resp.counties,
+        "responsible_actors": resp.actors,
+        "rules_fired": resp.rules_fired,
+        "actions": resp.actions,
+        "warnings": warnings,
+        "assumptions": {
+            "population_source": f"SSB 250 m grid {region.population_vintage} (residents, night)",
+            "population_scale": scenario.population_scale,
+            "population_override": scenario.population_override,
+            "extra_population": sum(e.people for e in scenario.extra_population),
+            "mode": scenario.mode,
+            "car_share": scenario.car_share if scenario.mode == "mixed" else None,
+            "persons_per_car": scenario.persons_per_car if scenario.mode != "walk" else None,
+            "mobilisation_curve": [list(p) for p in scenario.mobilisation],
+            "site_capacities_assumed": sites.loc[sites["capacity_assumed"], "name"].tolist(),
+            "clearance_model": "point-queue time-expanded flow over assigned routes",
+            "clearance_covers": "assigned evacuees (unassigned/unreachable wait in place)",
+            "off_network_detour_factor": routing.DETOUR_FACTOR,
+            "max_snap_m": routing.MAX_SNAP_M,
+            "evacuated_statuses": sorted(EVACUATED_STATUSES),
+        },
+        "data": {"region": str(region.path), "attribution": settings.ATTRIBUTION},
+    }

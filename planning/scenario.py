@@ -1,0 +1,264 @@
+"""Scenario: every input and assumption of one evacuation plan, serialisable to JSON.
+
+A scenario round-trips exactly through :func:`scenario_to_json` /
+:func:`scenario_from_json`. Geometries are GeoJSON in EPSG:4326 (lon, lat) so
+the file is readable by any GIS and by people.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from geo.errors import ScenarioError
+
+ZoneKind = Literal["polygon", "circle", "plume"]
+ZoneStatus = Literal["varsel", "evakueringsordre", "bli_innendors", "opphevet"]
+Mode = Literal["walk", "drive", "mixed"]
+
+ZONE_KINDS: tuple[str, ...] = ("polygon", "circle", "plume")
+ZONE_STATUSES: tuple[str, ...] = ("varsel", "evakueringsordre", "bli_innendors", "opphevet")
+MODES: tuple[str, ...] = ("walk", "drive", "mixed")
+
+#: Default share of evacuees who leave by car in mixed mode (assumption).
+DEFAULT_CAR_SHARE = 0.8
+#: Default persons per car (assumption; Norwegian evacuation studies use 2-3).
+DEFAULT_PERSONS_PER_CAR = 2.5
+#: Default mobilisation curve: (minutes after the order, cumulative share departed).
+DEFAULT_MOBILISATION: tuple[tuple[float, float], ...] = (
+    (0.0, 0.0),
+    (15.0, 0.3),
+    (30.0, 0.7),
+    (60.0, 1.0),
+)
+
+
+@dataclass
+class ZoneSpec:
+    """One affected zone.
+
+    Parameters
+    ----------
+    kind
+        ``polygon`` (``geometry`` is a GeoJSON Polygon/MultiPolygon in lon/lat),
+        ``circle`` (``center`` lon/lat + ``radius_m``) or ``plume`` (``center`` is
+        the release point, ``wind_from_deg`` the meteorological wind direction,
+        ``length_m`` and ``angle_deg`` the downwind sector).
+    label
+        Free text shown to users (escaped wherever it is rendered).
+    status
+        Emergency-service zone status.
+    """
+
+    kind: str = "polygon"
+    label: str = ""
+    status: str = "evakueringsordre"
+    geometry: dict[str, Any] | None = None
+    center: tuple[float, float] | None = None
+    radius_m: float | None = None
+    wind_from_deg: float | None = None
+    length_m: float | None = None
+    angle_deg: float | None = None
+
+
+@dataclass
+class ExtraPopulation:
+    """Extra (e.g. daytime) population at a point."""
+
+    lon: float
+    lat: float
+    people: int
+    label: str = ""
+
+
+@dataclass
+class SiteOverride:
+    """Per-scenario change to a reception site from the registry."""
+
+    active: bool = True
+    capacity: int | None = None
+
+
+@dataclass
+class Scenario:
+    """All inputs and assumptions of one plan.
+
+    Attributes
+    ----------
+    name
+        Scenario name shown in the UI and on exports.
+    zones
+        Affected zones; their union is the evacuation area.
+    closures
+        Closed roads as GeoJSON LineString/Polygon geometries (lon/lat).
+    population_scale
+        Factor on the SSB 2015 grid (growth since 2015). Ignored with an override.
+    population_override
+        Total residents to distribute over the same cells, or ``None``.
+    extra_population
+        Extra people at points (workplaces, events).
+    mode
+        ``walk``, ``drive`` or ``mixed``.
+    car_share
+        Share leaving by car in ``mixed`` mode.
+    persons_per_car
+        Persons per car (``drive`` and ``mixed``).
+    mobilisation
+        Cumulative departure curve as (minutes, share) pairs, increasing, ending at 1.
+    sites
+        Site name -> override of availability and capacity.
+    exercise
+        True marks every screen and export as an exercise (ØVELSE).
+    preset
+        Name of the preset the scenario came from, if any.
+    """
+
+    name: str = "Scenario"
+    zones: list[ZoneSpec] = field(default_factory=list)
+    closures: list[dict[str, Any]] = field(default_factory=list)
+    population_scale: float = 1.0
+    population_override: int | None = None
+    extra_population: list[ExtraPopulation] = field(default_factory=list)
+    mode: str = "drive"
+    car_share: float = DEFAULT_CAR_SHARE
+    persons_per_car: float = DEFAULT_PERSONS_PER_CAR
+    mobilisation: list[tuple[float, float]] = field(
+        default_factory=lambda: [tuple(p) for p in DEFAULT_MOBILISATION]
+    )
+    sites: dict[str, SiteOverride] = field(default_factory=dict)
+    exercise: bool = True
+    preset: str | None = None
+
+    def validate(self) -> Scenario:
+        """Check parameters; raise :class:`ScenarioError` naming the bad one."""
+        check_scenario(self)
+        return self
+
+
+def check_scenario(s: Scenario) -> None:
+    """Raise :class:`ScenarioError` for negative, absurd or unknown parameters."""
+    if not s.name.strip():
+        raise ScenarioError("Scenario name is empty: give the scenario a name.")
+    if s.mode not in MODES:
+        raise ScenarioError(f"Unknown mode {s.mode!r}: use one of {', '.join(MODES)}.")
+    if not 0.0 < s.population_scale <= 10.0:
+        raise ScenarioError(
+            f"population_scale {s.population_scale} is outside (0, 10]: "
+            "use e.g. 1.3 for 30 % growth since 2015."
+        )
+    if s.population_override is not None and not 0 <= s.population_override <= 2_000_000:
+        raise ScenarioError(
+            f"population_override {s.population_override} must be between 0 and 2,000,000."
+        )
+    if not 0.0 <= s.car_share <= 1.0:
+        raise ScenarioError(f"car_share {s.car_share} must be between 0 and 1.")
+    if not 1.0 <= s.persons_per_car <= 9.0:
+        raise ScenarioError(f"persons_per_car {s.persons_per_car} must be between 1 and 9.")
+    for e in s.extra_population:
+        if e.people < 0 or e.people > 200_000:
+            raise ScenarioError(f"Extra population {e.label!r}: people must be 0-200,000.")
+    _check_mobilisation(s.mobilisation)
+    for name, o in s.sites.items():
+        if o.capacity is not None and o.capacity < 0:
+            raise ScenarioError(f"Site {name!r}: capacity {o.capacity} is negative.")
+    for z in s.zones:
+        if z.kind not in ZONE_KINDS:
+            raise ScenarioError(f"Unknown zone kind {z.kind!r}: use {', '.join(ZONE_KINDS)}.")
+        if z.status not in ZONE_STATUSES:
+            raise ScenarioError(
+                f"Unknown zone status {z.status!r}: use {', '.join(ZONE_STATUSES)}."
+            )
+
+
+def _check_mobilisation(curve: list[tuple[float, float]]) -> None:
+    if len(curve) < 2:
+        raise ScenarioError("Mobilisation curve needs at least two (minutes, share) points.")
+    times = [t for t, _ in curve]
+    shares = [f for _, f in curve]
+    if any(b < a for a, b in zip(times, times[1:], strict=False)) or times[0] < 0:
+        raise ScenarioError("Mobilisation curve minutes must start at >= 0 and increase.")
+    if any(b < a for a, b in zip(shares, shares[1:], strict=False)):
+        raise ScenarioError("Mobilisation curve shares must not decrease.")
+    if shares[0] < 0 or abs(shares[-1] - 1.0) > 1e-9:
+        raise ScenarioError("Mobilisation curve shares must go from >= 0 up to exactly 1.")
+    if times[-1] > 24 * 60:
+        raise ScenarioError("Mobilisation curve longer than 24 hours: check the minutes.")
+
+
+def scenario_to_dict(s: Scenario) -> dict[str, Any]:
+    """Return a JSON-ready dict of ``s``."""
+    d = asdict(s)
+    d["mobilisation"] = [list(p) for p in s.mobilisation]
+    for z in d["zones"]:
+        if z["center"] is not None:
+            z["center"] = list(z["center"])
+    d["format"] = "evac-scenario/1"
+    return d
+
+
+def scenario_from_dict(d: dict[str, Any]) -> Scenario:
+    """Build a :class:`Scenario` from :func:`scenario_to_dict` output.
+
+    Raises
+    ------
+    ScenarioError
+        If a field is unknown or has the wrong type.
+    """
+    if not isinstance(d, dict):
+        raise ScenarioError("Scenario file must hold a JSON object.")
+    d = dict(d)
+    fmt = d.pop("format", "evac-scenario/1")
+    if fmt != "evac-scenario/1":
+        raise ScenarioError(f"Unsupported scenario format {fmt!r}; expected evac-scenario/1.")
+    known = set(Scenario.__dataclass_fields__)
+    unknown = set(d) - known
+    if unknown:
+        raise ScenarioError(f"Unknown scenario field(s): {', '.join(sorted(unknown))}.")
+    try:
+        zones = [_zone_from_dict(z) for z in d.pop("zones", [])]
+        extra = [ExtraPopulation(**e) for e in d.pop("extra_population", [])]
+        sites = {str(k): SiteOverride(**v) for k, v in d.pop("sites", {}).items()}
+        mob = [(float(t), float(f)) for t, f in d.pop("mobilisation", DEFAULT_MOBILISATION)]
+        s = Scenario(zones=zones, extra_population=extra, sites=sites, mobilisation=mob, **d)
+    except (TypeError, ValueError, AttributeError) as exc:
+        if isinstance(exc, ScenarioError):
+            raise
+        raise ScenarioError(f"Malformed scenario: {exc}") from None
+    _check_types(s)
+    return s
+
+
+def _zone_from_dict(z: dict[str, Any]) -> ZoneSpec:
+    z = dict(z)
+    if z.get("center") is not None:
+        lon, lat = z["center"]
+        z["center"] = (float(lon), float(lat))
+    return ZoneSpec(**z)
+
+
+def _check_types(s: Scenario) -> None:
+    numeric = {
+        "population_scale": s.population_scale,
+        "car_share": s.car_share,
+        "persons_per_car": s.persons_per_car,
+    }
+    for key, value in numeric.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ScenarioError(f"Scenario field {key!r} must be a number, got {value!r}.")
+    if not isinstance(s.name, str):
+        raise ScenarioError("Scenario field 'name' must be text.")
+
+
+def scenario_to_json(s: Scenario) -> str:
+    """Serialise ``s`` to a JSON string (stable key order)."""
+    return json.dumps(scenario_to_dict(s), ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def scenario_from_json(text: str) -> Scenario:
+    """Parse a scenario from JSON text; raise :class:`ScenarioError` if malformed."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"Scenario file is not valid JSON: {exc}") from None
+    return scenario_from_dict(data)

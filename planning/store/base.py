@@ -1,0 +1,374 @@
+"""The scenario store interface: versioned scenarios, soft delete and an exercise log.
+
+Every save creates a new, immutable version; nothing is ever overwritten.
+Backends (:mod:`planning.store.sqlite`, :mod:`planning.store.postgis`) only
+implement a few storage primitives inside one transaction each; validation,
+conflict messages, diff, restore and duplicate live here so both behave alike.
+
+Concurrency choice
+------------------
+Saves use optimistic concurrency: the caller passes the version it started
+from (``base_version``). If someone else saved a newer version in between,
+the save is **still kept** as a new version marked ``conflict_of=N`` (N being
+the latest version the writer had not seen) and :class:`ConflictError` is
+raised afterwards, so the second writer learns about the clash and nothing
+either writer did is lost. They then compare the two versions with
+:meth:`ScenarioStore.diff` and :meth:`ScenarioStore.restore` the one to keep.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from geo.errors import ConflictError, StoreError
+from planning.scenario import Scenario, scenario_from_json, scenario_to_json
+from planning.store.diff import scenario_diff
+
+#: Kinds of exercise-log events.
+EVENT_KINDS: tuple[str, ...] = (
+    "status_change",
+    "zone_edit",
+    "site_toggle",
+    "plan_run",
+    "export",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """Metadata of one saved version.
+
+    Attributes
+    ----------
+    scenario_id
+        Stable id of the scenario (all its versions share it).
+    version
+        1, 2, 3... in save order.
+    user
+        Who saved it.
+    created
+        UTC time of the save, ISO 8601.
+    comment
+        Free text given with the save.
+    name
+        Scenario name in this version.
+    conflict_of
+        Latest version the writer had not seen when saving, or ``None``.
+    """
+
+    scenario_id: str
+    version: int
+    user: str
+    created: str
+    comment: str
+    name: str
+    conflict_of: int | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """One row of :meth:`ScenarioStore.list_scenarios` (state of the latest version)."""
+
+    scenario_id: str
+    name: str
+    latest_version: int
+    updated: str
+    user: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A loaded version: metadata, the scenario JSON exactly as saved, and results."""
+
+    info: VersionInfo
+    scenario_json: str
+    results_summary: dict[str, Any] | None
+
+    def scenario(self) -> Scenario:
+        """Parse :attr:`scenario_json` into a :class:`Scenario`."""
+        return scenario_from_json(self.scenario_json)
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One exercise-log entry.
+
+    Attributes
+    ----------
+    event_id
+        Increasing number; orders events saved within the same millisecond.
+    created
+        UTC time, ISO 8601.
+    kind
+        One of :data:`EVENT_KINDS`.
+    text
+        Free text exactly as entered (escape it wherever it is rendered).
+    data
+        Optional JSON-ready details, e.g. key figures of a plan run.
+    """
+
+    event_id: int
+    scenario_id: str
+    created: str
+    kind: str
+    text: str
+    user: str
+    data: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """A checked version ready for a backend to write."""
+
+    scenario: Scenario
+    scenario_json: str
+    results_json: str | None
+    user: str
+    comment: str
+    created: str
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def new_scenario_id() -> str:
+    """Random id: short enough to type, long enough never to collide in practice."""
+    return uuid.uuid4().hex[:12]
+
+
+def dump_json(value: dict[str, Any] | None, what: str) -> str | None:
+    """Serialise ``value`` for storage; raise :class:`StoreError` if it is not JSON-ready."""
+    if value is None:
+        return None
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"{what} cannot be stored: {exc}. Convert it to plain numbers, text, lists "
+            "and dicts (no NaN) first."
+        ) from None
+
+
+def check_base_version(scenario_id: str, base_version: int | None, latest: int) -> bool:
+    """Return True when a save from ``base_version`` conflicts with ``latest``.
+
+    ``None`` means the caller did not load a version first (e.g. a file import):
+    the save simply becomes the newest version.
+    """
+    if base_version is None:
+        return False
+    if not 1 <= base_version <= latest:
+        raise StoreError(
+            f"Scenario {scenario_id} has no version {base_version} to save on top of "
+            f"(latest is {latest}): reload the scenario and save again."
+        )
+    return base_version < latest
+
+
+def missing_scenario(scenario_id: str) -> StoreError:
+    """The error for an unknown scenario id."""
+    return StoreError(
+        f"No scenario with id {scenario_id!r}: list them with `evac scenario list --all`."
+    )
+
+
+def deleted_scenario(scenario_id: str) -> StoreError:
+    """The error for writing to a soft-deleted scenario."""
+    return StoreError(f"Scenario {scenario_id} is deleted: undelete it first to save new versions.")
+
+
+def missing_version(scenario_id: str, version: int, latest: int) -> StoreError:
+    """The error for an unknown version number."""
+    return StoreError(
+        f"Scenario {scenario_id} has no version {version} (versions 1-{latest} exist): "
+        f"see `evac scenario show {scenario_id}`."
+    )
+
+
+class ScenarioStore(ABC):
+    """Versioned scenario storage with soft delete and a per-scenario exercise log."""
+
+    # -- primitives each backend implements, each in one transaction ---------------
+
+    @abstractmethod
+    def _write_version(
+        self, scenario_id: str | None, new: NewVersion, base_version: int | None
+    ) -> tuple[VersionInfo, VersionInfo | None]:
+        """Insert ``new`` as the next version (a new scenario when id is None).
+
+        Returns the saved version's info and, when :func:`check_base_version`
+        reports a conflict, the info of the latest version the writer had not
+        seen (the new version is then marked ``conflict_of`` that version).
+        """
+
+    @abstractmethod
+    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
+        """Mark the scenario deleted (or not) by ``user``."""
+
+    @abstractmethod
+    def _insert_event(
+        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    ) -> LogEvent:
+        """Append one exercise-log event."""
+
+    @abstractmethod
+    def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
+        """All scenarios, most recently updated first."""
+
+    @abstractmethod
+    def versions(self, scenario_id: str) -> list[VersionInfo]:
+        """Every version of a scenario, oldest first."""
+
+    @abstractmethod
+    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
+        """Load one version (the latest when ``version`` is None)."""
+
+    @abstractmethod
+    def events(self, scenario_id: str) -> list[LogEvent]:
+        """The scenario's exercise log, oldest first."""
+
+    # -- shared behaviour --------------------------------------------------------------
+
+    def save(
+        self,
+        scenario_id: str | None,
+        scenario_json: str,
+        *,
+        user: str,
+        comment: str = "",
+        base_version: int | None = None,
+        results_summary: dict[str, Any] | None = None,
+    ) -> VersionInfo:
+        """Save a new version of a scenario (a new scenario when ``scenario_id`` is None).
+
+        Parameters
+        ----------
+        scenario_id
+            Id of an existing scenario, or ``None`` to create one.
+        scenario_json
+            Scenario as :func:`~planning.scenario.scenario_to_json` text; stored
+            byte for byte.
+        user, comment
+            Who saves and why.
+        base_version
+            The version the change started from; ``None`` skips the check.
+        results_summary
+            The plan summary computed from this scenario, if any.
+
+        Raises
+        ------
+        ConflictError
+            Someone else saved after ``base_version``. The save was still kept:
+            the error's ``saved`` attribute holds its :class:`VersionInfo`.
+        ScenarioError
+            The JSON is not a valid scenario.
+        StoreError
+            The scenario is unknown or deleted, or the store cannot be written.
+        """
+        if scenario_id is None and base_version is not None:
+            raise StoreError("base_version only applies to an existing scenario: drop it.")
+        scenario = scenario_from_json(scenario_json).validate()
+        new = NewVersion(
+            scenario=scenario,
+            scenario_json=scenario_json,
+            results_json=dump_json(results_summary, "results_summary"),
+            user=_check_user(user),
+            comment=comment,
+            created=utc_now(),
+        )
+        saved, conflict = self._write_version(scenario_id, new, base_version)
+        if conflict is not None:
+            err = ConflictError(
+                f"{conflict.user} saved version {conflict.version} of scenario "
+                f"{conflict.name!r} ({saved.scenario_id}) at {conflict.created}, after you "
+                f"opened version {base_version}. Your change was kept as version "
+                f"{saved.version}, so nothing is lost: compare the two with "
+                f"`evac scenario show {saved.scenario_id} --diff {conflict.version} "
+                f"{saved.version}` and restore the one to keep."
+            )
+            err.saved = saved  # type: ignore[attr-defined]
+            raise err
+        return saved
+
+    def diff(self, scenario_id: str, v1: int, v2: int) -> dict[str, Any]:
+        """What changed from version ``v1`` to ``v2``.
+
+        Returns
+        -------
+        dict
+            ``{"scenario_id", "from", "to", "zones", "parameters", "results"}``;
+            the last three map a dotted key (``zones[0].geometry``,
+            ``sites.Telenor Arena.capacity``, ``clearance_minutes.p90``) to
+            ``{"old": ..., "new": ...}``. Empty dicts mean no change.
+        """
+        old = self.load(scenario_id, v1)
+        new = self.load(scenario_id, v2)
+        changes = scenario_diff(
+            json.loads(old.scenario_json),
+            json.loads(new.scenario_json),
+            old.results_summary,
+            new.results_summary,
+        )
+        return {"scenario_id": scenario_id, "from": v1, "to": v2, **changes}
+
+    def restore(self, scenario_id: str, version: int, user: str) -> VersionInfo:
+        """Save a new version identical to ``version`` (history is kept)."""
+        old = self.load(scenario_id, version)
+        return self.save(
+            scenario_id,
+            old.scenario_json,
+            user=user,
+            comment=f"Restored version {version}",
+            results_summary=old.results_summary,
+        )
+
+    def duplicate(self, scenario_id: str, new_name: str, user: str) -> VersionInfo:
+        """Create a new scenario from the latest version of ``scenario_id``."""
+        old = self.load(scenario_id)
+        scenario = old.scenario()
+        scenario.name = new_name
+        return self.save(
+            None,
+            scenario_to_json(scenario),
+            user=user,
+            comment=f"Duplicate of {old.info.name!r} ({scenario_id} v{old.info.version})",
+            results_summary=old.results_summary,
+        )
+
+    def delete(self, scenario_id: str, user: str) -> None:
+        """Soft-delete: hide from :meth:`list_scenarios`; :meth:`undelete` brings it back."""
+        self._set_deleted(scenario_id, _check_user(user), True)
+
+    def undelete(self, scenario_id: str, user: str) -> None:
+        """Recover a soft-deleted scenario."""
+        self._set_deleted(scenario_id, _check_user(user), False)
+
+    def log_event(
+        self,
+        scenario_id: str,
+        kind: str,
+        text: str,
+        user: str,
+        data: dict[str, Any] | None = None,
+    ) -> LogEvent:
+        """Append a timestamped entry to the scenario's exercise log."""
+        if kind not in EVENT_KINDS:
+            raise StoreError(f"Unknown log event kind {kind!r}: use {', '.join(EVENT_KINDS)}.")
+        return self._insert_event(
+            scenario_id, kind, text, _check_user(user), dump_json(data, "Log event data")
+        )
+
+
+def _check_user(user: str) -> str:
+    if not user or not user.strip():
+        raise StoreError("No user given: every save and log entry records who made it.")
+    return user

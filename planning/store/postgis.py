@@ -1,0 +1,311 @@
+"""Scenario store on PostgreSQL + PostGIS (psycopg 3), for shared multi-user setups.
+
+Same behaviour as :mod:`planning.store.sqlite`. The version check runs under
+``SELECT ... FOR UPDATE`` on the scenario row, so concurrent saves of one
+scenario queue up and each sees the version the previous one wrote.
+
+Each version also carries its affected area as ``zone_geom`` (a PostGIS
+geometry in EPSG:4326) so GIS users can open ``evac_scenario_versions`` in
+e.g. QGIS. It is a display copy: the scenario JSON stays authoritative, and an
+outline that cannot be built (bad GeoJSON) is stored as NULL instead of
+failing the save.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import psycopg
+import shapely
+from psycopg.conninfo import conninfo_to_dict
+
+from geo.errors import EvacError, StoreError
+from planning.scenario import Scenario, ZoneSpec
+from planning.store.base import (
+    LogEvent,
+    NewVersion,
+    ScenarioInfo,
+    ScenarioStore,
+    StoredVersion,
+    VersionInfo,
+    check_base_version,
+    deleted_scenario,
+    missing_scenario,
+    missing_version,
+    new_scenario_id,
+    utc_now,
+)
+from planning.zones import to_map, zone_geometry
+
+#: Environment variable holding the PostgreSQL connection string.
+DSN_ENV_VAR: Final = "EVAC_PG_DSN"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS evac_scenarios (
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    latest_version integer NOT NULL,
+    deleted_at timestamptz,
+    deleted_by text
+);
+CREATE TABLE IF NOT EXISTS evac_scenario_versions (
+    scenario_id text NOT NULL REFERENCES evac_scenarios (id),
+    version integer NOT NULL,
+    username text NOT NULL,
+    created timestamptz NOT NULL,
+    comment text NOT NULL,
+    name text NOT NULL,
+    conflict_of integer,
+    scenario_json text NOT NULL,
+    results_json jsonb,
+    zone_geom geometry(Geometry, 4326),
+    PRIMARY KEY (scenario_id, version)
+);
+CREATE TABLE IF NOT EXISTS evac_exercise_log (
+    id bigserial PRIMARY KEY,
+    scenario_id text NOT NULL REFERENCES evac_scenarios (id),
+    created timestamptz NOT NULL,
+    kind text NOT NULL,
+    text text NOT NULL,
+    username text NOT NULL,
+    data jsonb
+);
+CREATE INDEX IF NOT EXISTS evac_exercise_log_by_scenario ON evac_exercise_log (scenario_id, id);
+"""
+
+_VERSION_COLS = "scenario_id, version, username, created, comment, name, conflict_of"
+
+
+class PostgisStore(ScenarioStore):
+    """Scenario store in a PostgreSQL database with the PostGIS extension.
+
+    Parameters
+    ----------
+    dsn
+        ``postgresql://user:password@host:port/db``; default ``$EVAC_PG_DSN``.
+        Tables are created on first use in the first schema of the search path.
+    """
+
+    def __init__(self, dsn: str | None = None) -> None:
+        dsn = dsn or os.environ.get(DSN_ENV_VAR)
+        if not dsn:
+            raise StoreError(
+                f"No PostgreSQL connection string: set {DSN_ENV_VAR}="
+                "postgresql://user:password@host:5432/db (for tests: bash .ci/postgres.sh)."
+            )
+        self.dsn = dsn
+        self._init_schema()
+
+    def __repr__(self) -> str:
+        return f"PostgisStore({self._where()!r})"
+
+    def _where(self) -> str:
+        """Host, port and database of the DSN, without the password."""
+        try:
+            p = conninfo_to_dict(self.dsn)
+        except psycopg.Error:
+            return "an unparseable DSN"
+        return f"{p.get('host', 'localhost')}:{p.get('port', 5432)}/{p.get('dbname', '')}"
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.dsn, connect_timeout=10)
+
+    @contextmanager
+    def _tx(self) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction: commit on success, roll back on any error."""
+        try:
+            con = self._connect()
+        except psycopg.OperationalError as exc:
+            raise StoreError(
+                f"Cannot connect to PostgreSQL at {self._where()}: {exc}".strip()
+                + f". Start the server or fix {DSN_ENV_VAR}."
+            ) from None
+        try:
+            with con:
+                yield con
+        except psycopg.Error as exc:
+            raise StoreError(f"PostgreSQL store at {self._where()} failed: {exc}") from None
+
+    def _init_schema(self) -> None:
+        with self._tx() as con:
+            # Serialise concurrent first uses: CREATE ... IF NOT EXISTS races otherwise.
+            con.execute("SELECT pg_advisory_xact_lock(hashtext('evac_store_schema'))")
+            if con.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
+                con.execute(_SCHEMA)
+                return
+        try:
+            with self._tx() as con:
+                con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        except StoreError as exc:
+            raise StoreError(
+                f"PostGIS is not enabled in {self._where()} and this user may not enable "
+                f"it ({exc}): run `CREATE EXTENSION postgis;` there as a superuser."
+            ) from None
+        self._init_schema()
+
+    def _scenario_row(
+        self, con: psycopg.Connection[Any], scenario_id: str, lock: bool = False
+    ) -> tuple[int, Any]:
+        row = con.execute(
+            "SELECT latest_version, deleted_at FROM evac_scenarios WHERE id = %s"
+            + (" FOR UPDATE" if lock else ""),
+            (scenario_id,),
+        ).fetchone()
+        if row is None:
+            raise missing_scenario(scenario_id)
+        return row
+
+    def _write_version(
+        self, scenario_id: str | None, new: NewVersion, base_version: int | None
+    ) -> tuple[VersionInfo, VersionInfo | None]:
+        conflict = None
+        with self._tx() as con:
+            if scenario_id is None:
+                scenario_id, version = new_scenario_id(), 1
+                con.execute(
+                    "INSERT INTO evac_scenarios (id, name, latest_version) VALUES (%s, %s, 1)",
+                    (scenario_id, new.scenario.name),
+                )
+            else:
+                latest, deleted_at = self._scenario_row(con, scenario_id, lock=True)
+                if deleted_at is not None:
+                    raise deleted_scenario(scenario_id)
+                if check_base_version(scenario_id, base_version, latest):
+                    conflict = _version_info(
+                        con.execute(
+                            f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
+                            "WHERE scenario_id = %s AND version = %s",
+                            (scenario_id, latest),
+                        ).fetchone()
+                    )
+                version = latest + 1
+                con.execute(
+                    "UPDATE evac_scenarios SET name = %s, latest_version = %s WHERE id = %s",
+                    (new.scenario.name, version, scenario_id),
+                )
+            info = VersionInfo(
+                scenario_id=scenario_id,
+                version=version,
+                user=new.user,
+                created=new.created,
+                comment=new.comment,
+                name=new.scenario.name,
+                conflict_of=conflict.version if conflict else None,
+            )
+            con.execute(
+                f"INSERT INTO evac_scenario_versions ({_VERSION_COLS}, scenario_json, "
+                "results_json, zone_geom) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
+                "%s::jsonb, ST_GeomFromWKB(%s, 4326))",
+                (
+                    info.scenario_id,
+                    info.version,
+                    info.user,
+                    datetime.fromisoformat(info.created),
+                    info.comment,
+                    info.name,
+                    info.conflict_of,
+                    new.scenario_json,
+                    new.results_json,
+                    zones_wkb(new.scenario),
+                ),
+            )
+        return info, conflict
+
+    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
+        with self._tx() as con:
+            self._scenario_row(con, scenario_id, lock=True)
+            con.execute(
+                "UPDATE evac_scenarios SET deleted_at = %s, deleted_by = %s WHERE id = %s",
+                (datetime.now(UTC) if deleted else None, user if deleted else None, scenario_id),
+            )
+
+    def _insert_event(
+        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    ) -> LogEvent:
+        created = utc_now()
+        with self._tx() as con:
+            self._scenario_row(con, scenario_id)
+            row = con.execute(
+                "INSERT INTO evac_exercise_log (scenario_id, created, kind, text, username, "
+                "data) VALUES (%s, %s, %s, %s, %s, %s::jsonb) RETURNING id, data",
+                (scenario_id, datetime.fromisoformat(created), kind, text, user, data_json),
+            ).fetchone()
+        return LogEvent(row[0], scenario_id, created, kind, text, user, row[1])
+
+    def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
+        with self._tx() as con:
+            rows = con.execute(
+                "SELECT s.id, s.name, s.latest_version, v.created, v.username, "
+                "s.deleted_at IS NOT NULL FROM evac_scenarios s "
+                "JOIN evac_scenario_versions v "
+                "ON v.scenario_id = s.id AND v.version = s.latest_version "
+                "WHERE %s OR s.deleted_at IS NULL ORDER BY v.created DESC, s.id",
+                (include_deleted,),
+            ).fetchall()
+        return [ScenarioInfo(r[0], r[1], r[2], _iso(r[3]), r[4], r[5]) for r in rows]
+
+    def versions(self, scenario_id: str) -> list[VersionInfo]:
+        with self._tx() as con:
+            self._scenario_row(con, scenario_id)
+            rows = con.execute(
+                f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
+                "WHERE scenario_id = %s ORDER BY version",
+                (scenario_id,),
+            ).fetchall()
+        return [_version_info(r) for r in rows]
+
+    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
+        with self._tx() as con:
+            latest, _ = self._scenario_row(con, scenario_id)
+            wanted = latest if version is None else version
+            row = con.execute(
+                f"SELECT {_VERSION_COLS}, scenario_json, results_json "
+                "FROM evac_scenario_versions WHERE scenario_id = %s AND version = %s",
+                (scenario_id, wanted),
+            ).fetchone()
+        if row is None:
+            raise missing_version(scenario_id, wanted, latest)
+        return StoredVersion(_version_info(row[:7]), row[7], row[8])
+
+    def events(self, scenario_id: str) -> list[LogEvent]:
+        with self._tx() as con:
+            self._scenario_row(con, scenario_id)
+            rows = con.execute(
+                "SELECT id, scenario_id, created, kind, text, username, data "
+                "FROM evac_exercise_log WHERE scenario_id = %s ORDER BY id",
+                (scenario_id,),
+            ).fetchall()
+        return [LogEvent(r[0], r[1], _iso(r[2]), *r[3:]) for r in rows]
+
+
+def _iso(ts: datetime) -> str:
+    return ts.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _version_info(row: tuple[Any, ...]) -> VersionInfo:
+    sid, version, user, created, comment, name, conflict_of = row
+    return VersionInfo(sid, version, user, _iso(created), comment, name, conflict_of)
+
+
+def zones_wkb(scenario: Scenario) -> bytes | None:
+    """Union of the scenario's zone outlines as WKB (lon/lat), or None if there is none."""
+    parts = [p for p in map(_zone_outline, scenario.zones) if p is not None]
+    if not parts:
+        return None
+    return shapely.to_wkb(shapely.union_all([shapely.make_valid(p) for p in parts]))
+
+
+def _zone_outline(zone: ZoneSpec) -> shapely.Geometry | None:
+    """Outline of one zone in lon/lat, built by the planning layer's zone builder.
+
+    The scenario JSON is the record; an outline that cannot be built is stored
+    as empty rather than failing the save.
+    """
+    try:
+        return to_map(zone_geometry(zone))
+    except EvacError:
+        return None

@@ -1,0 +1,293 @@
+"""Default scenario store: one SQLite file, created on first use.
+
+The file lives at ``$EVAC_STORE`` or ``.evac-data/store.sqlite`` under the
+project root (git-ignored). WAL journaling with ``synchronous=FULL`` and one
+``BEGIN IMMEDIATE`` transaction per write make every save atomic and durable:
+a process killed mid-save leaves the previous versions untouched and the
+half-written one absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+from geo.errors import StoreError
+from geo.settings import PROJECT_ROOT
+from planning.store.base import (
+    LogEvent,
+    NewVersion,
+    ScenarioInfo,
+    ScenarioStore,
+    StoredVersion,
+    VersionInfo,
+    check_base_version,
+    deleted_scenario,
+    missing_scenario,
+    missing_version,
+    new_scenario_id,
+    utc_now,
+)
+
+#: Environment variable naming the store file (or a PostgreSQL URL, see open_store).
+STORE_ENV_VAR: Final = "EVAC_STORE"
+#: Default store file.
+DEFAULT_STORE_PATH: Final = PROJECT_ROOT / ".evac-data" / "store.sqlite"
+#: Seconds a writer waits for another writer's transaction before giving up.
+BUSY_TIMEOUT_S: Final = 30.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS scenarios (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    latest_version INTEGER NOT NULL,
+    deleted_at TEXT,
+    deleted_by TEXT
+);
+CREATE TABLE IF NOT EXISTS versions (
+    scenario_id TEXT NOT NULL REFERENCES scenarios(id),
+    version INTEGER NOT NULL,
+    username TEXT NOT NULL,
+    created TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    name TEXT NOT NULL,
+    conflict_of INTEGER,
+    scenario_json TEXT NOT NULL,
+    results_json TEXT,
+    PRIMARY KEY (scenario_id, version)
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scenario_id TEXT NOT NULL REFERENCES scenarios(id),
+    created TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    username TEXT NOT NULL,
+    data_json TEXT
+);
+CREATE INDEX IF NOT EXISTS events_by_scenario ON events (scenario_id, id);
+"""
+
+_VERSION_COLS = "scenario_id, version, username, created, comment, name, conflict_of"
+
+
+def default_store_path() -> Path:
+    """``$EVAC_STORE`` if set, else :data:`DEFAULT_STORE_PATH`."""
+    return Path(os.environ.get(STORE_ENV_VAR) or DEFAULT_STORE_PATH)
+
+
+class SqliteStore(ScenarioStore):
+    """Scenario store in a SQLite file.
+
+    Parameters
+    ----------
+    path
+        Store file, or a folder to hold ``store.sqlite``; default
+        :func:`default_store_path`. Missing folders are created.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        p = Path(path) if path is not None else default_store_path()
+        self.path = p / "store.sqlite" if p.is_dir() else p
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the store folder {self.path.parent}: {exc}. "
+                f"Set {STORE_ENV_VAR} to a writable file path."
+            ) from None
+        self._init_schema()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({str(self.path)!r})"
+
+    def _connect(self) -> sqlite3.Connection:
+        # One connection per operation: safe across Streamlit's threads, and
+        # isolation_level=None lets us issue BEGIN IMMEDIATE ourselves.
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("PRAGMA synchronous = FULL")
+        return con
+
+    def _init_schema(self) -> None:
+        try:
+            con = self._connect()
+            try:
+                # WAL is a property of the file: readers never block the writer.
+                con.execute("PRAGMA journal_mode = WAL")
+                con.executescript(_SCHEMA)
+            finally:
+                con.close()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return StoreError(
+                f"The scenario store {self.path} stayed busy for {BUSY_TIMEOUT_S:.0f} s "
+                "(another save is running): try again."
+            )
+        return StoreError(
+            f"The scenario store {self.path} failed: {exc}. Check that the file is "
+            f"writable and not a copy in progress, or point {STORE_ENV_VAR} elsewhere."
+        )
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction; writers take the write lock up front (BEGIN IMMEDIATE)."""
+        try:
+            con = self._connect()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        try:
+            con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield con
+            con.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise self._error(exc) from None
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+
+    def _scenario_row(self, con: sqlite3.Connection, scenario_id: str) -> tuple[int, Any]:
+        row = con.execute(
+            "SELECT latest_version, deleted_at FROM scenarios WHERE id = ?", (scenario_id,)
+        ).fetchone()
+        if row is None:
+            raise missing_scenario(scenario_id)
+        return row
+
+    def _write_version(
+        self, scenario_id: str | None, new: NewVersion, base_version: int | None
+    ) -> tuple[VersionInfo, VersionInfo | None]:
+        conflict = None
+        with self._tx(write=True) as con:
+            if scenario_id is None:
+                scenario_id, version = new_scenario_id(), 1
+                con.execute(
+                    "INSERT INTO scenarios (id, name, latest_version) VALUES (?, ?, 1)",
+                    (scenario_id, new.scenario.name),
+                )
+            else:
+                latest, deleted_at = self._scenario_row(con, scenario_id)
+                if deleted_at is not None:
+                    raise deleted_scenario(scenario_id)
+                if check_base_version(scenario_id, base_version, latest):
+                    conflict = _version_info(
+                        con.execute(
+                            f"SELECT {_VERSION_COLS} FROM versions "
+                            "WHERE scenario_id = ? AND version = ?",
+                            (scenario_id, latest),
+                        ).fetchone()
+                    )
+                version = latest + 1
+                con.execute(
+                    "UPDATE scenarios SET name = ?, latest_version = ? WHERE id = ?",
+                    (new.scenario.name, version, scenario_id),
+                )
+            info = VersionInfo(
+                scenario_id=scenario_id,
+                version=version,
+                user=new.user,
+                created=new.created,
+                comment=new.comment,
+                name=new.scenario.name,
+                conflict_of=conflict.version if conflict else None,
+            )
+            con.execute(
+                f"INSERT INTO versions ({_VERSION_COLS}, scenario_json, results_json) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    info.scenario_id,
+                    info.version,
+                    info.user,
+                    info.created,
+                    info.comment,
+                    info.name,
+                    info.conflict_of,
+                    new.scenario_json,
+                    new.results_json,
+                ),
+            )
+        return info, conflict
+
+    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
+        with self._tx(write=True) as con:
+            self._scenario_row(con, scenario_id)
+            con.execute(
+                "UPDATE scenarios SET deleted_at = ?, deleted_by = ? WHERE id = ?",
+                (utc_now() if deleted else None, user if deleted else None, scenario_id),
+            )
+
+    def _insert_event(
+        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    ) -> LogEvent:
+        created = utc_now()
+        with self._tx(write=True) as con:
+            self._scenario_row(con, scenario_id)
+            cur = con.execute(
+                "INSERT INTO events (scenario_id, created, kind, text, username, data_json) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (scenario_id, created, kind, text, user, data_json),
+            )
+            event_id = cur.lastrowid
+        data = json.loads(data_json) if data_json is not None else None
+        return LogEvent(int(event_id or 0), scenario_id, created, kind, text, user, data)
+
+    def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
+        with self._tx() as con:
+            rows = con.execute(
+                "SELECT s.id, s.name, s.latest_version, v.created, v.username, "
+                "s.deleted_at IS NOT NULL FROM scenarios s JOIN versions v "
+                "ON v.scenario_id = s.id AND v.version = s.latest_version "
+                "WHERE ? OR s.deleted_at IS NULL ORDER BY v.created DESC, s.id",
+                (include_deleted,),
+            ).fetchall()
+        return [ScenarioInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+
+    def versions(self, scenario_id: str) -> list[VersionInfo]:
+        with self._tx() as con:
+            self._scenario_row(con, scenario_id)
+            rows = con.execute(
+                f"SELECT {_VERSION_COLS} FROM versions WHERE scenario_id = ? ORDER BY version",
+                (scenario_id,),
+            ).fetchall()
+        return [_version_info(r) for r in rows]
+
+    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
+        with self._tx() as con:
+            latest, _ = self._scenario_row(con, scenario_id)
+            wanted = latest if version is None else version
+            row = con.execute(
+                f"SELECT {_VERSION_COLS}, scenario_json, results_json FROM versions "
+                "WHERE scenario_id = ? AND version = ?",
+                (scenario_id, wanted),
+            ).fetchone()
+        if row is None:
+            raise missing_version(scenario_id, wanted, latest)
+        results = json.loads(row[8]) if row[8] is not None else None
+        return StoredVersion(_version_info(row[:7]), row[7], results)
+
+    def events(self, scenario_id: str) -> list[LogEvent]:
+        with self._tx() as con:
+            self._scenario_row(con, scenario_id)
+            rows = con.execute(
+                "SELECT id, scenario_id, created, kind, text, username, data_json "
+                "FROM events WHERE scenario_id = ? ORDER BY id",
+                (scenario_id,),
+            ).fetchall()
+        return [LogEvent(*r[:6], json.loads(r[6]) if r[6] is not None else None) for r in rows]
+
+
+def _version_info(row: tuple[Any, ...]) -> VersionInfo:
+    return VersionInfo(*row)

@@ -1,0 +1,166 @@
+"""Affected zones: polygons, circles and downwind plumes, validated, in EPSG:25832."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from shapely.geometry import Point, Polygon, shape
+from shapely.validation import explain_validity
+
+from geo import settings
+from geo.errors import ZoneError
+from planning.scenario import ZoneSpec
+
+_TO_WORK = Transformer.from_crs(settings.MAP_CRS, settings.WORK_CRS, always_xy=True)
+_TO_MAP = Transformer.from_crs(settings.WORK_CRS, settings.MAP_CRS, always_xy=True)
+
+#: Zone statuses whose residents are evacuated (warning zones are planned for too).
+EVACUATED_STATUSES = frozenset({"evakueringsordre", "varsel"})
+#: Largest zone radius / plume length accepted (m): beyond this, check the units.
+MAX_EXTENT_M = 50_000.0
+
+
+def to_work(geom: shapely.Geometry) -> shapely.Geometry:
+    """Project a lon/lat geometry to EPSG:25832."""
+    return shapely.transform(geom, lambda xy: np.column_stack(_TO_WORK.transform(*xy.T)))
+
+
+def to_map(geom: shapely.Geometry) -> shapely.Geometry:
+    """Project an EPSG:25832 geometry to lon/lat."""
+    return shapely.transform(geom, lambda xy: np.column_stack(_TO_MAP.transform(*xy.T)))
+
+
+def check_lonlat(coords: np.ndarray, what: str) -> None:
+    """Reject coordinates that are not plausible lon/lat, and swapped lat/lon.
+
+    Raises
+    ------
+    ZoneError
+        Saying whether the values look swapped, projected or out of range.
+    """
+    if coords.size == 0:
+        raise ZoneError(f"{what} has no coordinates: draw or upload a zone.")
+    lon, lat = coords[:, 0], coords[:, 1]
+    if np.all((np.abs(lon) > 180) | (np.abs(lat) > 90)):
+        raise ZoneError(
+            f"{what}: coordinates like ({lon[0]:.0f}, {lat[0]:.0f}) are not lon/lat degrees. "
+            "Projected files need a declared CRS; GeoJSON must be WGS84 lon/lat."
+        )
+    if np.any(np.abs(lon) > 180) or np.any(np.abs(lat) > 90):
+        raise ZoneError(f"{what}: a coordinate is outside lon -180..180 / lat -90..90.")
+    # Norway: lat 57-72, lon 4-32. A zone at lat ~10, lon ~59 has its axes swapped.
+    if np.all((lat > 3) & (lat < 33) & (lon > 56) & (lon < 73)):
+        raise ZoneError(
+            f"{what}: coordinates look swapped (lat, lon): GeoJSON order is lon, lat, "
+            f"e.g. [10.6, 59.9] for Fornebu, not [{lon[0]:.2f}, {lat[0]:.2f}]."
+        )
+
+
+def _polygon_from_geojson(geometry: dict[str, Any] | None, what: str) -> shapely.Geometry:
+    if not geometry:
+        raise ZoneError(f"{what} has no geometry: draw a polygon or upload a zone file.")
+    try:
+        geom = shape(geometry)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ZoneError(f"{what}: malformed GeoJSON geometry ({exc}).") from None
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise ZoneError(f"{what} is a {geom.geom_type}; a zone must be a Polygon or MultiPolygon.")
+    check_lonlat(shapely.get_coordinates(geom), what)
+    return to_work(geom)
+
+
+def circle(center_lonlat: tuple[float, float], radius_m: float) -> Polygon:
+    """Circle of ``radius_m`` around a lon/lat point, in EPSG:25832."""
+    if not 0 < radius_m <= MAX_EXTENT_M:
+        raise ZoneError(f"Circle radius {radius_m} m must be between 0 and {MAX_EXTENT_M:.0f} m.")
+    check_lonlat(np.array([center_lonlat], dtype=float), "Circle centre")
+    return to_work(Point(center_lonlat)).buffer(radius_m, quad_segs=32)
+
+
+def plume(
+    release_lonlat: tuple[float, float],
+    wind_from_deg: float,
+    length_m: float,
+    angle_deg: float,
+    *,
+    near_radius_m: float = 150.0,
+) -> Polygon:
+    """Downwind sector from a release point, plus a small circle around the source.
+
+    Parameters
+    ----------
+    wind_from_deg
+        Meteorological wind direction: where the wind blows *from*, degrees
+        clockwise from north. The plume extends the opposite way.
+    length_m, angle_deg
+        Sector radius and full opening angle.
+    near_radius_m
+        Circle around the release point (people next to the source always go).
+    """
+    if not 0 < length_m <= MAX_EXTENT_M:
+        raise ZoneError(f"Plume length {length_m} m must be between 0 and {MAX_EXTENT_M:.0f} m.")
+    if not 0 < angle_deg < 360:
+        raise ZoneError(f"Plume opening angle {angle_deg}° must be between 0 and 360.")
+    if not 0 <= wind_from_deg <= 360:
+        raise ZoneError(f"Wind direction {wind_from_deg}° must be between 0 and 360.")
+    check_lonlat(np.array([release_lonlat], dtype=float), "Release point")
+    src = to_work(Point(release_lonlat))
+    downwind = math.radians((wind_from_deg + 180.0) % 360.0)
+    half = math.radians(angle_deg / 2)
+    angles = np.linspace(downwind - half, downwind + half, 33)
+    # Bearings are clockwise from north: x = sin, y = cos.
+    arc = np.column_stack([src.x + length_m * np.sin(angles), src.y + length_m * np.cos(angles)])
+    sector = Polygon([(src.x, src.y), *arc.tolist()])
+    return shapely.union(sector, src.buffer(near_radius_m, quad_segs=16))
+
+
+def zone_geometry(spec: ZoneSpec) -> shapely.Geometry:
+    """The EPSG:25832 polygon of one zone; raise :class:`ZoneError` if unusable."""
+    what = f"Zone {spec.label!r}" if spec.label else "Zone"
+    if spec.kind == "polygon":
+        geom = _polygon_from_geojson(spec.geometry, what)
+    elif spec.kind == "circle":
+        if spec.center is None or spec.radius_m is None:
+            raise ZoneError(f"{what}: a circle needs a centre and a radius.")
+        geom = circle(spec.center, spec.radius_m)
+    elif spec.kind == "plume":
+        needed = (spec.center, spec.wind_from_deg, spec.length_m, spec.angle_deg)
+        if any(v is None for v in needed):
+            raise ZoneError(
+                f"{what}: a plume needs a release point, wind direction, length and angle."
+            )
+        geom = plume(spec.center, spec.wind_from_deg, spec.length_m, spec.angle_deg)  # type: ignore[arg-type]
+    else:
+        raise ZoneError(f"{what}: unknown kind {spec.kind!r}.")
+    return check_polygon(geom, what)
+
+
+def check_polygon(geom: shapely.Geometry, what: str) -> shapely.Geometry:
+    """Reject empty, degenerate and self-intersecting polygons with a specific reason."""
+    if geom.is_empty:
+        raise ZoneError(f"{what} is empty: draw a zone with at least three corners.")
+    if not geom.is_valid:
+        reason = explain_validity(geom)
+        hint = (
+            "the outline crosses itself; redraw it without crossing edges"
+            if "Self-intersection" in reason or "Ring" in reason
+            else "fix the geometry in a GIS"
+        )
+        raise ZoneError(f"{what} is not a valid polygon ({reason}): {hint}.")
+    if geom.area < 100.0:
+        raise ZoneError(f"{what} covers {geom.area:.0f} m², less than 100 m²: draw a larger zone.")
+    return geom
+
+
+def combined_zone(specs: list[ZoneSpec]) -> shapely.Geometry:
+    """Union of the zones whose residents are evacuated."""
+    parts = [zone_geometry(z) for z in specs if z.status in EVACUATED_STATUSES]
+    if not parts:
+        raise ZoneError(
+            "No zone has status evakueringsordre or varsel: add a zone or change its status."
+        )
+    return shapely.union_all(parts)

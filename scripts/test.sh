@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python deps, offline assets, Chromium,
+# PostgreSQL + PostGIS) and run the whole test suite.
+# Usage: bash scripts/test.sh [pytest options...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --dev
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null
+  else
+    echo "note: run as root (or install chromium and poppler-utils) for the browser and PDF tests" >&2
+  fi
+fi
+if [ -z "${EVAC_PG_DSN:-}" ] && [ "$(id -u)" = 0 ]; then
+  EVAC_PG_DSN="$(bash .ci/postgres.sh)"
+  export EVAC_PG_DSN
+fi
+# Build the network cache once, so parallel workers do not race to build it.
+.venv/bin/python -c "from geo.region import load_region as l; r = l(); r.network('drive'); r.network('walk')"
+exec .venv/bin/python -m pytest -n 2 --dist loadfile -q "$@"

@@ -1,0 +1,274 @@
+"""A tiny hand-made plan around Snarøya/Fornebu for the export tests.
+
+The frames follow the ``planning.plan.Plan`` contract in ARCHITECTURE.md, so the
+exports can be tested without routing. Coordinates are given in lon/lat (easy to
+check on a map) and stored in EPSG:25832 like every plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+
+from geo.settings import MAP_CRS, WORK_CRS
+from planning.scenario import Scenario, SiteOverride, ZoneSpec
+
+SNAROYA_RING = [
+    (10.597, 59.877),
+    (10.628, 59.879),
+    (10.633, 59.889),
+    (10.613, 59.893),
+    (10.595, 59.888),
+]
+# A small islet off Snarøya makes the zone a MultiPolygon (two parts).
+ISLET_RING = [(10.585, 59.8735), (10.592, 59.8735), (10.592, 59.877), (10.585, 59.877)]
+
+
+@dataclass
+class FakePlan:
+    """Stand-in with exactly the attributes of ``planning.plan.Plan``."""
+
+    scenario: Scenario
+    zone: gpd.GeoDataFrame
+    evacuees: gpd.GeoDataFrame
+    catchments: gpd.GeoDataFrame
+    routes: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=MAP_CRS).to_crs(WORK_CRS)
+
+
+def make_plan(
+    *, exercise: bool = True, name: str = "Snarøya brann", label: str = "Snarøya sør"
+) -> FakePlan:
+    """Build the fixture plan; ``name`` and ``label`` let tests inject hostile text."""
+    scenario = Scenario(
+        name=name,
+        zones=[ZoneSpec(kind="polygon", label=label, status="evakueringsordre")],
+        mode="drive",
+        sites={"Thon Hotel Oslofjord": SiteOverride(active=False)},
+        exercise=exercise,
+    )
+    zone = _frame(
+        [
+            {
+                "label": label,
+                "status": "evakueringsordre",
+                "geometry": MultiPolygon([Polygon(SNAROYA_RING), Polygon(ISLET_RING)]),
+            }
+        ]
+    )
+    evacuees = _frame(
+        [
+            {
+                "people": 820,
+                "mode": "drive",
+                "site": "Telenor Arena",
+                "status": "assigned",
+                "reason": "",
+                "travel_min": 11.5,
+                "geometry": Point(10.605, 59.885),
+            },
+            {
+                "people": 640,
+                "mode": "drive",
+                "site": "Quality Hotel Expo",
+                "status": "assigned",
+                "reason": "",
+                "travel_min": 9.0,
+                "geometry": Point(10.622, 59.884),
+            },
+            {
+                "people": 35,
+                "mode": "drive",
+                "site": "",
+                "status": "unreachable",
+                "reason": "no road connection",
+                "travel_min": float("nan"),
+                "geometry": Point(10.5885, 59.8752),
+            },
+        ]
+    )
+    catchments = _frame(
+        [
+            {
+                "site": "Telenor Arena",
+                "people": 820,
+                "split": False,
+                "geometry": Polygon(
+                    [
+                        (10.597, 59.877),
+                        (10.614, 59.878),
+                        (10.614, 59.8915),
+                        (10.613, 59.893),
+                        (10.595, 59.888),
+                    ]
+                ),
+            },
+            {
+                "site": "Quality Hotel Expo",
+                "people": 640,
+                "split": True,
+                "geometry": Polygon(
+                    [(10.614, 59.878), (10.628, 59.879), (10.633, 59.889), (10.614, 59.8915)]
+                ),
+            },
+        ]
+    )
+    route_rows = [
+        ("Snarøyveien", "secondary", 1460, 584, 900, 0.65, [(10.612, 59.886), (10.618, 59.889)]),
+        ("Snarøyveien", "secondary", 1460, 584, 900, 0.65, [(10.618, 59.889), (10.621, 59.892)]),
+        ("Snarøyveien", "secondary", 1460, 584, 450, 1.30, [(10.621, 59.892), (10.6225, 59.896)]),
+        (
+            "Rolfsbuktveien",
+            "tertiary",
+            820,
+            328,
+            800,
+            0.41,
+            [(10.6225, 59.896), (10.6235, 59.9025)],
+        ),
+        ("Widerøeveien", "tertiary", 640, 256, 320, 0.80, [(10.6225, 59.896), (10.6283, 59.9015)]),
+    ]
+    routes = _frame(
+        [
+            {
+                "name": n,
+                "highway": h,
+                "people": p,
+                "vehicles": v,
+                "capacity_vph": c,
+                "load_ratio": r,
+                "geometry": LineString(line),
+            }
+            for n, h, p, v, c, r, line in route_rows
+        ]
+    )
+    sites = _frame(
+        [
+            {
+                "name": "Telenor Arena",
+                "kind": "mass_evacuation",
+                "address": "Widerøeveien 1, 1360 Fornebu",
+                "capacity": 15000,
+                "capacity_assumed": False,
+                "active": True,
+                "available": True,
+                "reason": "",
+                "assigned": 820,
+                "off_network_m": 12.0,
+                "geometry": Point(10.62388, 59.90315),
+            },
+            {
+                "name": "Quality Hotel Expo",
+                "kind": "eps",
+                "address": "Snarøyveien 30, 1360 Fornebu",
+                "capacity": 800,
+                "capacity_assumed": True,
+                "active": True,
+                "available": True,
+                "reason": "",
+                "assigned": 640,
+                "off_network_m": 8.0,
+                "geometry": Point(10.62874, 59.90191),
+            },
+            {
+                "name": "Thon Hotel Oslofjord",
+                "kind": "eps",
+                "address": "Sandviksveien 184, 1337 Sandvika",
+                "capacity": 400,
+                "capacity_assumed": True,
+                "active": False,
+                "available": False,
+                "reason": "deactivated in scenario",
+                "assigned": 0,
+                "off_network_m": 2500.0,
+                "geometry": Point(10.5215, 59.8879),
+            },
+        ]
+    )
+    summary = {
+        "evacuees_total": 1495,
+        "assigned": {"Telenor Arena": 820, "Quality Hotel Expo": 640},
+        "unassigned": 0,
+        "unreachable": 35,
+        "unreachable_reasons": {"no road connection": 35},
+        "clearance_minutes": {"leave_p90": 38.0, "leave_p100": 60.0, "p90": 47.5, "p100": 74.0},
+        "bottlenecks": [
+            {"name": "Snarøyveien", "vehicles": 584, "capacity_vph": 450, "load_ratio": 1.30}
+        ],
+        "responsible_actors": [
+            {
+                "name": "Oslo politidistrikt",
+                "role": "Leder redningsaksjonen",
+                "why_nb": "Politiet leder redningsinnsats (politiloven § 27)",
+                "why_en": "Police lead rescue operations (Police Act s. 27)",
+            },
+            {
+                "name": "Bærum kommune",
+                "role": "Evakuerte- og pårørendesenter",
+                "why_nb": "Kommunen med krisen etablerer EPS",
+                "why_en": "The affected municipality sets up the EPS",
+            },
+            {
+                "name": "Asker og Bærum brann og redning",
+                "role": "Brann og redning",
+                "why_nb": "Nødetat i Bærum",
+                "why_en": "Emergency service in Bærum",
+            },
+        ],
+        "actions": [],
+        "warnings": [],
+        "assumptions": {"persons_per_car": 2.5},
+        "scenario": name,
+        "created": "2026-03-15T10:30:00+01:00",
+    }
+    return FakePlan(scenario, zone, evacuees, catchments, routes, sites, summary)
+
+
+def make_region_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Tiny vector basemap: two land polygons (sea around them) and a few roads."""
+    municipalities = _frame(
+        [
+            {
+                "kommunenavn": "Bærum",
+                "geometry": Polygon(
+                    [
+                        (10.50, 59.87),
+                        (10.585, 59.87),
+                        (10.585, 59.895),
+                        (10.62, 59.89),
+                        (10.63, 59.898),
+                        (10.633, 59.92),
+                        (10.50, 59.92),
+                    ]
+                ),
+            },
+            {
+                "kommunenavn": "Oslo",
+                "geometry": Polygon(
+                    [(10.633, 59.92), (10.633, 59.905), (10.66, 59.90), (10.67, 59.92)]
+                ),
+            },
+        ]
+    )
+    roads = _frame(
+        [
+            {"highway": "motorway", "geometry": LineString([(10.52, 59.895), (10.64, 59.912)])},
+            {
+                "highway": "secondary",
+                "geometry": LineString([(10.603, 59.889), (10.62, 59.899), (10.635, 59.912)]),
+            },
+            {
+                "highway": "residential",
+                "geometry": LineString([(10.590, 59.880), (10.600, 59.884), (10.603, 59.889)]),
+            },
+        ]
+    )
+    return {"municipalities": municipalities, "roads": roads}

@@ -1,0 +1,1 @@
+"""Streamlit UI helpers: map building, layer styling and translated strings."""

@@ -1,0 +1,118 @@
+"""User-interface strings (bokmål first, English available).
+
+Extends the shared table in :mod:`planning.i18n` with what only the UI and the
+interactive map show; :func:`t` looks here first and falls back to the shared
+table, so a label used by exports too is defined once, there.
+
+Examples
+--------
+>>> t("layer.sites", "en")
+'Reception sites'
+>>> t("legend.title", "en")
+'Legend'
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from planning import i18n
+
+STRINGS: Final[dict[str, dict[str, str]]] = {
+    # Layer names in the map's layer control
+    "layer.basemap": {"nb": "Vektorkart (offline)", "en": "Vector map (offline)"},
+    "layer.osm": {
+        "nb": "OpenStreetMap (krever internett)",
+        "en": "OpenStreetMap (needs internet)",
+    },
+    "layer.boundaries": {"nb": "Kommunegrenser", "en": "Municipal boundaries"},
+    "layer.roads": {"nb": "Veinett (bil)", "en": "Road network (car)"},
+    "layer.population": {
+        "nb": "Befolkning per 250 m-rute (SSB {vintage})",
+        "en": "Population per 250 m cell (SSB {vintage})",
+    },
+    "layer.sites": {"nb": "Mottakssteder", "en": "Reception sites"},
+    "layer.fire_stations": {"nb": "Brannstasjoner", "en": "Fire stations"},
+    "layer.hospitals": {"nb": "Sykehus", "en": "Hospitals"},
+    "layer.shelters": {"nb": "Offentlige tilfluktsrom", "en": "Public shelters"},
+    "layer.actors": {"nb": "Ansvar: {kind}", "en": "Responsibility: {kind}"},
+    "layer.zone": {"nb": "Berørt sone", "en": "Affected zone"},
+    "layer.catchments": {"nb": "Nedslagsfelt", "en": "Catchments"},
+    "layer.routes": {"nb": "Evakueringsruter", "en": "Evacuation routes"},
+    "layer.bottlenecks": {"nb": "Flaskehalser", "en": "Bottlenecks"},
+    "layer.evacuees": {"nb": "Evakuerte (utgangspunkt)", "en": "Evacuees (origins)"},
+    # Actor kinds (keys match geo.registry.ACTOR_KINDS)
+    "actor_kind.police": {"nb": "politi", "en": "police"},
+    "actor_kind.fire": {"nb": "brann og redning", "en": "fire and rescue"},
+    "actor_kind.health": {"nb": "helse", "en": "health"},
+    "actor_kind.county_governor": {"nb": "statsforvalter", "en": "county governor"},
+    "actor_kind.municipality": {"nb": "kommune", "en": "municipality"},
+    "actor_kind.volunteer": {"nb": "frivillige", "en": "volunteers"},
+    "actor_kind.utility": {"nb": "infrastruktur", "en": "utilities"},
+    "actor_kind.site": {"nb": "mottakssted", "en": "reception site"},
+    "actor_kind.rescue_centre": {"nb": "redningssentral", "en": "rescue centre"},
+    # Popups and tooltips
+    "popup.address": {"nb": "Adresse", "en": "Address"},
+    "popup.capacity": {"nb": "Kapasitet", "en": "Capacity"},
+    "popup.capacity_assumed": {"nb": "{capacity} (antatt)", "en": "{capacity} (assumed)"},
+    "popup.agreement": {"nb": "Avtale", "en": "Agreement"},
+    "popup.no_agreement": {"nb": "ingen avtale registrert", "en": "no agreement on file"},
+    "popup.assigned": {"nb": "Tildelt", "en": "Assigned"},
+    "popup.status": {"nb": "Status", "en": "Status"},
+    "popup.people": {"nb": "Personer", "en": "People"},
+    "popup.vehicles": {"nb": "Kjøretøy", "en": "Vehicles"},
+    "popup.capacity_vph": {"nb": "Kapasitet (kjt./t)", "en": "Capacity (veh./h)"},
+    "popup.load": {"nb": "Belastning", "en": "Load"},
+    "popup.split": {
+        "nb": "Kapasitet delte en befolkningsrute",
+        "en": "Capacity split a population cell",
+    },
+    "popup.places": {"nb": "Plasser", "en": "Places"},
+    "popup.service": {"nb": "Brannvesen", "en": "Fire service"},
+    "popup.responsible_here": {"nb": "Ansvarlige her", "en": "Responsible here"},
+    "popup.travel": {"nb": "Reisetid", "en": "Travel time"},
+    "popup.unnamed_road": {"nb": "vei uten navn", "en": "unnamed road"},
+    "popup.evacuee_status.assigned": {"nb": "tildelt", "en": "assigned"},
+    "popup.evacuee_status.unassigned": {"nb": "uten plass", "en": "no place"},
+    "popup.evacuee_status.unreachable": {"nb": "ikke nåbar", "en": "unreachable"},
+    # Legend rows that only the interactive map has
+    "legend.boundary_home": {"nb": "Bærum kommune", "en": "Bærum municipality"},
+    "legend.boundary_other": {"nb": "Nabokommune", "en": "Neighbouring municipality"},
+    "legend.population": {
+        "nb": "Bosatte per 250 m-rute, SSB {vintage}",
+        "en": "Residents per 250 m cell, SSB {vintage}",
+    },
+    "legend.unreachable_origin": {
+        "nb": "Evakuerte uten vei til et mottakssted",
+        "en": "Evacuees with no road to a reception site",
+    },
+    "legend.unassigned_origin": {
+        "nb": "Evakuerte uten plass",
+        "en": "Evacuees without a place",
+    },
+    "legend.fire_station": {"nb": "Brannstasjon", "en": "Fire station"},
+    "legend.hospital": {"nb": "Sykehus", "en": "Hospital"},
+    "legend.shelter": {"nb": "Offentlig tilfluktsrom", "en": "Public shelter"},
+    "legend.actors": {"nb": "Ansvarsområde (klikk for aktører)", "en": "Area (click: actors)"},
+    "legend.draw": {
+        "nb": "Tegn sone med verktøyene til venstre",
+        "en": "Draw a zone with the tools on the left",
+    },
+}
+
+
+def t(key: str, lang: str = i18n.DEFAULT_LANG, **fmt: object) -> str:
+    """Return the UI string ``key`` in ``lang``; shared keys come from :mod:`planning.i18n`.
+
+    Raises
+    ------
+    KeyError
+        If the language or the key is unknown in both tables.
+    """
+    if key not in STRINGS:
+        return i18n.t(key, lang, **fmt)
+    if lang not in i18n.LANGS:
+        msg = f"Unknown language {lang!r}: use one of {', '.join(i18n.LANGS)}."
+        raise KeyError(msg)
+    text = STRINGS[key][lang]
+    return text.format(**fmt) if fmt else text

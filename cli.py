@@ -88,6 +88,24 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("presets", help="list the preset scenarios").set_defaults(handler=_cmd_presets)
     p = sub.add_parser("plan", help="compute an evacuation plan")
+    _add_scenario_args(p)
+    p.add_argument("--out", required=True, help="output folder for plan.gpkg and summary.json")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=_cmd_plan)
+
+    from planning.exports import KINDS
+
+    p = sub.add_parser("export", help="plan and write route maps, GIS files, CAP, HTML")
+    _add_scenario_args(p)
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--lang", choices=["nb", "en"], default="nb")
+    p.add_argument(
+        "--kind", action="append", choices=KINDS, help="export kind (repeat; default: all)"
+    )
+    p.set_defaults(handler=_cmd_export)
+
+
+def _add_scenario_args(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--preset", help="preset name (see `evac presets`)")
     src.add_argument("--zone", help="zone file: GeoJSON, GeoPackage or KML")
@@ -109,9 +127,6 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="closed roads (lines or polygons)",
     )
-    p.add_argument("--out", required=True, help="output folder for plan.gpkg and summary.json")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.set_defaults(handler=_cmd_plan)
 
 
 def _cmd_presets(args: argparse.Namespace) -> int:
@@ -176,9 +191,8 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planning.exports.data_files import to_geopackage
-
     from geo.region import load_region
+    from planning.exports.data_files import to_geopackage
     from planning.plan import make_plan
 
     scenario = scenario_from_args(args)
@@ -193,6 +207,23 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     else:
         _print_summary(plan.summary)
         print(f"Wrote {out / 'plan.gpkg'} and {out / 'summary.json'}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from geo.region import load_region
+    from geo.registry import load_sites
+    from planning.exports import KINDS
+    from planning.exports.bundle import write_exports
+    from planning.plan import make_plan
+
+    region = load_region(args.data, home=args.home)
+    plan = make_plan(region, scenario_from_args(args))
+    paths = write_exports(plan, region, load_sites(), Path(args.out), args.kind or KINDS, args.lang)
+    for path in paths:
+        print(path)
     return 0
 
 

@@ -40,3 +40,7 @@ class StoreError(EvacError, RuntimeError):
 
 class ConflictError(StoreError):
     """Someone else saved a newer version first (optimistic concurrency)."""
+
+
+class OfflineAssetError(EvacError, FileNotFoundError):
+    """A front-end asset has no local copy, or the copy is missing on disk."""

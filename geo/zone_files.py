@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pyogrio
 import shapely
+from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from geo import settings
@@ -26,6 +28,8 @@ MAX_FEATURES = 200
 MAX_VERTICES = 50_000
 #: Extension -> GDAL driver.
 DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".kml": "KML"}
+#: GDAL drivers allowed to open each binary/XML format (KML is read by LIBKML or KML).
+GDAL_DRIVERS = {".gpkg": frozenset({"GPKG"}), ".kml": frozenset({"LIBKML", "KML"})}
 
 
 def read_geometries(data: bytes, filename: str) -> gpd.GeoDataFrame:
@@ -93,7 +97,7 @@ def _read_geojson(data: bytes, filename: str) -> gpd.GeoDataFrame:
     crs = _declared_crs(doc, filename)
     try:
         gdf = gpd.GeoDataFrame.from_features(features, crs=crs)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ShapelyError) as exc:
         raise UploadError(f"{filename}: malformed GeoJSON feature ({exc}).") from None
     if "geometry" not in gdf:
         raise UploadError(f"{filename} holds no geometry.")
@@ -117,16 +121,41 @@ def _declared_crs(doc: dict[str, Any], filename: str) -> str:
 
 
 def _read_with_gdal(data: bytes, filename: str, ext: str) -> gpd.GeoDataFrame:
+    _check_signature(data, filename, ext)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{ext}"
         path.write_bytes(data)
         try:
-            gdf = gpd.read_file(path, driver=DRIVERS[ext])
+            # GDAL picks its driver from the content, not the name: confirm it.
+            driver = pyogrio.read_info(path)["driver"]
+            if driver not in GDAL_DRIVERS[ext]:
+                raise UploadError(f"{filename} is a {driver} file, not {DRIVERS[ext]}.")
+            gdf = gpd.read_file(path)
+        except UploadError:
+            raise
         except Exception as exc:  # GDAL reports malformed files with several error types
             raise UploadError(f"{filename} cannot be read as {DRIVERS[ext]}: {exc}") from None
     if gdf.crs is None:
         raise UploadError(f"{filename} declares no CRS: save it with one (e.g. EPSG:25832).")
     return gdf
+
+
+def _check_signature(data: bytes, filename: str, ext: str) -> None:
+    """Reject content that does not match the extension before GDAL opens it.
+
+    A GDAL virtual file (VRT) renamed ``.kml`` or ``.gpkg`` would otherwise be
+    opened as VRT and read any file on the server it names.
+    """
+    if ext == ".gpkg":
+        ok = data.startswith(b"SQLite format 3\x00")
+    else:
+        head = data[:4096].lower()
+        ok = b"<kml" in head and b"ogrvrtdatasource" not in data.lower()
+    if not ok:
+        raise UploadError(
+            f"{filename} is not a {DRIVERS[ext]} file: its content does not match "
+            f"its extension. Export it again as {DRIVERS[ext]}."
+        )
 
 
 def zone_features(gdf: gpd.GeoDataFrame, filename: str) -> list[dict[str, Any]]:

@@ -44,6 +44,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     # Legend
     "legend.title": {"nb": "Tegnforklaring", "en": "Legend"},
     "legend.zone": {"nb": "Berørt sone", "en": "Affected zone"},
+    "legend.zone_status": {"nb": "Sone: {status}", "en": "Zone: {status}"},
     "legend.catchment": {"nb": "Nedslagsfelt: {site}", "en": "Catchment: {site}"},
     "legend.route": {"nb": "Evakueringsrute", "en": "Evacuation route"},
     "legend.route_width": {
@@ -94,6 +95,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "figures.people": {"nb": "{value} pers.", "en": "{value} people"},
     "figures.not_available": {"nb": "–", "en": "–"},
     # Actors and zones panel
+    "panel.more": {"nb": "+ {n} til", "en": "+ {n} more"},
     "actors.title": {"nb": "Ansvarlige aktører", "en": "Responsible actors"},
     "zones.title": {"nb": "Soner", "en": "Zones"},
     # CAP alert texts

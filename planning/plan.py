@@ -34,6 +34,9 @@ N_BOTTLENECKS = 5
 #: on their travel time for route choice (assumption: traffic management).
 MINOR_ROADS = frozenset({"residential", "living_street", "service", "unclassified", "road"})
 MINOR_ROAD_FACTOR = 1.5
+#: Site reason for a zero capacity: the site is still routed to (its evacuees
+#: become "unassigned", not an error), unlike a deactivated site or one in the zone.
+NO_CAPACITY = "capacity is 0"
 
 
 @dataclass
@@ -84,7 +87,10 @@ def site_table(
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Reception sites with this scenario's availability and capacity.
 
-    A site inside the zone is unavailable, with a warning saying so.
+    A site inside the zone is unavailable, with a warning saying so. Only when
+    every site is deactivated or inside the zone is there no plan to make; sites
+    with capacity 0 still count, so "what if nobody can be received" gives a plan
+    with everyone unassigned.
     """
     known = set(registry["name"])
     unknown = sorted(set(scenario.sites) - known)
@@ -107,7 +113,7 @@ def site_table(
             why = "inside the hazard zone"
             warnings.append(f"{row.name} lies inside the zone and cannot be used as a site.")
         elif cap <= 0:
-            why = "capacity is 0"
+            why = NO_CAPACITY
             warnings.append(f"{row.name} has capacity 0 and receives nobody.")
         active.append(is_active)
         capacity.append(int(cap))
@@ -119,11 +125,10 @@ def site_table(
     sites["capacity_assumed"] = assumed
     sites["available"] = available
     sites["reason"] = reason
-    if not any(available):
+    if not any(r in ("", NO_CAPACITY) for r in reason):
         detail = "; ".join(f"{n}: {r}" for n, r in zip(sites["name"], reason, strict=True))
         raise ScenarioError(
-            f"No reception site is available ({detail}). Activate a site, raise a "
-            "capacity or change the zone."
+            f"No reception site is available ({detail}). Activate a site or change the zone."
         )
     return sites, warnings
 
@@ -164,13 +169,12 @@ def _route_and_assign(
     trees, attach = {}, {}
     for m in sorted({m for m, _, _ in rows}):
         net = region.network(m)
-        trees[m] = routing.site_trees(
-            net,
-            site_xy,
-            closed=routing.closed_edges(net, closures),
-            extra_s=route_preference_s(net),
+        closed = routing.closed_edges(net, closures)
+        trees[m] = routing.site_trees(net, site_xy, closed=closed, extra_s=route_preference_s(net))
+        open_reach = routing.reaches_sites(net, trees[m].site_nodes) if closed.any() else None
+        attach[m] = routing.attach_origins(
+            trees[m], origin_xy, np.ones(len(site_xy), bool), open_reach=open_reach
         )
-        attach[m] = routing.attach_origins(trees[m], origin_xy, np.ones(len(site_xy), bool))
     cost = np.full((len(rows), len(site_xy)), np.inf)
     for r, (m, i, _) in enumerate(rows):
         if (node := attach[m].node[i]) >= 0:
@@ -229,7 +233,7 @@ def make_plan(
             f"Nobody lives in the zone according to SSB {region.population_vintage}: "
             "add extra population or check the zone."
         )
-    avail_idx = np.flatnonzero(sites["available"].to_numpy())
+    avail_idx = np.flatnonzero((sites["available"] | (sites["reason"] == NO_CAPACITY)).to_numpy())
     site_xy = np.column_stack([sites.geometry.x, sites.geometry.y])[avail_idx]
     closures = [to_work(shapely.geometry.shape(c)) for c in scenario.closures]
     split = _mode_split(groups, scenario)
@@ -351,6 +355,9 @@ def _routes_and_clearance(
         used = np.flatnonzero(edge_people > 0)
         part = net.edges.iloc[used][["name", "highway", "capacity_vph", "geometry"]].copy()
         part.insert(0, "mode", mode)
+        # Unnamed roads are labelled by class, so maps can name every bottleneck.
+        unnamed = part["name"] == ""
+        part.loc[unnamed, "name"] = "(" + part.loc[unnamed, "highway"] + ")"
         part["people"] = np.round(edge_people[used], 1)
         part["vehicles"] = np.round(edge_people[used] * upp, 1) if mode == "drive" else 0.0
         part["load_ratio"] = np.round(edge_people[used] * upp / part["capacity_vph"], 3)
@@ -428,12 +435,10 @@ def bottlenecks(routes: gpd.GeoDataFrame, n: int = N_BOTTLENECKS) -> list[dict[s
     """Most loaded roads relative to capacity, one entry per road name."""
     if routes.empty:
         return []
-    r = routes.copy()
-    r["road"] = np.where(r["name"] != "", r["name"], "(" + r["highway"] + ")")
-    top = r.sort_values("load_ratio", ascending=False).drop_duplicates(["road", "mode"])
+    top = routes.sort_values("load_ratio", ascending=False).drop_duplicates(["name", "mode"])
     return [
         {
-            "name": row.road,
+            "name": row.name,
             "mode": row.mode,
             "people": float(row.people),
             "vehicles": float(row.vehicles),

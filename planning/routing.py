@@ -195,10 +195,30 @@ class Attachment:
     reason: list[str]  # "" when reachable
 
 
-def attach_origins(trees: SiteTrees, origin_xy: np.ndarray, active: np.ndarray) -> Attachment:
+def reaches_sites(net: RoadNetwork, site_nodes: np.ndarray) -> np.ndarray:
+    """Mask of nodes with a path to any of ``site_nodes`` when no road is closed."""
+    d = dijkstra(net.csr(reverse=True), indices=np.unique(site_nodes), min_only=True)
+    return np.isfinite(d)
+
+
+def attach_origins(
+    trees: SiteTrees,
+    origin_xy: np.ndarray,
+    active: np.ndarray,
+    *,
+    open_reach: np.ndarray | None = None,
+) -> Attachment:
     """Join origins to the nearest node that can reach at least one active site.
 
     Origins with no such node within :data:`MAX_SNAP_M` are unreachable, with a reason.
+
+    Parameters
+    ----------
+    open_reach
+        With closures: mask of nodes that reach a site when no road is closed
+        (:func:`reaches_sites`). An origin whose nearest such node is cut off by
+        the closures is unreachable; it is never snapped across a closure to a
+        road on the far side.
     """
     net = trees.network
     n = len(origin_xy)
@@ -207,20 +227,29 @@ def attach_origins(trees: SiteTrees, origin_xy: np.ndarray, active: np.ndarray) 
     reason = [""] * n
     if n == 0:
         return Attachment(node, snap, reason)
-    reach = np.isfinite(trees.time_s[active]).any(axis=0) if active.any() else np.zeros(0)
-    good = np.flatnonzero(reach) if len(reach) else np.zeros(0, dtype=np.int64)
+    reach = (
+        np.isfinite(trees.time_s[active]).any(axis=0)
+        if active.any()
+        else np.zeros(net.n_nodes, dtype=bool)
+    )
+    # Without closures a node can only fail to reach a site if it sits on a
+    # disconnected piece of the data: snapping past such pieces is right.
+    good = np.flatnonzero(reach if open_reach is None else reach | open_reach)
     if len(good) == 0:
         reason = ["no reception site reachable on the road network"] * n
         return Attachment(node, snap, reason)
     dist, pos = cKDTree(net.xy[good]).query(origin_xy)
-    ok = dist <= MAX_SNAP_M
-    node[ok] = good[pos[ok]]
+    cand = good[pos]
+    near = dist <= MAX_SNAP_M
+    ok = near & reach[cand]
+    node[ok] = cand[ok]
     snap[ok] = dist[ok]
     any_dist, _ = cKDTree(net.xy).query(origin_xy)
     for i in np.flatnonzero(~ok):
-        reason[i] = (
-            "nearest road is cut off from every reception site (disconnected piece)"
-            if any_dist[i] <= MAX_SNAP_M
-            else f"no road within {MAX_SNAP_M:.0f} m (outside the road data)"
-        )
+        if near[i]:
+            reason[i] = "every road out is closed (road closures in the scenario)"
+        elif any_dist[i] <= MAX_SNAP_M:
+            reason[i] = "nearest road is cut off from every reception site (disconnected piece)"
+        else:
+            reason[i] = f"no road within {MAX_SNAP_M:.0f} m (outside the road data)"
     return Attachment(node, snap, reason)

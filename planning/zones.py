@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import shapely
 from pyproj import Transformer
+from shapely.errors import ShapelyError
 from shapely.geometry import Point, Polygon, shape
 from shapely.validation import explain_validity
 
@@ -65,7 +66,7 @@ def _polygon_from_geojson(geometry: dict[str, Any] | None, what: str) -> shapely
         raise ZoneError(f"{what} has no geometry: draw a polygon or upload a zone file.")
     try:
         geom = shape(geometry)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ShapelyError) as exc:
         raise ZoneError(f"{what}: malformed GeoJSON geometry ({exc}).") from None
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise ZoneError(f"{what} is a {geom.geom_type}; a zone must be a Polygon or MultiPolygon.")

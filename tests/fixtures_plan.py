@@ -36,6 +36,7 @@ class FakePlan:
     evacuees: gpd.GeoDataFrame
     catchments: gpd.GeoDataFrame
     routes: gpd.GeoDataFrame
+    paths: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -229,7 +230,31 @@ def make_plan(
         "scenario": name,
         "created": "2026-03-15T10:30:00+01:00",
     }
-    return FakePlan(scenario, zone, evacuees, catchments, routes, sites, summary)
+    paths = _frame(
+        [
+            {
+                "origin_id": i,
+                "mode": "drive",
+                "site": site,
+                "people": people,
+                "travel_min": minutes,
+                "off_network_m": 0.0,
+                "geometry": LineString(line),
+            }
+            for i, (site, people, minutes, line) in enumerate(
+                [
+                    (
+                        "Telenor Arena",
+                        820,
+                        11.5,
+                        [(10.605, 59.885), (10.62, 59.895), (10.6239, 59.9031)],
+                    ),
+                    ("Quality Hotel Expo", 640, 9.0, [(10.61, 59.88), (10.6287, 59.9019)]),
+                ]
+            )
+        ]
+    )
+    return FakePlan(scenario, zone, evacuees, catchments, routes, paths, sites, summary)
 
 
 def make_region_layers() -> dict[str, gpd.GeoDataFrame]:

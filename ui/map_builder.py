@@ -260,7 +260,7 @@ class MapFurniture(MacroElement):
           .evac-label-icon { background: none; border: none; }
           .evac-label { background: #fff; border: 1px solid #d7191c; color: #d7191c;
             font: bold 11px sans-serif; padding: 1px 4px; border-radius: 3px;
-            white-space: nowrap; width: auto !important; height: auto !important; }
+            white-space: nowrap; display: inline-block; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -395,7 +395,8 @@ def build_map(
                 "marker": False,
                 "circlemarker": False,
             },
-            edit_options={"edit": True, "remove": True},
+            # Leaflet.draw's edit toolbar has edit and delete unless turned off.
+            edit_options={"poly": {"allowIntersection": False}},
         ).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     banner = ""
@@ -417,7 +418,7 @@ def _fit(m: folium.Map, region: Any, plan: PlanLike | None) -> None:
     minx, miny, maxx, maxy = (
         gpd.GeoSeries([geom], crs=region.municipalities.crs).to_crs(MAP_CRS).total_bounds
     )
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.fit_bounds(np.round([[miny, minx], [maxy, maxx]], COORD_DECIMALS).tolist())
 
 
 def _add_basemaps(m: folium.Map, region: Any, lang: str, basemap: str) -> None:
@@ -610,7 +611,9 @@ def _shelter_layer(region: Any, lang: str, legend: _Legend) -> folium.GeoJson:
     ]
     out["tip"] = [esc(a) for a in out["address"].fillna("")]
     legend.add(t("legend.shelter", lang), "#6a3d9a", "dot")
-    return _geojson_layer(out, t("layer.shelters", lang), show=False, points=True)
+    return _geojson_layer(
+        out, t("layer.shelters", lang), show="shelters" not in HIDDEN_LAYERS, points=True
+    )
 
 
 def _site_layer(
@@ -709,13 +712,16 @@ def _catchment_layer(
         }
         for s in out["site"]
     ]
+    # The contract's ``split`` flag; planning.plan currently writes ``split_cells``.
+    split = out["split"] if "split" in out else out.get("split_cells", 0) > 0
+    split = pd.Series(split, index=out.index).astype(bool)
     out["popup"] = [
         _popup(
             t("legend.catchment", lang, site=s),
             [(t("popup.people", lang), format_number(p, lang))]
             + ([(t("popup.split", lang), "✓")] if sp else []),
         )
-        for s, p, sp in zip(out["site"], out["people"], out["split"], strict=True)
+        for s, p, sp in zip(out["site"], out["people"], split, strict=True)
     ]
     out["tip"] = [esc(t("legend.catchment", lang, site=s)) for s in out["site"]]
     for site in dict.fromkeys(out["site"]):
@@ -799,7 +805,9 @@ def _evacuee_layer(
     for status, colour in EVACUEE_COLOURS.items():
         if (out["status"] == status).any():
             legend.add(t(f"legend.{status}_origin", lang), colour, "dot")
-    return _geojson_layer(out, t("layer.evacuees", lang), show=False, points=True)
+    return _geojson_layer(
+        out, t("layer.evacuees", lang), show="evacuees" not in HIDDEN_LAYERS, points=True
+    )
 
 
 def _bottleneck_layer(plan: PlanLike, lang: str, legend: _Legend) -> folium.FeatureGroup | None:

@@ -27,7 +27,7 @@ from typing import Final, Literal
 import folium
 from branca.element import Element, MacroElement
 
-from geo.errors import EvacError
+from geo.errors import OfflineAssetError
 from geo.settings import PROJECT_ROOT
 
 AssetMode = Literal["served", "inline"]
@@ -88,10 +88,6 @@ INLINE_ASSETS: Final = frozenset(
 _JS_ORDER: Final = ("leaflet", "jquery")
 _CSS_URL_RE: Final = re.compile(r"url\((['\"]?)(?!data:|#)([^)'\"]+)\1\)")
 _SOURCE_MAP_RE: Final = re.compile(r"^[/][/*]# sourceMappingURL=.*$", re.MULTILINE)
-
-
-class OfflineAssetError(EvacError, FileNotFoundError):
-    """A front-end asset has no local copy, or the copy is missing on disk."""
 
 
 def _missing_message(path: Path) -> str:

@@ -27,7 +27,6 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
-from matplotlib.patheffects import withStroke
 
 from geo.settings import ATTRIBUTION
 from planning.exports.map_furniture import (
@@ -48,6 +47,14 @@ _PT_TO_MM = 25.4 / 72
 _SITE_COLOURS = ("#1b9e77", "#7570b3", "#e6ab02", "#1f78b4", "#66a61e", "#a6761d", "#e7298a")
 _UNAVAILABLE = "#8c8c8c"
 _ZONE = "#d7191c"
+#: Zone colour and hatch per status (keys match planning.scenario.ZONE_STATUSES).
+_ZONE_COLOURS = {
+    "evakueringsordre": _ZONE,
+    "bli_innendors": "#7b3294",
+    "varsel": "#e66101",
+    "opphevet": "#7f7f7f",
+}
+_ZONE_HATCH = {"evakueringsordre": "///", "bli_innendors": "\\\\\\", "varsel": "..", "opphevet": ""}
 _SEA = "#d6e8f2"
 _LAND = "#f6f4ee"
 _LOAD_CLASSES = (  # (upper load ratio, colour, legend key)
@@ -65,9 +72,10 @@ _ROAD_STYLE = {
 }
 _ROAD_DEFAULT = (0.35, "#cfcac0", 3.0)
 _MAX_LEGEND_SITES = 6
-_MAX_ACTORS = 8
+#: Site names longer than this are cut in the key figures so values stay clear.
+_SITE_NAME_CHARS = 24
 _MAX_BOTTLENECK_LABELS = 5
-#: Half-width in metres of the land corridor drawn under roads (see ``_land``).
+#: Half-width in metres of the land drawn under roads (see ``_land_corridors``).
 _ROAD_LAND_M = 60.0
 
 # Layout in A4 millimetres (origin lower left); scaled for larger paper.
@@ -127,7 +135,15 @@ def render_route_map(
         raise ValueError(msg)
     t("map.title", lang)  # fail early on an unknown language
     # Type 42 embeds TrueType fonts, so PDF text stays text (searchable, extractable).
-    with mpl.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans", "hatch.linewidth": 0.6}):
+    # parse_math off: user text such as "Øvelse $1" must print as typed, not as TeX.
+    with mpl.rc_context(
+        {
+            "text.parse_math": False,
+            "pdf.fonttype": 42,
+            "font.family": "DejaVu Sans",
+            "hatch.linewidth": 0.6,
+        }
+    ):
         fig = _compose(plan, region_layers or {}, paper, lang)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(plan, fmt, lang))
@@ -190,7 +206,10 @@ def _site_colours(sites: gpd.GeoDataFrame) -> dict[str, str]:
 
 def _created(plan: Any, lang: str) -> str:
     raw = plan.summary.get("created")
-    when = datetime.fromisoformat(raw) if raw else datetime.now(ZoneInfo("Europe/Oslo"))
+    oslo = ZoneInfo("Europe/Oslo")
+    when = datetime.fromisoformat(raw) if raw else datetime.now(oslo)
+    # Printed maps show local time; a plan may record its creation in UTC.
+    when = when.astimezone(oslo) if when.tzinfo else when
     return when.strftime("%d.%m.%Y kl. %H:%M" if lang == "nb" else "%Y-%m-%d %H:%M")
 
 
@@ -274,10 +293,12 @@ def _draw_map(
     window = shapely.box(minx, miny, maxx, maxy)
     _basemap(ax, page, layers, window)
     _catchments(ax, page, plan.catchments, colours)
-    _zone(ax, page, plan.zone, lang)
+    placer = _LabelPlacer(ax)
+    _zone(ax, page, plan.zone, lang, placer)
     _routes(ax, page, plan)
     _evacuees(ax, page, plan.evacuees)
-    _sites(ax, page, plan.sites, colours, lang)
+    _sites(ax, page, plan.sites, colours, lang, placer)
+    _bottleneck_labels(ax, page, plan, placer)
     draw_scale_bar(ax, page.pt(6.5))
     draw_north_arrow(ax, t("map.north", lang), page.pt(9))
     if plan.scenario.exercise:
@@ -297,8 +318,13 @@ def _draw_map(
         )
 
 
-def _halo(page: _Page, width: float = 2.2) -> list[Any]:
-    return [withStroke(linewidth=page.pt(width), foreground="white")]
+def _label_box() -> dict[str, Any]:
+    """White backing for map labels.
+
+    A box rather than a stroked halo: path effects turn PDF text into outlines,
+    and the text must stay real text (searchable, extractable).
+    """
+    return {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
 
 
 def _add_polygons(ax: Axes, geoms: Any, **kwargs: Any) -> None:
@@ -335,18 +361,16 @@ def _basemap(
     ax: Axes, page: _Page, layers: Mapping[str, gpd.GeoDataFrame], window: shapely.Geometry
 ) -> None:
     municipalities = layers.get("municipalities")
+    roads = layers.get("roads")
+    roads = roads.clip(window) if roads is not None and not roads.empty else None
     if municipalities is None or municipalities.empty:
         ax.set_facecolor(_LAND)  # without land polygons we cannot tell sea from land
     else:
         ax.set_facecolor(_SEA)
         land = municipalities.clip(window)
-        _add_polygons(
-            ax,
-            _land(land, layers.get("roads"), window),
-            facecolor=_LAND,
-            edgecolor="none",
-            zorder=1,
-        )
+        _add_polygons(ax, land.geometry, facecolor=_LAND, edgecolor="none", zorder=1)
+        if roads is not None:
+            _land_corridors(ax, roads)
         _add_lines(
             ax,
             land.geometry,
@@ -357,32 +381,36 @@ def _basemap(
         )
         if "kommunenavn" in land:
             _municipality_names(ax, page, land, window)
-    roads = layers.get("roads")
-    if roads is not None and not roads.empty:
-        roads = roads.clip(window)
-        highway = roads["highway"].astype(str) if "highway" in roads else None
-        minor = ~highway.isin(list(_ROAD_STYLE)) if highway is not None else None
-        _add_roads(ax, page, roads if minor is None else roads[minor], _ROAD_DEFAULT)
-        if highway is not None:
-            for cls, style in _ROAD_STYLE.items():
-                _add_roads(ax, page, roads[highway == cls], style)
+    if roads is None:
+        return
+    highway = roads["highway"].astype(str) if "highway" in roads else None
+    if highway is None:
+        _add_roads(ax, page, roads, _ROAD_DEFAULT)
+        return
+    _add_roads(ax, page, roads[~highway.isin(list(_ROAD_STYLE))], _ROAD_DEFAULT)
+    for cls, style in _ROAD_STYLE.items():
+        _add_roads(ax, page, roads[highway == cls], style)
 
 
-def _land(
-    land: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, window: shapely.Geometry
-) -> list[shapely.Geometry]:
-    """Land area: municipality polygons widened to cover the road network.
+def _land_corridors(ax: Axes, roads: gpd.GeoDataFrame) -> None:
+    """Paint land under the road network as wide, land-coloured road strokes.
 
     Generalised municipal polygons cut off piers, islets and whole shorelines, so
-    roads would run through the sea; the road corridors fill those gaps.
+    roads would run through the sea. Strokes of a fixed ground width fill those
+    gaps at no geometry cost (a buffer-and-union takes seconds on a real network).
     """
-    parts = list(land.geometry)
-    if roads is not None and not roads.empty:
-        corridors = shapely.buffer(roads.clip(window).geometry.to_numpy(), _ROAD_LAND_M)
-        # Closing (grow, then shrink) fills the gaps between nearby corridors.
-        closed = shapely.union_all(corridors).buffer(_ROAD_LAND_M).buffer(-_ROAD_LAND_M)
-        parts.append(closed)
-    return [shapely.union_all(parts)]
+    metres_per_point = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (
+        ax.get_position().width * ax.figure.get_figwidth() * 72
+    )
+    _add_lines(
+        ax,
+        roads.geometry,
+        color=_LAND,
+        linewidth=2 * _ROAD_LAND_M / metres_per_point,
+        capstyle="round",
+        joinstyle="round",
+        zorder=1.1,
+    )
 
 
 def _add_roads(
@@ -421,40 +449,47 @@ def _catchments(
         _add_lines(ax, [geom], color=colour, linewidth=page.pt(0.8), zorder=4.1)
 
 
-def _zone(ax: Axes, page: _Page, zone: gpd.GeoDataFrame, lang: str) -> None:
-    if zone.empty:
-        return
-    _add_polygons(ax, zone.geometry, facecolor=_ZONE, alpha=0.08, edgecolor="none", zorder=5)
-    # Hatch colour follows the edge colour; a zero-width edge keeps only the hatch.
-    _add_polygons(
-        ax,
-        zone.geometry,
-        facecolor="none",
-        edgecolor=_ZONE,
-        hatch="///",
-        linewidth=0,
-        alpha=0.5,
-        zorder=5.1,
-    )
-    _add_lines(ax, zone.geometry, color=_ZONE, linewidth=page.pt(1.8), zorder=5.2)
+def _zone(ax: Axes, page: _Page, zone: gpd.GeoDataFrame, lang: str, placer: _LabelPlacer) -> None:
+    for status in _ZONE_COLOURS:
+        part = zone[zone["status"] == status]
+        if part.empty:
+            continue
+        colour = _ZONE_COLOURS[status]
+        _add_polygons(ax, part.geometry, facecolor=colour, alpha=0.08, edgecolor="none", zorder=5)
+        # Hatch colour follows the edge colour; a zero-width edge keeps only the hatch.
+        _add_polygons(
+            ax,
+            part.geometry,
+            facecolor="none",
+            edgecolor=colour,
+            hatch=_ZONE_HATCH[status],
+            linewidth=0,
+            alpha=0.5,
+            zorder=5.1,
+        )
+        _add_lines(ax, part.geometry, color=colour, linewidth=page.pt(1.8), zorder=5.2)
+    height = ax.get_ylim()[1] - ax.get_ylim()[0]
     for label, status, geom in zip(zone["label"], zone["status"], zone.geometry, strict=True):
-        # Label the largest part, just inside its top edge, so it clears the routes.
+        # Label the largest part below its bottom edge: routes leave zones outwards
+        # towards the sites, and the inside holds origins and catchments.
         part = max(shapely.get_parts(geom), key=lambda p: p.area)
-        minx, _, maxx, maxy = part.bounds
+        minx, miny, maxx, _ = part.bounds
+        status_text = zone_status_label(status, lang)
+        text = f"{label}\n{status_text}" if label else status_text
+        x, y = (minx + maxx) / 2, miny - 0.004 * height
         ax.text(
-            (minx + maxx) / 2,
-            maxy,
-            f"{label}\n{zone_status_label(status, lang)}"
-            if label
-            else zone_status_label(status, lang),
+            x,
+            y,
+            text,
             ha="center",
-            va="bottom",
+            va="top",
             fontsize=page.pt(8),
             fontweight="bold",
-            color=_ZONE,
-            path_effects=_halo(page, 2.5),
+            color=_ZONE_COLOURS.get(status, _ZONE),
+            bbox=_label_box(),
             zorder=24,
         )
+        placer.block(x, y - page.pt(10) / placer.scale, page.pt(12))
 
 
 def _load_colour(ratio: float) -> str:
@@ -483,10 +518,9 @@ def _routes(ax: Axes, page: _Page, plan: Any) -> None:
     ax.add_collection(
         LineCollection(segments, colors=colours, linewidths=widths, zorder=6.1, capstyle="round")
     )
-    _bottleneck_labels(ax, page, plan)
 
 
-def _bottleneck_labels(ax: Axes, page: _Page, plan: Any) -> None:
+def _bottleneck_labels(ax: Axes, page: _Page, plan: Any, placer: _LabelPlacer) -> None:
     routes = plan.routes
     for item in plan.summary.get("bottlenecks", [])[:_MAX_BOTTLENECK_LABELS]:
         rows = routes[routes["name"] == item["name"]]
@@ -494,17 +528,16 @@ def _bottleneck_labels(ax: Axes, page: _Page, plan: Any) -> None:
             continue
         worst = rows.loc[rows["load_ratio"].idxmax()]
         point = worst.geometry.interpolate(0.5, normalized=True)
+        label = f"{item['name']}\n{item['load_ratio'] * 100:.0f} %"
         ax.annotate(
-            f"{item['name']}\n{item['load_ratio'] * 100:.0f} %",
+            label,
             (point.x, point.y),
-            xytext=(page.pt(10), page.pt(-4)),
             textcoords="offset points",
             fontsize=page.pt(7),
             fontweight="bold",
             color=_load_colour(float(item["load_ratio"])),
-            ha="left",
-            va="top",
-            path_effects=_halo(page),
+            bbox=_label_box(),
+            **placer.place(point.x, point.y, label, page.pt(7), page.pt(9)),
             arrowprops={"arrowstyle": "-", "color": "#555555", "lw": page.pt(0.5)},
             zorder=25,
         )
@@ -531,29 +564,78 @@ def _evacuees(ax: Axes, page: _Page, evacuees: gpd.GeoDataFrame) -> None:
     )
 
 
-def _label_offset(ax: Axes, x: float, y: float, placed: list[tuple[float, float]]) -> tuple:
-    """Pick a label side so labels stay on the map and off their neighbours.
+class _LabelPlacer:
+    """Greedy label placement: try four corners, keep the one that overlaps least.
 
-    Returns ``(dx, dy, ha, va)`` in A4 points; ``placed`` holds earlier anchors as
-    axes fractions and is extended.
+    Works in printed points from the map's lower-left corner. Label sizes are
+    estimated from the character count (DejaVu Sans: ~0.6 em per character).
     """
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    fx, fy = (x - x0) / (x1 - x0), (y - y0) / (y1 - y0)
-    right = fx < 0.78
-    crowded = any(abs(fx - px) < 0.2 and abs(fy - py) < 0.06 for px, py in placed)
-    placed.append((fx, fy))
-    dx, ha = (7, "left") if right else (-7, "right")
-    dy, va = (-5, "top") if crowded else (5, "bottom")
-    return dx, dy, ha, va
+
+    def __init__(self, ax: Axes) -> None:
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+        self.origin = (x0, y0)
+        self.scale = width_pt / (x1 - x0)
+        self.size = (width_pt, (y1 - y0) * self.scale)
+        self.taken: list[tuple[float, float, float, float]] = []
+
+    def _pt(self, x: float, y: float) -> tuple[float, float]:
+        return (x - self.origin[0]) * self.scale, (y - self.origin[1]) * self.scale
+
+    def block(self, x: float, y: float, half: float) -> None:
+        """Keep labels off a symbol of half-size ``half`` points at ``(x, y)``."""
+        px, py = self._pt(x, y)
+        self.taken.append((px - half, py - half, px + half, py + half))
+
+    def _cost(self, box: tuple[float, float, float, float]) -> float:
+        w, h = self.size
+        outside = box[0] < 0 or box[1] < 0 or box[2] > w or box[3] > h
+        overlap = sum(
+            max(0.0, min(box[2], b[2]) - max(box[0], b[0]))
+            * max(0.0, min(box[3], b[3]) - max(box[1], b[1]))
+            for b in self.taken
+        )
+        return overlap + (1e9 if outside else 0.0)
+
+    def place(self, x: float, y: float, text: str, fontsize: float, gap: float) -> dict:
+        """Return ``annotate`` keyword arguments for the best corner around ``(x, y)``."""
+        lines = text.split("\n")
+        w = max(len(line) for line in lines) * 0.6 * fontsize + 4
+        h = len(lines) * 1.25 * fontsize + 4
+        px, py = self._pt(x, y)
+        best: tuple[float, dict, tuple[float, float, float, float]] | None = None
+        for sx, sy in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+            left = px + gap if sx > 0 else px - gap - w
+            bottom = py + gap if sy > 0 else py - gap - h
+            box = (left, bottom, left + w, bottom + h)
+            cost = self._cost(box)
+            if best is None or cost < best[0]:
+                kwargs = {
+                    "xytext": (sx * gap, sy * gap),
+                    "ha": "left" if sx > 0 else "right",
+                    "va": "bottom" if sy > 0 else "top",
+                }
+                best = (cost, kwargs, box)
+            if cost == 0:
+                break
+        assert best is not None
+        self.taken.append(best[2])
+        return best[1]
 
 
 def _sites(
-    ax: Axes, page: _Page, sites: gpd.GeoDataFrame, colours: dict[str, str], lang: str
+    ax: Axes,
+    page: _Page,
+    sites: gpd.GeoDataFrame,
+    colours: dict[str, str],
+    lang: str,
+    placer: _LabelPlacer,
 ) -> None:
-    placed: list[tuple[float, float]] = []
-    for row in sites.sort_values("available", ascending=False).itertuples(index=False):
+    marker = {"s": page.pt(90), "marker": "s", "linewidth": page.pt(0.8), "zorder": 8}
+    for geom in sites.geometry:
+        placer.block(geom.x, geom.y, page.pt(6))
+    for row in sites.itertuples(index=False):
         x, y = row.geometry.x, row.geometry.y
-        marker = {"s": page.pt(90), "marker": "s", "linewidth": page.pt(0.8), "zorder": 8}
         if row.available:
             ax.scatter([x], [y], color=colours[row.name], edgecolor="black", **marker)
             label, colour, style = row.name, "black", "normal"
@@ -570,21 +652,22 @@ def _sites(
             )
             label = f"{row.name}\n({t('site.unavailable', lang)})"
             colour, style = "#666666", "italic"
-        dx, dy, ha, va = _label_offset(ax, x, y, placed)
         ax.annotate(
             label,
             (x, y),
-            xytext=(page.pt(dx), page.pt(dy)),
             textcoords="offset points",
-            ha=ha,
-            va=va,
             fontsize=page.pt(7.5),
             fontweight="bold" if row.available else "normal",
             style=style,
             color=colour,
-            path_effects=_halo(page),
+            bbox=_label_box(),
             zorder=26,
+            **placer.place(x, y, label, page.pt(7.5), page.pt(6)),
         )
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Panel:
@@ -701,8 +784,13 @@ class _Panel:
 
             return draw
 
-        self.symbol_row(box("#fbe3e3", _ZONE, hatch="///"), t("legend.zone", lang))
-        for site in list(colours)[:_MAX_LEGEND_SITES]:
+        for status in _ZONE_COLOURS:
+            if (plan.zone["status"] == status).any():
+                colour = _ZONE_COLOURS[status]
+                label = t("legend.zone_status", lang, status=zone_status_label(status, lang))
+                self.symbol_row(box("#fbeeee", colour, hatch=_ZONE_HATCH[status]), label)
+        served = set(plan.catchments["site"])
+        for site in [s for s in colours if s in served][:_MAX_LEGEND_SITES]:
             self.symbol_row(
                 box(colours[site], colours[site], alpha=0.45),
                 t("legend.catchment", lang, site=site),
@@ -713,11 +801,13 @@ class _Panel:
             self.wrapped(t("legend.route_width", lang), indent=10.5, size=6.5)
             self.gap(1.0)
         self.symbol_row(marker("#1b9e77", "black", "s"), t("legend.site", lang))
-        self.symbol_row(
-            marker("#d9d9d9", _UNAVAILABLE, "s", over="x"), t("legend.site_unavailable", lang)
-        )
+        if not plan.sites["available"].all():
+            self.symbol_row(
+                marker("#d9d9d9", _UNAVAILABLE, "s", over="x"), t("legend.site_unavailable", lang)
+            )
         self.symbol_row(marker("#333333", "white", "o", 25), t("legend.origin", lang))
-        self.symbol_row(marker("black", None, "x", 25), t("legend.not_assigned", lang))
+        if (plan.evacuees["status"] != "assigned").any():
+            self.symbol_row(marker("black", None, "x", 25), t("legend.not_assigned", lang))
 
     def figures(self, plan: Any, lang: str) -> None:
         summary = plan.summary
@@ -726,9 +816,8 @@ class _Panel:
         self.row(t("figures.evacuees", lang), people(summary.get("evacuees_total", 0)))
         self.row(t("figures.assigned", lang))
         assigned = summary.get("assigned", {})
-        for row in plan.sites.itertuples(index=False):
-            if not row.available:
-                continue
+        available = plan.sites[plan.sites["available"].astype(bool)]
+        for row in available.head(_MAX_LEGEND_SITES).itertuples(index=False):
             value = t(
                 "figures.site_row",
                 lang,
@@ -737,7 +826,9 @@ class _Panel:
             )
             if row.capacity_assumed:
                 value += f" ({t('site.assumed', lang)})"
-            self.row(f"{row.name}", value, indent=3)
+            self.row(_shorten(row.name, _SITE_NAME_CHARS), value, indent=3)
+        if len(available) > _MAX_LEGEND_SITES:
+            self.row(t("panel.more", lang, n=len(available) - _MAX_LEGEND_SITES), indent=3)
         self.row(t("figures.unassigned", lang), people(summary.get("unassigned", 0)))
         self.row(t("figures.unreachable", lang), people(summary.get("unreachable", 0)))
         clearance = summary.get("clearance_minutes", {})
@@ -756,6 +847,16 @@ class _Panel:
             self.wrapped(f"{label or '–'}: {zone_status_label(status, lang)}", size=7.5)
 
     def actors(self, plan: Any, lang: str) -> None:
+        actors = plan.summary.get("responsible_actors", [])
+        if not actors:
+            return
         self.heading(t("actors.title", lang))
-        for actor in plan.summary.get("responsible_actors", [])[:_MAX_ACTORS]:
-            self.wrapped(f"• {actor['name']} – {actor.get('role', '')}".rstrip(" –"), size=7.0)
+        # Names only, as many as fit above the footer; roles are in the plan itself.
+        size = 7.0
+        fits = int(self.y // (size * _PT_TO_MM * 1.35))
+        shown = actors if len(actors) <= fits else actors[: max(fits - 1, 0)]
+        chars = int(self.width / (size * _PT_TO_MM * 0.55))
+        for actor in shown:
+            self.row(f"• {_shorten(str(actor['name']), chars)}", size=size)
+        if len(shown) < len(actors):
+            self.row(t("panel.more", lang, n=len(actors) - len(shown)), size=size)

@@ -1,0 +1,177 @@
+"""GIS data exports of a plan: GeoPackage, GeoJSON, KML and the scenario file.
+
+Layers, in this order: ``zone``, ``evacuees``, ``catchments``, ``routes``,
+``paths`` (one route line per origin group and site), ``sites`` (the GeoDataFrames of :class:`planning.plan.Plan`).
+
+* GeoPackage keeps the working CRS, EPSG:25832, one table per layer.
+* GeoJSON follows RFC 7946: EPSG:4326, lon/lat order, no ``crs`` member,
+  exterior rings counter-clockwise (right-hand rule), 7 decimals (~1 cm). All
+  layers go into **one** FeatureCollection; each feature's ``layer`` property
+  names its layer, so a single file loads into any web map or GIS.
+* KML (EPSG:4326 by definition) has one folder per layer. Text is HTML-escaped,
+  because KML viewers render names and descriptions as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo.settings import MAP_CRS, WORK_CRS
+from planning.scenario import scenario_to_json
+
+#: Exported layers with their GeoPackage geometry type.
+LAYERS: dict[str, str] = {
+    "zone": "MultiPolygon",
+    "evacuees": "Point",
+    "catchments": "MultiPolygon",
+    "routes": "LineString",
+    "paths": "MultiLineString",
+    "sites": "Point",
+}
+#: Column shown as the KML placemark name and description per layer.
+_KML_FIELDS: dict[str, tuple[str, str]] = {
+    "zone": ("label", "status"),
+    "evacuees": ("site", "status"),
+    "catchments": ("site", "people"),
+    "routes": ("name", "load_ratio"),
+    "paths": ("site", "people"),
+    "sites": ("name", "address"),
+}
+#: GeoJSON coordinate decimals: 1e-7 degrees is about 1 cm.
+GEOJSON_DECIMALS = 7
+
+
+def plan_layers(plan: Any) -> dict[str, gpd.GeoDataFrame]:
+    """Return the plan's export layers in EPSG:25832, keyed by layer name."""
+    return {name: getattr(plan, name).to_crs(WORK_CRS) for name in LAYERS}
+
+
+def to_geopackage(plan: Any, path: str | PathLike[str]) -> Path:
+    """Write every layer of ``plan`` into a GeoPackage in EPSG:25832.
+
+    An existing file at ``path`` is replaced. Empty layers are still written, so
+    the file always holds all five tables.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    target = Path(path)
+    target.unlink(missing_ok=True)
+    for name, frame in plan_layers(plan).items():
+        pyogrio.write_dataframe(
+            frame,
+            target,
+            layer=name,
+            driver="GPKG",
+            geometry_type=LAYERS[name],
+            promote_to_multi=LAYERS[name].startswith("Multi"),
+        )
+    return target
+
+
+def to_geojson(plan: Any, layer: str | None = None) -> str:
+    """Return the plan as an RFC 7946 GeoJSON FeatureCollection.
+
+    Parameters
+    ----------
+    plan
+        The plan to export.
+    layer
+        One of :data:`LAYERS` for that layer only; ``None`` for all layers in one
+        collection (each feature carries a ``layer`` property).
+
+    Raises
+    ------
+    ValueError
+        If ``layer`` is not a known layer name.
+    """
+    layers = plan_layers(plan)
+    if layer is not None and layer not in layers:
+        msg = f"Unknown layer {layer!r}: use one of {', '.join(LAYERS)} or None for all."
+        raise ValueError(msg)
+    names = [layer] if layer else list(layers)
+    features = [f for name in names for f in _features(name, layers[name])]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+def _features(name: str, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    frame = frame.to_crs(MAP_CRS)
+    geoms = shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, GEOJSON_DECIMALS))
+    # RFC 7946 section 3.1.6: exterior rings counter-clockwise, holes clockwise.
+    geoms = shapely.orient_polygons(geoms, exterior_cw=False)
+    properties = _json_records(frame.drop(columns=frame.geometry.name))
+    return [
+        {
+            "type": "Feature",
+            "id": f"{name}.{i}",
+            "geometry": json.loads(shapely.to_geojson(geom)) if geom is not None else None,
+            "properties": {"layer": name, **props},
+        }
+        for i, (geom, props) in enumerate(zip(geoms, properties, strict=True))
+    ]
+
+
+def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    # pandas turns numpy scalars, NaN (-> null) and timestamps into JSON safely.
+    return json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+
+
+def to_kml(plan: Any, path: str | PathLike[str]) -> Path:
+    """Write the plan as KML (EPSG:4326), one folder per non-empty layer.
+
+    Text columns are HTML-escaped: viewers such as Google Earth render placemark
+    names, descriptions and data as HTML, so a zone label like
+    ``<script>...`` must arrive as text. An existing file is replaced.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    target = Path(path)
+    target.unlink(missing_ok=True)
+    written = False
+    for name, frame in plan_layers(plan).items():
+        if frame.empty:
+            continue  # KML has no typed empty layers; an empty folder only confuses
+        pyogrio.write_dataframe(
+            _kml_frame(name, frame), target, layer=name, driver="KML", append=written
+        )
+        written = True
+    if not written:
+        target.write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>\n',
+            encoding="utf-8",
+        )
+    return target
+
+
+def _kml_frame(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = frame.to_crs(MAP_CRS)
+    name_col, desc_col = _KML_FIELDS[name]
+    out = frame.drop(columns=frame.geometry.name).copy()
+    # The KML driver takes placemark text from the "Name" and "Description" fields.
+    out.insert(0, "Name", frame[name_col].astype(str) if name_col in frame else name)
+    out.insert(1, "Description", frame[desc_col].astype(str) if desc_col in frame else "")
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: html.escape(v) if isinstance(v, str) else v)
+    return gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(), crs=MAP_CRS)
+
+
+def scenario_file(plan: Any) -> str:
+    """Return the plan's scenario as JSON text (``evac-scenario/1``), for re-running."""
+    return scenario_to_json(plan.scenario)

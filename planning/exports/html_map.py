@@ -1,0 +1,44 @@
+"""Standalone interactive map: one HTML file that opens from disk with no internet.
+
+The same map as the app (:func:`ui.map_builder.build_map`), with Leaflet, jQuery,
+Leaflet.draw and their images embedded (:func:`ui.offline.localize` in inline
+mode), so it can be mailed or put on a memory stick and opened anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+
+from ui.map_builder import PlanLike, build_map, esc
+from ui.strings import t
+
+
+def to_html(plan: PlanLike, region: Any, sites: gpd.GeoDataFrame, lang: str = "nb") -> str:
+    """Return the plan's interactive map as a self-contained HTML document.
+
+    Parameters
+    ----------
+    plan
+        A ``planning.plan.Plan``.
+    region
+        The :class:`geo.region.Region` the plan was made for.
+    sites
+        Reception sites from ``geo.registry.load_sites`` (agreements for popups).
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Raises
+    ------
+    geo.errors.OfflineAssetError
+        If the vendor files are not installed (``python scripts/install_assets.py``).
+    """
+    m = build_map(region, sites, plan, lang=lang, assets="inline")
+    title = f"{t('map.title', lang)} – {plan.scenario.name}"
+    if plan.scenario.exercise:
+        title = f"{t('map.exercise', lang)} – {title}"
+    root = m.get_root()
+    # branca puts the title into the page unescaped.
+    root.title = esc(title)
+    return root.render()

@@ -1,0 +1,51 @@
+"""Shared session fixtures: the real region pack and the Snarøya preset plan.
+
+Loading the pack (boundaries, the SSB grid, both road networks) takes a couple
+of seconds, so each test process does it once. Networks come from the default
+cache in ``.cache/``; a fresh checkout builds them on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+from geo import settings
+from geo.network_cache import cache_dir
+from geo.region import Region, load_region
+from planning.plan import Plan, make_plan
+from planning.presets import load_preset
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _writable_cache() -> Iterator[None]:
+    """Use a temporary ``EVAC_CACHE`` only when the default cache is not writable."""
+    folder = cache_dir()
+    probe = folder if folder.exists() else folder.parent
+    if os.access(probe, os.W_OK):
+        yield
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="evac-cache-") as tmp,
+        pytest.MonkeyPatch.context() as mp,
+    ):
+        mp.setenv(settings.CACHE_ENV_VAR, tmp)
+        yield
+
+
+@pytest.fixture(scope="session")
+def region(_writable_cache: None) -> Region:
+    """The shared Bærum pack (``../shared/geodata``) with both networks loaded."""
+    r = load_region(settings.DEFAULT_DATA_DIR)
+    r.network("drive")
+    r.network("walk")
+    return r
+
+
+@pytest.fixture(scope="session")
+def snaroya_plan(region: Region) -> Plan:
+    """The plan for the ``snaroya`` preset (whole peninsula, by car)."""
+    return make_plan(region, load_preset("snaroya"))

@@ -1,0 +1,211 @@
+"""``evac plan`` and ``evac presets``: what the command line promises, and its errors.
+
+The happy path runs in-process once per module; one error case runs the
+installed ``.venv/bin/evac`` in a subprocess to prove no traceback escapes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from shapely.geometry import box, mapping
+
+import cli
+from geo.settings import DEFAULT_DATA_DIR, PROJECT_ROOT
+
+EVAC = Path(sys.executable).parent / "evac"
+PLAN_LAYERS = ["zone", "evacuees", "catchments", "routes", "sites"]
+#: lat/lon swapped: [59.88, 10.60] instead of [10.60, 59.88].
+SWAPPED_ZONE = {
+    "type": "Polygon",
+    "coordinates": [[[59.88, 10.60], [59.88, 10.62], [59.89, 10.62], [59.88, 10.60]]],
+}
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(["--data", str(DEFAULT_DATA_DIR), *argv])
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def snaroya_cli(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out_dir = tmp_path_factory.mktemp("plan") / "snaroya"
+    status, stdout, stderr = _run("plan", "--preset", "snaroya", "--out", str(out_dir), "--json")
+    assert status == 0, stderr
+    return out_dir, json.loads(stdout)
+
+
+def _assert_one_line_error(status: int, err: str, *needles: str) -> None:
+    assert status == 2
+    assert err.startswith("evac: error: ")
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in err
+
+
+# --- evac plan ---------------------------------------------------------------------------
+
+
+def test_plan_json_has_every_promised_key(snaroya_cli: tuple[Path, dict[str, Any]]) -> None:
+    _, s = snaroya_cli
+    for key in (
+        "evacuees_total",
+        "assigned",
+        "unassigned",
+        "unreachable",
+        "unreachable_reasons",
+        "clearance_minutes",
+        "bottlenecks",
+        "responsible_actors",
+        "actions",
+        "warnings",
+        "assumptions",
+        "scenario",
+        "created",
+    ):
+        assert key in s, key
+    assert {"p90", "p100", "leave_p90", "leave_p100"} <= set(s["clearance_minutes"])
+    assert s["clearance_minutes"]["p90"] <= s["clearance_minutes"]["p100"]
+    assert sum(s["assigned"].values()) + s["unassigned"] + s["unreachable"] == s["evacuees_total"]
+    assert s["evacuees_total"] > 2_000
+    assert s["bottlenecks"] and all(b["name"] for b in s["bottlenecks"])
+    assert any("politidistrikt" in a["name"] for a in s["responsible_actors"])
+    assert s["actions"] and s["assumptions"]["persons_per_car"] == 2.5
+    assert s["preset"] == "snaroya" and s["exercise"] is True
+
+
+def test_plan_writes_summary_json_equal_to_the_printed_one(
+    snaroya_cli: tuple[Path, dict[str, Any]],
+) -> None:
+    out_dir, printed = snaroya_cli
+    assert json.loads((out_dir / "summary.json").read_text(encoding="utf-8")) == printed
+
+
+def test_plan_writes_a_geopackage_with_every_layer(
+    snaroya_cli: tuple[Path, dict[str, Any]],
+) -> None:
+    out_dir, s = snaroya_cli
+    gpkg = out_dir / "plan.gpkg"
+    layers = pyogrio.list_layers(gpkg)
+    assert set(layers[:, 0]) >= set(PLAN_LAYERS)
+    evacuees = gpd.read_file(gpkg, layer="evacuees")
+    assert evacuees.crs == "EPSG:25832"
+    assert int(evacuees["people"].sum()) == s["evacuees_total"]
+    sites = gpd.read_file(gpkg, layer="sites")
+    assert set(sites["name"]) == {"Thon Hotel Oslofjord", "Quality Hotel Expo", "Telenor Arena"}
+    routes = gpd.read_file(gpkg, layer="routes")
+    assert "Snarøyveien" in set(routes["name"])
+
+
+def test_plan_options_reach_the_engine(tmp_path: Path) -> None:
+    status, stdout, stderr = _run(
+        "plan",
+        "--preset",
+        "snaroya",
+        "--capacity",
+        "Telenor Arena=1000",
+        "--disable-site",
+        "Quality Hotel Expo",
+        "--override",
+        "3000",
+        "--out",
+        str(tmp_path),
+        "--json",
+    )
+    assert status == 0, stderr
+    s = json.loads(stdout)
+    assert s["evacuees_total"] == 3_000
+    assert s["assigned"].get("Telenor Arena") == 1_000
+    assert "Quality Hotel Expo" not in s["assigned"]
+    assert s["unassigned"] > 0
+
+
+def test_plan_from_a_zone_file_with_a_closure_file(tmp_path: Path) -> None:
+    zone = tmp_path / "sone.geojson"
+    zone.write_text(json.dumps(mapping(box(10.60, 59.878, 10.615, 59.886))))
+    closure = tmp_path / "stengt.geojson"
+    closure.write_text(
+        json.dumps({"type": "LineString", "coordinates": [[10.6169, 59.884], [10.6185, 59.884]]})
+    )
+    status, stdout, stderr = _run(
+        "plan", "--zone", str(zone), "--closure", str(closure), "--out", str(tmp_path / "o")
+    )
+    assert status == 0, stderr
+    assert "Evacuees:" in stdout and "Unreachable:" in stdout
+    assert "every road out is closed" in stdout
+
+
+# --- evac presets ------------------------------------------------------------------------
+
+
+def test_presets_lists_the_three_presets() -> None:
+    status, stdout, _ = _run("presets")
+    assert status == 0
+    names = [line.split()[0] for line in stdout.splitlines() if line.strip()]
+    assert names == ["snaroya", "fornebu", "fornebu_gas"]
+    assert "Snarøya" in stdout
+
+
+# --- errors: one line, status 2, no traceback ---------------------------------------------
+
+
+def test_missing_zone_file_is_a_one_line_error(tmp_path: Path) -> None:
+    missing = tmp_path / "finnes-ikke.geojson"
+    status, _, err = _run("plan", "--zone", str(missing), "--out", str(tmp_path / "o"))
+    _assert_one_line_error(status, err, str(missing))
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_site_in_capacity_is_a_one_line_error(tmp_path: Path) -> None:
+    status, _, err = _run(
+        "plan", "--preset", "snaroya", "--capacity", "Oslo Spektrum=100", "--out", str(tmp_path)
+    )
+    _assert_one_line_error(status, err, "Oslo Spektrum", "Telenor Arena")
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--capacity", "Telenor Arena"], "SITE=NUMBER"),
+        (["--capacity", "Telenor Arena=-5"], "negative"),
+        (["--persons-per-car", "-1"], "persons_per_car"),
+        (["--scale", "0"], "population_scale"),
+    ],
+)
+def test_bad_plan_option_is_a_one_line_error(tmp_path: Path, argv: list[str], needle: str) -> None:
+    status, _, err = _run("plan", "--preset", "snaroya", *argv, "--out", str(tmp_path))
+    _assert_one_line_error(status, err, needle)
+
+
+def test_unknown_preset_is_a_one_line_error(tmp_path: Path) -> None:
+    status, _, err = _run("plan", "--preset", "sandvika", "--out", str(tmp_path))
+    _assert_one_line_error(status, err, "sandvika", "snaroya")
+
+
+def test_swapped_lat_lon_zone_file_fails_cleanly_in_the_installed_command(
+    tmp_path: Path,
+) -> None:
+    zone = tmp_path / "byttet.geojson"
+    zone.write_text(json.dumps(SWAPPED_ZONE))
+    proc = subprocess.run(
+        [str(EVAC), "plan", "--zone", str(zone), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+        check=False,
+    )
+    _assert_one_line_error(proc.returncode, proc.stderr, "swapped", "lon, lat")
+    assert proc.stdout == ""

@@ -1,0 +1,173 @@
+"""Printable route map: a real PDF with extractable text, A4/A3 landscape, PNG not blank."""
+
+import io
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from fixtures_plan import make_plan, make_region_layers
+from PIL import Image
+from pyproj import Transformer
+
+from geo.settings import ATTRIBUTION
+from planning.exports.map_furniture import (
+    fit_extent,
+    grid_convergence_deg,
+    nice_length,
+    scale_denominator,
+)
+from planning.exports.route_map import render_route_map
+
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed"
+)
+
+
+def pdf_text(pdf: bytes) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True, timeout=30
+    )
+    # Normalise whitespace: labels may wrap or use non-breaking spaces.
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+def media_box(pdf: bytes) -> tuple[float, float]:
+    match = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert match, "PDF has no MediaBox"
+    return float(match[1]), float(match[2])
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return make_region_layers()
+
+
+@pytest.fixture(scope="module")
+def pdf_nb(layers):
+    return render_route_map(make_plan(exercise=True), layers, paper="A4", lang="nb")
+
+
+@pytest.fixture(scope="module")
+def pdf_en(layers):
+    return render_route_map(make_plan(exercise=True), layers, paper="A4", lang="en")
+
+
+def test_pdf_opens_as_pdf_with_embedded_truetype_text(pdf_nb):
+    assert pdf_nb.startswith(b"%PDF")
+    # Type 42 (TrueType) fonts, not Type 3 glyph drawings: text stays selectable.
+    assert b"/FontType 3" not in pdf_nb
+    assert b"/Subtype /CIDFontType2" in pdf_nb or b"/Subtype /TrueType" in pdf_nb
+
+
+@needs_pdftotext
+def test_pdf_text_has_title_legend_figures_attribution_and_exercise_marker(pdf_nb):
+    text = pdf_text(pdf_nb)
+    for expected in (
+        "Evakueringskart",
+        "Snarøya brann",
+        "Tegnforklaring",
+        "Sone: Evakueringsordre",
+        "Nedslagsfelt: Telenor Arena",
+        "Mottakssted utilgjengelig",
+        "Nøkkeltall",
+        "640 av 800 (antatt)",
+        "Rømningstid 90 %",
+        "48 min",
+        "Ansvarlige aktører",
+        "Oslo politidistrikt",
+        "Snarøya sør: Evakueringsordre",
+        "Thon Hotel Oslofjord (utilgjengelig)",
+        "Snarøyveien 130 %",
+        "ØVELSE",
+        " ".join(ATTRIBUTION.split()),
+    ):
+        assert expected in text, expected
+
+
+@needs_pdftotext
+def test_english_switch_gives_english_labels(pdf_en):
+    text = pdf_text(pdf_en)
+    for expected in ("Evacuation route map", "Legend", "Key figures", "EXERCISE", "assumed"):
+        assert expected in text, expected
+    for norwegian in ("Tegnforklaring", "Nøkkeltall", "ØVELSE"):
+        assert norwegian not in text
+
+
+@needs_pdftotext
+def test_no_exercise_marker_for_a_real_incident(layers):
+    pdf = render_route_map(make_plan(exercise=False), layers)
+    text = pdf_text(pdf)
+    assert "ØVELSE" not in text
+    assert "Evakueringskart" in text
+
+
+def test_a4_and_a3_are_landscape_and_a3_is_larger(layers, pdf_nb):
+    a3 = render_route_map(make_plan(), layers, paper="A3")
+    a4_w, a4_h = media_box(pdf_nb)
+    a3_w, a3_h = media_box(a3)
+    assert (round(a4_w), round(a4_h)) == (842, 595)  # 297 x 210 mm in points
+    assert (round(a3_w), round(a3_h)) == (1191, 842)  # 420 x 297 mm
+    assert a3_w > a4_w and a3_h > a4_h
+
+
+def test_png_has_paper_aspect_ratio_and_is_not_blank(layers):
+    png = render_route_map(make_plan(), layers, fmt="png", dpi=80)
+    assert png.startswith(b"\x89PNG")
+    image = Image.open(io.BytesIO(png))
+    width, height = image.size
+    assert width > height
+    assert abs(width / height - 297 / 210) < 0.01
+    pixels = np.asarray(image.convert("L"), dtype=float)
+    assert pixels.std() > 20  # a blank or single-colour page has ~0
+
+
+def test_map_renders_without_basemap_layers():
+    png = render_route_map(make_plan(), None, fmt="png", dpi=50)
+    assert np.asarray(Image.open(io.BytesIO(png)).convert("L")).std() > 10
+
+
+def test_unknown_paper_format_or_language_is_refused(layers):
+    with pytest.raises(ValueError, match="A5"):
+        render_route_map(make_plan(), layers, paper="A5")
+    with pytest.raises(ValueError, match="svg"):
+        render_route_map(make_plan(), layers, fmt="svg")
+    with pytest.raises(KeyError, match="de"):
+        render_route_map(make_plan(), layers, lang="de")
+
+
+def test_nice_length_picks_1_2_5_steps():
+    assert [nice_length(x) for x in (0.9e3, 1.9e3, 4.99e3, 730.0, 12.0)] == [
+        500.0,
+        1000.0,
+        2000.0,
+        500.0,
+        10.0,
+    ]
+
+
+def test_scale_denominator_from_metres_on_paper():
+    # 3.8 km across 190 mm of paper is 1:20 000.
+    assert scale_denominator(3800.0, 190.0) == 20_000
+
+
+def test_fit_extent_matches_axes_aspect_and_contains_bounds():
+    bounds = (595_000.0, 6_640_000.0, 597_000.0, 6_641_000.0)
+    minx, miny, maxx, maxy = fit_extent(bounds, aspect=1.5)
+    assert (maxx - minx) / (maxy - miny) == pytest.approx(1.5)
+    assert minx < bounds[0] and miny < bounds[1] and maxx > bounds[2] and maxy > bounds[3]
+
+
+def test_north_arrow_leans_left_east_of_the_utm32_central_meridian():
+    x, y = Transformer.from_crs(4326, 25832, always_xy=True).transform(10.62, 59.90)
+    # Meridian convergence ~ (lon - 9) * sin(lat) = 1.4 degrees.
+    assert grid_convergence_deg(x, y) == pytest.approx(-1.40, abs=0.05)
+
+
+@needs_pdftotext
+def test_user_text_prints_as_typed_without_math_or_markup(layers):
+    name = "Øvelse $x$ <b>&amp;"
+    text = pdf_text(render_route_map(make_plan(name=name, label="Sone $1"), layers))
+    assert name in text
+    assert "Sone $1" in text

@@ -1,0 +1,238 @@
+"""The planner app's results panel: key figures and the tables behind them.
+
+Reads only ``Plan.summary`` and ``Plan.sites`` (see ARCHITECTURE.md): what the
+panel shows is exactly what the CLI and the exports report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo.registry import Agreement
+from planning.i18n import format_number
+from ui.app_strings import reason, tr
+
+
+def _minutes(value: float | None, lang: str) -> str:
+    return tr("figures.not_available", lang) if value is None else f"{value:.0f}"
+
+
+def key_figures(summary: dict[str, Any], lang: str) -> None:
+    """One row of metrics: evacuees, assigned, unassigned, unreachable, clearance times."""
+    total = summary["evacuees_total"]
+    assigned = sum(summary["assigned"].values())
+    clear = summary["clearance_minutes"]
+    share = (lambda n: tr("results.share", lang, share=round(100 * n / total))) if total else None
+    cols = st.columns([1, 1, 1, 1, 1.3, 1.3])
+    cols[0].metric(tr("figures.evacuees", lang), format_number(total, lang))
+    cols[1].metric(
+        tr("results.assigned_total", lang),
+        format_number(assigned, lang),
+        share(assigned) if share else None,
+        delta_color="off",
+    )
+    for col, key in ((cols[2], "unassigned"), (cols[3], "unreachable")):
+        n = summary[key]
+        col.metric(
+            tr(f"figures.{key}", lang),
+            format_number(n, lang),
+            share(n) if share and n else None,
+            delta_color="inverse" if n else "off",
+            delta_arrow="off",
+        )
+    help_text = tr("results.clearance_help", lang)
+    for col, label, p90, p100 in (
+        (cols[4], "results.leave", "leave_p90", "leave_p100"),
+        (cols[5], "results.arrive", "p90", "p100"),
+    ):
+        pair = tr(
+            "results.minutes_pair",
+            lang,
+            p90=_minutes(clear[p90], lang),
+            p100=_minutes(clear[p100], lang),
+        )
+        col.metric(tr(label, lang), pair, help=help_text)
+
+
+def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+    """Assigned people per site against its capacity, with availability."""
+    rows = []
+    for s in summary["sites"]:
+        cap = f"{format_number(s['capacity'], lang)}"
+        if s["capacity_assumed"]:
+            cap += f" ({tr('site.assumed', lang)})"
+        status = (
+            tr("status.available", lang)
+            if s["available"]
+            else tr("site.unavailable_reason", lang, reason=reason(s["reason"], lang))
+        )
+        use = s["assigned"] / s["capacity"] if s["capacity"] else 0.0
+        rows.append(
+            {
+                tr("col.site", lang): s["name"],
+                tr("col.assigned", lang): s["assigned"],
+                tr("col.capacity", lang): cap,
+                tr("col.use", lang): min(use, 1.0),
+                tr("col.status", lang): status,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def bottleneck_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+    """The most loaded roads relative to their capacity."""
+    rows = [
+        {
+            tr("col.road", lang): b["name"],
+            tr("col.mode", lang): tr(f"mode.{b['mode']}", lang),
+            tr("col.people", lang): round(b["people"]),
+            tr("col.vehicles", lang): round(b["vehicles"]),
+            tr("col.capacity_vph", lang): round(b["capacity_vph"]),
+            tr("col.load", lang): f"{b['load_ratio']:.0%}",
+            tr("col.hours", lang): b["hours_at_capacity"],
+        }
+        for b in summary["bottlenecks"]
+    ]
+    return pd.DataFrame(rows)
+
+
+def problem_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+    """People without a place or without a road, by reason."""
+    rows = [
+        {
+            tr("col.status", lang): tr("figures.unreachable", lang),
+            tr("col.reason", lang): reason(why, lang),
+            tr("col.people", lang): n,
+        }
+        for why, n in summary["unreachable_reasons"].items()
+    ]
+    if summary["unassigned"]:
+        rows.insert(
+            0,
+            {
+                tr("col.status", lang): tr("figures.unassigned", lang),
+                tr("col.reason", lang): reason("no free capacity at any reachable site", lang),
+                tr("col.people", lang): summary["unassigned"],
+            },
+        )
+    return pd.DataFrame(rows)
+
+
+def actor_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+    """Responsible actors with their role and why they are involved."""
+    rows = [
+        {
+            tr("col.actor", lang): a["name"],
+            tr("col.role", lang): a["role"] if lang == "nb" else a.get("role_en", a["role"]),
+            tr("col.why", lang): a["why_nb"] if lang == "nb" else a["why_en"],
+        }
+        for a in summary["responsible_actors"]
+    ]
+    return pd.DataFrame(rows)
+
+
+def action_table(summary: dict[str, Any], agreements: list[Agreement], lang: str) -> pd.DataFrame:
+    """Who to notify and what they do, with the agreement to activate."""
+    titles = {a.id: a.title_nb if lang == "nb" else a.title_en for a in agreements}
+    rows = [
+        {
+            tr("col.who", lang): a.get("who_name", a["who"]),
+            tr("col.what", lang): a["what_nb"] if lang == "nb" else a["what_en"],
+            tr("col.agreement", lang): titles.get(a["agreement"], a["agreement"] or ""),
+        }
+        for a in summary["actions"]
+    ]
+    return pd.DataFrame(rows)
+
+
+def assumption_table(summary: dict[str, Any]) -> pd.DataFrame:
+    """Every assumption the plan rests on, as text."""
+
+    def text(v: Any) -> str:
+        if isinstance(v, list):
+            return ", ".join(text(x) for x in v)
+        return "–" if v is None else str(v)
+
+    return pd.DataFrame(
+        {"key": list(summary["assumptions"]), "value": map(text, summary["assumptions"].values())}
+    )
+
+
+def _table(df: pd.DataFrame, **kwargs: Any) -> None:
+    st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+
+
+def results_tabs(
+    summary: dict[str, Any],
+    agreements: list[Agreement],
+    population_vintage: str,
+    lang: str,
+) -> Any:
+    """Tables of the plan in tabs; returns the export tab for the caller to fill."""
+    tabs = st.tabs(
+        [
+            tr("tab.sites", lang),
+            tr("tab.bottlenecks", lang),
+            tr("tab.problems", lang),
+            tr("tab.actors", lang),
+            tr("tab.warnings", lang, n=len(summary["warnings"])),
+            tr("tab.assumptions", lang),
+            tr("tab.exports", lang),
+        ]
+    )
+    with tabs[0]:
+        _table(
+            site_table(summary, lang),
+            column_config={
+                tr("col.use", lang): st.column_config.ProgressColumn(
+                    tr("col.use", lang), format="percent", min_value=0.0, max_value=1.0
+                )
+            },
+        )
+        if summary["unassigned"]:
+            people = format_number(summary["unassigned"], lang)
+            st.warning(tr("results.unassigned_note", lang, people=people))
+    with tabs[1]:
+        if summary["bottlenecks"]:
+            _table(bottleneck_table(summary, lang))
+            st.caption(tr("results.bottleneck_note", lang))
+        else:
+            st.info(tr("results.no_bottlenecks", lang))
+    with tabs[2]:
+        problems = problem_table(summary, lang)
+        if problems.empty:
+            st.success(tr("results.all_placed", lang))
+        else:
+            _table(problems)
+    with tabs[3]:
+        st.markdown(f"**{tr('actors.title', lang)}**")
+        _table(actor_table(summary, lang))
+        st.markdown(f"**{tr('results.actions', lang)}**")
+        _table(action_table(summary, agreements, lang))
+    with tabs[4]:
+        if not summary["warnings"]:
+            st.info(tr("results.no_warnings", lang))
+        for w in summary["warnings"]:
+            st.warning(w)
+    with tabs[5]:
+        _table(
+            assumption_table(summary),
+            column_config={
+                "key": st.column_config.TextColumn(tr("col.key", lang)),
+                "value": st.column_config.TextColumn(tr("col.value", lang)),
+            },
+        )
+        st.markdown(f"**{tr('data.header', lang)}**")
+        st.markdown(
+            "\n".join(
+                [
+                    f"- {tr('data.population', lang, vintage=population_vintage)}",
+                    f"- {tr('data.attribution', lang, text=summary['data']['attribution'])}",
+                    f"- {tr('data.region', lang, path=summary['data']['region'])}",
+                ]
+            )
+        )
+    return tabs[6]

@@ -7,6 +7,7 @@ the file is readable by any GIS and by people.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -176,9 +177,9 @@ def _check_mobilisation(curve: list[tuple[float, float]]) -> None:
         raise ScenarioError("Mobilisation curve needs at least two (minutes, share) points.")
     times = [t for t, _ in curve]
     shares = [f for _, f in curve]
-    if any(b < a for a, b in zip(times, times[1:], strict=False)) or times[0] < 0:
+    if any(b < a for a, b in itertools.pairwise(times)) or times[0] < 0:
         raise ScenarioError("Mobilisation curve minutes must start at >= 0 and increase.")
-    if any(b < a for a, b in zip(shares, shares[1:], strict=False)):
+    if any(b < a for a, b in itertools.pairwise(shares)):
         raise ScenarioError("Mobilisation curve shares must not decrease.")
     if shares[0] < 0 or abs(shares[-1] - 1.0) > 1e-9:
         raise ScenarioError("Mobilisation curve shares must go from >= 0 up to exactly 1.")

@@ -1,7 +1,8 @@
 """GIS data exports of a plan: GeoPackage, GeoJSON, KML and the scenario file.
 
 Layers, in this order: ``zone``, ``evacuees``, ``catchments``, ``routes``,
-``paths`` (one route line per origin group and site), ``sites`` (the GeoDataFrames of :class:`planning.plan.Plan`).
+``paths`` (one route line per origin group and site),
+``sites`` (the GeoDataFrames of :class:`planning.plan.Plan`).
 
 * GeoPackage keeps the working CRS, EPSG:25832, one table per layer.
 * GeoJSON follows RFC 7946: EPSG:4326, lon/lat order, no ``crs`` member,

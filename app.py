@@ -8,6 +8,7 @@ files in :mod:`ui.app_exports`. Run with ``streamlit run app.py``.
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
@@ -32,6 +33,7 @@ from ui.app_strings import LANG_NAMES, tr
 from ui.map_builder import build_map
 
 MAP_HEIGHT = 600
+UPLOAD_MB = MAX_BYTES // 2**20
 # Default hazard point: central Fornebu.
 HAZARD_LAT, HAZARD_LON = 59.8965, 10.6190
 
@@ -45,11 +47,14 @@ st.set_page_config(
 st.markdown(
     """
 <style>
-.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
-section[data-testid="stSidebar"] .block-container {padding-top: 1rem;}
-div[data-testid="stMetricValue"] {font-size: 1.55rem;}
+.block-container {padding: 3.2rem 2.5rem 1rem 2.5rem;}
+h1 {font-size: 1.9rem !important; padding: 0 !important;}
+.stAppDeployButton {display: none;}
+section[data-testid="stSidebar"] {min-width: 22rem;}
+div[data-testid="stMetric"] {background: #fafafa; min-height: 6.4rem;}
+div[data-testid="stMetricValue"] {font-size: 1.5rem;}
 .evac-banner {background: #c62828; color: #fff; font-weight: 700; letter-spacing: .08em;
-  text-align: center; padding: .35rem; border-radius: .3rem; margin-bottom: .6rem;}
+  text-align: center; padding: .35rem; border-radius: .3rem; margin-bottom: .4rem;}
 </style>
 """,
     unsafe_allow_html=True,
@@ -228,6 +233,7 @@ def sidebar_zones(lg: str) -> None:
             tr("zones.upload", lg),
             type=["geojson", "json", "gpkg", "kml"],
             key="zone_file",
+            max_upload_size=UPLOAD_MB,
             on_change=on_zone_file,
         )
         st.caption(tr("zones.draw_hint", lg))
@@ -312,9 +318,11 @@ def sidebar_sites(lg: str, sites: Any) -> None:
         for row in sites.itertuples():
             cap_key = S.site_capacity_key(row.name)
             from_registry = bool(row.capacity_assumed) and state.get(cap_key) == int(row.capacity)
-            name_col, active_col = st.columns([3, 2], vertical_alignment="center")
-            name_col.markdown(f"**{md_escape(row.name)}**")
-            active_col.checkbox(tr("sites.active", lg), key=S.site_active_key(row.name))
+            st.checkbox(
+                f"**{md_escape(row.name)}**",
+                key=S.site_active_key(row.name),
+                help=tr("sites.active_help", lg),
+            )
             st.number_input(
                 tr("sites.capacity_assumed" if from_registry else "sites.capacity", lg),
                 min_value=0,
@@ -329,7 +337,11 @@ def sidebar_scenario_file(lg: str, scenario_json: str | None, stem: str, error: 
     """Load a scenario file, and save the current scenario (or say why it cannot be saved)."""
     with st.expander(tr("file.header", lg)):
         st.file_uploader(
-            tr("file.load", lg), type=["json"], key="scenario_file", on_change=on_scenario_file
+            tr("file.load", lg),
+            type=["json"],
+            key="scenario_file",
+            on_change=on_scenario_file,
+            max_upload_size=UPLOAD_MB,
         )
         st.download_button(
             tr("file.save", lg),
@@ -393,7 +405,9 @@ with st.sidebar:
         st.caption(chosen.description_nb if lg == "nb" else chosen.description)
     st.text_input(tr("side.name", lg), key=S.NAME)
     st.toggle(tr("side.exercise", lg), key=S.EXERCISE)
-    run = st.button(tr("side.run", lg), type="primary", width="stretch", icon=":material/route:")
+    run = st.button(
+        tr("side.run", lg), type="primary", width="stretch", icon=":material/route:", key="run"
+    )
     sidebar_zones(lg)
     sidebar_assumptions(lg)
     sidebar_sites(lg, sites)
@@ -441,8 +455,10 @@ else:
         state["map"] = build_map(region, sites, plan, lang=lg)
         state["map_key"] = cache_key
     fmap = state["map"]
+# st_folium renames the map's elements in place, so a map object shown twice
+# breaks (undefined layer variables in the browser): show a fresh copy each run.
 out = st_folium(
-    fmap,
+    copy.deepcopy(fmap),
     key="map",
     height=MAP_HEIGHT,
     use_container_width=True,
@@ -457,7 +473,10 @@ if any(added):
     st.rerun()
 
 if plan is not None:
-    st.caption(tr("app.plan_done", lg, seconds=f"{state['plan_seconds']:.1f}"))
+    seconds = f"{state['plan_seconds']:.1f}"
+    st.caption(
+        tr("app.plan_done", lg, seconds=seconds.replace(".", ",") if lg == "nb" else seconds)
+    )
     export_tab = results_tabs(plan.summary, agreements, region.population_vintage, lg)
     with export_tab:
         export_panel(plan, region, sites, lg, state["exports"])

@@ -14,6 +14,7 @@ message starts with the file name and names the entry and field, e.g.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -273,10 +274,38 @@ def _read_text(path: Path) -> str:
         raise RegistryError(msg) from None
 
 
+#: Parsed authored files by (path, modification time, size): plans run often,
+#: the files change rarely, and parsing YAML dominated a plan's run time.
+_PARSED: dict[tuple[str, int, int], Any] = {}
+#: libyaml's C parser when available (same safe subset, ~10x faster).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parsed(path: Path, parse: Callable[[Path], Any]) -> Any:
+    """``parse(path)``, reused while the file is unchanged; callers get their own copy."""
+    try:
+        st = path.stat()
+    except OSError:
+        return parse(path)  # let the parser report the missing file
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _PARSED:
+        _PARSED[key] = parse(path)
+    return copy.deepcopy(_PARSED[key])
+
+
 def read_yaml(path: Path) -> Any:
     """Parse an authored YAML file; :class:`RegistryError` names the file and line."""
+    return _parsed(path, _read_yaml_uncached)
+
+
+def read_json(path: Path) -> Any:
+    """Parse an authored JSON file; :class:`RegistryError` names the file and line."""
+    return _parsed(path, _read_json_uncached)
+
+
+def _read_yaml_uncached(path: Path) -> Any:
     try:
-        return yaml.safe_load(_read_text(path))
+        return yaml.load(_read_text(path), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -285,8 +314,7 @@ def read_yaml(path: Path) -> Any:
         raise RegistryError(msg) from None
 
 
-def read_json(path: Path) -> Any:
-    """Parse an authored JSON file; :class:`RegistryError` names the file and line."""
+def _read_json_uncached(path: Path) -> Any:
     try:
         return json.loads(_read_text(path))
     except json.JSONDecodeError as exc:

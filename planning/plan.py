@@ -404,7 +404,8 @@ def _routes_and_clearance(
 
 def clearance_minutes(curves: dict[str, ClearanceCurves]) -> dict[str, float | None]:
     """p90/p100 minutes to leave the zone and to reach the sites, over all modes, in people."""
-    if not curves:
+    if not curves or not any(c.total > 0 for c in curves.values()):
+        # Nobody travels: there is no clearance time to report, not "0 minutes".
         return {"leave_p90": None, "leave_p100": None, "p90": None, "p100": None}
     end = max(c.t_s[-1] for c in curves.values())
     dt = min(float(c.t_s[1] - c.t_s[0]) if len(c.t_s) > 1 else 10.0 for c in curves.values())

@@ -238,17 +238,40 @@ def _zone_from_dict(z: dict[str, Any]) -> ZoneSpec:
     return ZoneSpec(**z)
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _check_types(s: Scenario) -> None:
-    numeric = {
+    """Reject JSON values of the wrong type before any comparison sees them."""
+    numbers: dict[str, object] = {
         "population_scale": s.population_scale,
         "car_share": s.car_share,
         "persons_per_car": s.persons_per_car,
     }
-    for key, value in numeric.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ScenarioError(f"Scenario field {key!r} must be a number, got {value!r}.")
+    optional: dict[str, object] = {"population_override": s.population_override}
+    for name, o in s.sites.items():
+        optional[f"sites[{name!r}].capacity"] = o.capacity
+        if not isinstance(o.active, bool):
+            raise ScenarioError(f"Scenario field sites[{name!r}].active must be true or false.")
+    for i, e in enumerate(s.extra_population):
+        numbers |= {f"extra_population[{i}].{k}": getattr(e, k) for k in ("lon", "lat", "people")}
+    for i, z in enumerate(s.zones):
+        for k in ("radius_m", "wind_from_deg", "length_m", "angle_deg"):
+            optional[f"zones[{i}].{k}"] = getattr(z, k)
+        if z.geometry is not None and not isinstance(z.geometry, dict):
+            raise ScenarioError(f"Scenario field zones[{i}].geometry must be a GeoJSON object.")
+        for k in ("label", "kind", "status"):
+            if not isinstance(getattr(z, k), str):
+                raise ScenarioError(f"Scenario field zones[{i}].{k} must be text.")
+    numbers |= {k: v for k, v in optional.items() if v is not None}
+    for key, value in numbers.items():
+        if not _is_number(value):
+            raise ScenarioError(f"Scenario field {key} must be a number, got {value!r}.")
     if not isinstance(s.name, str):
         raise ScenarioError("Scenario field 'name' must be text.")
+    if not isinstance(s.closures, list) or not all(isinstance(c, dict) for c in s.closures):
+        raise ScenarioError("Scenario field 'closures' must be a list of GeoJSON geometries.")
 
 
 def scenario_to_json(s: Scenario) -> str:

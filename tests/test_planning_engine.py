@@ -486,15 +486,6 @@ def test_scenario_round_trip_plans_the_same(region: Region) -> None:
         assert a[key] == b[key], key
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason=(
-        "planning/scenario.py: _check_types checks only name, population_scale, car_share "
-        "and persons_per_car, so a JSON string where a number belongs reaches a comparison "
-        "(validate() or zones.circle) and raises TypeError. Reported to the lead."
-    ),
-)
 @pytest.mark.parametrize(
     "doc",
     [

@@ -27,12 +27,14 @@ def key_figures(summary: dict[str, Any], lang: str) -> None:
     clear = summary["clearance_minutes"]
     share = (lambda n: tr("results.share", lang, share=round(100 * n / total))) if total else None
     cols = st.columns([1, 1, 1, 1, 1.3, 1.3])
-    cols[0].metric(tr("figures.evacuees", lang), format_number(total, lang))
+    cols[0].metric(tr("figures.evacuees", lang), format_number(total, lang), border=True)
     cols[1].metric(
         tr("results.assigned_total", lang),
         format_number(assigned, lang),
         share(assigned) if share else None,
         delta_color="off",
+        delta_arrow="off",
+        border=True,
     )
     for col, key in ((cols[2], "unassigned"), (cols[3], "unreachable")):
         n = summary[key]
@@ -42,6 +44,7 @@ def key_figures(summary: dict[str, Any], lang: str) -> None:
             share(n) if share and n else None,
             delta_color="inverse" if n else "off",
             delta_arrow="off",
+            border=True,
         )
     help_text = tr("results.clearance_help", lang)
     for col, label, p90, p100 in (
@@ -54,7 +57,7 @@ def key_figures(summary: dict[str, Any], lang: str) -> None:
             p90=_minutes(clear[p90], lang),
             p100=_minutes(clear[p100], lang),
         )
-        col.metric(tr(label, lang), pair, help=help_text)
+        col.metric(tr(label, lang), pair, help=help_text, border=True)
 
 
 def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
@@ -69,13 +72,13 @@ def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
             if s["available"]
             else tr("site.unavailable_reason", lang, reason=reason(s["reason"], lang))
         )
-        use = s["assigned"] / s["capacity"] if s["capacity"] else 0.0
+        use = 100.0 * s["assigned"] / s["capacity"] if s["capacity"] else 0.0
         rows.append(
             {
                 tr("col.site", lang): s["name"],
                 tr("col.assigned", lang): s["assigned"],
                 tr("col.capacity", lang): cap,
-                tr("col.use", lang): min(use, 1.0),
+                tr("col.use", lang): min(use, 100.0),
                 tr("col.status", lang): status,
             }
         )
@@ -188,7 +191,7 @@ def results_tabs(
             site_table(summary, lang),
             column_config={
                 tr("col.use", lang): st.column_config.ProgressColumn(
-                    tr("col.use", lang), format="percent", min_value=0.0, max_value=1.0
+                    tr("col.use", lang), format="%.0f %%", min_value=0.0, max_value=100.0
                 )
             },
         )

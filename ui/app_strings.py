@@ -144,7 +144,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "Kapasitet merket «antatt» kommer fra registeret og er ikke bekreftet.",
         "en": "Capacities marked “assumed” come from the registry and are not confirmed.",
     },
-    "sites.active": {"nb": "Tilgjengelig", "en": "Available"},
+    "sites.active_help": {
+        "nb": "Avkrysset = stedet kan brukes i dette scenarioet.",
+        "en": "Ticked = the site can be used in this scenario.",
+    },
     "sites.capacity": {"nb": "Kapasitet", "en": "Capacity"},
     "sites.capacity_assumed": {"nb": "Kapasitet (antatt)", "en": "Capacity (assumed)"},
     # Scenario file
@@ -236,10 +239,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "export.cap": {"nb": "Varsel (CAP XML)", "en": "Alert (CAP XML)"},
     "export.scenario": {"nb": "Scenario (JSON)", "en": "Scenario (JSON)"},
     "export.note": {
-        "nb": "Filene lages når du trykker; kart kan ta noen sekunder. Alle filer er merket "
-        "ØVELSE når scenarioet er en øvelse.",
-        "en": "Files are made when you press; maps can take a few seconds. Every file is "
-        "marked EXERCISE when the scenario is an exercise.",
+        "nb": "Filene lages når du trykker; kart kan ta noen sekunder. Ved øvelse starter "
+        "filnavnene med «ovelse».",
+        "en": "Files are made when you press; maps can take a few seconds. For an exercise "
+        "the file names start with “ovelse”.",
     },
     # Access control (ui.access)
     "login_name": {"nb": "Navn", "en": "Name"},

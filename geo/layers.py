@@ -9,6 +9,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geo import settings
 from geo.errors import RegionDataError
@@ -43,7 +44,7 @@ def read_layer(
     if gdf.crs is None:
         msg = f"{what}: {path.name} declares no CRS; GeoJSON must be WGS84 (EPSG:4326)."
         raise RegionDataError(msg)
-    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    gdf = drop_missing_geometries(gdf)
     if gdf.empty:
         msg = f"{what}: {path.name} holds no geometries."
         raise RegionDataError(msg)
@@ -51,6 +52,12 @@ def read_layer(
     if not gdf.geometry.is_valid.all():
         gdf["geometry"] = gdf.geometry.make_valid()
     return gdf
+
+
+def drop_missing_geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Rows whose geometry is neither missing (None) nor empty."""
+    geoms = gdf.geometry.to_numpy()
+    return gdf[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
 
 
 def find_file(folder: Path, pattern: str, *, what: str) -> Path:

@@ -20,6 +20,7 @@ from shapely.geometry import mapping
 
 from geo import settings
 from geo.errors import UploadError, ZoneError
+from geo.layers import drop_missing_geometries
 
 #: Largest accepted upload (bytes).
 MAX_BYTES = 5 * 1024 * 1024
@@ -63,7 +64,7 @@ def read_geometries(data: bytes, filename: str) -> gpd.GeoDataFrame:
         gdf = _read_with_gdal(data, filename, ext)
     if len(gdf) > MAX_FEATURES:
         raise UploadError(f"{filename} has {len(gdf)} features; at most {MAX_FEATURES} allowed.")
-    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    gdf = drop_missing_geometries(gdf)
     if gdf.empty:
         raise UploadError(f"{filename} holds no geometry.")
     n_vertices = int(shapely.get_num_coordinates(gdf.geometry.to_numpy()).sum())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -281,6 +282,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EvacError as exc:
         print(f"evac: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        # A bug, not bad input: still one line for the user, the traceback on request.
+        if os.environ.get("EVAC_DEBUG"):
+            raise
+        print(
+            f"evac: internal error: {type(exc).__name__}: {exc}. Please report it; "
+            "set EVAC_DEBUG=1 to see the traceback.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

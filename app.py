@@ -3,7 +3,10 @@
 UI only: layout, widgets and session state. Scenarios are built from the
 widgets in :mod:`ui.app_state`, plans by :func:`planning.plan.make_plan`, the map
 by :mod:`ui.map_builder`, the result tables in :mod:`ui.app_results` and the
-files in :mod:`ui.app_exports`. Run with ``streamlit run app.py``.
+files in :mod:`ui.app_exports`. Saving, versions and the archive live in
+:mod:`ui.app_store`, the exercise log in :mod:`ui.app_log`, and the read-only
+situation view (``?view=situation&scenario=<id>``) in :mod:`ui.app_situation`.
+Run with ``streamlit run app.py``.
 """
 
 from __future__ import annotations
@@ -25,11 +28,16 @@ from planning.i18n import zone_status_label
 from planning.plan import make_plan
 from planning.presets import list_presets, load_preset
 from planning.scenario import MODES, ZONE_STATUSES, ZoneSpec, scenario_from_json, scenario_to_json
+from ui import app_log as AL
 from ui import app_state as S
+from ui import app_store as AS
 from ui.access import require_access
 from ui.app_exports import export_panel, file_stem
+from ui.app_messages import flash, show, show_flashes
 from ui.app_results import key_figures, results_tabs
+from ui.app_situation import situation_view
 from ui.app_strings import LANG_NAMES, tr
+from ui.exercise_strings import tx
 from ui.map_builder import build_map
 
 MAP_HEIGHT = 600
@@ -90,19 +98,15 @@ def lang() -> str:
     return state.get("lang", "nb")
 
 
-def flash(level: str, text: str) -> None:
-    """Queue a message for the top of the page (shown once)."""
-    state.setdefault("flash", []).append((level, text))
-
-
-def show(level: str, text: str) -> None:
-    """Show a message; user text in it cannot turn into Markdown or HTML."""
-    getattr(st, level)(md_escape(text))
+def banner_html(lg: str) -> str:
+    """The ØVELSE banner: fixed text only, the one HTML the page writes itself."""
+    return f'<div class="evac-banner">{tr("app.exercise_banner", lg)}</div>'
 
 
 def drop_plan() -> None:
-    """Forget the plan (a new scenario was loaded)."""
+    """Forget the plan and the stored scenario it belonged to (a new scenario was loaded)."""
     state.pop("plan", None)
+    AS.forget_open()
 
 
 # -- callbacks: they run before the script, so they may set widget values ------------------
@@ -349,7 +353,8 @@ def sidebar_scenario_file(lg: str, scenario_json: str | None, stem: str, error: 
             file_name=f"{stem}.json",
             mime="application/json",
             disabled=scenario_json is None,
-            on_click="ignore",
+            on_click=AL.log_export,
+            args=(tr("file.save", lg), lg),
             key="save_scenario",
             icon=":material/save:",
         )
@@ -359,26 +364,40 @@ def sidebar_scenario_file(lg: str, scenario_json: str | None, stem: str, error: 
 
 # -- page -------------------------------------------------------------------------------------
 
-with st.sidebar:
-    st.radio(
-        tr("app.language", lang()),
-        list(LANG_NAMES),
-        format_func=LANG_NAMES.get,
-        key="lang",
-        horizontal=True,
-    )
-lg = lang()
-require_access(lambda key: tr(key, lg))
+# The situation view (a staff-room screen) is read only: no sidebar, no widgets.
+situation = st.query_params.get("view") == "situation"
+if situation:
+    lg = st.query_params.get("lang", "nb")
+    lg = lg if lg in LANG_NAMES else "nb"
+else:
+    with st.sidebar:
+        st.radio(
+            tr("app.language", lang()),
+            list(LANG_NAMES),
+            format_func=LANG_NAMES.get,
+            key="lang",
+            horizontal=True,
+        )
+    lg = lang()
+user = require_access(lambda key: tr(key, lg))
+if user:
+    state[AS.USER] = user
 
 try:
     with st.spinner(tr("app.loading_region", lg)):
         region = get_region()
     sites, agreements, presets = get_registry()
+    store = AS.current_store()
 except EvacError as exc:
     show("error", str(exc))
     st.stop()
 
+if situation:
+    situation_view(store, region, sites, lg, banner_html(lg))
+    st.stop()
+
 S.init_state(state, sites)
+AL.track_changes(sites, lg)
 state.setdefault(S.PRESET, "")
 state.setdefault("plan_token", 0)
 
@@ -408,6 +427,8 @@ with st.sidebar:
     run = st.button(
         tr("side.run", lg), type="primary", width="stretch", icon=":material/route:", key="run"
     )
+    # Filled after the plan run below, so it knows whether the plan is up to date.
+    save_slot = st.container()
     sidebar_zones(lg)
     sidebar_assumptions(lg)
     sidebar_sites(lg, sites)
@@ -415,13 +436,11 @@ with st.sidebar:
     sidebar_scenario_file(lg, current_json, stem, current_error)
 
 if state[S.EXERCISE]:
-    st.markdown(
-        f'<div class="evac-banner">{tr("app.exercise_banner", lg)}</div>', unsafe_allow_html=True
-    )
+    st.markdown(banner_html(lg), unsafe_allow_html=True)
 st.title(tr("app.title", lg), anchor=False)
 st.caption(tr("app.subtitle", lg))
-for level, text in state.pop("flash", []):
-    show(level, text)
+show_flashes()
+AS.conflict_block(sites, lg)
 
 if run:
     try:
@@ -435,8 +454,13 @@ if run:
         state["plan_token"] += 1
         state["exports"] = {}
         current_json = state["plan_json"]
+        AL.log_plan_run(plan.summary, lg)
     except EvacError as exc:
         show("error", str(exc))
+
+with save_slot:
+    plan_fresh = state.get("plan") is not None and current_json == state.get("plan_json")
+    AS.save_panel(sites, lg, plan_fresh)
 
 plan = state.get("plan")
 if plan is None:
@@ -480,3 +504,15 @@ if plan is not None:
     export_tab = results_tabs(plan.summary, agreements, region.population_vintage, lg)
     with export_tab:
         export_panel(plan, region, sites, lg, state["exports"])
+
+st.divider()
+log_tab, archive_tab = st.tabs(
+    [
+        f":material/edit_note: {tx('section.log', lg)}",
+        f":material/inventory_2: {tx('section.archive', lg)}",
+    ]
+)
+with log_tab:
+    AL.log_panel(lg)
+with archive_tab:
+    AS.archive_panel(sites, lg)

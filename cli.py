@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from geo.errors import EvacError
 
 if TYPE_CHECKING:
+    from geo.region import Region
     from planning.scenario import Scenario
 
 Handler = Callable[[argparse.Namespace], int]
@@ -37,12 +38,14 @@ def _add_region_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_fetch)
 
 
-def region_summary(data: str | None, home: str = "3201") -> dict[str, Any]:
+def region_summary(
+    data: str | None, home: str = "3201", *, include_construction: bool = False
+) -> dict[str, Any]:
     """Facts about the region pack for ``evac region``."""
     from geo.region import load_region
     from geo.registry import load_actors, load_sites
 
-    region = load_region(data, home=home)
+    region = load_region(data, home=home, include_construction=include_construction)
     row = region.home_row
     nets = {m: region.network(m) for m in ("drive", "walk")}
     return {
@@ -62,7 +65,7 @@ def region_summary(data: str | None, home: str = "3201") -> dict[str, Any]:
 
 
 def _cmd_region(args: argparse.Namespace) -> int:
-    s = region_summary(args.data, args.home)
+    s = region_summary(args.data, args.home, include_construction=args.include_construction)
     if args.json:
         print(json.dumps(s, ensure_ascii=False, indent=2))
         return 0
@@ -189,15 +192,21 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     return s.validate()
 
 
+def _region(args: argparse.Namespace) -> Region:
+    """The region pack the global options name."""
+    from geo.region import load_region
+
+    return load_region(args.data, home=args.home, include_construction=args.include_construction)
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geo.region import load_region
     from planning.exports.data_files import to_geopackage
     from planning.plan import make_plan
 
     scenario = scenario_from_args(args)
-    plan = make_plan(load_region(args.data, home=args.home), scenario)
+    plan = make_plan(_region(args), scenario)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     to_geopackage(plan, out / "plan.gpkg")
@@ -214,13 +223,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geo.region import load_region
     from geo.registry import load_sites
     from planning.exports import KINDS
     from planning.exports.bundle import write_exports
     from planning.plan import make_plan
 
-    region = load_region(args.data, home=args.home)
+    region = _region(args)
     plan = make_plan(region, scenario_from_args(args))
     paths = write_exports(plan, region, load_sites(), Path(args.out), args.kind or KINDS, args.lang)
     for path in paths:
@@ -265,6 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--home", default="3201", help="municipality number to plan for (default 3201 Bærum)"
+    )
+    parser.add_argument(
+        "--include-construction",
+        action="store_true",
+        help="route over roads tagged highway=construction (e.g. Snarøyveien during the "
+        "Fornebubanen works); excluded by default",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     _add_region_commands(sub)

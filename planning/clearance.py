@@ -68,15 +68,39 @@ def inside_zone_nodes(trees: SiteTrees, zone: shapely.Geometry) -> np.ndarray:
 
 
 def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
-    """``clear[j, v]``: v and every node after it on the way to site j are outside."""
+    """``clear[j, v]``: v and every node after it on the way to site j are outside.
+
+    Pointer doubling over the trees: after round ``i`` each node knows whether
+    any of the next ``2**i`` nodes on its way is inside, so ``log2(n)``
+    vectorised rounds replace a walk over every node.
+    """
     k, n = trees.next_node.shape
-    clear = np.zeros((k, n), dtype=bool)
-    for j in range(k):
-        order = np.argsort(trees.time_s[j])  # the site first, then outwards
-        nxt = trees.next_node[j]
-        for v in order[np.isfinite(trees.time_s[j, order])]:
-            clear[j, v] = not inside[v] and (nxt[v] < 0 or clear[j, nxt[v]])
-    return clear
+    rows = np.arange(k)[:, None]
+    # The site (and every unreachable node) points at itself.
+    ptr = np.where(trees.next_node >= 0, trees.next_node, np.arange(n))
+    dirty = np.broadcast_to(inside, (k, n)).copy()
+    while True:
+        dirty |= dirty[rows, ptr]
+        hop = ptr[rows, ptr]
+        if np.array_equal(hop, ptr):
+            return ~dirty & np.isfinite(trees.time_s)
+        ptr = hop
+
+
+def _carrying_edges(trees: SiteTrees, origin_node: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Sorted indices of the edges on some loaded origin's path: the only ones traffic uses."""
+    net = trees.network
+    used = np.zeros(net.n_edges, dtype=bool)
+    for j in range(trees.site_nodes.shape[0]):
+        seen = np.zeros(net.n_nodes, dtype=bool)
+        node = np.unique(origin_node[units[:, j] > 0])
+        while len(node):
+            seen[node] = True
+            edge = trees.next_edge[j, node]
+            used[edge[edge >= 0]] = True
+            node = np.unique(trees.next_node[j, node[edge >= 0]])
+            node = node[~seen[node]]
+    return np.flatnonzero(used)
 
 
 def simulate(
@@ -111,31 +135,32 @@ def simulate(
     net = trees.network
     cap = net.edges["capacity_vph"].to_numpy(float) if capacity_per_h is None else capacity_per_h
     k = trees.site_nodes.shape[0]
+    units = np.asarray(units, dtype=float)
     total = float(units.sum())
     clear = _clear_after(trees, inside)
-    # Work on the edges any tree uses, indexed compactly.
-    used = np.unique(trees.next_edge[trees.next_edge >= 0])
+    # Work on the edges traffic uses, indexed compactly; state arrays are (k * E,),
+    # commodity-major, so one vectorised step moves every commodity.
+    used = _carrying_edges(trees, origin_node, units)
+    n_used = len(used)
     pos = np.full(net.n_edges, -1, dtype=np.int64)
-    pos[used] = np.arange(len(used))
+    pos[used] = np.arange(n_used)
     e_cap = cap[used] * dt / 3600.0
     e_steps = np.maximum(1, np.rint(net.edges["travel_time"].to_numpy(float)[used] / dt)).astype(
         np.int64
     )
     e_v = net.edge_v[used]
     e_u = net.edge_u[used]
-    ring_len = int(e_steps.max()) + 1 if len(used) else 1
-    ring = np.zeros((ring_len, k, len(used)))
-    queue = np.zeros((k, len(used)))
+    ring_len = int(e_steps.max()) + 1 if n_used else 1
     # Per commodity: where discharged traffic goes next (-1: arrived at the site).
-    nxt_pos = np.full((k, len(used)), -1, dtype=np.int64)
-    leaves = np.zeros((k, len(used)), dtype=bool)
+    nxt_pos = np.full((k, n_used), -1, dtype=np.int64)
+    leaves = np.zeros((k, n_used), dtype=bool)
     for j in range(k):
         ne = trees.next_edge[j, e_v]
         nxt_pos[j] = np.where(ne >= 0, pos[np.maximum(ne, 0)], -1)
         # Final exit from the zone; a site node inside it counts on arrival.
         leaves[j] = (clear[j, e_v] & ~clear[j, e_u]) | ((nxt_pos[j] < 0) & ~clear[j, e_v])
     # Departures: per commodity, units entering each first edge (or arriving at once).
-    first = np.zeros((k, len(used)))
+    first = np.zeros((k, n_used))
     instant_arrive = 0.0
     instant_leave = 0.0
     for j in range(k):
@@ -151,6 +176,15 @@ def simulate(
                 if clear[j, o]:
                     instant_leave += u
     offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
+    # Flat (k * E,) views of the per-commodity tables.
+    first = first.ravel()
+    steps_f = np.tile(e_steps, k)
+    arrive_f = (nxt_pos < 0).ravel()
+    leaves_f = leaves.ravel()
+    arrive_steps = (e_steps[None, :] + offnet_steps[:, None]).ravel()
+    target = (np.arange(k)[:, None] * n_used + nxt_pos).ravel()
+    ring = np.zeros((ring_len, k * n_used))
+    queue = np.zeros(k * n_used)
     n_steps = int(MAX_HORIZON_S / dt)
     t = np.arange(n_steps + 1) * dt
     dep = departure_fraction(mobilisation, t)
@@ -159,11 +193,11 @@ def simulate(
     late_arrivals = np.zeros(n_steps + ring_len + int(offnet_steps.max(initial=0)) + 2)
     late_left = np.zeros_like(late_arrivals)
     cum_left = cum_arr = 0.0
-    moving = total - instant_arrive
     for s in range(n_steps + 1):
         released = dep[s] - (dep[s - 1] if s else 0.0)
         slot = s % ring_len
-        queue += ring[slot] + first * released
+        # Adding "first * 0.0" changes nothing, so skip it between releases.
+        queue += ring[slot] + first * released if released else ring[slot]
         cum_left += instant_leave * released
         cum_arr += instant_arrive * released
         ring[slot] = 0.0
@@ -172,28 +206,23 @@ def simulate(
         if not queue.any():
             left[s], arrived[s] = cum_left, cum_arr
             pending = late_arrivals[s + 1 :].any() or late_left[s + 1 :].any()
-            if moving <= 1e-9 and dep[s] >= 1.0 and not pending:
+            if dep[s] >= 1.0 and not pending and not ring.any():
                 t, left, arrived = t[: s + 1], left[: s + 1], arrived[: s + 1]
                 break
             continue
-        demand = queue.sum(axis=0)
+        grid = queue.reshape(k, n_used)
+        demand = grid.sum(axis=0)
         out_total = np.minimum(demand, e_cap)
         ratio = np.divide(out_total, demand, out=np.zeros_like(demand), where=demand > 0)
-        out = queue * ratio
+        out = (grid * ratio).ravel()
         queue -= out
-        done = s + e_steps
-        for j in range(k):
-            oj = out[j]
-            if not oj.any():
-                continue
-            moved = oj > 0
-            # Counted when they pass the edge's end node, after its travel time.
-            lv = moved & leaves[j]
-            np.add.at(late_left, done[lv], oj[lv])
-            at_site = moved & (nxt_pos[j] < 0)
-            np.add.at(late_arrivals, done[at_site] + offnet_steps[j], oj[at_site])
-            go = moved & (nxt_pos[j] >= 0)
-            np.add.at(ring, ((done[go]) % ring_len, j, nxt_pos[j][go]), oj[go])
-            moving -= oj[at_site].sum()
+        moved = out > 0
+        # Counted when they pass the edge's end node, after its travel time.
+        lv = moved & leaves_f
+        np.add.at(late_left, s + steps_f[lv], out[lv])
+        at_site = moved & arrive_f
+        np.add.at(late_arrivals, s + arrive_steps[at_site], out[at_site])
+        go = moved & ~arrive_f
+        np.add.at(ring, ((s + steps_f[go]) % ring_len, target[go]), out[go])
         left[s], arrived[s] = cum_left, cum_arr
     return ClearanceCurves(t, np.minimum(left, total), np.minimum(arrived, total), total)

@@ -7,6 +7,7 @@ import numpy as np
 import shapely
 
 from geo import settings
+from planning.i18n import Message
 from planning.scenario import Scenario
 from planning.zones import check_lonlat, to_work
 
@@ -29,7 +30,7 @@ def integer_split(values: np.ndarray, total: int) -> np.ndarray:
 
 def evacuee_groups(
     cells: gpd.GeoDataFrame, zone: shapely.Geometry, scenario: Scenario
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Message]]:
     """Origin groups: one per cell piece inside the zone and one per extra point.
 
     Parameters
@@ -47,7 +48,7 @@ def evacuee_groups(
         ``origin_id``, ``source`` (``ssb`` or ``extra``), ``cell_id``,
         ``people`` (int), ``piece`` (the cell-zone polygon, for catchments) and
         a point geometry inside the piece.
-    list of str
+    list of Message
         Warnings (extra population points outside the zone are not evacuated).
     """
     idx = cells.sindex.query(zone, predicate="intersects")
@@ -73,13 +74,12 @@ def evacuee_groups(
         crs=settings.WORK_CRS,
     )
     extras = _extra_groups(scenario)
-    warnings = []
+    warnings: list[Message] = []
     if len(extras):
         inside = extras.within(zone)
         for label, people in extras.loc[~inside, ["cell_id", "people"]].itertuples(index=False):
             warnings.append(
-                f"Extra population {label!r} ({people} people) lies outside the zone "
-                "and is not evacuated: move the point or enlarge the zone."
+                Message("warn.extra_outside_zone", {"label": label, "people": int(people)})
             )
         extras = extras[inside]
     if len(extras):

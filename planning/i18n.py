@@ -14,6 +14,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
 #: Supported UI languages, default first.
@@ -130,6 +132,80 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     },
     "cap.no_sites": {"nb": "opplyses av politiet", "en": "given by the police"},
     "cap.exercise_prefix": {"nb": "ØVELSE – ", "en": "EXERCISE – "},
+    # Plan warnings (planning.plan, planning.evacuees): summary "warnings" / "warnings_nb"
+    "warn.zone_outside_data": {
+        "nb": "{percent} % av sonen ligger utenfor veidataene; personer der regnes som "
+        "ikke nåbare.",
+        "en": "{percent}% of the zone lies outside the road data; people there are reported "
+        "as unreachable.",
+    },
+    "warn.site_inside_zone": {
+        "nb": "{site} ligger inne i sonen og kan ikke brukes som mottakssted.",
+        "en": "{site} lies inside the zone and cannot be used as a site.",
+    },
+    "warn.site_no_capacity": {
+        "nb": "{site} har kapasitet 0 og tar ikke imot noen.",
+        "en": "{site} has capacity 0 and receives nobody.",
+    },
+    "warn.extra_outside_zone": {
+        "nb": "Ekstra befolkning «{label}» ({people} personer) ligger utenfor sonen og "
+        "evakueres ikke: flytt punktet eller utvid sonen.",
+        "en": "Extra population {label!r} ({people} people) lies outside the zone and is not "
+        "evacuated: move the point or enlarge the zone.",
+    },
+    "warn.nobody_lives": {
+        "nb": "Ingen bor i sonen ifølge SSB {vintage}: legg inn ekstra befolkning eller "
+        "kontroller sonen.",
+        "en": "Nobody lives in the zone according to SSB {vintage}: add extra population or "
+        "check the zone.",
+    },
+    "warn.site_off_network": {
+        "nb": "{site} ligger utenfor veinettet: de siste {km} km er anslått (luftlinje x "
+        "{factor}) og merket.",
+        "en": "{site} lies off the road network: the last {km} km is estimated (straight "
+        "line x {factor}) and flagged.",
+    },
+    "warn.unassigned": {
+        "nb": "{people} personer får ikke plass innenfor tilgjengelig kapasitet: øk "
+        "kapasiteten eller ta i bruk flere mottakssteder.",
+        "en": "{people} people exceed the available site capacity and are unassigned: "
+        "raise capacities or activate more sites.",
+    },
+    "warn.unreachable": {
+        "nb": "{people} personer kan ikke nå noe mottakssted; se årsakene under «ikke nåbare».",
+        "en": "{people} people cannot reach any site; see unreachable_reasons.",
+    },
+    # Reasons: a site is unavailable, an evacuee unassigned or unreachable
+    "reason.site_deactivated": {
+        "nb": "deaktivert i scenarioet",
+        "en": "deactivated in the scenario",
+    },
+    "reason.site_inside_zone": {"nb": "ligger inne i faresonen", "en": "inside the hazard zone"},
+    "reason.site_no_capacity": {"nb": "kapasitet 0", "en": "capacity is 0"},
+    "reason.no_free_capacity": {
+        "nb": "ingen ledig plass på mottakssteder som kan nås",
+        "en": "no free capacity at any reachable site",
+    },
+    "reason.no_site_reachable": {
+        "nb": "ingen mottakssteder kan nås (veier stengt eller uten forbindelse)",
+        "en": "no reception site reachable (roads closed or disconnected)",
+    },
+    "reason.no_site_on_network": {
+        "nb": "ingen mottakssteder kan nås på veinettet",
+        "en": "no reception site reachable on the road network",
+    },
+    "reason.roads_closed": {
+        "nb": "alle veier ut er stengt (stengninger i scenarioet)",
+        "en": "every road out is closed (road closures in the scenario)",
+    },
+    "reason.cut_off": {
+        "nb": "nærmeste vei har ingen forbindelse til noe mottakssted",
+        "en": "nearest road is cut off from every reception site (disconnected piece)",
+    },
+    "reason.no_road_near": {
+        "nb": "ingen vei innen {metres} m (utenfor veidataene)",
+        "en": "no road within {metres} m (outside the road data)",
+    },
 }
 
 
@@ -159,6 +235,39 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
         msg = f"No translation for {key!r} in {lang!r}: add it to planning.i18n.STRINGS."
         raise KeyError(msg) from None
     return text.format(**fmt) if fmt else text
+
+
+@dataclass(frozen=True)
+class Message:
+    """A translatable message: a key in :data:`STRINGS` and its placeholder values.
+
+    The planner records warnings and reasons as messages and renders them in
+    every language from this one table, so no sentence is written twice.
+
+    Examples
+    --------
+    >>> m = Message("reason.no_road_near", {"metres": 500})
+    >>> m.text("en"), m.text("nb")
+    ('no road within 500 m (outside the road data)', 'ingen vei innen 500 m (utenfor veidataene)')
+    """
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """The message in ``lang``; decimals use the language's separator (3,6 / 3.6)."""
+        params = self.params.items()
+        values = {k: _decimal(v, lang) if isinstance(v, float) else v for k, v in params}
+        return t(self.key, lang, **values)
+
+
+def texts(messages: list[Message], lang: str = DEFAULT_LANG) -> list[str]:
+    """Every message of ``messages`` in ``lang``, in order."""
+    return [m.text(lang) for m in messages]
+
+
+def _decimal(value: float, lang: str) -> str:
+    return str(value).replace(".", ",") if lang == "nb" else str(value)
 
 
 def zone_status_label(status: str, lang: str = DEFAULT_LANG) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +25,7 @@ from planning.assignment import assign
 from planning.catchments import catchments
 from planning.clearance import ClearanceCurves, inside_zone_nodes, simulate
 from planning.evacuees import evacuee_groups
+from planning.i18n import Message, texts
 from planning.scenario import Scenario
 from planning.zones import EVACUATED_STATUSES, to_work, zone_geometry
 
@@ -36,7 +37,7 @@ MINOR_ROADS = frozenset({"residential", "living_street", "service", "unclassifie
 MINOR_ROAD_FACTOR = 1.5
 #: Site reason for a zero capacity: the site is still routed to (its evacuees
 #: become "unassigned", not an error), unlike a deactivated site or one in the zone.
-NO_CAPACITY = "capacity is 0"
+NO_CAPACITY = Message("reason.site_no_capacity")
 
 
 @dataclass
@@ -84,13 +85,22 @@ def zone_layer(scenario: Scenario) -> gpd.GeoDataFrame:
 
 def site_table(
     registry: gpd.GeoDataFrame, scenario: Scenario, zone: shapely.Geometry
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Message | None], list[Message]]:
     """Reception sites with this scenario's availability and capacity.
 
     A site inside the zone is unavailable, with a warning saying so. Only when
     every site is deactivated or inside the zone is there no plan to make; sites
     with capacity 0 still count, so "what if nobody can be received" gives a plan
     with everyone unassigned.
+
+    Returns
+    -------
+    GeoDataFrame
+        The sites, with ``reason`` in English ("" when available).
+    list of Message or None
+        Each site's reason as a message (None when available).
+    list of Message
+        Warnings.
     """
     known = set(registry["name"])
     unknown = sorted(set(scenario.sites) - known)
@@ -99,38 +109,36 @@ def site_table(
             f"Unknown site(s) {', '.join(unknown)}: known sites are {', '.join(sorted(known))}."
         )
     sites = registry.copy()
-    warnings: list[str] = []
-    active, capacity, assumed, available, reason = [], [], [], [], []
+    warnings: list[Message] = []
+    active, capacity, assumed, reasons = [], [], [], []
     for row in sites.itertuples():
         o = scenario.sites.get(row.name)
         is_active = o.active if o else True
         cap = o.capacity if o and o.capacity is not None else int(row.capacity)
-        inside = zone.contains(row.geometry)
-        why = ""
+        why = None
         if not is_active:
-            why = "deactivated in the scenario"
-        elif inside:
-            why = "inside the hazard zone"
-            warnings.append(f"{row.name} lies inside the zone and cannot be used as a site.")
+            why = Message("reason.site_deactivated")
+        elif zone.contains(row.geometry):
+            why = Message("reason.site_inside_zone")
+            warnings.append(Message("warn.site_inside_zone", {"site": row.name}))
         elif cap <= 0:
             why = NO_CAPACITY
-            warnings.append(f"{row.name} has capacity 0 and receives nobody.")
+            warnings.append(Message("warn.site_no_capacity", {"site": row.name}))
         active.append(is_active)
         capacity.append(int(cap))
         assumed.append(bool(row.capacity_assumed) and not (o and o.capacity is not None))
-        available.append(why == "")
-        reason.append(why)
+        reasons.append(why)
     sites["active"] = active
     sites["capacity"] = capacity
     sites["capacity_assumed"] = assumed
-    sites["available"] = available
-    sites["reason"] = reason
-    if not any(r in ("", NO_CAPACITY) for r in reason):
-        detail = "; ".join(f"{n}: {r}" for n, r in zip(sites["name"], reason, strict=True))
+    sites["available"] = [why is None for why in reasons]
+    sites["reason"] = [why.text("en") if why else "" for why in reasons]
+    if not any(why in (None, NO_CAPACITY) for why in reasons):
+        detail = "; ".join(f"{n}: {r}" for n, r in zip(sites["name"], sites["reason"], strict=True))
         raise ScenarioError(
             f"No reception site is available ({detail}). Activate a site or change the zone."
         )
-    return sites, warnings
+    return sites, reasons, warnings
 
 
 def _mode_split(groups: gpd.GeoDataFrame, scenario: Scenario) -> dict[str, np.ndarray]:
@@ -200,7 +208,7 @@ def make_plan(
     from geo.registry import load_sites
 
     scenario.validate()
-    warnings: list[str] = []
+    warnings: list[Message] = []
     zones = zone_layer(scenario)
     evacuated = zones[zones["evacuated"]]
     if evacuated.empty:
@@ -217,11 +225,8 @@ def make_plan(
         )
     outside_share = zone.difference(region.coverage).area / zone.area
     if outside_share > 0.01:
-        warnings.append(
-            f"{outside_share:.0%} of the zone lies outside the road data; people there "
-            "are reported as unreachable."
-        )
-    sites, site_warnings = site_table(
+        warnings.append(Message("warn.zone_outside_data", {"percent": round(outside_share * 100)}))
+    sites, site_reasons, site_warnings = site_table(
         load_sites() if registry_sites is None else registry_sites, scenario, zone
     )
     warnings += site_warnings
@@ -229,15 +234,12 @@ def make_plan(
     warnings += group_warnings
     total = int(groups["people"].sum())
     if total == 0:
-        warnings.append(
-            f"Nobody lives in the zone according to SSB {region.population_vintage}: "
-            "add extra population or check the zone."
-        )
-    avail_idx = np.flatnonzero((sites["available"] | (sites["reason"] == NO_CAPACITY)).to_numpy())
-    site_xy = np.column_stack([sites.geometry.x, sites.geometry.y])[avail_idx]
+        warnings.append(Message("warn.nobody_lives", {"vintage": region.population_vintage}))
+    avail_idx = np.flatnonzero([why in (None, NO_CAPACITY) for why in site_reasons])
+    site_xy = shapely.get_coordinates(sites.geometry.to_numpy())[avail_idx]
     closures = [to_work(shapely.geometry.shape(c)) for c in scenario.closures]
     split = _mode_split(groups, scenario)
-    origin_xy = np.column_stack([groups.geometry.x, groups.geometry.y])
+    origin_xy = shapely.get_coordinates(groups.geometry.to_numpy())
 
     capacity = sites["capacity"].to_numpy(np.int64)[avail_idx]
     trees, attach, rows, cost, flows = _route_and_assign(
@@ -245,66 +247,7 @@ def make_plan(
     )
 
     site_names = sites["name"].to_numpy()[avail_idx]
-    ev_rows = []
-    for r, (mode, i, p) in enumerate(rows):
-        base = {
-            "origin_id": int(groups["origin_id"].iat[i]),
-            "mode": mode,
-            "source": groups["source"].iat[i],
-            "geometry": groups.geometry.iat[i],
-        }
-        reason = attach[mode].reason[i]
-        if reason or not np.isfinite(cost[r]).any():
-            reason = reason or "no reception site reachable (roads closed or disconnected)"
-            ev_rows.append(
-                {
-                    **base,
-                    "people": p,
-                    "site": "",
-                    "status": "unreachable",
-                    "reason": reason,
-                    "travel_min": np.nan,
-                }
-            )
-            continue
-        for j in np.flatnonzero(flows[r]):
-            ev_rows.append(
-                {
-                    **base,
-                    "people": int(flows[r, j]),
-                    "site": site_names[j],
-                    "status": "assigned",
-                    "reason": "",
-                    "travel_min": round(cost[r, j] / 60.0, 1),
-                }
-            )
-        rest = p - int(flows[r].sum())
-        if rest:
-            ev_rows.append(
-                {
-                    **base,
-                    "people": rest,
-                    "site": "",
-                    "status": "unassigned",
-                    "reason": "no free capacity at any reachable site",
-                    "travel_min": np.nan,
-                }
-            )
-    ev_cols = [
-        "origin_id",
-        "mode",
-        "source",
-        "people",
-        "site",
-        "status",
-        "reason",
-        "travel_min",
-        "geometry",
-    ]
-    evacuees = gpd.GeoDataFrame(
-        ev_rows, columns=ev_cols, geometry="geometry", crs=settings.WORK_CRS
-    )
-    evacuees["people"] = evacuees["people"].astype(np.int64)
+    evacuees, unreachable = _evacuee_layer(groups, rows, attach, cost, flows, site_names)
     assigned = evacuees[evacuees["status"] == "assigned"]
 
     routes, paths, curves = _routes_and_clearance(
@@ -319,12 +262,69 @@ def make_plan(
         sites.loc[sites.index[avail_idx], "off_network_m"] = np.round(any_trees.offnet_m, 0)
         for name, d in zip(site_names, any_trees.offnet_m, strict=True):
             if d > 0:
+                km = round(d / 1000, 1)
                 warnings.append(
-                    f"{name} lies off the road network: the last {d / 1000:.1f} km is "
-                    f"estimated (straight line x {routing.DETOUR_FACTOR}) and flagged."
+                    Message(
+                        "warn.site_off_network",
+                        {"site": name, "km": km, "factor": routing.DETOUR_FACTOR},
+                    )
                 )
-    summary = _summary(region, scenario, zone, evacuees, sites, routes, curves, warnings)
+    summary = _summary(
+        region, scenario, zone, evacuees, sites, site_reasons, unreachable, routes, curves, warnings
+    )
     return Plan(scenario, zones, evacuees, catch, routes, paths, sites, summary, curves)
+
+
+#: Columns of the evacuees layer (see ARCHITECTURE.md).
+EVACUEE_COLUMNS: Final = (
+    "origin_id",
+    "mode",
+    "source",
+    "people",
+    "site",
+    "status",
+    "reason",
+    "travel_min",
+    "geometry",
+)
+
+
+def _evacuee_layer(
+    groups: gpd.GeoDataFrame,
+    rows: list[tuple[str, int, int]],
+    attach: dict[str, routing.Attachment],
+    cost: np.ndarray,
+    flows: np.ndarray,
+    site_names: np.ndarray,
+) -> tuple[gpd.GeoDataFrame, dict[Message, int]]:
+    """Origin groups split by status and site; unreachable people per reason."""
+    origin_id = groups["origin_id"].to_numpy()
+    source = groups["source"].to_numpy()
+    geometry = groups.geometry.to_numpy()
+    no_room = Message("reason.no_free_capacity").text("en")
+    records: list[tuple[Any, ...]] = []
+    unreachable: dict[Message, int] = {}
+    for r, (mode, i, p) in enumerate(rows):
+        base = (int(origin_id[i]), mode, source[i])
+        reason = attach[mode].reason[i]
+        if reason or not np.isfinite(cost[r]).any():
+            reason = reason or Message("reason.no_site_reachable")
+            unreachable[reason] = unreachable.get(reason, 0) + p
+            records.append((*base, p, "", "unreachable", reason.text("en"), np.nan, geometry[i]))
+            continue
+        for j in np.flatnonzero(flows[r]):
+            minutes = round(cost[r, j] / 60.0, 1)
+            records.append(
+                (*base, int(flows[r, j]), site_names[j], "assigned", "", minutes, geometry[i])
+            )
+        rest = p - int(flows[r].sum())
+        if rest:
+            records.append((*base, rest, "", "unassigned", no_room, np.nan, geometry[i]))
+    evacuees = gpd.GeoDataFrame(
+        records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+    )
+    evacuees["people"] = evacuees["people"].astype(np.int64)
+    return evacuees, unreachable
 
 
 def _units_per_person(mode: str, scenario: Scenario) -> float:
@@ -343,8 +343,10 @@ def _routes_and_clearance(
     scenario: Scenario,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, ClearanceCurves]]:
     route_parts, path_rows, curves = [], [], {}
+    origin_id = groups["origin_id"].to_numpy()
     for mode, tr in trees.items():
         net = tr.network
+        edge_geometry = net.edges.geometry.to_numpy()
         idx = [r for r, row in enumerate(rows) if row[0] == mode]
         nodes = np.array([attach[mode].node[rows[r][1]] for r in idx], dtype=np.int64)
         ok = nodes >= 0
@@ -364,11 +366,11 @@ def _routes_and_clearance(
         route_parts.append(part)
         for r, node in zip(idx, nodes, strict=True):
             for j in np.flatnonzero(flows[r]):
-                geoms = net.edges.geometry.to_numpy()[tr.path_edges(j, int(node))]
+                geoms = edge_geometry[tr.path_edges(j, int(node))]
                 line = shapely.line_merge(shapely.multilinestrings(geoms)) if len(geoms) else None
                 path_rows.append(
                     {
-                        "origin_id": int(groups["origin_id"].iat[rows[r][1]]),
+                        "origin_id": int(origin_id[rows[r][1]]),
                         "mode": mode,
                         "site": site_names[j],
                         "people": int(flows[r, j]),
@@ -477,25 +479,22 @@ def _summary(
     zone: shapely.Geometry,
     evacuees: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
+    site_reasons: list[Message | None],
+    unreachable: dict[Message, int],
     routes: gpd.GeoDataFrame,
     curves: dict[str, ClearanceCurves],
-    warnings: list[str],
+    warnings: list[Message],
 ) -> dict[str, Any]:
     by_status = evacuees.groupby("status")["people"].sum()
     total = int(evacuees["people"].sum())
-    unreachable = evacuees[evacuees["status"] == "unreachable"]
     assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
     unassigned = int(by_status.get("unassigned", 0))
     if unassigned:
-        warnings.append(
-            f"{unassigned} people exceed the available site capacity and are unassigned: "
-            "raise capacities or activate more sites."
-        )
-    if len(unreachable):
-        warnings.append(
-            f"{int(unreachable['people'].sum())} people cannot reach any site; see "
-            "unreachable_reasons."
-        )
+        warnings.append(Message("warn.unassigned", {"people": unassigned}))
+    if unreachable:
+        warnings.append(Message("warn.unreachable", {"people": sum(unreachable.values())}))
+    # Reasons in the order of their English text, in every language.
+    why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
     resp = _responsibility(region, zone, total, sites)
     clearance = clearance_minutes(curves)
     return {
@@ -508,9 +507,8 @@ def _summary(
         "assigned": {str(k): int(v) for k, v in assigned.items()},
         "unassigned": unassigned,
         "unreachable": int(by_status.get("unreachable", 0)),
-        "unreachable_reasons": {
-            str(k): int(v) for k, v in unreachable.groupby("reason")["people"].sum().items()
-        },
+        "unreachable_reasons": {why.text("en"): int(n) for why, n in why_unreachable},
+        "unreachable_reasons_nb": {why.text("nb"): int(n) for why, n in why_unreachable},
         "sites": [
             {
                 "name": r.name,
@@ -518,10 +516,11 @@ def _summary(
                 "capacity_assumed": bool(r.capacity_assumed),
                 "available": bool(r.available),
                 "reason": r.reason,
+                "reason_nb": why.text("nb") if why else "",
                 "assigned": int(r.assigned),
                 "off_network_m": float(r.off_network_m),
             }
-            for r in sites.itertuples()
+            for r, why in zip(sites.itertuples(), site_reasons, strict=True)
         ],
         "clearance_minutes": clearance,
         "bottlenecks": bottlenecks(routes),
@@ -530,7 +529,8 @@ def _summary(
         "responsible_actors": resp.actors,
         "rules_fired": resp.rules_fired,
         "actions": resp.actions,
-        "warnings": warnings,
+        "warnings": texts(warnings, "en"),
+        "warnings_nb": texts(warnings, "nb"),
         "assumptions": {
             "population_source": f"SSB 250 m grid {region.population_vintage} (residents, night)",
             "population_scale": scenario.population_scale,
@@ -541,6 +541,7 @@ def _summary(
             "persons_per_car": scenario.persons_per_car if scenario.mode != "walk" else None,
             "mobilisation_curve": [list(p) for p in scenario.mobilisation],
             "site_capacities_assumed": sites.loc[sites["capacity_assumed"], "name"].tolist(),
+            "roads_under_construction": region.include_construction,
             "clearance_model": "point-queue time-expanded flow over assigned routes",
             "clearance_covers": "assigned evacuees (unassigned/unreachable wait in place)",
             "off_network_detour_factor": routing.DETOUR_FACTOR,

@@ -16,6 +16,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from geo.network import RoadNetwork
+from planning.i18n import Message
 
 #: Origins farther than this from a connected road are unreachable (m).
 MAX_SNAP_M = 500.0
@@ -192,7 +193,7 @@ class Attachment:
 
     node: np.ndarray  # node index, -1 when unreachable
     snap_m: np.ndarray  # straight-line distance to that node
-    reason: list[str]  # "" when reachable
+    reason: list[Message | None]  # None when reachable
 
 
 def reaches_sites(net: RoadNetwork, site_nodes: np.ndarray) -> np.ndarray:
@@ -224,7 +225,7 @@ def attach_origins(
     n = len(origin_xy)
     node = np.full(n, -1, dtype=np.int64)
     snap = np.full(n, np.inf)
-    reason = [""] * n
+    reason: list[Message | None] = [None] * n
     if n == 0:
         return Attachment(node, snap, reason)
     reach = (
@@ -236,7 +237,7 @@ def attach_origins(
     # disconnected piece of the data: snapping past such pieces is right.
     good = np.flatnonzero(reach if open_reach is None else reach | open_reach)
     if len(good) == 0:
-        reason = ["no reception site reachable on the road network"] * n
+        reason = [Message("reason.no_site_on_network")] * n
         return Attachment(node, snap, reason)
     dist, pos = cKDTree(net.xy[good]).query(origin_xy)
     cand = good[pos]
@@ -247,9 +248,9 @@ def attach_origins(
     any_dist, _ = cKDTree(net.xy).query(origin_xy)
     for i in np.flatnonzero(~ok):
         if near[i]:
-            reason[i] = "every road out is closed (road closures in the scenario)"
+            reason[i] = Message("reason.roads_closed")
         elif any_dist[i] <= MAX_SNAP_M:
-            reason[i] = "nearest road is cut off from every reception site (disconnected piece)"
+            reason[i] = Message("reason.cut_off")
         else:
-            reason[i] = f"no road within {MAX_SNAP_M:.0f} m (outside the road data)"
+            reason[i] = Message("reason.no_road_near", {"metres": round(MAX_SNAP_M)})
     return Attachment(node, snap, reason)

@@ -209,3 +209,22 @@ def test_swapped_lat_lon_zone_file_fails_cleanly_in_the_installed_command(
     )
     _assert_one_line_error(proc.returncode, proc.stderr, "swapped", "lon, lat")
     assert proc.stdout == ""
+
+
+def test_include_construction_routes_over_the_snaroyveien_works(
+    tmp_path: Path, snaroya_cli: tuple[Path, dict[str, Any]]
+) -> None:
+    _, default = snaroya_cli
+    status, stdout, stderr = _run(
+        "--include-construction", "plan", "--preset", "snaroya", "--out", str(tmp_path), "--json"
+    )
+    assert status == 0, stderr
+    s = json.loads(stdout)
+    assert s["assumptions"]["roads_under_construction"] is True
+    assert default["assumptions"]["roads_under_construction"] is False
+    # By default the works are closed and traffic detours via Skogenbuen.
+    assert "Skogenbuen" in {b["name"] for b in default["bottlenecks"]}
+    assert "Skogenbuen" not in {b["name"] for b in s["bottlenecks"]}
+    routes = gpd.read_file(tmp_path / "plan.gpkg", layer="routes")
+    assert "construction" in set(routes["highway"])
+    assert s["evacuees_total"] == default["evacuees_total"]

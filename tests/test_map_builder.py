@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import re
 
+import geopandas as gpd
 import pytest
 from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import Point
 
 from geo.registry import load_actors, load_sites
-from geo.settings import ATTRIBUTION, WORK_CRS
+from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
 from planning import i18n
 from tests.fixtures_plan import make_plan
 from ui import strings
-from ui.map_builder import LAYERS, UNAVAILABLE, actor_faces, build_map
+from ui.map_builder import (
+    FIT_PAD_MIN_M,
+    LAYERS,
+    LEGEND_OPEN_MIN_PX,
+    UNAVAILABLE,
+    actor_faces,
+    build_map,
+    plan_bounds,
+    plan_reasons,
+)
 from ui.strings import t
 
 HOSTILE = "<script>alert(1)</script>"
@@ -139,11 +149,72 @@ def test_html_stays_small(plan_html):
     assert len(plan_html) < 1_000_000
 
 
-def test_real_plan_map_has_every_plan_layer_and_stays_small(region, sites, snaroya_plan):
-    page = build_map(region, sites, snaroya_plan, assets="inline").get_root().render()
+@pytest.fixture(scope="module")
+def real_html(region, sites, snaroya_plan) -> str:
+    return build_map(region, sites, snaroya_plan, assets="inline").get_root().render()
+
+
+def test_real_plan_map_has_every_plan_layer_and_stays_small(real_html):
     for key in ("zone", "catchments", "routes", "bottlenecks", "evacuees"):
-        assert has(page, t(f"layer.{key}", "nb")), key
-    assert len(page) < 2_000_000
+        assert has(real_html, t(f"layer.{key}", "nb")), key
+    assert len(real_html) < 2_000_000
+
+
+def test_real_plan_map_gives_unreachable_reasons_in_bokmal(real_html, snaroya_plan):
+    reasons = snaroya_plan.summary["unreachable_reasons_nb"]
+    assert reasons, "the snaroya preset has unreachable people"
+    for nb in reasons:
+        assert has(real_html, nb), nb
+    for en in snaroya_plan.summary["unreachable_reasons"]:
+        assert not has(real_html, en), en
+
+
+def test_plan_reasons_map_english_reasons_to_the_summary_bokmal(snaroya_plan):
+    s = snaroya_plan.summary
+    reasons = plan_reasons(s, "nb")
+    for en, nb in zip(s["unreachable_reasons"], s["unreachable_reasons_nb"], strict=True):
+        assert reasons[en] == nb
+    assert reasons[i18n.t("reason.no_free_capacity", "en")] == i18n.t("reason.no_free_capacity")
+    assert plan_reasons(s, "en") == {}
+
+
+def _lonlat(x: float, y: float) -> Point:
+    return gpd.GeoSeries([Point(x, y)], crs=WORK_CRS).to_crs(MAP_CRS).iloc[0]
+
+
+def test_plan_is_framed_on_the_zone_and_the_receiving_sites_only(snaroya_plan):
+    west, south, east, north = plan_bounds(snaroya_plan)
+    zone = gpd.GeoSeries(snaroya_plan.zone.geometry).to_crs(MAP_CRS).total_bounds
+    sites = snaroya_plan.sites.set_index("name")
+    arena = _lonlat(*sites.loc["Telenor Arena"].geometry.coords[0])
+    thon = _lonlat(*sites.loc["Thon Hotel Oslofjord"].geometry.coords[0])
+    # Thon is available but receives nobody; framing it would squeeze the zone.
+    assert sites.loc["Thon Hotel Oslofjord", "available"]
+    assert sites.loc["Thon Hotel Oslofjord", "assigned"] == 0
+    assert west < zone[0] and south < zone[1] and east > zone[2] and north > zone[3]
+    assert west < arena.x < east and south < arena.y < north
+    assert not west < thon.x
+    # Some padding, but the zone still fills most of the frame.
+    assert (zone[2] - zone[0]) / (east - west) > 0.6
+
+
+def test_fake_plan_frame_has_at_least_the_minimum_padding():
+    plan = make_plan()
+    west, south, east, north = plan_bounds(plan)
+    inner = gpd.GeoSeries(
+        [*plan.zone.geometry, *plan.sites.loc[plan.sites["assigned"] > 0].geometry], crs=WORK_CRS
+    ).total_bounds
+    frame = gpd.GeoSeries([Point(west, south), Point(east, north)], crs=MAP_CRS).to_crs(WORK_CRS)
+    assert inner[0] - frame.x[0] >= FIT_PAD_MIN_M - 1
+    assert frame.y[1] - inner[3] >= FIT_PAD_MIN_M - 1
+    # The deactivated Thon Hotel (west at lon 10.52) is left out of the frame.
+    assert west > 10.53
+
+
+def test_legend_folds_on_small_maps_and_stays_a_toggle(plan_html):
+    assert "<details open><summary>" in plan_html or "\u003cdetails open\u003e" in plan_html
+    assert 'removeAttribute("open")' in plan_html
+    assert f"size.y < {LEGEND_OPEN_MIN_PX['height']}" in plan_html
 
 
 def test_unknown_layer_is_refused(region, sites):

@@ -228,6 +228,31 @@ def test_departures_follow_the_mobilisation_curve_when_roads_are_free() -> None:
     assert curves.time_for(1.0) == pytest.approx(1200.0 + 300.0, abs=20.0)
 
 
+def test_zone_exit_marks_match_a_walk_along_every_snaroya_path(
+    region: Region, snaroya_plan: Plan
+) -> None:
+    from planning.clearance import _clear_after, inside_zone_nodes
+
+    net = region.network("drive")
+    sites = snaroya_plan.sites[snaroya_plan.sites["available"]]
+    trees = routing.site_trees(net, np.column_stack([sites.geometry.x, sites.geometry.y]))
+    zone = snaroya_plan.zone.geometry.union_all()
+    inside = inside_zone_nodes(trees, zone)
+    assert inside.any() and not inside.all()
+    clear = _clear_after(trees, inside)
+    rng = np.random.default_rng(1)
+    for j in range(len(sites)):
+        for v in rng.choice(net.n_nodes, 300, replace=False):
+            if not np.isfinite(trees.time_s[j, v]):
+                assert not clear[j, v]
+                continue
+            walk, node = [], int(v)
+            while node >= 0:
+                walk.append(node)
+                node = int(trees.next_node[j, node])
+            assert clear[j, v] == (not inside[walk].any()), (j, v)
+
+
 # --- assignment ----------------------------------------------------------------------
 
 

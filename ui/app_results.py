@@ -13,7 +13,15 @@ import streamlit as st
 
 from geo.registry import Agreement
 from planning.i18n import format_number
-from ui.app_strings import reason, tr
+from ui.app_strings import tr
+
+
+def localised(summary: dict[str, Any], key: str, lang: str) -> Any:
+    """``summary[key]`` in ``lang``: the planner writes English and bokmål (``key_nb``).
+
+    A summary saved before the bokmål texts existed falls back to English.
+    """
+    return summary.get(f"{key}_nb", summary[key]) if lang == "nb" else summary[key]
 
 
 def _minutes(value: float | None, lang: str) -> str:
@@ -70,7 +78,7 @@ def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
         status = (
             tr("status.available", lang)
             if s["available"]
-            else tr("site.unavailable_reason", lang, reason=reason(s["reason"], lang))
+            else tr("site.unavailable_reason", lang, reason=localised(s, "reason", lang))
         )
         use = 100.0 * s["assigned"] / s["capacity"] if s["capacity"] else 0.0
         rows.append(
@@ -107,17 +115,17 @@ def problem_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     rows = [
         {
             tr("col.status", lang): tr("figures.unreachable", lang),
-            tr("col.reason", lang): reason(why, lang),
+            tr("col.reason", lang): why,
             tr("col.people", lang): n,
         }
-        for why, n in summary["unreachable_reasons"].items()
+        for why, n in localised(summary, "unreachable_reasons", lang).items()
     ]
     if summary["unassigned"]:
         rows.insert(
             0,
             {
                 tr("col.status", lang): tr("figures.unassigned", lang),
-                tr("col.reason", lang): reason("no free capacity at any reachable site", lang),
+                tr("col.reason", lang): tr("reason.no_free_capacity", lang),
                 tr("col.people", lang): summary["unassigned"],
             },
         )
@@ -218,7 +226,7 @@ def results_tabs(
     with tabs[4]:
         if not summary["warnings"]:
             st.info(tr("results.no_warnings", lang))
-        for w in summary["warnings"]:
+        for w in localised(summary, "warnings", lang):
             st.warning(w)
     with tabs[5]:
         _table(

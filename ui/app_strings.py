@@ -254,24 +254,6 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-#: Reasons the planner gives in English, as the app shows them in bokmål.
-REASONS_NB: Final[dict[str, str]] = {
-    "deactivated in the scenario": "deaktivert i scenarioet",
-    "inside the hazard zone": "ligger inne i faresonen",
-    "capacity is 0": "kapasitet 0",
-    "no free capacity at any reachable site": "ingen ledig plass på mottakssteder som kan nås",
-    "no reception site reachable (roads closed or disconnected)": (
-        "ingen mottakssteder kan nås (veier stengt eller uten forbindelse)"
-    ),
-    "no reception site reachable on the road network": "ingen mottakssteder kan nås på veinettet",
-    "every road out is closed (road closures in the scenario)": (
-        "alle veier ut er stengt (stengninger i scenarioet)"
-    ),
-    "nearest road is cut off from every reception site (disconnected piece)": (
-        "nærmeste vei har ingen forbindelse til noe mottakssted"
-    ),
-}
-
 
 def tr(key: str, lang: str = i18n.DEFAULT_LANG, **fmt: object) -> str:
     """Return the app label ``key`` in ``lang``; other keys come from :func:`ui.strings.t`."""
@@ -279,8 +261,3 @@ def tr(key: str, lang: str = i18n.DEFAULT_LANG, **fmt: object) -> str:
         return strings.t(key, lang, **fmt)
     text = STRINGS[key][lang]
     return text.format(**fmt) if fmt else text
-
-
-def reason(text: str, lang: str) -> str:
-    """A planner reason in ``lang`` (unknown reasons are shown as given)."""
-    return REASONS_NB.get(text, text) if lang == "nb" else text

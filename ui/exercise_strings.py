@@ -137,8 +137,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "log.need_saved": {
         "nb": "Loggen hører til et lagret scenario: lagre scenarioet (sidepanelet) for å "
         "starte loggføringen.",
-        "en": "The log belongs to a saved scenario: save the scenario (sidebar) to start "
-        "logging.",
+        "en": "The log belongs to a saved scenario: save the scenario (sidebar) to start logging.",
     },
     "log.empty": {"nb": "Ingen hendelser ennå.", "en": "No events yet."},
     "log.note": {
@@ -159,7 +158,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "{zone}: status {old} → {new}",
         "en": "{zone}: status {old} → {new}",
     },
-    "log.zone_added": {"nb": "Sone lagt til: {zone} ({status})", "en": "Zone added: {zone} ({status})"},
+    "log.zone_added": {
+        "nb": "Sone lagt til: {zone} ({status})",
+        "en": "Zone added: {zone} ({status})",
+    },
     "log.zone_removed": {"nb": "Sone fjernet: {zone}", "en": "Zone removed: {zone}"},
     "log.zone_renamed": {"nb": "Sone omdøpt: {old} → {new}", "en": "Zone renamed: {old} → {new}"},
     "log.closures": {"nb": "Stengte veier: {old} → {new}", "en": "Closed roads: {old} → {new}"},

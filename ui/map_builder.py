@@ -61,6 +61,11 @@ HIDDEN_LAYERS: Final = frozenset({"population", "actors", "shelters", "evacuees"
 SIMPLIFY_M: Final[dict[str, float]] = {"boundaries": 25.0, "roads": 8.0, "plan": 2.0}
 #: Decimal places of lon/lat in the HTML: 5 places is about 1 m.
 COORD_DECIMALS: Final = 5
+#: Margin around a framed plan: this share of its larger side, and at least FIT_PAD_MIN_M.
+FIT_PAD_SHARE: Final = 0.12
+FIT_PAD_MIN_M: Final = 300.0
+#: Maps smaller than this (px) start with the legend folded, so it does not cover the zone.
+LEGEND_OPEN_MIN_PX: Final = {"width": 700, "height": 700}
 
 LAND: Final = "#f2efe9"
 SEA: Final = "#b9d3e0"
@@ -138,6 +143,27 @@ def esc(value: object) -> str:
 def _js_string(value: str) -> str:
     """A JavaScript string literal that cannot close the surrounding ``<script>``."""
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def plan_reasons(summary: dict[str, Any], lang: str) -> dict[str, str]:
+    """The plan's English reasons (layers keep English) -> the summary's text in ``lang``.
+
+    A summary without the bokmål texts (an older plan) leaves reasons in English.
+    """
+    if lang == "en":
+        return {}
+    pairs = dict(
+        zip(
+            summary.get("unreachable_reasons", {}),
+            summary.get("unreachable_reasons_nb", {}),
+            strict=False,
+        )
+    )
+    pairs.update(
+        {s["reason"]: s["reason_nb"] for s in summary.get("sites", []) if s.get("reason_nb")}
+    )
+    pairs[t("reason.no_free_capacity", "en")] = t("reason.no_free_capacity", lang)
+    return pairs
 
 
 def _to_map_crs(gdf: gpd.GeoDataFrame, simplify_m: float = 0.0) -> gpd.GeoDataFrame:
@@ -270,6 +296,11 @@ class MapFurniture(MacroElement):
           legend.onAdd = function() {
             var div = L.DomUtil.create("div", "evac-legend");
             div.innerHTML = {{ this.legend }};
+            // Folded on small maps (the app's), open on a full-page map; a click toggles it.
+            var size = map.getSize();
+            if (size.x < {{ this.open_min.width }} || size.y < {{ this.open_min.height }}) {
+              div.querySelector("details").removeAttribute("open");
+            }
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
             return div;
@@ -289,6 +320,7 @@ class MapFurniture(MacroElement):
         self._name = "MapFurniture"
         self.sea = SEA
         self.legend = _js_string(legend_html)
+        self.open_min = LEGEND_OPEN_MIN_PX
         self.attribution = _js_string(esc(attribution))
         self.banner = _js_string(banner_html) if banner_html else ""
 
@@ -408,17 +440,34 @@ def build_map(
     return m
 
 
-def _fit(m: folium.Map, region: Any, plan: PlanLike | None) -> None:
-    """Frame the plan's zone and sites, or the home municipality without a plan."""
-    if plan is not None and len(plan.zone):
-        frames = [plan.zone.geometry, plan.sites.loc[plan.sites["available"]].geometry]
-        geom = shapely.union_all([g.union_all() for g in frames if len(g)]).buffer(500)
-    else:
-        geom = region.home_area
-    minx, miny, maxx, maxy = (
-        gpd.GeoSeries([geom], crs=region.municipalities.crs).to_crs(MAP_CRS).total_bounds
+def plan_bounds(plan: PlanLike) -> tuple[float, float, float, float]:
+    """Lon/lat bounds (west, south, east, north) that frame a plan.
+
+    The zone and the sites that receive people, with a margin: an available
+    site nobody goes to (a hotel kilometres off the network) would otherwise
+    squeeze the zone into a corner.
+    """
+    receiving = plan.sites.loc[plan.sites["assigned"] > 0]
+    parts = [g for g in (plan.zone.geometry, receiving.geometry) if len(g)]
+    minx, miny, maxx, maxy = shapely.bounds(
+        shapely.union_all([shapely.envelope(shapely.union_all(g.to_numpy())) for g in parts])
     )
-    m.fit_bounds(np.round([[miny, minx], [maxy, maxx]], COORD_DECIMALS).tolist())
+    pad = max(FIT_PAD_MIN_M, FIT_PAD_SHARE * max(maxx - minx, maxy - miny))
+    frame = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
+    west, south, east, north = (
+        gpd.GeoSeries([frame], crs=plan.zone.crs).to_crs(MAP_CRS).total_bounds
+    )
+    return float(west), float(south), float(east), float(north)
+
+
+def _fit(m: folium.Map, region: Any, plan: PlanLike | None) -> None:
+    """Frame the plan (:func:`plan_bounds`), or the home municipality without a plan."""
+    if plan is not None and len(plan.zone):
+        west, south, east, north = plan_bounds(plan)
+    else:
+        home = gpd.GeoSeries([region.home_area], crs=region.municipalities.crs)
+        west, south, east, north = home.to_crs(MAP_CRS).total_bounds
+    m.fit_bounds(np.round([[south, west], [north, east]], COORD_DECIMALS).tolist())
 
 
 def _add_basemaps(m: folium.Map, region: Any, lang: str, basemap: str) -> None:
@@ -629,6 +678,7 @@ def _site_layer(
     agreement_of = dict(zip(sites["name"], sites.get("agreement", ""), strict=True))
     frame = plan.sites if plan is not None else sites
     out = _to_map_crs(frame)
+    reasons = plan_reasons(plan.summary, lang) if plan is not None else {}
     styles, popups, tips = [], [], []
     for row in out.itertuples():
         available = bool(getattr(row, "available", True))
@@ -648,7 +698,8 @@ def _site_layer(
         if plan is not None:
             pairs.append((t("popup.assigned", lang), format_number(row.assigned, lang)))
         if not available:
-            reason = t("site.unavailable_reason", lang, reason=row.reason)
+            why = reasons.get(row.reason, row.reason)
+            reason = t("site.unavailable_reason", lang, reason=why)
             pairs.append((t("popup.status", lang), reason))
             tip = f"{tip} – {reason}"
         colour = colours.get(str(row.name), SITE_COLOURS[0]) if available else UNAVAILABLE
@@ -771,6 +822,7 @@ def _evacuee_layer(
 ) -> folium.GeoJson:
     out = _to_map_crs(plan.evacuees)
     most = max(float(out["people"].max()), 1.0) if len(out) else 1.0
+    reasons = plan_reasons(plan.summary, lang)
     styles, popups, tips = [], [], []
     for row in out.itertuples():
         status = str(row.status)
@@ -791,7 +843,7 @@ def _evacuee_layer(
         if row.site:
             pairs.append((t("legend.site", lang), row.site))
         if row.reason:
-            pairs.append(("", row.reason))
+            pairs.append(("", reasons.get(row.reason, row.reason)))
         if pd.notna(row.travel_min):
             pairs.append(
                 (t("popup.travel", lang), t("figures.minutes", lang, value=f"{row.travel_min:.0f}"))

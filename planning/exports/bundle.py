@@ -18,6 +18,19 @@ from planning.exports.route_map import render_route_map
 
 #: Sender identity in CAP alerts (the municipality requesting a Nødvarsel).
 CAP_SENDER = "beredskap@baerum.kommune.no"
+#: File name ending and MIME type per export kind (every kind in :data:`KINDS`).
+FORMATS: dict[str, tuple[str, str]] = {
+    "pdf_a4": ("-a4.pdf", "application/pdf"),
+    "pdf_a3": ("-a3.pdf", "application/pdf"),
+    "png_a4": ("-a4.png", "image/png"),
+    "png_a3": ("-a3.png", "image/png"),
+    "html": (".html", "text/html"),
+    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
+    "geojson": (".geojson", "application/geo+json"),
+    "kml": (".kml", "application/vnd.google-earth.kml+xml"),
+    "cap": ("-cap.xml", "application/xml"),
+    "scenario": ("-scenario.json", "application/json"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,50 @@ def slug(name: str) -> str:
     return "-".join(p for p in keep.split("-") if p)[:60] or "plan"
 
 
+def file_stem(scenario: Any) -> str:
+    """Stem of a scenario's files; an exercise's files start with ``ovelse``."""
+    stem = slug(scenario.name)
+    return f"ovelse-{stem}" if scenario.exercise else stem
+
+
+def _format(kind: str) -> tuple[str, str]:
+    try:
+        return FORMATS[kind]
+    except KeyError:
+        msg = f"Unknown export {kind!r}: use one of {', '.join(KINDS)}."
+        raise ValueError(msg) from None
+
+
+def filename(kind: str, plan: Any) -> str:
+    """File name of the ``kind`` export of ``plan``, e.g. ``ovelse-snaroya-a4.pdf``."""
+    return file_stem(plan.scenario) + _format(kind)[0]
+
+
+def mime_type(kind: str) -> str:
+    """MIME type of the ``kind`` export."""
+    return _format(kind)[1]
+
+
+def _content(kind: str, plan: Any, region: Any, sites: Any, lang: str) -> bytes:
+    """The bytes of a known export kind (:func:`filename` rejects unknown ones)."""
+    if kind.startswith(("pdf_", "png_")):
+        fmt, paper = kind.split("_")
+        return render_route_map(
+            plan, basemap_layers(region), paper=paper.upper(), lang=lang, fmt=fmt
+        )
+    if kind == "html":
+        return to_html(plan, region, sites, lang).encode()
+    if kind == "gpkg":
+        return _via_file(to_geopackage, plan, ".gpkg")
+    if kind == "geojson":
+        return to_geojson(plan).encode()
+    if kind == "kml":
+        return _via_file(to_kml, plan, ".kml")
+    if kind == "cap":
+        return to_cap_xml(plan, sender=CAP_SENDER).encode()
+    return scenario_file(plan).encode()
+
+
 def make_export(kind: str, plan: Any, region: Any, sites: Any, lang: str = "nb") -> ExportFile:
     """Build one export of ``plan``.
 
@@ -55,36 +112,14 @@ def make_export(kind: str, plan: Any, region: Any, sites: Any, lang: str = "nb")
     ----------
     kind
         One of :data:`KINDS`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind.
     """
-    base = slug(plan.scenario.name)
-    if kind.startswith(("pdf_", "png_")):
-        fmt, paper = kind.split("_")
-        data = render_route_map(
-            plan, basemap_layers(region), paper=paper.upper(), lang=lang, fmt=fmt
-        )
-        mime = "application/pdf" if fmt == "pdf" else "image/png"
-        return ExportFile(f"{base}-{paper}.{fmt}", data, mime)
-    if kind == "html":
-        return ExportFile(f"{base}.html", to_html(plan, region, sites, lang).encode(), "text/html")
-    if kind == "gpkg":
-        return ExportFile(
-            f"{base}.gpkg",
-            _via_file(to_geopackage, plan, ".gpkg"),
-            "application/geopackage+sqlite3",
-        )
-    if kind == "geojson":
-        return ExportFile(f"{base}.geojson", to_geojson(plan).encode(), "application/geo+json")
-    if kind == "kml":
-        return ExportFile(
-            f"{base}.kml", _via_file(to_kml, plan, ".kml"), "application/vnd.google-earth.kml+xml"
-        )
-    if kind == "cap":
-        xml = to_cap_xml(plan, sender=CAP_SENDER)
-        return ExportFile(f"{base}-cap.xml", xml.encode(), "application/xml")
-    if kind == "scenario":
-        return ExportFile(f"{base}-scenario.json", scenario_file(plan).encode(), "application/json")
-    msg = f"Unknown export {kind!r}: use one of {', '.join(KINDS)}."
-    raise ValueError(msg)
+    name, mime = filename(kind, plan), mime_type(kind)
+    return ExportFile(name, _content(kind, plan, region, sites, lang), mime)
 
 
 def write_exports(

@@ -72,9 +72,9 @@ state = st.session_state
 
 
 @st.cache_resource(show_spinner=False)
-def get_region() -> Region:
-    """The region pack with both networks loaded (once per server process)."""
-    region = load_region()
+def get_region(include_construction: bool = False) -> Region:
+    """The region pack with both networks loaded (once per server process and option)."""
+    region = load_region(include_construction=include_construction)
     for mode in ("drive", "walk"):
         region.network(mode)
     _ = region.population, region.coverage  # warm the cached layers too
@@ -313,6 +313,7 @@ def sidebar_assumptions(lg: str) -> None:
             key=S.MOBILISATION,
             help=tr("params.mobilisation_help", lg),
         )
+        st.checkbox(tr("params.construction", lg), key="include_construction")
 
 
 def sidebar_sites(lg: str, sites: Any) -> None:
@@ -385,7 +386,7 @@ if user:
 
 try:
     with st.spinner(tr("app.loading_region", lg)):
-        region = get_region()
+        region = get_region(bool(state.get("include_construction", False)))
     sites, agreements, presets = get_registry()
     store = AS.current_store()
 except EvacError as exc:
@@ -503,7 +504,7 @@ if plan is not None:
     )
     export_tab = results_tabs(plan.summary, agreements, region.population_vintage, lg)
     with export_tab:
-        export_panel(plan, region, sites, lg, state["exports"])
+        export_panel(plan, region, sites, lg, state["exports"], on_download=AL.log_export)
 
 st.divider()
 log_tab, archive_tab = st.tabs(

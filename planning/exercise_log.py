@@ -44,7 +44,8 @@ KEY_FIGURES: Final = (
     ("clearance_p100_min", "Rydding p100 (min)", "Clearance p100 (min)"),
 )
 
-_TEXT: Final[dict[str, dict[str, str]]] = {
+#: Report labels and event-kind names (nb/en); the app uses them too, so both agree.
+LABELS: Final[dict[str, dict[str, str]]] = {
     "nb": {
         "title": "Etterevaluering",
         "scenario_id": "Scenario-ID",
@@ -59,7 +60,8 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "no_runs": "Ingen planberegninger logget.",
         "status_change": "Statusendring",
         "zone_edit": "Sone endret",
-        "site_toggle": "Mottakssted av/på",
+        "site_toggle": "Mottakssted endret",
+        "save": "Lagret",
         "plan_run": "Planberegning",
         "export": "Eksport",
         "note": "Notat",
@@ -78,7 +80,8 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
         "no_runs": "No plan runs logged.",
         "status_change": "Status change",
         "zone_edit": "Zone edited",
-        "site_toggle": "Site on/off",
+        "site_toggle": "Site changed",
+        "save": "Saved",
         "plan_run": "Plan run",
         "export": "Export",
         "note": "Note",
@@ -152,7 +155,7 @@ def after_action_markdown(
     lang
         ``"nb"`` (default) or ``"en"``.
     """
-    t = _TEXT["en" if lang == "en" else "nb"]
+    t = LABELS["en" if lang == "en" else "nb"]
     lines: list[str] = []
     if scenario.exercise:
         lines += [f"> **{EXERCISE_BANNER}**", ""]

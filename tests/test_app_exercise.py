@@ -197,7 +197,7 @@ def test_log_records_plan_runs_site_toggles_status_changes_notes_and_downloads(s
     events = store.events(sid)
     kinds = [e.kind for e in events]
     assert kinds == [
-        "note",  # the save
+        "save",
         "site_toggle",
         "status_change",
         "status_change",
@@ -226,7 +226,7 @@ def test_loading_a_scenario_is_not_logged_as_edits(store):
     ok(save(at))
     at.selectbox(key=f"arc_version::{sid}").select(1).run()
     ok(at.button(key="arc_open").click().run())
-    assert [e.kind for e in store.events(sid)] == ["note", "status_change", "note"]
+    assert [e.kind for e in store.events(sid)] == ["save", "status_change", "save"]
 
 
 def test_situation_view_is_read_only_and_shows_the_latest_statuses_and_figures(store):

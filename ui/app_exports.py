@@ -38,18 +38,28 @@ def producer(
 
 
 def export_panel(
-    plan: Any, region: Any, sites: Any, lang: str, cache: MutableMapping[str, bytes]
+    plan: Any,
+    region: Any,
+    sites: Any,
+    lang: str,
+    cache: MutableMapping[str, bytes],
+    on_download: Callable[[str, str], None] | None = None,
 ) -> None:
-    """A download button for every export kind of ``plan``."""
+    """A download button for every export kind of ``plan``.
+
+    ``on_download(label, lang)`` runs when a file is downloaded (the exercise log).
+    """
     cols = st.columns(COLUMNS)
     for i, kind in enumerate(KINDS):
+        label = tr(f"export.{kind}", lang)
         cols[i % COLUMNS].download_button(
-            tr(f"export.{kind}", lang),
+            label,
             data=producer(kind, plan, region, sites, lang, cache),
             file_name=filename(kind, plan),
             mime=mime_type(kind),
             key=f"download::{kind}",
-            on_click="ignore",
+            on_click=on_download or "ignore",
+            args=(label, lang) if on_download else None,
             icon=":material/download:",
             width="stretch",
         )

@@ -173,7 +173,7 @@ def save(sites: gpd.GeoDataFrame, lang: str) -> None:
     state[COMMENT] = ""
     key = "log.saved_comment" if comment else "log.saved"
     record(
-        "note",
+        "save",
         tx(key, lang, version=info.version, comment=comment),
         {"saved_version": info.version},
     )
@@ -201,7 +201,7 @@ def restore(scenario_id: str, version: int, sites: gpd.GeoDataFrame, lang: str) 
         flash("error", str(exc))
         return
     open_version(scenario_id, info.version, sites, lang, quiet=True)
-    record("note", tx("log.restored", lang, old=version, new=info.version), {"restored": version})
+    record("save", tx("log.restored", lang, old=version, new=info.version), {"restored": version})
     flash("success", tx("archive.restored", lang, old=version, new=info.version))
 
 

@@ -99,6 +99,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "hazard.label_plume": {"nb": "Gassky, vind fra {wind}°", "en": "Gas plume, wind from {wind}°"},
     # Assumptions
     "params.header": {"nb": "Forutsetninger (antakelser)", "en": "Assumptions"},
+    "params.construction": {
+        "nb": "Tillat veier under bygging (Snarøyveien, Fornebubanen)",
+        "en": "Allow roads under construction (Snarøyveien, Fornebubanen works)",
+    },
     "params.note": {
         "nb": "Alle tall her er antakelser. Juster dem til situasjonen; de følger planen og "
         "alle eksporter.",

@@ -226,7 +226,7 @@ def tx(key: str, lang: str, **fmt: object) -> str:
 def event_kind_label(kind: str, lang: str) -> str:
     """An exercise-log event kind in words, as the after-action summary writes it."""
     # The after-action summary's own labels, so the screen and the report agree.
-    return exercise_log._TEXT["en" if lang == "en" else "nb"].get(kind, kind)
+    return exercise_log.LABELS["en" if lang == "en" else "nb"].get(kind, kind)
 
 
 def local_time(iso_utc: str, *, date: bool = False) -> str:

@@ -36,6 +36,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "site_toggle",
     "plan_run",
     "export",
+    "save",
     "note",
 )
 

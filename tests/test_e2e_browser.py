@@ -4,39 +4,24 @@ Starts ``streamlit run app.py`` on a free port, blocks every request that does
 not go to this machine (and records it), loads the Snarøya preset, computes the
 plan and checks that the Leaflet map inside the ``st_folium`` iframe drew the
 zone and the routes, that the page is not blank, and that the PDF route map and
-the GeoPackage download. The screenshot is kept in ``docs/screenshots`` for the
-README; on failure one goes to the temporary directory.
+the GeoPackage download. The screenshot goes to ``$EVAC_SCREENSHOTS`` (the
+temporary directory by default; ``docs/screenshots`` refreshes the README's).
 """
 
 from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from e2e_support import new_offline_context, offline_chromium, streamlit_server
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # Tests never touch tracked files: EVAC_SCREENSHOTS=docs/screenshots refreshes the README's.
 SCREENSHOT = Path(os.environ.get("EVAC_SCREENSHOTS", tempfile.gettempdir())) / "app_results.png"
 MAX_SCREENSHOT_BYTES = 500_000
@@ -46,96 +31,22 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MIN_PLAN_PATHS = 40
 
 
-def _chromium_or_skip() -> str:
-    if os.path.exists(CHROMIUM):
-        return CHROMIUM
-    msg = f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium)."
-    if os.environ.get("CI"):
-        pytest.fail(msg)
-    pytest.skip(msg)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{proc.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer at {url} within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    port = _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_server({}, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture
 def browser_page(app_url: str) -> Iterator[tuple[object, list[str]]]:
     """A Chromium page that may only reach this machine, and the URLs it tried elsewhere."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = _chromium_or_skip()
-    external: list[str] = []
-
-    def only_local(route) -> None:
-        if urlparse(route.request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 1600, "height": 1000}, accept_downloads=True
+    with offline_chromium() as (browser, external):
+        context = new_offline_context(
+            browser, external, viewport={"width": 1600, "height": 1000}, accept_downloads=True
         )
         page = context.new_page()
         page.set_default_timeout(45_000)
-        page.route("**/*", only_local)
-        try:
-            yield page, external
-        finally:
-            browser.close()
+        yield page, external
 
 
 def _wait_idle(page) -> None:

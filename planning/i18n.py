@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -234,6 +234,27 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     except KeyError:
         msg = f"No translation for {key!r} in {lang!r}: add it to planning.i18n.STRINGS."
         raise KeyError(msg) from None
+    return text.format(**fmt) if fmt else text
+
+
+def lookup(
+    table: Mapping[str, Mapping[str, str]],
+    key: str,
+    lang: str,
+    fallback: Callable[..., str],
+    **fmt: object,
+) -> str:
+    """``key`` from a layered string ``table``; keys it lacks go to ``fallback``.
+
+    The UI modules layer their own tables over this module's one with it, so a
+    shared label is defined once and every layer checks the language the same way.
+    """
+    if key not in table:
+        return fallback(key, lang, **fmt)
+    if lang not in LANGS:
+        msg = f"Unknown language {lang!r}: use one of {', '.join(LANGS)}."
+        raise KeyError(msg)
+    text = table[key][lang]
     return text.format(**fmt) if fmt else text
 
 

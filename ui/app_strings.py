@@ -261,7 +261,4 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
 
 def tr(key: str, lang: str = i18n.DEFAULT_LANG, **fmt: object) -> str:
     """Return the app label ``key`` in ``lang``; other keys come from :func:`ui.strings.t`."""
-    if key not in STRINGS:
-        return strings.t(key, lang, **fmt)
-    text = STRINGS[key][lang]
-    return text.format(**fmt) if fmt else text
+    return i18n.lookup(STRINGS, key, lang, strings.t, **fmt)

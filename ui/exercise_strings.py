@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from planning import exercise_log
+from planning import exercise_log, i18n
 from ui.app_strings import tr
 
 #: Times are stored in UTC and shown in the municipality's local time.
@@ -217,10 +217,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
 
 def tx(key: str, lang: str, **fmt: object) -> str:
     """The label ``key`` in ``lang``; keys not defined here come from :func:`tr`."""
-    if key not in STRINGS:
-        return tr(key, lang, **fmt)
-    text = STRINGS[key][lang]
-    return text.format(**fmt) if fmt else text
+    return i18n.lookup(STRINGS, key, lang, tr, **fmt)
 
 
 def event_kind_label(kind: str, lang: str) -> str:

@@ -109,10 +109,4 @@ def t(key: str, lang: str = i18n.DEFAULT_LANG, **fmt: object) -> str:
     KeyError
         If the language or the key is unknown in both tables.
     """
-    if key not in STRINGS:
-        return i18n.t(key, lang, **fmt)
-    if lang not in i18n.LANGS:
-        msg = f"Unknown language {lang!r}: use one of {', '.join(i18n.LANGS)}."
-        raise KeyError(msg)
-    text = STRINGS[key][lang]
-    return text.format(**fmt) if fmt else text
+    return i18n.lookup(STRINGS, key, lang, i18n.t, **fmt)

@@ -2,7 +2,7 @@
 
 UI only: layout, widgets and session state. Scenarios are built from the
 widgets in :mod:`ui.app_state`, plans by :func:`planning.plan.make_plan`, the map
-by :mod:`ui.map_builder`, the result tables in :mod:`ui.app_results` and the
+by :mod:`exports.web_map`, the result tables in :mod:`ui.app_results` and the
 files in :mod:`ui.app_exports`. Saving, versions and the archive live in
 :mod:`ui.app_store`, the exercise log in :mod:`ui.app_log`, and the read-only
 situation view (``?view=situation&scenario=<id>``) in :mod:`ui.app_situation`.
@@ -19,15 +19,16 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from exports.web_map import build_map
 from geo.errors import EvacError, UploadError
 from geo.region import Region, load_region
 from geo.registry import load_agreements, load_sites
 from geo.zone_files import MAX_BYTES
-from planning.exercise_log import md_escape
 from planning.i18n import zone_status_label
 from planning.plan import make_plan
 from planning.presets import list_presets, load_preset
 from planning.scenario import MODES, ZONE_STATUSES, ZoneSpec, scenario_from_json, scenario_to_json
+from store.exercise_log import md_escape
 from ui import app_log as AL
 from ui import app_state as S
 from ui import app_store as AS
@@ -38,7 +39,6 @@ from ui.app_results import key_figures, results_tabs
 from ui.app_situation import situation_view
 from ui.app_strings import LANG_NAMES, tr
 from ui.exercise_strings import tx
-from ui.map_builder import build_map
 
 MAP_HEIGHT = 600
 UPLOAD_MB = MAX_BYTES // 2**20

@@ -97,7 +97,7 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(handler=_cmd_plan)
 
-    from planning.exports import KINDS
+    from exports import KINDS
 
     p = sub.add_parser("export", help="plan and write route maps, GIS files, CAP, HTML")
     _add_scenario_args(p)
@@ -202,7 +202,7 @@ def _region(args: argparse.Namespace) -> Region:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planning.exports.data_files import to_geopackage
+    from exports.data_files import to_geopackage
     from planning.plan import make_plan
 
     scenario = scenario_from_args(args)
@@ -223,9 +223,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from exports import KINDS
+    from exports.bundle import write_exports
     from geo.registry import load_sites
-    from planning.exports import KINDS
-    from planning.exports.bundle import write_exports
     from planning.plan import make_plan
 
     region = _region(args)
@@ -263,7 +263,7 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``evac`` argument parser with every subcommand."""
-    from planning.store.cli import add_scenario_commands
+    from store.cli import add_scenario_commands
 
     parser = argparse.ArgumentParser(
         prog="evac", description="Evacuation planning for Bærum kommune (Snarøya/Fornebu)."

@@ -26,6 +26,24 @@ MODES: tuple[str, ...] = ("walk", "drive", "mixed")
 DEFAULT_CAR_SHARE = 0.8
 #: Default persons per car (assumption; Norwegian evacuation studies use 2-3).
 DEFAULT_PERSONS_PER_CAR = 2.5
+#: Default share of evacuees who come to a reception site (EPS / hotel); the rest
+#: leave the zone to their own arrangements (family, friends, second homes).
+#: Public-shelter use in large evacuations is typically 5-15 % (Baker 1991,
+#: "Hurricane evacuation behavior", Int. J. Mass Emergencies and Disasters 9(2));
+#: the planning default takes the upper end so reception capacity is not
+#: underestimated. Labelled *antatt* in the UI; editable.
+DEFAULT_RECEPTION_SHARE = 0.15
+#: Default safety distance (m) beyond the zone boundary at which a road node
+#: counts as a safe exit (assumption, editable per scenario).
+DEFAULT_EXIT_BUFFER_M = 500.0
+#: Default capacity factors (low, central, high) on the road-class capacity
+#: table: empirical sustained evacuation flows are about 600 veh/h/lane on
+#: normal roads and 800-1,000 veh/h/lane at best (Dixit & Wolshon, TRB 2011).
+DEFAULT_CAPACITY_RANGE: tuple[float, float, float] = (0.75, 1.0, 1.25)
+#: Population grid vintages a scenario may ask for ("auto" = newest covering the zone).
+POPULATION_VINTAGES: tuple[str, ...] = ("auto", "2023", "2015")
+#: Kinds of an ad-hoc reception site added by the planner.
+ADHOC_SITE_KINDS: tuple[str, ...] = ("eps", "eps_hotel", "arena", "school", "other")
 #: Default mobilisation curve: (minutes after the order, cumulative share departed).
 DEFAULT_MOBILISATION: tuple[tuple[float, float], ...] = (
     (0.0, 0.0),
@@ -82,6 +100,17 @@ class SiteOverride:
 
 
 @dataclass
+class AdhocSite:
+    """A reception site the planner adds for this scenario (not in the registry)."""
+
+    name: str
+    lon: float
+    lat: float
+    capacity: int
+    kind: str = "eps"
+
+
+@dataclass
 class Scenario:
     """All inputs and assumptions of one plan.
 
@@ -113,6 +142,16 @@ class Scenario:
         True marks every screen and export as an exercise (ØVELSE).
     preset
         Name of the preset the scenario came from, if any.
+    reception_share
+        Share of evacuees who come to a reception site; the rest go to safe exits.
+    exit_buffer_m
+        Safety distance beyond the zone boundary for safe exits (metres).
+    capacity_range
+        Factors (low, central, high) on the road capacity table.
+    population_vintage
+        ``auto`` (newest grid covering the zone), ``2023`` or ``2015``.
+    added_sites
+        Ad-hoc reception sites added by the planner.
     """
 
     name: str = "Scenario"
@@ -130,6 +169,11 @@ class Scenario:
     sites: dict[str, SiteOverride] = field(default_factory=dict)
     exercise: bool = True
     preset: str | None = None
+    reception_share: float = DEFAULT_RECEPTION_SHARE
+    exit_buffer_m: float = DEFAULT_EXIT_BUFFER_M
+    capacity_range: tuple[float, float, float] = DEFAULT_CAPACITY_RANGE
+    population_vintage: str = "auto"
+    added_sites: list[AdhocSite] = field(default_factory=list)
 
     def validate(self) -> Scenario:
         """Check parameters; raise :class:`ScenarioError` naming the bad one."""
@@ -160,6 +204,7 @@ def check_scenario(s: Scenario) -> None:
         if e.people < 0 or e.people > 200_000:
             raise ScenarioError(f"Extra population {e.label!r}: people must be 0-200,000.")
     _check_mobilisation(s.mobilisation)
+    _check_model_parameters(s)
     for name, o in s.sites.items():
         if o.capacity is not None and o.capacity < 0:
             raise ScenarioError(f"Site {name!r}: capacity {o.capacity} is negative.")
@@ -170,6 +215,32 @@ def check_scenario(s: Scenario) -> None:
             raise ScenarioError(
                 f"Unknown zone status {z.status!r}: use {', '.join(ZONE_STATUSES)}."
             )
+
+
+def _check_model_parameters(s: Scenario) -> None:
+    if not 0.0 <= s.reception_share <= 1.0:
+        raise ScenarioError(f"reception_share {s.reception_share} must be between 0 and 1.")
+    if not 0.0 <= s.exit_buffer_m <= 20_000.0:
+        raise ScenarioError(f"exit_buffer_m {s.exit_buffer_m} must be between 0 and 20,000 m.")
+    low, central, high = s.capacity_range
+    if not 0.1 <= low <= central <= high <= 3.0:
+        raise ScenarioError(
+            f"capacity_range {list(s.capacity_range)} must be low <= central <= high, "
+            "each between 0.1 and 3."
+        )
+    if s.population_vintage not in POPULATION_VINTAGES:
+        raise ScenarioError(
+            f"population_vintage {s.population_vintage!r}: use {', '.join(POPULATION_VINTAGES)}."
+        )
+    for a in s.added_sites:
+        if not a.name.strip():
+            raise ScenarioError("An added reception site has no name: give it one.")
+        if a.kind not in ADHOC_SITE_KINDS:
+            raise ScenarioError(
+                f"Added site {a.name!r}: kind {a.kind!r}; use {', '.join(ADHOC_SITE_KINDS)}."
+            )
+        if not 0 <= a.capacity <= 100_000:
+            raise ScenarioError(f"Added site {a.name!r}: capacity must be 0-100,000.")
 
 
 def _check_mobilisation(curve: list[tuple[float, float]]) -> None:
@@ -191,6 +262,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """Return a JSON-ready dict of ``s``."""
     d = asdict(s)
     d["mobilisation"] = [list(p) for p in s.mobilisation]
+    d["capacity_range"] = list(s.capacity_range)
     for z in d["zones"]:
         if z["center"] is not None:
             z["center"] = list(z["center"])
@@ -221,7 +293,17 @@ def scenario_from_dict(d: dict[str, Any]) -> Scenario:
         extra = [ExtraPopulation(**e) for e in d.pop("extra_population", [])]
         sites = {str(k): SiteOverride(**v) for k, v in d.pop("sites", {}).items()}
         mob = [(float(t), float(f)) for t, f in d.pop("mobilisation", DEFAULT_MOBILISATION)]
-        s = Scenario(zones=zones, extra_population=extra, sites=sites, mobilisation=mob, **d)
+        added = [AdhocSite(**a) for a in d.pop("added_sites", [])]
+        low, central, high = d.pop("capacity_range", DEFAULT_CAPACITY_RANGE)
+        s = Scenario(
+            zones=zones,
+            extra_population=extra,
+            sites=sites,
+            mobilisation=mob,
+            added_sites=added,
+            capacity_range=(low, central, high),
+            **d,
+        )
     except (TypeError, ValueError, AttributeError) as exc:
         if isinstance(exc, ScenarioError):
             raise
@@ -248,7 +330,12 @@ def _check_types(s: Scenario) -> None:
         "population_scale": s.population_scale,
         "car_share": s.car_share,
         "persons_per_car": s.persons_per_car,
+        "reception_share": s.reception_share,
+        "exit_buffer_m": s.exit_buffer_m,
     }
+    numbers |= {f"capacity_range[{i}]": v for i, v in enumerate(s.capacity_range)}
+    for i, a in enumerate(s.added_sites):
+        numbers |= {f"added_sites[{i}].{k}": getattr(a, k) for k in ("lon", "lat", "capacity")}
     optional: dict[str, object] = {"population_override": s.population_override}
     for name, o in s.sites.items():
         optional[f"sites[{name!r}].capacity"] = o.capacity

@@ -2,7 +2,7 @@
 
 Runs ``npm ci`` (or ``npm install`` when there is no lock file) in the project
 root with install scripts disabled, then copies the files listed in
-``ui.offline.VENDOR_FILES`` into ``static/vendor`` (git-ignored). Needs npm and
+``exports.offline.VENDOR_FILES`` into ``static/vendor`` (git-ignored). Needs npm and
 the npm registry once; afterwards the app and the saved maps work offline.
 
 Usage::
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ui.offline import VENDOR_DIR, VENDOR_FILES  # noqa: E402
+from exports.offline import VENDOR_DIR, VENDOR_FILES  # noqa: E402
 
 
 def run_npm() -> None:

@@ -15,11 +15,11 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
+from exports import web_map as map_builder
 from geo.registry import load_sites
 from planning.presets import PRESETS_DIR
 from planning.scenario import scenario_from_json, scenario_to_json
 from ui import app_state as S
-from ui import map_builder
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ARENA = "Telenor Arena"

@@ -17,12 +17,12 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-from planning.store import ScenarioStore, open_store
-from planning.store.sqlite import STORE_ENV_VAR
+from exports import web_map as map_builder
+from store import ScenarioStore, open_store
+from store.sqlite import STORE_ENV_VAR
 from ui import app_log as AL
 from ui import app_state as S
 from ui import app_store as AS
-from ui import map_builder
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ARENA = "Telenor Arena"

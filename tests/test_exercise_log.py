@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from planning.exercise_log import (
+from planning.scenario import Scenario, scenario_to_json
+from store import LogEvent
+from store.exercise_log import (
     CSV_COLUMNS,
     EXERCISE_BANNER,
     after_action_markdown,
@@ -17,9 +19,7 @@ from planning.exercise_log import (
     md_escape,
     plan_run_data,
 )
-from planning.scenario import Scenario, scenario_to_json
-from planning.store import LogEvent
-from planning.store.sqlite import SqliteStore
+from store.sqlite import SqliteStore
 
 XSS = "<script>alert(1)</script>"
 

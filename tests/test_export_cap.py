@@ -7,7 +7,7 @@ import pytest
 import shapely
 from fixtures_plan import make_plan
 
-from planning.exports.cap import CAP_NS, to_cap_xml, validate_cap
+from exports.cap import CAP_NS, to_cap_xml, validate_cap
 
 NS = {"cap": CAP_NS}
 SENDER = "beredskap@baerum.kommune.no"

@@ -10,14 +10,14 @@ import shapely
 from fixtures_plan import make_plan
 from pyproj import CRS
 
-from geo.settings import MAP_CRS, WORK_CRS
-from planning.exports.data_files import (
+from exports.data_files import (
     LAYERS,
     scenario_file,
     to_geojson,
     to_geopackage,
     to_kml,
 )
+from geo.settings import MAP_CRS, WORK_CRS
 from planning.scenario import scenario_from_json
 
 KML_NS = "{http://www.opengis.net/kml/2.2}"

@@ -11,14 +11,14 @@ from fixtures_plan import make_plan, make_region_layers
 from PIL import Image
 from pyproj import Transformer
 
-from geo.settings import ATTRIBUTION
-from planning.exports.map_furniture import (
+from exports.map_furniture import (
     fit_extent,
     grid_convergence_deg,
     nice_length,
     scale_denominator,
 )
-from planning.exports.route_map import render_route_map
+from exports.route_map import render_route_map
+from geo.settings import ATTRIBUTION
 
 needs_pdftotext = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed"

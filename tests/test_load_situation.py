@@ -33,7 +33,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from planning.presets import load_preset
 from planning.scenario import SiteOverride, scenario_to_json
-from planning.store import open_store
+from store import open_store
 
 pytestmark = pytest.mark.e2e
 

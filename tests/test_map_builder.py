@@ -9,12 +9,9 @@ import pytest
 from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import Point
 
-from geo.registry import load_actors, load_sites
-from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
-from planning import i18n
-from tests.fixtures_plan import make_plan
-from ui import strings
-from ui.map_builder import (
+from exports import map_strings as strings
+from exports.map_strings import t
+from exports.web_map import (
     FIT_PAD_MIN_M,
     LAYERS,
     LEGEND_OPEN_MIN_PX,
@@ -24,7 +21,10 @@ from ui.map_builder import (
     plan_bounds,
     plan_reasons,
 )
-from ui.strings import t
+from geo.registry import load_actors, load_sites
+from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
+from planning import i18n
+from tests.fixtures_plan import make_plan
 
 HOSTILE = "<script>alert(1)</script>"
 

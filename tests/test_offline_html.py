@@ -10,12 +10,12 @@ import folium
 import pytest
 from folium.plugins import Draw
 
+from exports import offline
+from exports.html_map import to_html
+from exports.offline import SERVED_URL, OfflineAssetError, localize
+from exports.web_map import build_map
 from geo.registry import load_sites
-from planning.exports.html_map import to_html
 from tests.fixtures_plan import make_plan
-from ui import offline
-from ui.map_builder import build_map
-from ui.offline import SERVED_URL, OfflineAssetError, localize
 
 #: Hosts folium and its plugins load from when not localised.
 CDN_MARKERS = ("https://cdn", "unpkg", "jsdelivr", "cdnjs", "code.jquery.com", "netdna")

@@ -12,8 +12,8 @@ import pytest
 
 from geo.errors import ConflictError, StoreError
 from planning.scenario import Scenario, scenario_to_json
-from planning.store import open_store
-from planning.store.cli import add_scenario_commands
+from store import open_store
+from store.cli import add_scenario_commands
 
 
 def _run(*argv: str) -> str:

@@ -24,8 +24,8 @@ import pytest
 
 from geo.errors import ConflictError, ScenarioError, StoreError
 from planning.scenario import Scenario, ZoneSpec, scenario_to_json
-from planning.store import ScenarioStore, open_store
-from planning.store.sqlite import SqliteStore
+from store import ScenarioStore, open_store
+from store.sqlite import SqliteStore
 
 PG_DSN = os.environ.get("EVAC_PG_DSN")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -318,7 +318,7 @@ if mode == "pause":
 
         _connect = sqlite3.connect
         sqlite3.connect = lambda *a, **k: _connect(*a, factory=Paused, **k)
-from planning.store import open_store
+from store import open_store
 
 store = open_store(url)
 text = open(path, encoding="utf-8").read()

@@ -10,9 +10,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from exports import KINDS
+from exports.bundle import make_export
 from geo.registry import load_sites
-from planning.exports import KINDS
-from planning.exports.bundle import make_export
 from planning.plan import make_plan
 from planning.presets import load_preset
 

@@ -1,6 +1,6 @@
 """The planner app's export panel: one download button per export kind.
 
-The files come from :func:`planning.exports.bundle.make_export` (the same code
+The files come from :func:`exports.bundle.make_export` (the same code
 as ``evac export``), and their names and types from the same module. Each is
 made only when its button is pressed (Streamlit calls the producer then) and
 kept for the plan, so a plan run stays fast however many formats there are.
@@ -13,8 +13,8 @@ from typing import Any, Final
 
 import streamlit as st
 
-from planning.exports import KINDS
-from planning.exports.bundle import file_stem, filename, make_export, mime_type
+from exports import KINDS
+from exports.bundle import file_stem, filename, make_export, mime_type
 from ui.app_strings import tr
 
 #: ``file_stem`` is re-exported for the app's scenario and exercise-log downloads.

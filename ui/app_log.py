@@ -18,8 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import EvacError
-from planning.exercise_log import after_action_markdown, log_to_csv, md_escape, plan_run_data
 from planning.i18n import format_number, zone_status_label
+from store.exercise_log import after_action_markdown, log_to_csv, md_escape, plan_run_data
 from ui import app_state as S
 from ui import app_store as AS
 from ui.app_exports import file_stem

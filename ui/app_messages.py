@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planning.exercise_log import md_escape
+from store.exercise_log import md_escape
 
 _FLASH = "flash"
 

@@ -17,12 +17,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from exports import web_map as map_builder
 from geo.errors import EvacError
-from planning.exercise_log import md_escape
 from planning.i18n import zone_status_label
 from planning.plan import Plan, make_plan
-from planning.store import ScenarioStore, StoredVersion
-from ui import map_builder
+from store import ScenarioStore, StoredVersion
+from store.exercise_log import md_escape
 from ui.app_log import events_frame
 from ui.app_results import key_figures
 from ui.app_store import situation_url

@@ -1,11 +1,11 @@
 """The planner app's scenario store panels: save with versions, the archive, conflicts.
 
-The store is :func:`planning.store.open_store` at ``$EVAC_STORE`` (default a
+The store is :func:`store.open_store` at ``$EVAC_STORE`` (default a
 SQLite file under ``.evac-data/``), one per server process. The session keeps
 the open scenario's id and the newest version the planner had seen when opening
 or saving it (``base_version``); a save from an older base is still kept by the
 store, and the page then says who saved in between and offers to open or
-compare the two versions (see :class:`planning.store.base.ScenarioStore`).
+compare the two versions (see :class:`store.base.ScenarioStore`).
 
 Every write records the user's name, asked for once per session when no login
 provides it. Store operations run in button callbacks, before the script draws
@@ -23,11 +23,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import ConflictError, EvacError
-from planning.exercise_log import md_escape
 from planning.i18n import zone_status_label
 from planning.scenario import scenario_to_json
-from planning.store import ScenarioStore, VersionInfo, open_store
-from planning.store.sqlite import STORE_ENV_VAR
+from store import ScenarioStore, VersionInfo, open_store
+from store.exercise_log import md_escape
+from store.sqlite import STORE_ENV_VAR
 from ui import app_state as S
 from ui.app_messages import flash
 from ui.exercise_strings import local_time, tx

@@ -1,15 +1,15 @@
 """Labels of the planner app (bokmål first, English available).
 
 Only what the app's panels show lives here; map, export and shared labels come
-from :mod:`ui.strings` and :mod:`planning.i18n`, which :func:`tr` falls back to.
+from :mod:`exports.map_strings` and :mod:`planning.i18n`, which :func:`tr` falls back to.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from exports import map_strings as strings
 from planning import i18n
-from ui import strings
 
 LANG_NAMES: Final = {"nb": "Norsk bokmål", "en": "English"}
 
@@ -260,5 +260,5 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
 
 
 def tr(key: str, lang: str = i18n.DEFAULT_LANG, **fmt: object) -> str:
-    """Return the app label ``key`` in ``lang``; other keys come from :func:`ui.strings.t`."""
+    """Return the app label ``key`` in ``lang``; other keys come from ``map_strings.t``."""
     return i18n.lookup(STRINGS, key, lang, strings.t, **fmt)

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from planning import exercise_log, i18n
+from planning import i18n
+from store import exercise_log
 from ui.app_strings import tr
 
 #: Times are stored in UTC and shown in the municipality's local time.

@@ -28,13 +28,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 
-from geo.settings import ATTRIBUTION
-from planning.exports.map_furniture import (
+from exports.map_furniture import (
     draw_north_arrow,
     draw_scale_bar,
     fit_extent,
     scale_denominator,
 )
+from geo.settings import ATTRIBUTION
 from planning.i18n import format_number, t, zone_status_label
 
 #: Landscape paper sizes (width, height) in millimetres.

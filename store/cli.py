@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from geo.errors import StoreError
-from planning.exercise_log import after_action_markdown, log_to_csv
-from planning.store import open_store
-from planning.store.base import ScenarioStore, VersionInfo
+from store import open_store
+from store.base import ScenarioStore, VersionInfo
+from store.exercise_log import after_action_markdown, log_to_csv
 
 #: Environment variable naming the user recorded on saves (default: login name).
 USER_ENV_VAR = "EVAC_USER"

@@ -1,6 +1,6 @@
 """Versioned scenario storage: SQLite by default, PostgreSQL + PostGIS when shared.
 
-Use :func:`open_store`; see :class:`~planning.store.base.ScenarioStore` for the
+Use :func:`open_store`; see :class:`~store.base.ScenarioStore` for the
 operations and the conflict policy.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from planning.store.base import (
+from store.base import (
     EVENT_KINDS,
     LogEvent,
     ScenarioInfo,
@@ -17,7 +17,7 @@ from planning.store.base import (
     StoredVersion,
     VersionInfo,
 )
-from planning.store.sqlite import STORE_ENV_VAR, SqliteStore
+from store.sqlite import STORE_ENV_VAR, SqliteStore
 
 __all__ = [
     "EVENT_KINDS",
@@ -38,14 +38,14 @@ def open_store(url_or_path: str | Path | None = None) -> ScenarioStore:
     Parameters
     ----------
     url_or_path
-        ``postgresql://...`` opens :class:`~planning.store.postgis.PostgisStore`;
+        ``postgresql://...`` opens :class:`~store.postgis.PostgisStore`;
         anything else is a SQLite file (or folder). Default: ``$EVAC_STORE``,
         else ``.evac-data/store.sqlite`` under the project root.
     """
     target = url_or_path or os.environ.get(STORE_ENV_VAR)
     if isinstance(target, str) and target.startswith(_PG_SCHEMES):
         # Imported here so SQLite users never load psycopg.
-        from planning.store.postgis import PostgisStore
+        from store.postgis import PostgisStore
 
         return PostgisStore(target)
     return SqliteStore(target)

@@ -1,6 +1,6 @@
 """Scenario store on PostgreSQL + PostGIS (psycopg 3), for shared multi-user setups.
 
-Same behaviour as :mod:`planning.store.sqlite`. The version check runs under
+Same behaviour as :mod:`store.sqlite`. The version check runs under
 ``SELECT ... FOR UPDATE`` on the scenario row, so concurrent saves of one
 scenario queue up and each sees the version the previous one wrote.
 
@@ -25,7 +25,8 @@ from psycopg.conninfo import conninfo_to_dict
 
 from geo.errors import EvacError, StoreError
 from planning.scenario import Scenario, ZoneSpec
-from planning.store.base import (
+from planning.zones import to_map, zone_geometry
+from store.base import (
     LogEvent,
     NewVersion,
     ScenarioInfo,
@@ -39,7 +40,6 @@ from planning.store.base import (
     new_scenario_id,
     utc_now,
 )
-from planning.zones import to_map, zone_geometry
 
 #: Environment variable holding the PostgreSQL connection string.
 DSN_ENV_VAR: Final = "EVAC_PG_DSN"

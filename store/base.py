@@ -1,7 +1,7 @@
 """The scenario store interface: versioned scenarios, soft delete and an exercise log.
 
 Every save creates a new, immutable version; nothing is ever overwritten.
-Backends (:mod:`planning.store.sqlite`, :mod:`planning.store.postgis`) only
+Backends (:mod:`store.sqlite`, :mod:`store.postgis`) only
 implement a few storage primitives inside one transaction each; validation,
 conflict messages, diff, restore and duplicate live here so both behave alike.
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from geo.errors import ConflictError, StoreError
 from planning.scenario import Scenario, scenario_from_json, scenario_to_json
-from planning.store.diff import scenario_diff
+from store.diff import scenario_diff
 
 #: Kinds of exercise-log events.
 EVENT_KINDS: tuple[str, ...] = (

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from geo.errors import StoreError
 from geo.settings import PROJECT_ROOT
-from planning.store.base import (
+from store.base import (
     LogEvent,
     NewVersion,
     ScenarioInfo,

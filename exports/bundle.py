@@ -10,11 +10,11 @@ from typing import Any
 
 import geopandas as gpd
 
-from planning.exports import KINDS
-from planning.exports.cap import to_cap_xml
-from planning.exports.data_files import scenario_file, to_geojson, to_geopackage, to_kml
-from planning.exports.html_map import to_html
-from planning.exports.route_map import render_route_map
+from exports import KINDS
+from exports.cap import to_cap_xml
+from exports.data_files import scenario_file, to_geojson, to_geopackage, to_kml
+from exports.html_map import to_html
+from exports.route_map import render_route_map
 
 #: Sender identity in CAP alerts (the municipality requesting a Nødvarsel).
 CAP_SENDER = "beredskap@baerum.kommune.no"

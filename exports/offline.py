@@ -108,7 +108,7 @@ def asset_path(name: str) -> Path | None:
     if name not in FOLIUM_ASSETS:
         msg = (
             f"folium asset {name!r} has no offline copy: add its npm package to "
-            "package.json and its file to ui.offline.VENDOR_FILES and FOLIUM_ASSETS."
+            "package.json and its file to exports.offline.VENDOR_FILES and FOLIUM_ASSETS."
         )
         raise OfflineAssetError(msg)
     rel = FOLIUM_ASSETS[name]

@@ -1,8 +1,8 @@
 """Exercise log: CSV export and an after-action summary in Markdown.
 
 Events are written and read through the scenario store
-(:meth:`~planning.store.base.ScenarioStore.log_event` /
-:meth:`~planning.store.base.ScenarioStore.events`). Everything here is a pure
+(:meth:`~store.base.ScenarioStore.log_event` /
+:meth:`~store.base.ScenarioStore.events`). Everything here is a pure
 function of those events, so the UI, the CLI and the tests render the same.
 
 User text is untrusted: Markdown output HTML-escapes it (a ``<script>`` in a
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from planning.scenario import Scenario
-from planning.store.base import LogEvent, utc_now
+from store.base import LogEvent, utc_now
 
 #: Columns of :func:`log_to_csv`.
 CSV_COLUMNS: Final = ("time_utc", "kind", "user", "text", "data")

@@ -9,7 +9,7 @@ in :func:`esc`, before it reaches the page.
 The map shows a vector basemap drawn from the region's own data, so it is
 useful with no tile server; OpenStreetMap tiles are a second base layer that a
 user can switch on when the internet is reachable. :func:`build_map` finishes
-with :func:`ui.offline.localize`, so no asset comes from a CDN.
+with :func:`exports.offline.localize`, so no asset comes from a CDN.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from folium.plugins import Draw
 from folium.template import Template
 from folium.utilities import JsCode
 
+from exports.map_strings import t
+from exports.offline import AssetMode, localize
 from geo.registry import Actor, Agreement, load_actors, load_agreements
 from geo.settings import ATTRIBUTION, MAP_CRS
 from planning.i18n import format_number, zone_status_label
 from planning.responsibility import actors_at_point
-from ui.offline import AssetMode, localize
-from ui.strings import t
 
 #: Every layer :func:`build_map` can draw, bottom to top. Plan layers need a plan.
 LAYERS: Final = (
@@ -357,7 +357,7 @@ def build_map(
         with a plan).
     assets
         ``"served"`` for the Streamlit app, ``"inline"`` for a standalone file
-        (see :func:`ui.offline.localize`).
+        (see :func:`exports.offline.localize`).
     basemap
         Base layer shown first: ``"vector"`` (offline) or ``"osm"`` (tiles,
         needs the internet).

@@ -1,7 +1,7 @@
 """Standalone interactive map: one HTML file that opens from disk with no internet.
 
-The same map as the app (:func:`ui.map_builder.build_map`), with Leaflet, jQuery,
-Leaflet.draw and their images embedded (:func:`ui.offline.localize` in inline
+The same map as the app (:func:`exports.web_map.build_map`), with Leaflet, jQuery,
+Leaflet.draw and their images embedded (:func:`exports.offline.localize` in inline
 mode), so it can be mailed or put on a memory stick and opened anywhere.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import geopandas as gpd
 
-from ui.map_builder import PlanLike, build_map, esc
-from ui.strings import t
+from exports.map_strings import t
+from exports.web_map import PlanLike, build_map, esc
 
 
 def to_html(plan: PlanLike, region: Any, sites: gpd.GeoDataFrame, lang: str = "nb") -> str:

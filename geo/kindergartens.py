@@ -78,7 +78,7 @@ def read_kindergartens(region_dir: Path) -> gpd.GeoDataFrame:
     if bad.any():
         row = gdf[bad].iloc[0]
         msg = (
-            f"Kindergartens: {path.name}: {row['name']!r} has capacity {row['capacity']!r}; "
+            f"Kindergartens: {path.name}: {row['name']!r} has capacity {row['capacity']}; "
             "it must be a whole number of children >= 0."
         )
         raise RegionDataError(msg)

@@ -22,7 +22,7 @@ from geo import settings
 from geo.errors import RegistryError
 from geo.kindergartens import UnlocatedKindergarten
 from geo.registry import Actor
-from planning.i18n import Message
+from planning.i18n import LANGS, Message, t
 
 #: Columns of the plan's ``kindergartens`` layer.
 LAYER_COLUMNS: Final = ("name", "capacity", "address", "operator", "geometry")
@@ -112,12 +112,12 @@ def _action(n: int, children: int, actors: list[Actor]) -> dict[str, Any]:
     if RESPONSIBLE_ACTOR not in names:
         msg = f"actors.yaml has no actor {RESPONSIBLE_ACTOR!r}, who notifies kindergartens."
         raise RegistryError(msg)
-    action = Message("action.kindergartens_in_zone", {"n": n, "children": children})
+    what = {lang: t("action.kindergartens_in_zone", lang, n=n, children=children) for lang in LANGS}
     return {
         "rule": ACTION_RULE,
         "who": RESPONSIBLE_ACTOR,
         "who_name": names[RESPONSIBLE_ACTOR],
-        "what_nb": action.text("nb"),
-        "what_en": action.text("en"),
+        "what_nb": what["nb"],
+        "what_en": what["en"],
         "agreement": None,
     }

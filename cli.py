@@ -70,7 +70,7 @@ def _population_vintages(region: Region) -> dict[str, dict[str, Any]]:
     return {
         s.vintage: {
             "population_total": round(region.population_total(vintage=s.vintage)),
-            "counties": list(s.county_names) or "all",
+            "coverage": ", ".join(s.county_names) or "all counties",
         }
         for s in region.population_sources
     }
@@ -88,8 +88,7 @@ def _cmd_region(args: argparse.Namespace) -> int:
         print(f"Network {mode + ':':6} {n['nodes']:,} nodes, {n['edges']:,} edges")
     print(f"Population:   {s['population_total']:,} (SSB grid {s['population_vintage']})")
     for vintage, v in s["population_vintages"].items():
-        counties = v["counties"] if v["counties"] == "all" else ", ".join(v["counties"])
-        print(f"  SSB {vintage}:   {v['population_total']:,} (covers {counties})")
+        print(f"  SSB {vintage}:   {v['population_total']:,} (covers {v['coverage']})")
     print(f"Sites:        {', '.join(s['sites'])}")
     print(f"Actors:       {len(s['actors'])}: {', '.join(s['actors'])}")
     return 0

@@ -32,7 +32,7 @@ from planning.presets import load_preset, preset_zone
 SHARED = settings.DEFAULT_DATA_DIR
 BAERUM_2023 = 128_225
 BAERUM_2015 = 118_729
-#: Snarøya preset residents per grid (measured; 2015 matches the preset's "about 2,800").
+#: Snarøya preset residents per grid (measured; the preset text says about 2,800 and 2,700).
 SNAROYA = {"2023": 2_810, "2015": 2_680}
 
 

@@ -347,8 +347,8 @@ def test_evac_region_json_summarises_the_pack(capsys: pytest.CaptureFixture[str]
     assert out["population_total"] == BAERUM_2023
     assert out["population_vintage"] == "2023"
     assert out["population_vintages"] == {
-        "2023": {"population_total": BAERUM_2023, "counties": ["Akershus", "Oslo"]},
-        "2015": {"population_total": BAERUM_2015, "counties": "all"},
+        "2023": {"population_total": BAERUM_2023, "coverage": "Akershus, Oslo"},
+        "2015": {"population_total": BAERUM_2015, "coverage": "all counties"},
     }
     assert {"Telenor Arena", "Quality Hotel Expo", "Thon Hotel Oslofjord"} <= set(out["sites"])
     assert any("politidistrikt" in a for a in out["actors"])

@@ -502,7 +502,8 @@ if plan is not None:
     st.caption(
         tr("app.plan_done", lg, seconds=seconds.replace(".", ",") if lg == "nb" else seconds)
     )
-    export_tab = results_tabs(plan.summary, agreements, region.population_vintage, lg)
+    vintage = plan.summary.get("population_vintage", region.population_vintage)  # popdata
+    export_tab = results_tabs(plan.summary, agreements, vintage, lg)
     with export_tab:
         export_panel(plan, region, sites, lg, state["exports"], on_download=AL.log_export)
 

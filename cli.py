@@ -54,6 +54,7 @@ def region_summary(
         "network": {m: {"nodes": n.n_nodes, "edges": n.n_edges} for m, n in nets.items()},
         "population_total": round(region.population_total()),
         "population_vintage": region.population_vintage,
+        "population_vintages": _population_vintages(region),
         "sites": load_sites()["name"].tolist(),
         "actors": [a.name for a in load_actors()],
         "pois": {
@@ -61,6 +62,17 @@ def region_summary(
             "shelters": len(region.shelters),
             "hospitals": len(region.hospitals),
         },
+    }
+
+
+def _population_vintages(region: Region) -> dict[str, dict[str, Any]]:
+    """Per grid vintage: the home municipality's residents and the counties covered."""
+    return {
+        s.vintage: {
+            "population_total": round(region.population_total(vintage=s.vintage)),
+            "coverage": ", ".join(s.county_names) or "all counties",
+        }
+        for s in region.population_sources
     }
 
 
@@ -75,6 +87,8 @@ def _cmd_region(args: argparse.Namespace) -> int:
     for mode, n in s["network"].items():
         print(f"Network {mode + ':':6} {n['nodes']:,} nodes, {n['edges']:,} edges")
     print(f"Population:   {s['population_total']:,} (SSB grid {s['population_vintage']})")
+    for vintage, v in s["population_vintages"].items():
+        print(f"  SSB {vintage}:   {v['population_total']:,} (covers {v['coverage']})")
     print(f"Sites:        {', '.join(s['sites'])}")
     print(f"Actors:       {len(s['actors'])}: {', '.join(s['actors'])}")
     return 0
@@ -110,14 +124,23 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_scenario_args(p: argparse.ArgumentParser) -> None:
+    from planning.scenario import POPULATION_VINTAGES
+
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--preset", help="preset name (see `evac presets`)")
     src.add_argument("--zone", help="zone file: GeoJSON, GeoPackage or KML")
     src.add_argument("--scenario", help="saved scenario JSON file")
     p.add_argument("--name", help="scenario name")
     p.add_argument("--mode", choices=["walk", "drive", "mixed"])
-    p.add_argument("--scale", type=float, help="population factor on SSB 2015 (e.g. 1.3)")
-    p.add_argument("--override", type=int, help="total residents instead of SSB 2015")
+    p.add_argument(
+        "--population-vintage",
+        choices=list(POPULATION_VINTAGES),
+        help="SSB grid year; auto = the newest grid covering the zone (the default)",
+    )
+    p.add_argument(
+        "--scale", type=float, help="factor on the SSB grid's population (e.g. 1.1 for +10 %%)"
+    )
+    p.add_argument("--override", type=int, help="total residents instead of the SSB grid's")
     p.add_argument("--car-share", type=float, help="share leaving by car (mixed mode)")
     p.add_argument("--persons-per-car", type=float)
     p.add_argument(
@@ -177,6 +200,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         ("override", "population_override"),
         ("car_share", "car_share"),
         ("persons_per_car", "persons_per_car"),
+        ("population_vintage", "population_vintage"),
     ):
         if getattr(args, key) is not None:
             setattr(s, attr, getattr(args, key))
@@ -239,7 +263,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _print_summary(s: dict[str, Any]) -> None:
     c = s["clearance_minutes"]
     print(f"Scenario: {s['scenario']}{'  [ØVELSE / EXERCISE]' if s['exercise'] else ''}")
-    print(f"Evacuees: {s['evacuees_total']:,}")
+    vintage = s.get("population_vintage")
+    print(f"Evacuees: {s['evacuees_total']:,}" + (f" (SSB {vintage})" if vintage else ""))
     for site, people in s["assigned"].items():
         print(f"  -> {site}: {people:,}")
     print(f"Unassigned (no capacity): {s['unassigned']:,}   Unreachable: {s['unreachable']:,}")

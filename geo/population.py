@@ -1,7 +1,17 @@
-"""SSB 250 m population grid: decode cell ids and build cell polygons in EPSG:25832."""
+"""SSB 250 m population grid: vintages in a pack, cell ids, cell polygons in EPSG:25832.
+
+A region pack may hold several grids in ``population/``, one per vintage (the
+year in the file name). A grid covers the whole pack unless its file name names
+counties: ``ssb_ru250m_2023_akershus_oslo.csv`` covers Akershus and Oslo only
+(county names from ``boundaries/fylker*.geojson``, lower case, æøå as ae/o/a,
+spaces as ``_``). :func:`coverage_gap_m2` measures how much of an area lies in
+counties a grid does not cover.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,8 +23,112 @@ from pyproj import Transformer
 from geo import settings
 from geo.errors import RegionDataError
 
-#: Vintage of the pack's grid; shown wherever population numbers appear.
+#: Vintage assumed for a grid whose file name carries no year.
 DEFAULT_VINTAGE = "2015"
+#: An area counts as covered by a county-limited grid if at most this much of it
+#: (m², or share of its area, whichever is larger) lies in other counties: the
+#: pack's county boundaries are generalised, so neighbours overlap by slivers
+#: (50 m x 50 m, as planning.responsibility's MIN_OVERLAP_M2).
+COVERAGE_TOLERANCE_M2 = 2_500.0
+COVERAGE_TOLERANCE_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class PopulationSource:
+    """One population grid file of a region pack.
+
+    Attributes
+    ----------
+    vintage
+        Year of the grid (from the file name), e.g. ``"2023"``.
+    path
+        The ``ru250m;pop_tot`` CSV file.
+    counties
+        County numbers the grid covers; empty means the whole pack.
+    county_names
+        Their names, for messages (``("Akershus", "Oslo")``).
+    """
+
+    vintage: str
+    path: Path
+    counties: tuple[str, ...] = ()
+    county_names: tuple[str, ...] = ()
+
+
+def find_population_sources(folder: Path, counties: pd.DataFrame) -> list[PopulationSource]:
+    """Every grid in ``folder`` (``*.csv``), newest vintage first.
+
+    Parameters
+    ----------
+    folder
+        The pack's ``population/`` folder.
+    counties
+        ``fylkesnummer`` and ``fylkesnavn`` of the pack's counties, to read
+        coverage from file names.
+
+    Raises
+    ------
+    RegionDataError
+        If there is no grid, or two files give the same vintage.
+    """
+    sources: dict[str, PopulationSource] = {}
+    for path in sorted(folder.glob("*.csv")):
+        source = _source_for(path, counties)
+        if source.vintage in sources:
+            msg = (
+                f"Population grids {sources[source.vintage].path.name} and {path.name} are "
+                f"both vintage {source.vintage}: keep one, or put the year in each file name."
+            )
+            raise RegionDataError(msg)
+        sources[source.vintage] = source
+    if not sources:
+        msg = f"Population: no grid (*.csv) in {folder}. The region pack is incomplete."
+        raise RegionDataError(msg)
+    return [sources[v] for v in sorted(sources, reverse=True)]
+
+
+def _source_for(path: Path, counties: pd.DataFrame) -> PopulationSource:
+    name = f"_{_slug(path.stem)}_"
+    hits = [
+        (str(number), str(label))
+        for number, label in zip(counties["fylkesnummer"], counties["fylkesnavn"], strict=True)
+        if f"_{_slug(str(label).split(' - ')[0])}_" in name
+    ]
+    return PopulationSource(
+        vintage=_vintage_from_name(path.name),
+        path=path,
+        counties=tuple(n for n, _ in hits),
+        county_names=tuple(label.split(" - ")[0] for _, label in hits),
+    )
+
+
+def _slug(text: str) -> str:
+    """Lower case, æøå as ae/o/a, other accents dropped, spaces and dashes as ``_``."""
+    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "_".join(text.replace("-", " ").split())
+
+
+def coverage_gap_m2(
+    source: PopulationSource, area: shapely.Geometry, counties: gpd.GeoDataFrame
+) -> float:
+    """Area (m²) of ``area`` inside counties ``source`` does not cover.
+
+    Parts of ``area`` in no county polygon (sea, gaps of the generalised coast)
+    do not count: a county-limited grid holds the island and shore cells of its
+    counties. A grid without counties covers everything (0).
+    """
+    if not source.counties:
+        return 0.0
+    others = counties[~counties["fylkesnummer"].isin(source.counties)]
+    hit = others.geometry.to_numpy()[others.sindex.query(area, predicate="intersects")]
+    return float(shapely.area(shapely.intersection(hit, area)).sum())
+
+
+def covers(source: PopulationSource, area: shapely.Geometry, counties: gpd.GeoDataFrame) -> bool:
+    """Whether ``source`` covers ``area``, up to :data:`COVERAGE_TOLERANCE_M2`/``_SHARE``."""
+    limit = max(COVERAGE_TOLERANCE_M2, COVERAGE_TOLERANCE_SHARE * area.area)
+    return coverage_gap_m2(source, area, counties) <= limit
 
 
 def decode_cell_ids(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -4,8 +4,9 @@ A region directory has the layout of ``../shared/geodata``::
 
     boundaries/kommuner*.geojson, boundaries/fylker*.geojson
     osm/*.osm
-    population/*.csv
+    population/*.csv          one SSB grid per vintage (see geo.population)
     pois/brannstasjoner*.geojson, pois/tilfluktsrom*.geojson, pois/sykehus*.geojson
+    pois/barnehager*.geojson  optional: kindergartens
 
 ``evac fetch`` writes the same layout, so a downloaded region loads the same way.
 """
@@ -22,9 +23,16 @@ import shapely
 
 from geo import layers, settings
 from geo.errors import RegionDataError
+from geo.kindergartens import read_kindergartens
 from geo.network import RoadNetwork
 from geo.network_cache import load_networks
-from geo.population import population_within, read_population
+from geo.population import (
+    PopulationSource,
+    covers,
+    find_population_sources,
+    population_within,
+    read_population,
+)
 
 #: Files a region directory must have (glob patterns).
 REQUIRED = (
@@ -82,6 +90,7 @@ class Region:
     home: str = settings.HOME_MUNICIPALITY
     include_construction: bool = False
     _networks: dict[str, RoadNetwork] = field(default_factory=dict, repr=False)
+    _grids: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
 
     @cached_property
     def municipalities(self) -> gpd.GeoDataFrame:
@@ -122,22 +131,63 @@ class Region:
         return (minx - d, miny - d, maxx + d, maxy + d)
 
     @cached_property
-    def population(self) -> gpd.GeoDataFrame:
-        """SSB cells around the home municipality; vintage in ``.attrs``."""
-        path = layers.find_file(self.path / "population", "*.csv", what="Population")
-        return read_population(path, self.context_bounds)
+    def population_sources(self) -> list[PopulationSource]:
+        """The pack's population grids, newest vintage first."""
+        return find_population_sources(self.path / "population", self.counties)
 
     @property
-    def population_vintage(self) -> str:
-        """Year of the population grid (e.g. ``"2015"``)."""
-        return str(self.population.attrs.get("vintage", ""))
+    def population_vintages(self) -> tuple[str, ...]:
+        """Vintages of the pack's grids, newest first (e.g. ``("2023", "2015")``)."""
+        return tuple(s.vintage for s in self.population_sources)
 
-    def population_total(self, number: str | None = None) -> float:
+    def population_source(self, vintage: str) -> PopulationSource:
+        """The grid of ``vintage``.
+
+        Raises
+        ------
+        RegionDataError
+            If the pack has no grid of that vintage.
+        """
+        for source in self.population_sources:
+            if source.vintage == vintage:
+                return source
+        msg = (
+            f"Population vintage {vintage!r} is not in {self.path / 'population'} "
+            f"(it has {', '.join(self.population_vintages)}): use one of those or 'auto'."
+        )
+        raise RegionDataError(msg)
+
+    def covering_vintage(self, area: shapely.Geometry) -> str | None:
+        """Newest vintage whose grid covers ``area`` (EPSG:25832), or None."""
+        for source in self.population_sources:
+            if covers(source, area, self.counties):
+                return source.vintage
+        return None
+
+    @cached_property
+    def population_vintage(self) -> str:
+        """Default vintage: the newest grid covering the home municipality."""
+        return self.covering_vintage(self.home_area) or self.population_vintages[0]
+
+    def population_grid(self, vintage: str | None = None) -> gpd.GeoDataFrame:
+        """SSB cells of ``vintage`` (default :attr:`population_vintage`) near home; cached."""
+        vintage = vintage or self.population_vintage
+        if vintage not in self._grids:
+            path = self.population_source(vintage).path
+            self._grids[vintage] = read_population(path, self.context_bounds)
+        return self._grids[vintage]
+
+    @property
+    def population(self) -> gpd.GeoDataFrame:
+        """SSB cells of the default vintage around the home municipality."""
+        return self.population_grid()
+
+    def population_total(self, number: str | None = None, vintage: str | None = None) -> float:
         """Residents of a municipality: cells whose centre is inside its boundary."""
         number = number or self.home
         m = self.municipalities
         area = m.loc[m["kommunenummer"] == number].union_all()
-        return population_within(self.population, area)
+        return population_within(self.population_grid(vintage), area)
 
     def _near(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         minx, miny, maxx, maxy = self.context_bounds
@@ -157,6 +207,11 @@ class Region:
     def hospitals(self) -> gpd.GeoDataFrame:
         """Hospitals near the home municipality."""
         return self._near(layers.read_hospitals(self.path))
+
+    @cached_property
+    def kindergartens(self) -> gpd.GeoDataFrame:
+        """Kindergartens near the home municipality (empty if the pack has none)."""
+        return self._near(read_kindergartens(self.path))
 
     @cached_property
     def osm_path(self) -> Path:

@@ -32,10 +32,11 @@ SHAPES_DIR: Final = PROJECT_ROOT / "data" / "shapes"
 #: Bærum's municipality number (2024 numbering).
 HOME_MUNICIPALITY: Final = "3201"
 
-#: Attribution every map and export shows.
+#: Attribution every map and export shows: the region pack's required string,
+#: then Udir for the kindergarten layer (Barnehagefakta, NLOD) plans carry.
 ATTRIBUTION: Final = (
     "© OpenStreetMap contributors (ODbL); © Kartverket (CC BY 4.0); "
-    "population © SSB (CC BY 4.0); DSB"
+    "population © SSB (CC BY 4.0); DSB; kindergartens © Udir (NLOD)"
 )
 
 #: Default car speed in km/h per OSM ``highway`` class where ``maxspeed`` is missing.

@@ -175,6 +175,36 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "{people} personer kan ikke nå noe mottakssted; se årsakene under «ikke nåbare».",
         "en": "{people} people cannot reach any site; see unreachable_reasons.",
     },
+    # --- popdata ---
+    "warn.population_vintage_fallback": {
+        "nb": "Sonen går utenfor {coverage}, som SSB {newer} dekker: bosatte telles med "
+        "SSB {vintage} for hele sonen.",
+        "en": "The zone reaches beyond {coverage}, which SSB {newer} covers: residents are "
+        "counted with SSB {vintage} for the whole zone.",
+    },
+    "warn.population_vintage_partial": {
+        "nb": "SSB {vintage} dekker bare {coverage}; {percent} % av sonen ligger utenfor, og "
+        "bosatte der telles ikke. Velg befolkningsår «auto» for et år som dekker hele sonen.",
+        "en": "SSB {vintage} covers only {coverage}; {percent}% of the zone lies outside it "
+        "and residents there are not counted. Choose population vintage 'auto' for a year "
+        "that covers the whole zone.",
+    },
+    "warn.kindergartens_without_coordinates": {
+        "nb": "Barnehager uten koordinater i Udir-dataene kan ligge i sonen (omtrentlig "
+        "område) – navn (plasser, adresse): {names}. Sjekk om de må evakueres.",
+        "en": "Kindergartens without coordinates in the Udir data may lie in the zone "
+        "(approximate area) – name (places, address): {names}. Check whether they must be "
+        "evacuated.",
+    },
+    "action.kindergartens_in_zone": {
+        "nb": "Varsler barnehagene i sonen (antall: {n}; {children} barn etter kapasitet): "
+        "barna hentes av foreldre eller trenger transport. Sørg for transport for barn som "
+        "ikke blir hentet.",
+        "en": "Notifies the kindergartens in the zone (number: {n}; {children} children by "
+        "capacity): the children are fetched by parents or need transport. Arrange "
+        "transport for children who are not fetched.",
+    },
+    # --- end popdata ---
     # Reasons: a site is unavailable, an evacuee unassigned or unreachable
     "reason.site_deactivated": {
         "nb": "deaktivert i scenarioet",

@@ -26,6 +26,9 @@ from planning.catchments import catchments
 from planning.clearance import ClearanceCurves, inside_zone_nodes, simulate
 from planning.evacuees import evacuee_groups
 from planning.i18n import Message, texts
+from planning.kindergartens import empty_layer as empty_kindergarten_layer  # popdata
+from planning.kindergartens import kindergartens_in_zone  # popdata
+from planning.population_vintage import choose_population  # popdata
 from planning.scenario import Scenario
 from planning.zones import EVACUATED_STATUSES, to_work, zone_geometry
 
@@ -53,6 +56,7 @@ class Plan:
     sites: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
     curves: dict[str, ClearanceCurves] = field(default_factory=dict, repr=False)
+    kindergartens: gpd.GeoDataFrame = field(default_factory=empty_kindergarten_layer)  # popdata
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The exportable layers by name."""
@@ -63,6 +67,7 @@ class Plan:
             "routes": self.routes,
             "paths": self.paths,
             "sites": self.sites,
+            "kindergartens": self.kindergartens,  # popdata
         }
 
 
@@ -230,11 +235,14 @@ def make_plan(
         load_sites() if registry_sites is None else registry_sites, scenario, zone
     )
     warnings += site_warnings
-    groups, group_warnings = evacuee_groups(region.population, zone, scenario)
+    # --- popdata: the population grid of the scenario's vintage ---
+    population = choose_population(region, zone, scenario.population_vintage)
+    warnings += population.warnings
+    groups, group_warnings = evacuee_groups(population.cells, zone, scenario)
     warnings += group_warnings
     total = int(groups["people"].sum())
     if total == 0:
-        warnings.append(Message("warn.nobody_lives", {"vintage": region.population_vintage}))
+        warnings.append(Message("warn.nobody_lives", {"vintage": population.vintage}))
     avail_idx = np.flatnonzero([why in (None, NO_CAPACITY) for why in site_reasons])
     site_xy = shapely.get_coordinates(sites.geometry.to_numpy())[avail_idx]
     closures = [to_work(shapely.geometry.shape(c)) for c in scenario.closures]
@@ -269,10 +277,23 @@ def make_plan(
                         {"site": name, "km": km, "factor": routing.DETOUR_FACTOR},
                     )
                 )
+    # --- popdata: kindergartens in the zone ---
+    from geo.kindergartens import load_unlocated_kindergartens
+    from geo.registry import load_actors
+
+    kids = kindergartens_in_zone(
+        region.kindergartens, zone, load_unlocated_kindergartens(), load_actors()
+    )
+    warnings += kids.warnings
     summary = _summary(
         region, scenario, zone, evacuees, sites, site_reasons, unreachable, routes, curves, warnings
     )
-    return Plan(scenario, zones, evacuees, catch, routes, paths, sites, summary, curves)
+    # --- popdata: vintage and kindergartens in the summary ---
+    summary["population_vintage"] = population.vintage
+    summary["assumptions"]["population_source"] = population.source
+    summary["kindergartens"] = kids.summary
+    summary["actions"] += kids.actions
+    return Plan(scenario, zones, evacuees, catch, routes, paths, sites, summary, curves, kids.layer)
 
 
 #: Columns of the evacuees layer (see ARCHITECTURE.md).
@@ -532,7 +553,6 @@ def _summary(
         "warnings": texts(warnings, "en"),
         "warnings_nb": texts(warnings, "nb"),
         "assumptions": {
-            "population_source": f"SSB 250 m grid {region.population_vintage} (residents, night)",
             "population_scale": scenario.population_scale,
             "population_override": scenario.population_override,
             "extra_population": sum(e.people for e in scenario.extra_population),

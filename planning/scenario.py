@@ -123,7 +123,8 @@ class Scenario:
     closures
         Closed roads as GeoJSON LineString/Polygon geometries (lon/lat).
     population_scale
-        Factor on the SSB 2015 grid (growth since 2015). Ignored with an override.
+        Factor on the chosen SSB grid's population (growth since the grid's year).
+        Ignored with an override.
     population_override
         Total residents to distribute over the same cells, or ``None``.
     extra_population
@@ -190,7 +191,7 @@ def check_scenario(s: Scenario) -> None:
     if not 0.0 < s.population_scale <= 10.0:
         raise ScenarioError(
             f"population_scale {s.population_scale} is outside (0, 10]: "
-            "use e.g. 1.3 for 30 % growth since 2015."
+            "use e.g. 1.1 for 10 % growth since the SSB grid's year."
         )
     if s.population_override is not None and not 0 <= s.population_override <= 2_000_000:
         raise ScenarioError(

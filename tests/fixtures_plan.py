@@ -39,6 +39,7 @@ class FakePlan:
     paths: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    kindergartens: gpd.GeoDataFrame | None = None  # popdata
 
 
 def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
@@ -254,7 +255,20 @@ def make_plan(
             )
         ]
     )
-    return FakePlan(scenario, zone, evacuees, catchments, routes, paths, sites, summary)
+    kindergartens = _frame(
+        [
+            {
+                "name": "Flåklypa barnehage",
+                "capacity": 36,
+                "address": "Fürstveien 46, 1367 SNARØYA",
+                "operator": "Snarøya Kvinne- og Familielag",
+                "geometry": Point(10.60554, 59.87709),
+            }
+        ]
+    )
+    return FakePlan(
+        scenario, zone, evacuees, catchments, routes, paths, sites, summary, kindergartens
+    )
 
 
 def make_region_layers() -> dict[str, gpd.GeoDataFrame]:

@@ -87,8 +87,10 @@ def test_legend_and_attribution_are_on_every_map(plan_html, plain_html):
 
 
 def test_population_legend_names_the_ssb_vintage(plain_html, region):
-    assert region.population_vintage == "2015"
-    assert "SSB 2015" in plain_html
+    # The map shows the default grid: the newest covering Bærum (SSB 2023, Akershus/Oslo).
+    assert region.population_vintage == "2023"
+    assert has(plain_html, t("legend.population", "en", vintage="2023"))
+    assert not has(plain_html, t("legend.population", "en", vintage="2015"))
 
 
 def test_site_popups_show_address_capacity_assumption_and_agreement(plan_html, plain_html):

@@ -27,6 +27,7 @@ from planning.zones import to_work
 
 SHARED = settings.DEFAULT_DATA_DIR
 BAERUM_2015 = 118_729
+BAERUM_2023 = 128_225
 TELENOR_ARENA = (10.62388, 59.90315)
 
 # One way per rule under test; each has its own nodes so simplification never
@@ -146,14 +147,17 @@ def test_municipality_file_without_number_field_names_the_column(tmp_path: Path)
 
 
 def test_baerum_grid_population_is_the_ssb_total(region: Region) -> None:
-    assert region.population_total("3201") == pytest.approx(BAERUM_2015, rel=0.01)
-    assert region.population_total() == BAERUM_2015  # exact: SSB's centre-in rule
-    assert region.population_vintage == "2015"
+    # The default grid is the newest one covering Bærum: SSB 2023 (Akershus and Oslo).
+    assert region.population_vintage == "2023"
+    assert region.population_total("3201") == BAERUM_2023  # exact: SSB's centre-in rule
+    assert region.population_total() == BAERUM_2023
+    assert region.population_total(vintage="2015") == BAERUM_2015
 
 
-def test_snaroya_fornebu_box_has_about_7850_residents(region: Region) -> None:
+def test_snaroya_fornebu_box_has_about_7850_residents_in_2015(region: Region) -> None:
     area = to_work(box(10.59, 59.87, 10.645, 59.905))
-    assert population_within(region.population, area) == pytest.approx(7_850, rel=0.03)
+    grid = region.population_grid("2015")
+    assert population_within(grid, area) == pytest.approx(7_850, rel=0.03)
 
 
 def test_ssb_cell_id_decodes_to_its_lower_left_corner_in_utm33() -> None:
@@ -162,11 +166,14 @@ def test_ssb_cell_id_decodes_to_its_lower_left_corner_in_utm33() -> None:
     assert y.tolist() == [6_646_250, 6_618_000]
 
 
-def test_known_snaroya_cell_holds_its_point_and_people(region: Region) -> None:
-    cells = region.population.set_index("cell_id")
+@pytest.mark.parametrize(("vintage", "people"), [("2015", 222), ("2023", 199)])
+def test_known_snaroya_cell_holds_its_point_and_people(
+    region: Region, vintage: str, people: int
+) -> None:
+    cells = region.population_grid(vintage).set_index("cell_id")
     cell = cells.loc["22542506646250"]
     assert cell.geometry.contains(to_work(Point(10.61, 59.882)))
-    assert cell.population == 222
+    assert cell.population == people
     assert cell.geometry.area == pytest.approx(250 * 250, rel=0.002)
 
 
@@ -337,8 +344,12 @@ def test_evac_region_json_summarises_the_pack(capsys: pytest.CaptureFixture[str]
     assert out["network"]["drive"]["nodes"] >= 2_000
     assert out["network"]["walk"]["nodes"] >= 4_000
     assert out["network"]["drive"]["edges"] > out["network"]["drive"]["nodes"]
-    assert out["population_total"] == pytest.approx(BAERUM_2015, rel=0.01)
-    assert out["population_vintage"] == "2015"
+    assert out["population_total"] == BAERUM_2023
+    assert out["population_vintage"] == "2023"
+    assert out["population_vintages"] == {
+        "2023": {"population_total": BAERUM_2023, "coverage": "Akershus, Oslo"},
+        "2015": {"population_total": BAERUM_2015, "coverage": "all counties"},
+    }
     assert {"Telenor Arena", "Quality Hotel Expo", "Thon Hotel Oslofjord"} <= set(out["sites"])
     assert any("politidistrikt" in a for a in out["actors"])
     assert out["pois"]["fire_stations"] > 0

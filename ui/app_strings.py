@@ -110,12 +110,14 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "with the plan and every export.",
     },
     "params.scale": {
-        "nb": "Befolkningsfaktor mot SSB 2015 (antakelse)",
-        "en": "Population factor on SSB 2015 (assumption)",
+        "nb": "Befolkningsfaktor mot SSB-rutenettet (antakelse)",
+        "en": "Population factor on the SSB grid (assumption)",
     },
     "params.scale_help": {
-        "nb": "1,0 = bosatte i SSBs 250 m-rutenett fra 2015; 1,2 = 20 % vekst siden da.",
-        "en": "1.0 = residents in the SSB 250 m grid of 2015; 1.2 = 20 % growth since then.",
+        "nb": "1,0 = bosatte i SSBs 250 m-rutenett for årgangen planen bruker; 1,2 = 20 % "
+        "vekst siden da.",
+        "en": "1.0 = residents in the SSB 250 m grid of the vintage the plan uses; 1.2 = 20 % "
+        "growth since then.",
     },
     "params.override": {
         "nb": "Overstyr antall bosatte i sonen (antakelse)",

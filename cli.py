@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -106,6 +107,12 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--kind", action="append", choices=KINDS, help="export kind (repeat; default: all)"
     )
+    p.add_argument(
+        "--not-exercise",
+        action="store_true",
+        help="this is a real incident, not an exercise: exports carry no ØVELSE marking and "
+        "the CAP alert has status Actual (a real public warning)",
+    )
     p.set_defaults(handler=_cmd_export)
 
 
@@ -145,8 +152,10 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """Build the scenario an ``evac plan``/``evac export`` command line describes."""
     from pathlib import Path
 
+    from geo.coords import CLOSURE_TYPES
     from geo.errors import ScenarioError
-    from geo.zone_files import line_features, read_geometries, zone_features
+    from geo.registry import canonical_site_overrides, load_sites, site_name
+    from geo.zone_files import line_features, read_geometries, unused_features, zone_features
     from planning.presets import load_preset
     from planning.scenario import Scenario, SiteOverride, ZoneSpec, scenario_from_json
 
@@ -159,17 +168,23 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     if args.preset:
         s = load_preset(args.preset)
     elif args.scenario:
-        s = scenario_from_json(read(args.scenario).decode("utf-8", "replace"))
+        s = scenario_from_json(read(args.scenario), args.scenario)
     else:
-        feats = zone_features(read_geometries(read(args.zone), args.zone), args.zone)
+        gdf = read_geometries(read(args.zone), args.zone)
+        unused_features(gdf, args.zone, CLOSURE_TYPES)
+        feats = zone_features(gdf, args.zone)
+        lines = gdf[~gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
         s = Scenario(
             name=Path(args.zone).stem,
             zones=[
                 ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in feats
             ],
+            closures=line_features(lines, args.zone),
         )
     for path in args.closure:
-        s.closures += line_features(read_geometries(read(path), path))
+        gdf = read_geometries(read(path), path)
+        unused_features(gdf, path, CLOSURE_TYPES)
+        s.closures += line_features(gdf, path)
     for key, attr in (
         ("name", "name"),
         ("mode", "mode"),
@@ -180,16 +195,43 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     ):
         if getattr(args, key) is not None:
             setattr(s, attr, getattr(args, key))
+    sites = load_sites()
+    s.sites = canonical_site_overrides(sites, s.sites)
     for item in args.capacity:
-        name, sep, value = item.rpartition("=")
-        if not sep or not value.strip().lstrip("-").isdigit():
-            raise ScenarioError(
-                f"--capacity {item!r}: write SITE=NUMBER, e.g. 'Telenor Arena=9000'."
-            )
-        s.sites.setdefault(name.strip(), SiteOverride()).capacity = int(value)
+        name, capacity = parse_capacity(item)
+        s.sites.setdefault(site_name(sites, name), SiteOverride()).capacity = capacity
     for name in args.disable_site:
-        s.sites.setdefault(name, SiteOverride()).active = False
+        s.sites.setdefault(site_name(sites, name), SiteOverride()).active = False
+    if getattr(args, "not_exercise", False):
+        s.exercise = False
     return s.validate()
+
+
+#: Most digits accepted in a --capacity number (up to 9,999,999 people).
+_MAX_CAPACITY_DIGITS = 7
+
+
+def parse_capacity(item: str) -> tuple[str, int]:
+    """Split a ``--capacity SITE=N`` value into the site name and a whole number.
+
+    Only ASCII digits count (``"²"`` is not a number), and at most seven of them.
+
+    Raises
+    ------
+    ScenarioError
+        If the value is not ``SITE=NUMBER``.
+    """
+    from geo.errors import ScenarioError
+
+    name, sep, value = item.rpartition("=")
+    value = value.strip()
+    digits = value.removeprefix("-")
+    example = "write SITE=NUMBER, e.g. 'Telenor Arena=9000'"
+    if not sep or not name.strip() or not (digits.isascii() and digits.isdigit()):
+        raise ScenarioError(f"--capacity {item!r}: {value!r} is not a whole number; {example}.")
+    if len(digits) > _MAX_CAPACITY_DIGITS:
+        raise ScenarioError(f"--capacity {item!r}: {value} people is not plausible; {example}.")
+    return name.strip(), int(value)
 
 
 def _region(args: argparse.Namespace) -> Region:
@@ -200,18 +242,17 @@ def _region(args: argparse.Namespace) -> Region:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from exports.data_files import to_geopackage
+    from geo.atomic import ensure_folder, write_text
     from planning.plan import make_plan
 
     scenario = scenario_from_args(args)
+    out = ensure_folder(args.out)  # before the plan: a bad folder fails fast
     plan = make_plan(_region(args), scenario)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     to_geopackage(plan, out / "plan.gpkg")
-    text = json.dumps(plan.summary, ensure_ascii=False, indent=2)
-    (out / "summary.json").write_text(text, encoding="utf-8")
+    # allow_nan=False: summary.json must stay valid JSON for every reader.
+    text = json.dumps(plan.summary, ensure_ascii=False, indent=2, allow_nan=False)
+    write_text(out / "summary.json", text)
     if args.json:
         print(text)
     else:
@@ -221,16 +262,20 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from exports import KINDS
-    from exports.bundle import write_exports
+    from exports.bundle import check_exportable, write_exports
+    from geo.atomic import ensure_folder
     from geo.registry import load_sites
     from planning.plan import make_plan
 
+    scenario = scenario_from_args(args)
+    kinds = args.kind or KINDS
+    actual = bool(args.not_exercise)
+    check_exportable(scenario, kinds, actual=actual)  # before the plan: fail fast
+    out = ensure_folder(args.out)
     region = _region(args)
-    plan = make_plan(region, scenario_from_args(args))
-    paths = write_exports(plan, region, load_sites(), Path(args.out), args.kind or KINDS, args.lang)
+    plan = make_plan(region, scenario)
+    paths = write_exports(plan, region, load_sites(), out, kinds, args.lang, actual=actual)
     for path in paths:
         print(path)
     return 0
@@ -287,14 +332,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def show_notices() -> None:
+    """Print the library's one-line notices (e.g. a rebuilt network cache) on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("evac: note: %(message)s"))
+    logger = logging.getLogger("geo")
+    if not logger.handlers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    show_notices()
     try:
         return args.handler(args)
     except EvacError as exc:
         print(f"evac: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # The machine, not the program: a file or folder named on the command line.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"evac: error: {where}{exc.strerror or exc}.", file=sys.stderr)
         return 2
     except Exception as exc:
         # A bug, not bad input: still one line for the user, the traceback on request.

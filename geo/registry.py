@@ -27,7 +27,7 @@ import yaml
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import RegistryError
+from geo.errors import RegistryError, ScenarioError
 from geo.settings import MAP_CRS, SHAPES_DIR, WORK_CRS
 
 SITES_FILE: Final = "sites.geojson"
@@ -216,6 +216,45 @@ def load_sites(path: Path | str | None = None) -> gpd.GeoDataFrame:
     path = _path(path, SITES_FILE)
     _, agreements = _load_actors_file(path.parent / ACTORS_FILE)
     return _load_sites_file(path, {a.id for a in agreements})
+
+
+def site_name(sites: gpd.GeoDataFrame, name: str) -> str:
+    """The registry name of a site given by its name or an alternative name.
+
+    Case and surrounding spaces are ignored, so ``"unity arena"`` gives
+    ``"Telenor Arena"`` (renamed Unity Arena in 2024, see DOMAIN.md).
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown name, listing the known ones.
+    """
+    wanted = " ".join(str(name).split()).casefold()
+    for row in sites.itertuples():
+        if wanted in {n.casefold() for n in (row.name, *row.alt_names)}:
+            return str(row.name)
+    known = ", ".join(
+        f"{r.name} ({', '.join(r.alt_names)})" if r.alt_names else str(r.name)
+        for r in sites.itertuples()
+    )
+    raise ScenarioError(f"Unknown reception site {name!r}: known sites are {known}.")
+
+
+def canonical_site_overrides(sites: gpd.GeoDataFrame, overrides: dict[str, Any]) -> dict[str, Any]:
+    """``overrides`` keyed by registry names (alternative names resolved).
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown site, or two keys naming the same site.
+    """
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        name = site_name(sites, key)
+        if name in out:
+            raise ScenarioError(f"Sites {key!r} and {name!r} are the same site: keep one entry.")
+        out[name] = value
+    return out
 
 
 def load_actors(path: Path | str | None = None) -> list[Actor]:

@@ -81,6 +81,11 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV_VAR) or DEFAULT_STORE_PATH)
 
 
+def writable(path: Path) -> bool:
+    """Whether ``path`` and its folder (for SQLite's journal files) may be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
 class SqliteStore(ScenarioStore):
     """Scenario store in a SQLite file.
 
@@ -94,6 +99,10 @@ class SqliteStore(ScenarioStore):
     def __init__(self, path: str | Path | None = None) -> None:
         p = Path(path) if path is not None else default_store_path()
         self.path = p / "store.sqlite" if p.is_dir() else p
+        #: True when the file exists but may not be written: it is opened for reading only.
+        self.read_only = self.path.is_file() and not writable(self.path)
+        if self.read_only:
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -109,6 +118,9 @@ class SqliteStore(ScenarioStore):
     def _connect(self) -> sqlite3.Connection:
         # One connection per operation: safe across Streamlit's threads, and
         # isolation_level=None lets us issue BEGIN IMMEDIATE ourselves.
+        if self.read_only:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         con.execute("PRAGMA foreign_keys = ON")
         con.execute("PRAGMA synchronous = FULL")
@@ -126,7 +138,16 @@ class SqliteStore(ScenarioStore):
         except sqlite3.Error as exc:
             raise self._error(exc) from None
 
+    def _read_only_error(self) -> StoreError:
+        return StoreError(
+            f"The scenario store {self.path} is read-only: scenarios can be listed and "
+            "opened but not saved. Ask for write access to the file and its folder, or "
+            f"set {STORE_ENV_VAR} to a writable file."
+        )
+
     def _error(self, exc: sqlite3.Error) -> StoreError:
+        if "readonly" in str(exc):
+            return self._read_only_error()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             return StoreError(
                 f"The scenario store {self.path} stayed busy for {BUSY_TIMEOUT_S:.0f} s "
@@ -140,6 +161,8 @@ class SqliteStore(ScenarioStore):
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         """One transaction; writers take the write lock up front (BEGIN IMMEDIATE)."""
+        if write and self.read_only:
+            raise self._read_only_error()
         try:
             con = self._connect()
         except sqlite3.Error as exc:

@@ -19,7 +19,7 @@ from typing import Any, Final
 import geopandas as gpd
 
 from geo.errors import ScenarioError, ZoneError
-from geo.zone_files import line_features, read_geometries, zone_features
+from geo.zone_files import line_features, read_geometries, unused_features, zone_features
 from planning.scenario import Scenario, SiteOverride, ZoneSpec
 from planning.zones import zone_geometry
 
@@ -304,7 +304,8 @@ def upload_specs(data: bytes, filename: str) -> tuple[list[ZoneSpec], list[dict[
         If the file is unreadable or holds neither a polygon nor a line.
     """
     gdf = read_geometries(data, filename)
-    lines = line_features(gdf[gdf.geometry.geom_type.isin(_LINE_TYPES)])
+    unused_features(gdf, filename, (*_LINE_TYPES, "Polygon", "MultiPolygon"))
+    lines = line_features(gdf[gdf.geometry.geom_type.isin(_LINE_TYPES)], filename)
     try:
         features = zone_features(gdf, filename)
     except ZoneError:

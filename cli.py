@@ -332,12 +332,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the current ``sys.stderr`` (which tests and callers may swap)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def show_notices() -> None:
     """Print the library's one-line notices (e.g. a rebuilt network cache) on stderr."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("evac: note: %(message)s"))
     logger = logging.getLogger("geo")
-    if not logger.handlers:
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("evac: note: %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.WARNING)
 

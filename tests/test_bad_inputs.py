@@ -265,6 +265,21 @@ def test_unity_arena_is_telenor_arena(tmp_path: Path) -> None:
     assert cli.scenario_from_args(args).sites["Telenor Arena"].active is False
 
 
+def test_app_files_an_alias_under_the_registry_name() -> None:
+    from ui import app_state as S
+
+    sites = load_sites()
+    state: dict[str, Any] = {}
+    S.init_state(state, sites)
+    scenario = scenario_from_json(scenario_json(sites={"Unity Arena": {"active": False}}))
+    S.apply_scenario(state, scenario, sites)
+    assert state[S.site_active_key("Telenor Arena")] is False
+    assert set(S.build_scenario(state, sites).sites) == {"Telenor Arena"}
+    scenario.sites = {"Nowhere Hall": scenario.sites["Unity Arena"]}
+    with pytest.raises(ScenarioError, match="Unknown reception site 'Nowhere Hall'"):
+        S.apply_scenario(state, scenario, sites)
+
+
 # --- deep nesting --------------------------------------------------------------------------
 
 

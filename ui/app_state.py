@@ -19,6 +19,7 @@ from typing import Any, Final
 import geopandas as gpd
 
 from geo.errors import ScenarioError, ZoneError
+from geo.registry import canonical_site_overrides
 from geo.zone_files import line_features, read_geometries, unused_features, zone_features
 from planning.scenario import Scenario, SiteOverride, ZoneSpec
 from planning.zones import zone_geometry
@@ -122,7 +123,10 @@ def apply_scenario(state: State, scenario: Scenario, sites: gpd.GeoDataFrame) ->
     """Put ``scenario`` into the state: zones, closures and every widget value.
 
     Call it before the widgets are drawn (in a callback or at the top of the script).
+    Site overrides given by an alternative name (``Unity Arena``) are filed under
+    the registry name; an unknown site raises :class:`ScenarioError`.
     """
+    scenario = replace(scenario, sites=canonical_site_overrides(sites, scenario.sites))
     for entry in state.get(ZONES, []):
         state.pop(zone_label_key(entry.uid), None)
         state.pop(zone_status_key(entry.uid), None)

@@ -18,6 +18,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from geo import settings
+from geo.atomic import output_error
 from geo.coords import closure_shape
 from geo.errors import UploadError, ZoneError
 from geo.layers import drop_missing_geometries
@@ -129,19 +130,26 @@ def _declared_crs(doc: dict[str, Any], filename: str) -> str:
 
 def _read_with_gdal(data: bytes, filename: str, ext: str) -> gpd.GeoDataFrame:
     _check_signature(data, filename, ext)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{ext}"
-        path.write_bytes(data)
-        try:
-            # GDAL picks its driver from the content, not the name: confirm it.
-            driver = pyogrio.read_info(path)["driver"]
-            if driver not in GDAL_DRIVERS[ext]:
-                raise UploadError(f"{filename} is a {driver} file, not {DRIVERS[ext]}.")
-            gdf = gpd.read_file(path)
-        except UploadError:
-            raise
-        except Exception as exc:  # GDAL reports malformed files with several error types
-            raise UploadError(f"{filename} cannot be read as {DRIVERS[ext]}: {exc}") from None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            return _read_copy(Path(tmp) / f"upload{ext}", data, filename, ext)
+    except OSError as exc:  # GDAL reads by path: the copy needs the temp folder
+        copy = Path(tempfile.gettempdir()) / filename
+        raise UploadError(f"{filename} cannot be read: {output_error(copy, exc)}") from None
+
+
+def _read_copy(path: Path, data: bytes, filename: str, ext: str) -> gpd.GeoDataFrame:
+    path.write_bytes(data)
+    try:
+        # GDAL picks its driver from the content, not the name: confirm it.
+        driver = pyogrio.read_info(path)["driver"]
+        if driver not in GDAL_DRIVERS[ext]:
+            raise UploadError(f"{filename} is a {driver} file, not {DRIVERS[ext]}.")
+        gdf = gpd.read_file(path)
+    except UploadError:
+        raise
+    except Exception as exc:  # GDAL reports malformed files with several error types
+        raise UploadError(f"{filename} cannot be read as {DRIVERS[ext]}: {exc}") from None
     if gdf.crs is None:
         raise UploadError(f"{filename} declares no CRS: save it with one (e.g. EPSG:25832).")
     return gdf

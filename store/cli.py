@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from geo.atomic import write_text
 from geo.errors import StoreError
 from geo.validate import load_json
+from planning.scenario import scenario_from_json
 from store import open_store
 from store.base import ScenarioStore, VersionInfo
 from store.exercise_log import after_action_markdown, log_to_csv
@@ -98,9 +99,11 @@ def run_scenario_command(args: argparse.Namespace, out: TextIO | None = None) ->
         _show(store, args, out)
     elif cmd == "save":
         results = _read_json(args.results) if args.results else None
+        text = _read_text(args.file)
+        scenario_from_json(text, str(args.file))  # errors name the file
         info = store.save(
             args.scenario_id,
-            _read_text(args.file),
+            text,
             user=args.user,
             comment=args.comment,
             base_version=args.base_version,

@@ -192,3 +192,12 @@ def test_store_export_to_a_bad_path_is_a_clear_error(tmp_path: Path) -> None:
     target = tmp_path / "s.json" / "x.json"  # s.json is a file
     status, _, err = run_cli("scenario", "export", scenario_id, "--store", store, "-o", str(target))
     assert status == 2 and "not a folder" in err and "internal error" not in err
+
+
+def test_upload_with_a_full_temp_disk_is_an_upload_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.errors import UploadError
+    from geo.zone_files import read_geometries
+
+    monkeypatch.setattr(Path, "write_bytes", raise_enospc)
+    with pytest.raises(UploadError, match=r"sone\.gpkg cannot be read: .*ENOSPC"):
+        read_geometries(b"SQLite format 3\x00" + b"\x00" * 100, "sone.gpkg")

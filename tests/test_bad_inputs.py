@@ -134,6 +134,13 @@ def test_exercise_must_be_true_or_false(value: Any) -> None:
         scenario_from_json(scenario_json(exercise=value))
 
 
+def test_cli_store_save_names_the_bad_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "ovelse.json", scenario_json(exercise="no"))
+    store = str(tmp_path / "s.sqlite")
+    status, _, err = run_cli("scenario", "save", path, "--store", store)
+    assert_clear_error(status, err, "ovelse.json", "exercise must be true or false")
+
+
 @pytest.mark.parametrize("value", [None, 0, "no"])
 def test_store_refuses_a_non_boolean_exercise(tmp_path: Path, value: Any) -> None:
     store = SqliteStore(tmp_path / "s.sqlite")

@@ -150,39 +150,12 @@ def _cmd_presets(args: argparse.Namespace) -> int:
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """Build the scenario an ``evac plan``/``evac export`` command line describes."""
-    from pathlib import Path
-
     from geo.coords import CLOSURE_TYPES
-    from geo.errors import ScenarioError
-    from geo.registry import canonical_site_overrides, load_sites, site_name
-    from geo.zone_files import line_features, read_geometries, unused_features, zone_features
-    from planning.presets import load_preset
-    from planning.scenario import Scenario, SiteOverride, ZoneSpec, scenario_from_json
+    from geo.zone_files import line_features, read_geometries, unused_features
 
-    def read(path: str) -> bytes:
-        try:
-            return Path(path).read_bytes()
-        except OSError as exc:
-            raise ScenarioError(f"Cannot read {path}: {exc.strerror}.") from None
-
-    if args.preset:
-        s = load_preset(args.preset)
-    elif args.scenario:
-        s = scenario_from_json(read(args.scenario), args.scenario)
-    else:
-        gdf = read_geometries(read(args.zone), args.zone)
-        unused_features(gdf, args.zone, CLOSURE_TYPES)
-        feats = zone_features(gdf, args.zone)
-        lines = gdf[~gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-        s = Scenario(
-            name=Path(args.zone).stem,
-            zones=[
-                ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in feats
-            ],
-            closures=line_features(lines, args.zone),
-        )
+    s = _base_scenario(args)
     for path in args.closure:
-        gdf = read_geometries(read(path), path)
+        gdf = read_geometries(_read_input(path), path)
         unused_features(gdf, path, CLOSURE_TYPES)
         s.closures += line_features(gdf, path)
     for key, attr in (
@@ -195,6 +168,51 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     ):
         if getattr(args, key) is not None:
             setattr(s, attr, getattr(args, key))
+    _apply_site_args(s, args)
+    if getattr(args, "not_exercise", False):
+        s.exercise = False
+    return s.validate()
+
+
+def _read_input(path: str) -> bytes:
+    from pathlib import Path
+
+    from geo.errors import ScenarioError
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def _base_scenario(args: argparse.Namespace) -> Scenario:
+    """The preset, the scenario file, or a zone file's zones and closures."""
+    from pathlib import Path
+
+    from geo.errors import ZoneError
+    from geo.zone_files import read_geometries, split_upload
+    from planning.presets import load_preset
+    from planning.scenario import Scenario, ZoneSpec, scenario_from_json
+
+    if args.preset:
+        return load_preset(args.preset)
+    if args.scenario:
+        return scenario_from_json(_read_input(args.scenario), args.scenario)
+    zones, closures = split_upload(read_geometries(_read_input(args.zone), args.zone), args.zone)
+    if not zones:
+        raise ZoneError(f"{args.zone} has only road closures: a zone file needs a polygon.")
+    return Scenario(
+        name=Path(args.zone).stem,
+        zones=[ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in zones],
+        closures=closures,
+    )
+
+
+def _apply_site_args(s: Scenario, args: argparse.Namespace) -> None:
+    """Site names (or their alternative names) in ``--capacity`` and ``--disable-site``."""
+    from geo.registry import canonical_site_overrides, load_sites, site_name
+    from planning.scenario import SiteOverride
+
     sites = load_sites()
     s.sites = canonical_site_overrides(sites, s.sites)
     for item in args.capacity:
@@ -202,9 +220,6 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         s.sites.setdefault(site_name(sites, name), SiteOverride()).capacity = capacity
     for name in args.disable_site:
         s.sites.setdefault(site_name(sites, name), SiteOverride()).active = False
-    if getattr(args, "not_exercise", False):
-        s.exercise = False
-    return s.validate()
 
 
 #: Most digits accepted in a --capacity number (up to 9,999,999 people).

@@ -19,7 +19,7 @@ from shapely.geometry import mapping
 
 from geo import settings
 from geo.atomic import output_error
-from geo.coords import closure_shape
+from geo.coords import CLOSURE_TYPES, closure_shape
 from geo.errors import UploadError, ZoneError
 from geo.layers import drop_missing_geometries
 from geo.validate import load_json
@@ -208,6 +208,28 @@ def line_features(gdf: gpd.GeoDataFrame, filename: str) -> list[dict[str, Any]]:
         closure_shape(feature, f"{filename}: closure {i + 1}")
         out.append(feature)
     return out
+
+
+def split_upload(
+    gdf: gpd.GeoDataFrame, filename: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Zones (labelled polygon features) and closures (lines) of one uploaded file.
+
+    Raises
+    ------
+    ZoneError
+        If the file holds neither, holds other geometry types, or a closure is unusable.
+    """
+    unused_features(gdf, filename, CLOSURE_TYPES)
+    is_line = gdf.geometry.geom_type.isin(["LineString", "MultiLineString"])
+    lines = line_features(gdf[is_line], filename)
+    try:
+        zones = zone_features(gdf, filename)
+    except ZoneError:
+        if not lines:
+            raise
+        zones = []
+    return zones, lines
 
 
 def unused_features(gdf: gpd.GeoDataFrame, filename: str, used: tuple[str, ...]) -> None:

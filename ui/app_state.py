@@ -18,9 +18,9 @@ from typing import Any, Final
 
 import geopandas as gpd
 
-from geo.errors import ScenarioError, ZoneError
+from geo.errors import ScenarioError
 from geo.registry import canonical_site_overrides
-from geo.zone_files import line_features, read_geometries, unused_features, zone_features
+from geo.zone_files import read_geometries, split_upload
 from planning.scenario import Scenario, SiteOverride, ZoneSpec
 from planning.zones import zone_geometry
 
@@ -307,15 +307,7 @@ def upload_specs(data: bytes, filename: str) -> tuple[list[ZoneSpec], list[dict[
     UploadError, ZoneError
         If the file is unreadable or holds neither a polygon nor a line.
     """
-    gdf = read_geometries(data, filename)
-    unused_features(gdf, filename, (*_LINE_TYPES, "Polygon", "MultiPolygon"))
-    lines = line_features(gdf[gdf.geometry.geom_type.isin(_LINE_TYPES)], filename)
-    try:
-        features = zone_features(gdf, filename)
-    except ZoneError:
-        if not lines:
-            raise
-        features = []
+    features, lines = split_upload(read_geometries(data, filename), filename)
     zones = [ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in features]
     for z in zones:
         zone_geometry(z)  # reject unusable polygons now, with the file's labels

@@ -30,15 +30,17 @@ _CAUSES: dict[int, tuple[str, str]] = {
     errno.EEXIST: ("a file with that name is in the way", "give a folder path"),
     errno.EISDIR: ("the target is a folder", "give a file name, not a folder"),
     errno.ENAMETOOLONG: ("the name is too long", "choose a shorter path"),
+    errno.ENOENT: ("a folder cannot be created there", "check the path or create it first"),
 }
 
 
-def output_error(path: Path, exc: OSError) -> OutputError:
-    """An :class:`OutputError` for ``exc`` raised while writing ``path``."""
+def output_error(path: Path, exc: OSError, *, folder: bool = False) -> OutputError:
+    """An :class:`OutputError` for ``exc`` raised while writing ``path`` (a file or folder)."""
     cause, remedy = _CAUSES.get(
         exc.errno or 0, (exc.strerror or str(exc) or "input/output error", "try another folder")
     )
-    return OutputError(f"Cannot write {path.name} in {path.parent}: {cause}. Fix: {remedy}.")
+    what = f"the folder {path}" if folder else f"{path.name} in {path.parent}"
+    return OutputError(f"Cannot write {what}: {cause}. Fix: {remedy}.")
 
 
 def ensure_folder(folder: str | os.PathLike[str]) -> Path:
@@ -55,9 +57,9 @@ def ensure_folder(folder: str | os.PathLike[str]) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise output_error(path / ".", exc) from None
+        raise output_error(path, exc, folder=True) from None
     if not os.access(path, os.W_OK | os.X_OK):
-        raise output_error(path / ".", PermissionError(errno.EACCES, "permission denied"))
+        raise output_error(path, PermissionError(errno.EACCES, "permission denied"), folder=True)
     return path
 
 

@@ -15,7 +15,6 @@ message starts with the file name and names the entry and field, e.g.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import RegistryError, ScenarioError
 from geo.settings import MAP_CRS, SHAPES_DIR, WORK_CRS
+from geo.validate import load_json
 
 SITES_FILE: Final = "sites.geojson"
 ACTORS_FILE: Final = "actors.yaml"
@@ -354,14 +354,7 @@ def _read_yaml_uncached(path: Path) -> Any:
 
 
 def _read_json_uncached(path: Path) -> Any:
-    try:
-        return json.loads(_read_text(path))
-    except json.JSONDecodeError as exc:
-        msg = (
-            f"{path.name}: not valid JSON at line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}. Fix the syntax there."
-        )
-        raise RegistryError(msg) from None
+    return load_json(_read_text(path), path.name, RegistryError)
 
 
 # -- field checks ----------------------------------------------------------------

@@ -36,8 +36,10 @@ def json_depth(text: str) -> int:
     return int(delta.cumsum().max()) if delta.size else 0
 
 
-def load_json(text: str | bytes, what: str, error: type[EvacError]) -> Any:
+def load_json(text: str | bytes, what: str, error: type[EvacError], kind: str = "JSON") -> Any:
     """Parse JSON ``text`` from ``what`` (a file name); raise ``error`` with a clear message.
+
+    ``kind`` names the expected format in messages (e.g. ``"GeoJSON"``).
 
     NaN and Infinity literals are parsed (as Python's json does) so the field
     checks can name the field that holds them.
@@ -57,7 +59,8 @@ def load_json(text: str | bytes, what: str, error: type[EvacError]) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(
-            f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+            f"{what}: not valid {kind} at line {exc.lineno}, column {exc.colno}: {exc.msg}. "
+            "Fix the syntax there."
         ) from None
     except RecursionError:  # a deep nest hidden from the scan by odd escapes
         raise error(f"{what} nests lists/objects too deeply to read.") from None

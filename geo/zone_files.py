@@ -86,7 +86,7 @@ def too_large(filename: str, size: int) -> str:
 
 
 def _read_geojson(data: bytes, filename: str) -> gpd.GeoDataFrame:
-    doc = load_json(data, filename, UploadError)
+    doc = load_json(data, filename, UploadError, "GeoJSON")
     if not isinstance(doc, dict):
         raise UploadError(f"{filename}: GeoJSON must be an object (FeatureCollection).")
     kind = doc.get("type")

@@ -125,14 +125,15 @@ class PostgisStore(ScenarioStore):
             con = self._connect()
         except psycopg.OperationalError as exc:
             raise StoreError(
-                f"Cannot connect to PostgreSQL at {self._where()}: {exc}".strip()
-                + f". Start the server or fix {self.source}."
+                f"Cannot connect to PostgreSQL at {self._where()}: {_one_line(exc)}. "
+                f"Start the server or fix {self.source}."
             ) from None
         try:
             with con:
                 yield con
         except psycopg.Error as exc:
-            raise StoreError(f"PostgreSQL store at {self._where()} failed: {exc}") from None
+            where = self._where()
+            raise StoreError(f"PostgreSQL store at {where} failed: {_one_line(exc)}.") from None
 
     def _init_schema(self) -> None:
         with self._tx() as con:
@@ -288,6 +289,11 @@ class PostgisStore(ScenarioStore):
 
 def _iso(ts: datetime) -> str:
     return ts.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _one_line(exc: Exception) -> str:
+    """A driver message on one line, without its closing punctuation."""
+    return " ".join(str(exc).split()).rstrip(".?!") or type(exc).__name__
 
 
 def _check_dsn(dsn: str, source: str) -> None:

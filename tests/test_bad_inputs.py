@@ -396,6 +396,12 @@ def test_malformed_store_url_names_where_it_came_from(
         open_store()
 
 
+def test_unreachable_postgres_names_the_store_argument() -> None:
+    status, _, err = run_cli("scenario", "list", "--store", "postgresql://u@127.0.0.1:1/db")
+    assert_clear_error(status, err, "Cannot connect to PostgreSQL", "fix --store")
+    assert "EVAC_PG_DSN" not in err
+
+
 def test_read_only_store_lists_but_refuses_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -47,10 +47,10 @@ def open_store(url_or_path: str | Path | None = None, source: str | None = None)
     """
     target = url_or_path or os.environ.get(STORE_ENV_VAR)
     if source is None:
-        source = "the given store location" if url_or_path else STORE_ENV_VAR
+        source = "the store setting" if url_or_path else STORE_ENV_VAR
     if isinstance(target, str) and target.startswith(_PG_SCHEMES):
         # Imported here so SQLite users never load psycopg.
         from store.postgis import PostgisStore
 
         return PostgisStore(target, source=source)
-    return SqliteStore(target)
+    return SqliteStore(target, source=source if url_or_path else None)

@@ -93,7 +93,7 @@ class PostgisStore(ScenarioStore):
     """
 
     def __init__(self, dsn: str | None = None, source: str | None = None) -> None:
-        self.source = source or ("the given store URL" if dsn else DSN_ENV_VAR)
+        self.source = source or ("the store setting" if dsn else DSN_ENV_VAR)
         dsn = dsn or os.environ.get(DSN_ENV_VAR)
         if not dsn:
             raise StoreError(

@@ -94,9 +94,14 @@ class SqliteStore(ScenarioStore):
     path
         Store file, or a folder to hold ``store.sqlite``; default
         :func:`default_store_path`. Missing folders are created.
+    source
+        Where the path came from (``--store``), named in messages; default
+        ``EVAC_STORE``.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, source: str | None = None) -> None:
+        #: The setting a user changes to use another store file.
+        self.source = source or STORE_ENV_VAR
         p = Path(path) if path is not None else default_store_path()
         self.path = p / "store.sqlite" if p.is_dir() else p
         #: True when the file exists but may not be written: it is opened for reading only.
@@ -108,7 +113,7 @@ class SqliteStore(ScenarioStore):
         except OSError as exc:
             raise StoreError(
                 f"Cannot create the store folder {self.path.parent}: {exc}. "
-                f"Set {STORE_ENV_VAR} to a writable file path."
+                f"Set {self.source} to a writable file path."
             ) from None
         self._init_schema()
 
@@ -142,7 +147,7 @@ class SqliteStore(ScenarioStore):
         return StoreError(
             f"The scenario store {self.path} is read-only: scenarios can be listed and "
             "opened but not saved. Ask for write access to the file and its folder, or "
-            f"set {STORE_ENV_VAR} to a writable file."
+            f"set {self.source} to a writable file."
         )
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
@@ -155,7 +160,7 @@ class SqliteStore(ScenarioStore):
             )
         return StoreError(
             f"The scenario store {self.path} failed: {exc}. Check that the file is "
-            f"writable and not a copy in progress, or point {STORE_ENV_VAR} elsewhere."
+            f"writable and not a copy in progress, or point {self.source} elsewhere."
         )
 
     @contextmanager

@@ -23,7 +23,7 @@ from exports.web_map import build_map
 from geo.errors import EvacError, UploadError
 from geo.region import Region, load_region
 from geo.registry import load_agreements, load_sites
-from geo.zone_files import MAX_BYTES
+from geo.zone_files import MAX_BYTES, too_large
 from planning.i18n import zone_status_label
 from planning.plan import make_plan
 from planning.presets import list_presets, load_preset
@@ -131,12 +131,12 @@ def on_scenario_file() -> None:
         return
     try:
         if f.size > MAX_BYTES:
-            raise UploadError(f"{f.name} is larger than {MAX_BYTES / 1e6:.0f} MB.")
+            raise UploadError(too_large(f.name, f.size))
         try:
             text = f.getvalue().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UploadError(f"{f.name} is not UTF-8 text: save it as UTF-8 JSON.") from None
-        scenario = scenario_from_json(text).validate()
+        scenario = scenario_from_json(text, f.name).validate()
         S.apply_scenario(state, scenario, get_registry()[0])
     except EvacError as exc:
         flash("error", str(exc))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -120,6 +121,12 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--kind", action="append", choices=KINDS, help="export kind (repeat; default: all)"
     )
+    p.add_argument(
+        "--not-exercise",
+        action="store_true",
+        help="this is a real incident, not an exercise: exports carry no ØVELSE marking and "
+        "the CAP alert has status Actual (a real public warning)",
+    )
     p.set_defaults(handler=_cmd_export)
 
 
@@ -166,33 +173,14 @@ def _cmd_presets(args: argparse.Namespace) -> int:
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """Build the scenario an ``evac plan``/``evac export`` command line describes."""
-    from pathlib import Path
+    from geo.coords import CLOSURE_TYPES
+    from geo.zone_files import line_features, read_geometries, unused_features
 
-    from geo.errors import ScenarioError
-    from geo.zone_files import line_features, read_geometries, zone_features
-    from planning.presets import load_preset
-    from planning.scenario import Scenario, SiteOverride, ZoneSpec, scenario_from_json
-
-    def read(path: str) -> bytes:
-        try:
-            return Path(path).read_bytes()
-        except OSError as exc:
-            raise ScenarioError(f"Cannot read {path}: {exc.strerror}.") from None
-
-    if args.preset:
-        s = load_preset(args.preset)
-    elif args.scenario:
-        s = scenario_from_json(read(args.scenario).decode("utf-8", "replace"))
-    else:
-        feats = zone_features(read_geometries(read(args.zone), args.zone), args.zone)
-        s = Scenario(
-            name=Path(args.zone).stem,
-            zones=[
-                ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in feats
-            ],
-        )
+    s = _base_scenario(args)
     for path in args.closure:
-        s.closures += line_features(read_geometries(read(path), path))
+        gdf = read_geometries(_read_input(path), path)
+        unused_features(gdf, path, CLOSURE_TYPES)
+        s.closures += line_features(gdf, path)
     for key, attr in (
         ("name", "name"),
         ("mode", "mode"),
@@ -204,16 +192,85 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     ):
         if getattr(args, key) is not None:
             setattr(s, attr, getattr(args, key))
-    for item in args.capacity:
-        name, sep, value = item.rpartition("=")
-        if not sep or not value.strip().lstrip("-").isdigit():
-            raise ScenarioError(
-                f"--capacity {item!r}: write SITE=NUMBER, e.g. 'Telenor Arena=9000'."
-            )
-        s.sites.setdefault(name.strip(), SiteOverride()).capacity = int(value)
-    for name in args.disable_site:
-        s.sites.setdefault(name, SiteOverride()).active = False
+    _apply_site_args(s, args)
+    if getattr(args, "not_exercise", False):
+        s.exercise = False
     return s.validate()
+
+
+def _read_input(path: str) -> bytes:
+    from pathlib import Path
+
+    from geo.errors import ScenarioError
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def _base_scenario(args: argparse.Namespace) -> Scenario:
+    """The preset, the scenario file, or a zone file's zones and closures."""
+    from pathlib import Path
+
+    from geo.errors import ZoneError
+    from geo.zone_files import read_geometries, split_upload
+    from planning.presets import load_preset
+    from planning.scenario import Scenario, ZoneSpec, scenario_from_json
+
+    if args.preset:
+        return load_preset(args.preset)
+    if args.scenario:
+        return scenario_from_json(_read_input(args.scenario), args.scenario)
+    zones, closures = split_upload(read_geometries(_read_input(args.zone), args.zone), args.zone)
+    if not zones:
+        raise ZoneError(f"{args.zone} has only road closures: a zone file needs a polygon.")
+    return Scenario(
+        name=Path(args.zone).stem,
+        zones=[ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in zones],
+        closures=closures,
+    )
+
+
+def _apply_site_args(s: Scenario, args: argparse.Namespace) -> None:
+    """Site names (or their alternative names) in ``--capacity`` and ``--disable-site``."""
+    from geo.registry import canonical_site_overrides, load_sites, site_name
+    from planning.scenario import SiteOverride
+
+    sites = load_sites()
+    s.sites = canonical_site_overrides(sites, s.sites)
+    for item in args.capacity:
+        name, capacity = parse_capacity(item)
+        s.sites.setdefault(site_name(sites, name), SiteOverride()).capacity = capacity
+    for name in args.disable_site:
+        s.sites.setdefault(site_name(sites, name), SiteOverride()).active = False
+
+
+#: Most digits accepted in a --capacity number (up to 9,999,999 people).
+_MAX_CAPACITY_DIGITS = 7
+
+
+def parse_capacity(item: str) -> tuple[str, int]:
+    """Split a ``--capacity SITE=N`` value into the site name and a whole number.
+
+    Only ASCII digits count (``"²"`` is not a number), and at most seven of them.
+
+    Raises
+    ------
+    ScenarioError
+        If the value is not ``SITE=NUMBER``.
+    """
+    from geo.errors import ScenarioError
+
+    name, sep, value = item.rpartition("=")
+    value = value.strip()
+    digits = value.removeprefix("-")
+    example = "write SITE=NUMBER, e.g. 'Telenor Arena=9000'"
+    if not sep or not name.strip() or not (digits.isascii() and digits.isdigit()):
+        raise ScenarioError(f"--capacity {item!r}: {value!r} is not a whole number; {example}.")
+    if len(digits) > _MAX_CAPACITY_DIGITS:
+        raise ScenarioError(f"--capacity {item!r}: {value} people is not plausible; {example}.")
+    return name.strip(), int(value)
 
 
 def _region(args: argparse.Namespace) -> Region:
@@ -224,18 +281,17 @@ def _region(args: argparse.Namespace) -> Region:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from exports.data_files import to_geopackage
+    from geo.atomic import ensure_folder, write_text
     from planning.plan import make_plan
 
     scenario = scenario_from_args(args)
+    out = ensure_folder(args.out)  # before the plan: a bad folder fails fast
     plan = make_plan(_region(args), scenario)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     to_geopackage(plan, out / "plan.gpkg")
-    text = json.dumps(plan.summary, ensure_ascii=False, indent=2)
-    (out / "summary.json").write_text(text, encoding="utf-8")
+    # allow_nan=False: summary.json must stay valid JSON for every reader.
+    text = json.dumps(plan.summary, ensure_ascii=False, indent=2, allow_nan=False)
+    write_text(out / "summary.json", text)
     if args.json:
         print(text)
     else:
@@ -245,16 +301,20 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from exports import KINDS
-    from exports.bundle import write_exports
+    from exports.bundle import check_exportable, write_exports
+    from geo.atomic import ensure_folder
     from geo.registry import load_sites
     from planning.plan import make_plan
 
+    scenario = scenario_from_args(args)
+    kinds = args.kind or KINDS
+    actual = bool(args.not_exercise)
+    check_exportable(scenario, kinds, actual=actual)  # before the plan: fail fast
+    out = ensure_folder(args.out)
     region = _region(args)
-    plan = make_plan(region, scenario_from_args(args))
-    paths = write_exports(plan, region, load_sites(), Path(args.out), args.kind or KINDS, args.lang)
+    plan = make_plan(region, scenario)
+    paths = write_exports(plan, region, load_sites(), out, kinds, args.lang, actual=actual)
     for path in paths:
         print(path)
     return 0
@@ -312,14 +372,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the current ``sys.stderr`` (which tests and callers may swap)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def show_notices() -> None:
+    """Print the library's one-line notices (e.g. a rebuilt network cache) on stderr."""
+    logger = logging.getLogger("geo")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("evac: note: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    show_notices()
     try:
         return args.handler(args)
     except EvacError as exc:
         print(f"evac: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # The machine, not the program: a file or folder named on the command line.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"evac: error: {where}{exc.strerror or exc}.", file=sys.stderr)
         return 2
     except Exception as exc:
         # A bug, not bad input: still one line for the user, the traceback on request.

@@ -11,10 +11,11 @@ from typing import Any
 import geopandas as gpd
 
 from exports import KINDS
-from exports.cap import to_cap_xml
+from exports.cap import check_cap_status, to_cap_xml
 from exports.data_files import scenario_file, to_geojson, to_geopackage, to_kml
 from exports.html_map import to_html
 from exports.route_map import render_route_map
+from geo.atomic import ensure_folder, output_error, write_bytes
 
 #: Sender identity in CAP alerts (the municipality requesting a Nødvarsel).
 CAP_SENDER = "beredskap@baerum.kommune.no"
@@ -48,10 +49,14 @@ def basemap_layers(region: Any) -> dict[str, gpd.GeoDataFrame]:
 
 
 def _via_file(write: Callable[[Any, Path], Any], plan: Any, suffix: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"plan{suffix}"
-        write(plan, path)
-        return path.read_bytes()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"plan{suffix}"
+            write(plan, path)
+            return path.read_bytes()
+    except OSError as exc:
+        # The writers report their own folder; here it is the system temp folder.
+        raise output_error(Path(tempfile.gettempdir()) / f"plan{suffix}", exc) from None
 
 
 def slug(name: str) -> str:
@@ -85,7 +90,7 @@ def mime_type(kind: str) -> str:
     return _format(kind)[1]
 
 
-def _content(kind: str, plan: Any, region: Any, sites: Any, lang: str) -> bytes:
+def _content(kind: str, plan: Any, region: Any, sites: Any, lang: str, actual: bool) -> bytes:
     """The bytes of a known export kind (:func:`filename` rejects unknown ones)."""
     if kind.startswith(("pdf_", "png_")):
         fmt, paper = kind.split("_")
@@ -101,36 +106,64 @@ def _content(kind: str, plan: Any, region: Any, sites: Any, lang: str) -> bytes:
     if kind == "kml":
         return _via_file(to_kml, plan, ".kml")
     if kind == "cap":
-        return to_cap_xml(plan, sender=CAP_SENDER).encode()
+        return to_cap_xml(plan, sender=CAP_SENDER, actual=actual).encode()
     return scenario_file(plan).encode()
 
 
-def make_export(kind: str, plan: Any, region: Any, sites: Any, lang: str = "nb") -> ExportFile:
+def make_export(
+    kind: str, plan: Any, region: Any, sites: Any, lang: str = "nb", *, actual: bool = False
+) -> ExportFile:
     """Build one export of ``plan``.
 
     Parameters
     ----------
     kind
         One of :data:`KINDS`.
+    actual
+        Confirms a real (non-exercise) CAP alert, see :func:`check_exportable`.
 
     Raises
     ------
     ValueError
         For an unknown kind.
+    ExportError
+        For a CAP alert of a non-exercise scenario without ``actual``.
     """
     name, mime = filename(kind, plan), mime_type(kind)
-    return ExportFile(name, _content(kind, plan, region, sites, lang), mime)
+    return ExportFile(name, _content(kind, plan, region, sites, lang, actual), mime)
+
+
+def check_exportable(scenario: Any, kinds: Iterable[str], *, actual: bool) -> None:
+    """Raise :class:`~geo.errors.ExportError` before any work if a CAP alert would be refused."""
+    if "cap" in kinds:
+        check_cap_status(scenario, actual=actual)
 
 
 def write_exports(
-    plan: Any, region: Any, sites: Any, out: Path, kinds: Iterable[str] = KINDS, lang: str = "nb"
+    plan: Any,
+    region: Any,
+    sites: Any,
+    out: Path,
+    kinds: Iterable[str] = KINDS,
+    lang: str = "nb",
+    *,
+    actual: bool = False,
 ) -> list[Path]:
-    """Write the chosen exports into ``out``; return the written paths."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the chosen exports into ``out``; return the written paths.
+
+    Each file is written atomically (complete or absent). Checks run before the
+    first file is written, so a refused CAP alert leaves the folder untouched.
+
+    Raises
+    ------
+    OutputError
+        If ``out`` is not a writable folder or the disk is full.
+    """
+    kinds = list(kinds)
+    check_exportable(plan.scenario, kinds, actual=actual)
+    ensure_folder(out)
     written = []
     for kind in kinds:
-        f = make_export(kind, plan, region, sites, lang)
-        path = out / f.filename
-        path.write_bytes(f.data)
-        written.append(path)
+        f = make_export(kind, plan, region, sites, lang, actual=actual)
+        written.append(write_bytes(out / f.filename, f.data))
     return written

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import shapely
 from pyproj import Transformer
 
+from geo.errors import ExportError
 from geo.settings import MAP_CRS, WORK_CRS
 from planning.i18n import format_number, t, zone_status_label
 
@@ -76,6 +77,7 @@ def to_cap_xml(
     sent: datetime | None = None,
     web: str | None = None,
     max_points: int = 100,
+    actual: bool = False,
 ) -> str:
     """Return a CAP 1.2 alert for ``plan`` as an XML string.
 
@@ -97,13 +99,19 @@ def to_cap_xml(
         Optional link to more information.
     max_points
         Largest number of points per polygon (the closing point included).
+    actual
+        Confirms a real alert: a plan whose scenario is not an exercise gets CAP
+        status ``Actual`` only with ``actual=True`` (see :func:`check_cap_status`).
 
     Raises
     ------
+    ExportError
+        If the scenario is not an exercise and ``actual`` is False.
     ValueError
         If ``sender``/``identifier`` contain spaces, commas, ``<`` or ``&``, a
         language is unknown, ``max_points < 4`` or the plan has no zone.
     """
+    check_cap_status(plan.scenario, actual=actual)
     identifier = identifier or f"{sender}.{uuid.uuid4()}"
     for label, value in (("sender", sender), ("identifier", identifier)):
         if not _TOKEN_RE.match(value):
@@ -135,6 +143,27 @@ def to_cap_xml(
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode", default_namespace=CAP_NS)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def check_cap_status(scenario: Any, *, actual: bool) -> None:
+    """Refuse a CAP alert with status ``Actual`` unless the caller confirmed it.
+
+    A scenario that is not an exercise would give a real public warning; that
+    must be a deliberate choice (``evac export --not-exercise``), never the
+    result of a missing or mistyped ``exercise`` value.
+
+    Raises
+    ------
+    ExportError
+        If ``scenario.exercise`` is not True and ``actual`` is False.
+    """
+    if scenario.exercise is not True and not actual:
+        raise ExportError(
+            f"Scenario {scenario.name!r} is not marked as an exercise, so its CAP alert "
+            "would have status Actual (a real public warning). Confirm a real incident "
+            'with `evac export --not-exercise` (actual=True in code), or set "exercise": '
+            "true in the scenario."
+        )
 
 
 def _q(tag: str) -> str:

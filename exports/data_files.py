@@ -16,6 +16,7 @@ Layers, in this order: ``zone``, ``evacuees``, ``catchments``, ``routes``,
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 from os import PathLike
@@ -28,6 +29,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geo.atomic import atomic_write
 from geo.settings import MAP_CRS, WORK_CRS
 from planning.scenario import scenario_to_json
 
@@ -71,18 +73,36 @@ def to_geopackage(plan: Any, path: str | PathLike[str]) -> Path:
     Path
         The written file.
     """
-    target = Path(path)
-    target.unlink(missing_ok=True)
-    for name, frame in plan_layers(plan).items():
-        pyogrio.write_dataframe(
-            frame,
-            target,
-            layer=name,
-            driver="GPKG",
-            geometry_type=LAYERS[name],
-            promote_to_multi=LAYERS[name].startswith("Multi"),
-        )
-    return target
+    layers = plan_layers(plan)
+
+    def write(tmp: Path) -> None:
+        for name, frame in layers.items():
+            _gdal_write(
+                frame,
+                tmp,
+                layer=name,
+                driver="GPKG",
+                geometry_type=LAYERS[name],
+                promote_to_multi=LAYERS[name].startswith("Multi"),
+            )
+
+    return atomic_write(path, write)
+
+
+def _gdal_write(frame: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:
+    """``pyogrio.write_dataframe`` with GDAL's write failures as short :class:`OSError`.
+
+    GDAL reports a full disk as a long SQL error; the caller turns the OSError
+    into a message naming the folder and the cause.
+    """
+    try:
+        pyogrio.write_dataframe(frame, path, **kwargs)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        text = str(exc)
+        full = any(w in text.lower() for w in ("disk is full", "no space left", "disk full"))
+        if full:
+            raise OSError(errno.ENOSPC, "no space left on device") from None
+        raise OSError(errno.EIO, text.splitlines()[0][:200] if text else "write failed") from None
 
 
 def to_geojson(plan: Any, layer: str | None = None) -> str:
@@ -144,23 +164,21 @@ def to_kml(plan: Any, path: str | PathLike[str]) -> Path:
     Path
         The written file.
     """
-    target = Path(path)
-    target.unlink(missing_ok=True)
-    written = False
-    for name, frame in plan_layers(plan).items():
-        if frame.empty:
-            continue  # KML has no typed empty layers; an empty folder only confuses
-        pyogrio.write_dataframe(
-            _kml_frame(name, frame), target, layer=name, driver="KML", append=written
-        )
-        written = True
-    if not written:
-        target.write_text(
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>\n',
-            encoding="utf-8",
-        )
-    return target
+    frames = [
+        _kml_frame(name, frame) for name, frame in plan_layers(plan).items() if not frame.empty
+    ]  # KML has no typed empty layers; an empty folder only confuses
+
+    def write(tmp: Path) -> None:
+        for i, frame in enumerate(frames):
+            _gdal_write(frame, tmp, layer=frame.attrs["layer"], driver="KML", append=i > 0)
+        if not frames:
+            tmp.write_text(
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>\n',
+                encoding="utf-8",
+            )
+
+    return atomic_write(path, write)
 
 
 def _kml_frame(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -173,7 +191,9 @@ def _kml_frame(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(lambda v: html.escape(v) if isinstance(v, str) else v)
-    return gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(), crs=MAP_CRS)
+    kml = gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(), crs=MAP_CRS)
+    kml.attrs["layer"] = name
+    return kml
 
 
 def scenario_file(plan: Any) -> str:

@@ -44,3 +44,11 @@ class ConflictError(StoreError):
 
 class OfflineAssetError(EvacError, FileNotFoundError):
     """A front-end asset has no local copy, or the copy is missing on disk."""
+
+
+class OutputError(EvacError):
+    """A result file cannot be written (read-only folder, disk full, not a folder)."""
+
+
+class ExportError(EvacError, ValueError):
+    """An export cannot be made as asked (e.g. a real CAP alert without confirmation)."""

@@ -3,14 +3,18 @@
 Parsing and building the networks from XML takes seconds; loading the cached
 GeoParquet files takes a fraction of that. The key covers the source file's
 bytes, the mode, the construction option and the speed/capacity settings, so
-a changed file or setting never serves a stale network.
+a changed file or setting never serves a stale network. A damaged cache
+(truncated, emptied or altered files) is detected by its stored checksums,
+removed and rebuilt with a one-line warning, so it never blocks a rerun.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,7 +23,12 @@ from geo import settings
 from geo.network import RoadNetwork, build_network, parse_osm
 
 #: Bump when the cached layout or the build logic changes.
-CACHE_SCHEMA = 3
+CACHE_SCHEMA = 4
+#: Files of one cached network, and the manifest holding their SHA-256 digests.
+_FILES: tuple[str, ...] = ("nodes.parquet", "edges.parquet")
+_MANIFEST = "checksums.json"
+
+log = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
@@ -78,9 +87,11 @@ def load_networks(
     for mode in modes:
         key = cache_key(osm_path, mode, include_construction=include_construction)
         folder = cache_dir() / "networks" / key
-        if use_cache and (folder / "edges.parquet").is_file():
-            out[mode] = _read(folder, mode, source=f"{osm_path.name} ({key}, cached)")
-            continue
+        if use_cache and folder.is_dir():
+            cached = _read_checked(folder, mode, source=f"{osm_path.name} ({key}, cached)")
+            if cached is not None:
+                out[mode] = cached
+                continue
         if raw is None:
             raw = parse_osm(osm_path)
         net = build_network(raw, mode, include_construction=include_construction)
@@ -93,19 +104,37 @@ def load_networks(
 
 def _write(net: RoadNetwork, folder: Path) -> None:
     # Write to a temporary folder, then rename: a crash never leaves half a cache.
+    # A cache that cannot be written (read-only or full disk) only costs speed.
     tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
-    tmp.mkdir(parents=True, exist_ok=True)
-    net.nodes.to_parquet(tmp / "nodes.parquet")
-    net.edges.to_parquet(tmp / "edges.parquet")
     try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        net.nodes.to_parquet(tmp / "nodes.parquet")
+        net.edges.to_parquet(tmp / "edges.parquet")
+        digests = {name: file_digest(tmp / name) for name in _FILES}
+        (tmp / _MANIFEST).write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
         tmp.rename(folder)
-    except OSError:  # another process won the race; its copy is equivalent
-        for f in tmp.iterdir():
-            f.unlink()
-        tmp.rmdir()
+    except OSError as exc:
+        if not folder.is_dir():  # not merely another process winning the race
+            log.warning("Network cache not saved in %s (%s); it is rebuilt next run.", folder, exc)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _read(folder: Path, mode: str, *, source: str) -> RoadNetwork:
-    nodes = gpd.read_parquet(folder / "nodes.parquet")
-    edges = gpd.read_parquet(folder / "edges.parquet")
-    return RoadNetwork(mode=mode, nodes=nodes, edges=edges, source=source)
+def _read_checked(folder: Path, mode: str, *, source: str) -> RoadNetwork | None:
+    """The cached network, or None (and the folder removed) if it is damaged.
+
+    The SHA-256 of each file is stored beside it (``checksums.json``), so a
+    truncated, emptied or bit-flipped file is found before it is read.
+    """
+    try:
+        expected = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        damaged = [n for n in _FILES if expected.get(n) != file_digest(folder / n)]
+        if not damaged:
+            nodes = gpd.read_parquet(folder / "nodes.parquet")
+            edges = gpd.read_parquet(folder / "edges.parquet")
+            return RoadNetwork(mode=mode, nodes=nodes, edges=edges, source=source)
+        reason = f"{', '.join(damaged)} changed since it was written"
+    except Exception as exc:  # any failure to read a cache means: rebuild it
+        reason = f"{type(exc).__name__}: {str(exc)[:120]}"
+    log.warning("Network cache %s is damaged (%s); rebuilding it.", folder.name, reason)
+    shutil.rmtree(folder, ignore_errors=True)
+    return None

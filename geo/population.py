@@ -137,9 +137,13 @@ def decode_cell_ids(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     The id is ``str(x + 2_000_000) + str(y)`` with a 7-digit x part.
     """
     s = ids.astype(str)
-    bad = s.str.len() != 14
+    bad = ~s.str.fullmatch(r"[0-9]{14}").astype(bool)
     if bad.any():
-        msg = f"SSB grid id {s[bad].iloc[0]!r} is not 14 digits: is this an ru250m file?"
+        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # after the header line
+        msg = (
+            f"SSB grid id {s[bad].iloc[0]!r} (line {line}) is not 14 digits: "
+            "is this an ru250m file?"
+        )
         raise RegionDataError(msg)
     x = s.str[:7].astype(np.int64).to_numpy() - 2_000_000
     y = s.str[7:].astype(np.int64).to_numpy()
@@ -175,6 +179,7 @@ def read_population(
     if not {"ru250m", "pop_tot"} <= set(df.columns):
         msg = f"Population grid {path.name} needs columns ru250m;pop_tot (got {list(df.columns)})."
         raise RegionDataError(msg)
+    people = _population_column(df, path)
     x0, y0 = decode_cell_ids(df["ru250m"])
     size = settings.SSB_CELL_SIZE_M
     to_work = Transformer.from_crs(settings.SSB_GRID_CRS, settings.WORK_CRS, always_xy=True)
@@ -192,7 +197,7 @@ def read_population(
     gdf = gpd.GeoDataFrame(
         {
             "cell_id": df["ru250m"].to_numpy()[keep],
-            "population": df["pop_tot"].to_numpy()[keep].astype(float),
+            "population": people[keep],
         },
         geometry=shapely.polygons(rings),
         crs=settings.WORK_CRS,
@@ -200,6 +205,20 @@ def read_population(
     gdf.attrs["vintage"] = _vintage_from_name(path.name)
     gdf.attrs["source"] = f"SSB {path.name}"
     return gdf
+
+
+def _population_column(df: pd.DataFrame, path: Path) -> np.ndarray:
+    """``pop_tot`` as floats; raise :class:`RegionDataError` naming the first bad line."""
+    values = pd.to_numeric(df["pop_tot"], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise RegionDataError(
+            f"Population grid {path}: line {i + 2} (cell {df['ru250m'].iloc[i]}) has "
+            f"pop_tot {df['pop_tot'].iloc[i]!r}; it must be a whole number of people >= 0. "
+            f"Fix the file or download it again from SSB ({bad.sum()} bad line(s) in all)."
+        )
+    return values
 
 
 def _vintage_from_name(name: str) -> str:

@@ -15,7 +15,6 @@ message starts with the file name and names the entry and field, e.g.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,8 +26,9 @@ import yaml
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import RegistryError
+from geo.errors import RegistryError, ScenarioError
 from geo.settings import MAP_CRS, SHAPES_DIR, WORK_CRS
+from geo.validate import load_json
 
 SITES_FILE: Final = "sites.geojson"
 ACTORS_FILE: Final = "actors.yaml"
@@ -218,6 +218,45 @@ def load_sites(path: Path | str | None = None) -> gpd.GeoDataFrame:
     return _load_sites_file(path, {a.id for a in agreements})
 
 
+def site_name(sites: gpd.GeoDataFrame, name: str) -> str:
+    """The registry name of a site given by its name or an alternative name.
+
+    Case and surrounding spaces are ignored, so ``"unity arena"`` gives
+    ``"Telenor Arena"`` (renamed Unity Arena in 2024, see DOMAIN.md).
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown name, listing the known ones.
+    """
+    wanted = " ".join(str(name).split()).casefold()
+    for row in sites.itertuples():
+        if wanted in {n.casefold() for n in (row.name, *row.alt_names)}:
+            return str(row.name)
+    known = ", ".join(
+        f"{r.name} ({', '.join(r.alt_names)})" if r.alt_names else str(r.name)
+        for r in sites.itertuples()
+    )
+    raise ScenarioError(f"Unknown reception site {name!r}: known sites are {known}.")
+
+
+def canonical_site_overrides(sites: gpd.GeoDataFrame, overrides: dict[str, Any]) -> dict[str, Any]:
+    """``overrides`` keyed by registry names (alternative names resolved).
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown site, or two keys naming the same site.
+    """
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        name = site_name(sites, key)
+        if name in out:
+            raise ScenarioError(f"Sites {key!r} and {name!r} are the same site: keep one entry.")
+        out[name] = value
+    return out
+
+
 def load_actors(path: Path | str | None = None) -> list[Actor]:
     """Load the actors from ``actors.yaml`` (default in ``SHAPES_DIR``).
 
@@ -315,14 +354,7 @@ def _read_yaml_uncached(path: Path) -> Any:
 
 
 def _read_json_uncached(path: Path) -> Any:
-    try:
-        return json.loads(_read_text(path))
-    except json.JSONDecodeError as exc:
-        msg = (
-            f"{path.name}: not valid JSON at line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}. Fix the syntax there."
-        )
-        raise RegistryError(msg) from None
+    return load_json(_read_text(path), path.name, RegistryError)
 
 
 # -- field checks ----------------------------------------------------------------

@@ -7,7 +7,6 @@ or :class:`ZoneError` with a message that says what to do.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,11 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from geo import settings
+from geo.atomic import output_error
+from geo.coords import CLOSURE_TYPES, closure_shape
 from geo.errors import UploadError, ZoneError
 from geo.layers import drop_missing_geometries
+from geo.validate import load_json
 
 #: Largest accepted upload (bytes).
 MAX_BYTES = 5 * 1024 * 1024
@@ -53,9 +55,7 @@ def read_geometries(data: bytes, filename: str) -> gpd.GeoDataFrame:
         allowed = ", ".join(sorted(DRIVERS))
         raise UploadError(f"{filename}: file type {ext or '(none)'} is not allowed; use {allowed}.")
     if len(data) > MAX_BYTES:
-        raise UploadError(
-            f"{filename} is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB."
-        )
+        raise UploadError(too_large(filename, len(data)))
     if not data.strip():
         raise UploadError(f"{filename} is empty.")
     if DRIVERS[ext] == "GeoJSON":
@@ -75,11 +75,18 @@ def read_geometries(data: bytes, filename: str) -> gpd.GeoDataFrame:
     return gdf.to_crs(settings.MAP_CRS)
 
 
+def too_large(filename: str, size: int) -> str:
+    """The message for an upload over :data:`MAX_BYTES`, with what to do about it."""
+    return (
+        f"{filename} is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
+        "Keep only the zone and closure features, simplify the outlines (e.g. QGIS "
+        "Vector > Geometry Tools > Simplify, 1-5 m) or save with fewer decimals, then "
+        "upload again."
+    )
+
+
 def _read_geojson(data: bytes, filename: str) -> gpd.GeoDataFrame:
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UploadError(f"{filename} is not valid GeoJSON: {exc}.") from None
+    doc = load_json(data, filename, UploadError, "GeoJSON")
     if not isinstance(doc, dict):
         raise UploadError(f"{filename}: GeoJSON must be an object (FeatureCollection).")
     kind = doc.get("type")
@@ -123,19 +130,26 @@ def _declared_crs(doc: dict[str, Any], filename: str) -> str:
 
 def _read_with_gdal(data: bytes, filename: str, ext: str) -> gpd.GeoDataFrame:
     _check_signature(data, filename, ext)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{ext}"
-        path.write_bytes(data)
-        try:
-            # GDAL picks its driver from the content, not the name: confirm it.
-            driver = pyogrio.read_info(path)["driver"]
-            if driver not in GDAL_DRIVERS[ext]:
-                raise UploadError(f"{filename} is a {driver} file, not {DRIVERS[ext]}.")
-            gdf = gpd.read_file(path)
-        except UploadError:
-            raise
-        except Exception as exc:  # GDAL reports malformed files with several error types
-            raise UploadError(f"{filename} cannot be read as {DRIVERS[ext]}: {exc}") from None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            return _read_copy(Path(tmp) / f"upload{ext}", data, filename, ext)
+    except OSError as exc:  # GDAL reads by path: the copy needs the temp folder
+        copy = Path(tempfile.gettempdir()) / filename
+        raise UploadError(f"{filename} cannot be read: {output_error(copy, exc)}") from None
+
+
+def _read_copy(path: Path, data: bytes, filename: str, ext: str) -> gpd.GeoDataFrame:
+    path.write_bytes(data)
+    try:
+        # GDAL picks its driver from the content, not the name: confirm it.
+        driver = pyogrio.read_info(path)["driver"]
+        if driver not in GDAL_DRIVERS[ext]:
+            raise UploadError(f"{filename} is a {driver} file, not {DRIVERS[ext]}.")
+        gdf = gpd.read_file(path)
+    except UploadError:
+        raise
+    except Exception as exc:  # GDAL reports malformed files with several error types
+        raise UploadError(f"{filename} cannot be read as {DRIVERS[ext]}: {exc}") from None
     if gdf.crs is None:
         raise UploadError(f"{filename} declares no CRS: save it with one (e.g. EPSG:25832).")
     return gdf
@@ -179,7 +193,54 @@ def zone_features(gdf: gpd.GeoDataFrame, filename: str) -> list[dict[str, Any]]:
     return out
 
 
-def line_features(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Line and polygon geometries (closures) as GeoJSON dicts in lon/lat."""
-    keep = gdf.geometry.geom_type.isin(["LineString", "MultiLineString", "Polygon", "MultiPolygon"])
-    return [mapping(g) for g in gdf.geometry[keep]]
+def line_features(gdf: gpd.GeoDataFrame, filename: str) -> list[dict[str, Any]]:
+    """Closures (lines and polygons) of an uploaded file as GeoJSON dicts in lon/lat.
+
+    Raises
+    ------
+    ZoneError
+        If a feature is of another type (e.g. a point) or its coordinates are not
+        plausible lon/lat (swapped, or projected without a declared CRS).
+    """
+    out = []
+    for i, geom in enumerate(gdf.geometry):
+        feature = mapping(geom)
+        closure_shape(feature, f"{filename}: closure {i + 1}")
+        out.append(feature)
+    return out
+
+
+def split_upload(
+    gdf: gpd.GeoDataFrame, filename: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Zones (labelled polygon features) and closures (lines) of one uploaded file.
+
+    Raises
+    ------
+    ZoneError
+        If the file holds neither, holds other geometry types, or a closure is unusable.
+    """
+    unused_features(gdf, filename, CLOSURE_TYPES)
+    is_line = gdf.geometry.geom_type.isin(["LineString", "MultiLineString"])
+    lines = line_features(gdf[is_line], filename)
+    try:
+        zones = zone_features(gdf, filename)
+    except ZoneError:
+        if not lines:
+            raise
+        zones = []
+    return zones, lines
+
+
+def unused_features(gdf: gpd.GeoDataFrame, filename: str, used: tuple[str, ...]) -> None:
+    """Raise :class:`ZoneError` if ``gdf`` holds geometries of types not in ``used``.
+
+    Nothing in an upload is dropped silently: a point next to a zone polygon is
+    an error, so the user knows it was not planned for.
+    """
+    other = sorted(set(gdf.geometry.geom_type) - set(used))
+    if other:
+        raise ZoneError(
+            f"{filename} holds {', '.join(other)} features, which are neither a zone "
+            "(polygon) nor a road closure (line): remove them and upload the file again."
+        )

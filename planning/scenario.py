@@ -12,7 +12,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from geo.errors import ScenarioError
+import numpy as np
+
+from geo.errors import ScenarioError, ZoneError
+from geo.validate import load_json
+from planning.scenario_schema import check_schema
 
 ZoneKind = Literal["polygon", "circle", "plume"]
 ZoneStatus = Literal["varsel", "evakueringsordre", "bli_innendors", "opphevet"]
@@ -42,6 +46,8 @@ DEFAULT_EXIT_BUFFER_M = 500.0
 DEFAULT_CAPACITY_RANGE: tuple[float, float, float] = (0.75, 1.0, 1.25)
 #: Population grid vintages a scenario may ask for ("auto" = newest covering the zone).
 POPULATION_VINTAGES: tuple[str, ...] = ("auto", "2023", "2015")
+#: Largest capacity of one reception site (people): beyond this, check the number.
+MAX_SITE_CAPACITY = 100_000
 #: Kinds of an ad-hoc reception site added by the planner.
 ADHOC_SITE_KINDS: tuple[str, ...] = ("eps", "eps_hotel", "arena", "school", "other")
 #: Default mobilisation curve: (minutes after the order, cumulative share departed).
@@ -183,7 +189,13 @@ class Scenario:
 
 
 def check_scenario(s: Scenario) -> None:
-    """Raise :class:`ScenarioError` for negative, absurd or unknown parameters."""
+    """Raise :class:`ScenarioError` for wrong types, absurd or unknown parameters.
+
+    Types (strict booleans, finite numbers) are checked by the same schema as a
+    file's; closures must be usable line or polygon geometries in lon/lat.
+    """
+    check_schema(scenario_to_dict(s))
+    _check_closures(s.closures)
     if not s.name.strip():
         raise ScenarioError("Scenario name is empty: give the scenario a name.")
     if s.mode not in MODES:
@@ -201,14 +213,18 @@ def check_scenario(s: Scenario) -> None:
         raise ScenarioError(f"car_share {s.car_share} must be between 0 and 1.")
     if not 1.0 <= s.persons_per_car <= 9.0:
         raise ScenarioError(f"persons_per_car {s.persons_per_car} must be between 1 and 9.")
-    for e in s.extra_population:
+    for i, e in enumerate(s.extra_population):
         if e.people < 0 or e.people > 200_000:
             raise ScenarioError(f"Extra population {e.label!r}: people must be 0-200,000.")
+        _check_point(e.lon, e.lat, f"extra_population[{i}] ({e.label or 'no label'})")
     _check_mobilisation(s.mobilisation)
     _check_model_parameters(s)
     for name, o in s.sites.items():
-        if o.capacity is not None and o.capacity < 0:
-            raise ScenarioError(f"Site {name!r}: capacity {o.capacity} is negative.")
+        if o.capacity is not None and not 0 <= o.capacity <= MAX_SITE_CAPACITY:
+            wrong = "is negative" if o.capacity < 0 else "is too large"
+            raise ScenarioError(
+                f"Site {name!r}: capacity {o.capacity} {wrong}; use 0-{MAX_SITE_CAPACITY:,} people."
+            )
     for z in s.zones:
         if z.kind not in ZONE_KINDS:
             raise ScenarioError(f"Unknown zone kind {z.kind!r}: use {', '.join(ZONE_KINDS)}.")
@@ -216,6 +232,24 @@ def check_scenario(s: Scenario) -> None:
             raise ScenarioError(
                 f"Unknown zone status {z.status!r}: use {', '.join(ZONE_STATUSES)}."
             )
+
+
+def _check_point(lon: float, lat: float, what: str) -> None:
+    # Imported here: planning.zones imports this module for ZoneSpec.
+    from planning.zones import check_lonlat
+
+    try:
+        check_lonlat(np.array([[lon, lat]], dtype=float), what)
+    except ZoneError as exc:
+        raise ScenarioError(str(exc)) from None
+
+
+def _check_closures(closures: list[dict[str, Any]]) -> None:
+    # Imported here: planning.zones imports this module for ZoneSpec.
+    from planning.zones import closure_geometry
+
+    for i, closure in enumerate(closures):
+        closure_geometry(closure, i)
 
 
 def _check_model_parameters(s: Scenario) -> None:
@@ -240,8 +274,11 @@ def _check_model_parameters(s: Scenario) -> None:
             raise ScenarioError(
                 f"Added site {a.name!r}: kind {a.kind!r}; use {', '.join(ADHOC_SITE_KINDS)}."
             )
-        if not 0 <= a.capacity <= 100_000:
-            raise ScenarioError(f"Added site {a.name!r}: capacity must be 0-100,000.")
+        if not 0 <= a.capacity <= MAX_SITE_CAPACITY:
+            raise ScenarioError(
+                f"Added site {a.name!r}: capacity must be 0-{MAX_SITE_CAPACITY:,} people."
+            )
+        _check_point(a.lon, a.lat, f"Added site {a.name!r}")
 
 
 def _check_mobilisation(curve: list[tuple[float, float]]) -> None:
@@ -271,46 +308,36 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     return d
 
 
-def scenario_from_dict(d: dict[str, Any]) -> Scenario:
+def scenario_from_dict(d: dict[str, Any], what: str = "Scenario") -> Scenario:
     """Build a :class:`Scenario` from :func:`scenario_to_dict` output.
+
+    Values are kept exactly as given (an integer stays an integer), so the JSON
+    round trip is exact; their types are checked first by
+    :func:`planning.scenario_schema.check_schema`.
 
     Raises
     ------
     ScenarioError
-        If a field is unknown or has the wrong type.
+        If a field is unknown, missing or has the wrong type, naming the field.
     """
-    if not isinstance(d, dict):
-        raise ScenarioError("Scenario file must hold a JSON object.")
+    check_schema(d, what)
     d = dict(d)
-    fmt = d.pop("format", "evac-scenario/1")
-    if fmt != "evac-scenario/1":
-        raise ScenarioError(f"Unsupported scenario format {fmt!r}; expected evac-scenario/1.")
-    known = set(Scenario.__dataclass_fields__)
-    unknown = set(d) - known
-    if unknown:
-        raise ScenarioError(f"Unknown scenario field(s): {', '.join(sorted(unknown))}.")
-    try:
-        zones = [_zone_from_dict(z) for z in d.pop("zones", [])]
-        extra = [ExtraPopulation(**e) for e in d.pop("extra_population", [])]
-        sites = {str(k): SiteOverride(**v) for k, v in d.pop("sites", {}).items()}
-        mob = [(float(t), float(f)) for t, f in d.pop("mobilisation", DEFAULT_MOBILISATION)]
-        added = [AdhocSite(**a) for a in d.pop("added_sites", [])]
-        low, central, high = d.pop("capacity_range", DEFAULT_CAPACITY_RANGE)
-        s = Scenario(
-            zones=zones,
-            extra_population=extra,
-            sites=sites,
-            mobilisation=mob,
-            added_sites=added,
-            capacity_range=(low, central, high),
-            **d,
-        )
-    except (TypeError, ValueError, AttributeError) as exc:
-        if isinstance(exc, ScenarioError):
-            raise
-        raise ScenarioError(f"Malformed scenario: {exc}") from None
-    _check_types(s)
-    return s
+    d.pop("format", None)
+    zones = [_zone_from_dict(z) for z in d.pop("zones", [])]
+    extra = [ExtraPopulation(**e) for e in d.pop("extra_population", [])]
+    sites = {k: SiteOverride(**v) for k, v in d.pop("sites", {}).items()}
+    mob = [(float(t), float(f)) for t, f in d.pop("mobilisation", DEFAULT_MOBILISATION)]
+    added = [AdhocSite(**a) for a in d.pop("added_sites", [])]
+    low, central, high = d.pop("capacity_range", DEFAULT_CAPACITY_RANGE)
+    return Scenario(
+        zones=zones,
+        extra_population=extra,
+        sites=sites,
+        mobilisation=mob,
+        added_sites=added,
+        capacity_range=(low, central, high),
+        **d,
+    )
 
 
 def _zone_from_dict(z: dict[str, Any]) -> ZoneSpec:
@@ -321,56 +348,14 @@ def _zone_from_dict(z: dict[str, Any]) -> ZoneSpec:
     return ZoneSpec(**z)
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _check_types(s: Scenario) -> None:
-    """Reject JSON values of the wrong type before any comparison sees them."""
-    numbers: dict[str, object] = {
-        "population_scale": s.population_scale,
-        "car_share": s.car_share,
-        "persons_per_car": s.persons_per_car,
-        "reception_share": s.reception_share,
-        "exit_buffer_m": s.exit_buffer_m,
-    }
-    numbers |= {f"capacity_range[{i}]": v for i, v in enumerate(s.capacity_range)}
-    for i, a in enumerate(s.added_sites):
-        numbers |= {f"added_sites[{i}].{k}": getattr(a, k) for k in ("lon", "lat", "capacity")}
-    optional: dict[str, object] = {"population_override": s.population_override}
-    for name, o in s.sites.items():
-        optional[f"sites[{name!r}].capacity"] = o.capacity
-        if not isinstance(o.active, bool):
-            raise ScenarioError(f"Scenario field sites[{name!r}].active must be true or false.")
-    for i, e in enumerate(s.extra_population):
-        numbers |= {f"extra_population[{i}].{k}": getattr(e, k) for k in ("lon", "lat", "people")}
-    for i, z in enumerate(s.zones):
-        for k in ("radius_m", "wind_from_deg", "length_m", "angle_deg"):
-            optional[f"zones[{i}].{k}"] = getattr(z, k)
-        if z.geometry is not None and not isinstance(z.geometry, dict):
-            raise ScenarioError(f"Scenario field zones[{i}].geometry must be a GeoJSON object.")
-        for k in ("label", "kind", "status"):
-            if not isinstance(getattr(z, k), str):
-                raise ScenarioError(f"Scenario field zones[{i}].{k} must be text.")
-    numbers |= {k: v for k, v in optional.items() if v is not None}
-    for key, value in numbers.items():
-        if not _is_number(value):
-            raise ScenarioError(f"Scenario field {key} must be a number, got {value!r}.")
-    if not isinstance(s.name, str):
-        raise ScenarioError("Scenario field 'name' must be text.")
-    if not isinstance(s.closures, list) or not all(isinstance(c, dict) for c in s.closures):
-        raise ScenarioError("Scenario field 'closures' must be a list of GeoJSON geometries.")
-
-
 def scenario_to_json(s: Scenario) -> str:
     """Serialise ``s`` to a JSON string (stable key order)."""
     return json.dumps(scenario_to_dict(s), ensure_ascii=False, indent=2, sort_keys=True)
 
 
-def scenario_from_json(text: str) -> Scenario:
-    """Parse a scenario from JSON text; raise :class:`ScenarioError` if malformed."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(f"Scenario file is not valid JSON: {exc}") from None
-    return scenario_from_dict(data)
+def scenario_from_json(text: str | bytes, what: str = "Scenario file") -> Scenario:
+    """Parse a scenario from JSON text; raise :class:`ScenarioError` if malformed.
+
+    ``what`` names the source (a file name) in messages.
+    """
+    return scenario_from_dict(load_json(text, what, ScenarioError), what)

@@ -13,6 +13,7 @@ from shapely.geometry import Point, Polygon, shape
 from shapely.validation import explain_validity
 
 from geo import settings
+from geo.coords import check_lonlat, closure_shape
 from geo.errors import ZoneError
 from planning.scenario import ZoneSpec
 
@@ -35,32 +36,6 @@ def to_map(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.transform(geom, lambda xy: np.column_stack(_TO_MAP.transform(*xy.T)))
 
 
-def check_lonlat(coords: np.ndarray, what: str) -> None:
-    """Reject coordinates that are not plausible lon/lat, and swapped lat/lon.
-
-    Raises
-    ------
-    ZoneError
-        Saying whether the values look swapped, projected or out of range.
-    """
-    if coords.size == 0:
-        raise ZoneError(f"{what} has no coordinates: draw or upload a zone.")
-    lon, lat = coords[:, 0], coords[:, 1]
-    if np.all((np.abs(lon) > 180) | (np.abs(lat) > 90)):
-        raise ZoneError(
-            f"{what}: coordinates like ({lon[0]:.0f}, {lat[0]:.0f}) are not lon/lat degrees. "
-            "Projected files need a declared CRS; GeoJSON must be WGS84 lon/lat."
-        )
-    if np.any(np.abs(lon) > 180) or np.any(np.abs(lat) > 90):
-        raise ZoneError(f"{what}: a coordinate is outside lon -180..180 / lat -90..90.")
-    # Norway: lat 57-72, lon 4-32. A zone at lat ~10, lon ~59 has its axes swapped.
-    if np.all((lat > 3) & (lat < 33) & (lon > 56) & (lon < 73)):
-        raise ZoneError(
-            f"{what}: coordinates look swapped (lat, lon): GeoJSON order is lon, lat, "
-            f"e.g. [10.6, 59.9] for Fornebu, not [{lon[0]:.2f}, {lat[0]:.2f}]."
-        )
-
-
 def _polygon_from_geojson(geometry: dict[str, Any] | None, what: str) -> shapely.Geometry:
     if not geometry:
         raise ZoneError(f"{what} has no geometry: draw a polygon or upload a zone file.")
@@ -72,6 +47,22 @@ def _polygon_from_geojson(geometry: dict[str, Any] | None, what: str) -> shapely
         raise ZoneError(f"{what} is a {geom.geom_type}; a zone must be a Polygon or MultiPolygon.")
     check_lonlat(shapely.get_coordinates(geom), what)
     return to_work(geom)
+
+
+def closure_geometry(geojson: Any, index: int) -> shapely.Geometry:
+    """The EPSG:25832 geometry of road closure number ``index`` (GeoJSON in lon/lat).
+
+    The engine calls this for every ``Scenario.closures`` entry, so a closure
+    whose coordinates could not cut any road is an error, not silently ignored.
+
+    Raises
+    ------
+    ZoneError
+        Naming the closure, if it is not a LineString, MultiLineString, Polygon or
+        MultiPolygon, has no or non-finite coordinates, or its coordinates are
+        swapped (lat, lon) or projected.
+    """
+    return to_work(closure_shape(geojson, f"Road closure {index + 1} (closures[{index}])"))
 
 
 def circle(center_lonlat: tuple[float, float], radius_m: float) -> Polygon:

@@ -21,7 +21,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from geo.atomic import write_text
 from geo.errors import StoreError
+from geo.validate import load_json
+from planning.scenario import scenario_from_json
 from store import open_store
 from store.base import ScenarioStore, VersionInfo
 from store.exercise_log import after_action_markdown, log_to_csv
@@ -83,7 +86,7 @@ def add_scenario_commands(
 def run_scenario_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run a parsed ``evac scenario ...`` command; return the exit code."""
     out = out or sys.stdout
-    store = open_store(args.store)
+    store = open_store(args.store, source="--store" if args.store else None)
     cmd = args.scenario_command
     if cmd == "list":
         for s in store.list_scenarios(include_deleted=args.all):
@@ -96,9 +99,11 @@ def run_scenario_command(args: argparse.Namespace, out: TextIO | None = None) ->
         _show(store, args, out)
     elif cmd == "save":
         results = _read_json(args.results) if args.results else None
+        text = _read_text(args.file)
+        scenario_from_json(text, str(args.file))  # errors name the file
         info = store.save(
             args.scenario_id,
-            _read_text(args.file),
+            text,
             user=args.user,
             comment=args.comment,
             base_version=args.base_version,
@@ -153,10 +158,7 @@ def _read_text(path: Path) -> str:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(_read_text(path))
-    except json.JSONDecodeError as exc:
-        raise StoreError(f"{path} is not valid JSON: {exc}.") from None
+    data = load_json(_read_text(path), str(path), StoreError)
     if not isinstance(data, dict):
         raise StoreError(f"{path} must hold a JSON object (a plan summary).")
     return data
@@ -166,8 +168,5 @@ def _write(text: str, path: Path | None, out: TextIO, encoding: str = "utf-8") -
     if path is None:
         out.write(text)
         return
-    try:
-        # newline="" keeps the CSV's \r\n row ends as written.
-        path.write_text(text, encoding=encoding, newline="")
-    except OSError as exc:
-        raise StoreError(f"Cannot write {path}: {exc}.") from None
+    # newline="" keeps the CSV's \r\n row ends as written.
+    write_text(path, text, encoding=encoding, newline="")

@@ -88,9 +88,12 @@ class PostgisStore(ScenarioStore):
     dsn
         ``postgresql://user:password@host:port/db``; default ``$EVAC_PG_DSN``.
         Tables are created on first use in the first schema of the search path.
+    source
+        Where the URL came from (``--store``, ``EVAC_STORE``), named in messages.
     """
 
-    def __init__(self, dsn: str | None = None) -> None:
+    def __init__(self, dsn: str | None = None, source: str | None = None) -> None:
+        self.source = source or ("the store setting" if dsn else DSN_ENV_VAR)
         dsn = dsn or os.environ.get(DSN_ENV_VAR)
         if not dsn:
             raise StoreError(
@@ -98,6 +101,7 @@ class PostgisStore(ScenarioStore):
                 "postgresql://user:password@host:5432/db (for tests: bash .ci/postgres.sh)."
             )
         self.dsn = dsn
+        _check_dsn(dsn, self.source)
         self._init_schema()
 
     def __repr__(self) -> str:
@@ -121,14 +125,15 @@ class PostgisStore(ScenarioStore):
             con = self._connect()
         except psycopg.OperationalError as exc:
             raise StoreError(
-                f"Cannot connect to PostgreSQL at {self._where()}: {exc}".strip()
-                + f". Start the server or fix {DSN_ENV_VAR}."
+                f"Cannot connect to PostgreSQL at {self._where()}: {_one_line(exc)}. "
+                f"Start the server or fix {self.source}."
             ) from None
         try:
             with con:
                 yield con
         except psycopg.Error as exc:
-            raise StoreError(f"PostgreSQL store at {self._where()} failed: {exc}") from None
+            where = self._where()
+            raise StoreError(f"PostgreSQL store at {where} failed: {_one_line(exc)}.") from None
 
     def _init_schema(self) -> None:
         with self._tx() as con:
@@ -284,6 +289,29 @@ class PostgisStore(ScenarioStore):
 
 def _iso(ts: datetime) -> str:
     return ts.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _one_line(exc: Exception) -> str:
+    """A driver message on one line, without its closing punctuation."""
+    return " ".join(str(exc).split()).rstrip(".?!") or type(exc).__name__
+
+
+def _check_dsn(dsn: str, source: str) -> None:
+    """Reject a malformed connection URL before connecting, naming where it came from."""
+    example = "postgresql://user:password@host:5432/db"
+    try:
+        parts = conninfo_to_dict(dsn)
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
+        raise StoreError(
+            f"The PostgreSQL URL in {source} is malformed ({reason}): write it as {example}."
+        ) from None
+    for port in str(parts.get("port", "5432")).split(","):
+        if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            raise StoreError(
+                f"The PostgreSQL URL in {source} has port {port!r}; a port is a number "
+                f"1-65535, e.g. {example}."
+            )
 
 
 def _version_info(row: tuple[Any, ...]) -> VersionInfo:

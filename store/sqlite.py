@@ -81,6 +81,11 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV_VAR) or DEFAULT_STORE_PATH)
 
 
+def writable(path: Path) -> bool:
+    """Whether ``path`` and its folder (for SQLite's journal files) may be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
 class SqliteStore(ScenarioStore):
     """Scenario store in a SQLite file.
 
@@ -89,17 +94,26 @@ class SqliteStore(ScenarioStore):
     path
         Store file, or a folder to hold ``store.sqlite``; default
         :func:`default_store_path`. Missing folders are created.
+    source
+        Where the path came from (``--store``), named in messages; default
+        ``EVAC_STORE``.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, source: str | None = None) -> None:
+        #: The setting a user changes to use another store file.
+        self.source = source or STORE_ENV_VAR
         p = Path(path) if path is not None else default_store_path()
         self.path = p / "store.sqlite" if p.is_dir() else p
+        #: True when the file exists but may not be written: it is opened for reading only.
+        self.read_only = self.path.is_file() and not writable(self.path)
+        if self.read_only:
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(
                 f"Cannot create the store folder {self.path.parent}: {exc}. "
-                f"Set {STORE_ENV_VAR} to a writable file path."
+                f"Set {self.source} to a writable file path."
             ) from None
         self._init_schema()
 
@@ -109,6 +123,9 @@ class SqliteStore(ScenarioStore):
     def _connect(self) -> sqlite3.Connection:
         # One connection per operation: safe across Streamlit's threads, and
         # isolation_level=None lets us issue BEGIN IMMEDIATE ourselves.
+        if self.read_only:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         con.execute("PRAGMA foreign_keys = ON")
         con.execute("PRAGMA synchronous = FULL")
@@ -126,7 +143,16 @@ class SqliteStore(ScenarioStore):
         except sqlite3.Error as exc:
             raise self._error(exc) from None
 
+    def _read_only_error(self) -> StoreError:
+        return StoreError(
+            f"The scenario store {self.path} is read-only: scenarios can be listed and "
+            "opened but not saved. Ask for write access to the file and its folder, or "
+            f"set {self.source} to a writable file."
+        )
+
     def _error(self, exc: sqlite3.Error) -> StoreError:
+        if "readonly" in str(exc):
+            return self._read_only_error()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             return StoreError(
                 f"The scenario store {self.path} stayed busy for {BUSY_TIMEOUT_S:.0f} s "
@@ -134,12 +160,14 @@ class SqliteStore(ScenarioStore):
             )
         return StoreError(
             f"The scenario store {self.path} failed: {exc}. Check that the file is "
-            f"writable and not a copy in progress, or point {STORE_ENV_VAR} elsewhere."
+            f"writable and not a copy in progress, or point {self.source} elsewhere."
         )
 
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         """One transaction; writers take the write lock up front (BEGIN IMMEDIATE)."""
+        if write and self.read_only:
+            raise self._read_only_error()
         try:
             con = self._connect()
         except sqlite3.Error as exc:

@@ -18,7 +18,7 @@ def test_every_export_kind_has_a_file_ending_and_a_mime_type():
 @pytest.mark.parametrize("kind", ["geojson", "kml", "gpkg", "cap", "scenario"])
 def test_make_export_names_its_file_with_filename(kind):
     plan = make_plan(exercise=False, name="Snarøya brann")
-    export = make_export(kind, plan, region=None, sites=None)
+    export = make_export(kind, plan, region=None, sites=None, actual=True)  # a real incident
     assert export.filename == filename(kind, plan)
     assert export.mime == mime_type(kind)
     assert export.filename.startswith("snaroya-brann")

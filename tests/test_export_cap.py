@@ -8,6 +8,7 @@ import shapely
 from fixtures_plan import make_plan
 
 from exports.cap import CAP_NS, to_cap_xml, validate_cap
+from geo.errors import ExportError
 
 NS = {"cap": CAP_NS}
 SENDER = "beredskap@baerum.kommune.no"
@@ -41,7 +42,9 @@ def test_alert_validates_and_has_the_required_header():
 
 def test_status_is_exercise_for_an_exercise_and_actual_otherwise():
     assert ET.fromstring(cap()).findtext("cap:status", namespaces=NS) == "Exercise"
-    real = cap(make_plan(exercise=False))
+    with pytest.raises(ExportError, match="--not-exercise"):
+        cap(make_plan(exercise=False))  # a real alert must be confirmed
+    real = cap(make_plan(exercise=False), actual=True)
     assert ET.fromstring(real).findtext("cap:status", namespaces=NS) == "Actual"
     assert "ØVELSE" not in real and "EXERCISE" not in real
 

@@ -31,7 +31,9 @@ def producer(
 
     def make() -> bytes:
         if key not in cache:
-            cache[key] = make_export(kind, plan, region, sites, lang).data
+            # The app's exercise switch is the explicit choice a real CAP alert needs.
+            actual = plan.scenario.exercise is False
+            cache[key] = make_export(kind, plan, region, sites, lang, actual=actual).data
         return cache[key]
 
     return make

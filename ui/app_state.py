@@ -18,8 +18,9 @@ from typing import Any, Final
 
 import geopandas as gpd
 
-from geo.errors import ScenarioError, ZoneError
-from geo.zone_files import line_features, read_geometries, zone_features
+from geo.errors import ScenarioError
+from geo.registry import canonical_site_overrides
+from geo.zone_files import read_geometries, split_upload
 from planning.scenario import Scenario, SiteOverride, ZoneSpec
 from planning.zones import zone_geometry
 
@@ -122,7 +123,10 @@ def apply_scenario(state: State, scenario: Scenario, sites: gpd.GeoDataFrame) ->
     """Put ``scenario`` into the state: zones, closures and every widget value.
 
     Call it before the widgets are drawn (in a callback or at the top of the script).
+    Site overrides given by an alternative name (``Unity Arena``) are filed under
+    the registry name; an unknown site raises :class:`ScenarioError`.
     """
+    scenario = replace(scenario, sites=canonical_site_overrides(sites, scenario.sites))
     for entry in state.get(ZONES, []):
         state.pop(zone_label_key(entry.uid), None)
         state.pop(zone_status_key(entry.uid), None)
@@ -303,14 +307,7 @@ def upload_specs(data: bytes, filename: str) -> tuple[list[ZoneSpec], list[dict[
     UploadError, ZoneError
         If the file is unreadable or holds neither a polygon nor a line.
     """
-    gdf = read_geometries(data, filename)
-    lines = line_features(gdf[gdf.geometry.geom_type.isin(_LINE_TYPES)])
-    try:
-        features = zone_features(gdf, filename)
-    except ZoneError:
-        if not lines:
-            raise
-        features = []
+    features, lines = split_upload(read_geometries(data, filename), filename)
     zones = [ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in features]
     for z in zones:
         zone_geometry(z)  # reject unusable polygons now, with the file's labels

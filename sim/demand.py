@@ -126,4 +126,3 @@ def trips_xml(cars: list[Car]) -> str:
             arrivalPos="max",
         )
     return ET.tostring(root, encoding="unicode")
-

@@ -23,9 +23,10 @@ import shapely
 from geo.errors import ScenarioError
 from geo.region import Region
 from planning.plan import Plan
-from planning.zones import EVACUATED_STATUSES
+from planning.scenario import Scenario
+from planning.zones import EVACUATED_STATUSES, to_work
 from sim import demand, results, run
-from sim.network import build_net, read_net
+from sim.network import SumoNet, build_net, closed_edge_ids, net_without, read_net
 
 #: Shares of people reported (p50, p90).
 SHARES = {"p50": 0.5, "p90": 0.9}
@@ -112,9 +113,9 @@ def simulate_plan(
     t0 = time.perf_counter()
     paths = _drive_paths(plan)
     report("network", 0.0)
-    net = read_net(build_net(region.osm_path, include_construction=region.include_construction))
-    t_net = time.perf_counter()
     sc = plan.scenario
+    net, closed = _scenario_net(region, sc)
+    t_net = time.perf_counter()
     cars = demand.cars_from_paths(paths, net, sc.persons_per_car, sc.mobilisation)
     work = out_dir / "sumo"
     work.mkdir(parents=True, exist_ok=True)
@@ -139,9 +140,17 @@ def simulate_plan(
         "sumo": t_sumo - t_demand,
         "total": time.perf_counter() - t0,
     }
-    data = _report(plan, paths, cars, times, net.n_edges, reroute, timing)
+    data = _report(plan, paths, cars, times, net.n_edges, len(closed), reroute, timing)
     write_json_atomic(data, out_dir / "simulation.json")
     return data
+
+
+def _scenario_net(region: Region, scenario: Scenario) -> tuple[SumoNet, list[str]]:
+    """The SUMO network of the region with the scenario's closed roads removed."""
+    base = build_net(region.osm_path, include_construction=region.include_construction)
+    closures = [to_work(shapely.geometry.shape(c)) for c in scenario.closures]
+    closed = closed_edge_ids(read_net(base), closures)
+    return read_net(net_without(base, closed)), closed
 
 
 def _expected_end_s(cars: list[demand.Car], fast: dict[str, float | None]) -> float:
@@ -156,6 +165,7 @@ def _report(
     cars: list[demand.Car],
     times: results.CarTimes,
     n_edges: int,
+    n_closed: int,
     reroute: bool,
     timing: dict[str, float],
 ) -> dict[str, Any]:
@@ -191,6 +201,7 @@ def _report(
             + (f", rerouting every {run.REROUTE_PERIOD_S} s" if reroute else ""),
             "departures": "quantiles (i + 0.5) / n of the mobilisation curve per origin group",
             "network_edges": n_edges,
+            "closed_edges": n_closed,
             "off_network_leg": "added to arrival as in the fast estimate",
             "leave_definition": "last exit from the evacuated zone (as the fast estimate)",
         },

@@ -25,6 +25,7 @@ import shapely
 from geo import settings
 from geo.errors import RegionDataError
 from geo.network_cache import cache_dir, file_digest
+from planning.routing import CLOSURE_BUFFER_M
 from sim.binaries import find_binary, sumo_home
 
 #: Bump when the options or the type file below change.
@@ -95,7 +96,7 @@ def net_cache_key(osm_path: Path, *, include_construction: bool) -> str:
             "schema": SIM_NET_SCHEMA,
             "options": NETCONVERT_OPTIONS,
             "types": type_file_xml(include_construction=include_construction),
-            "sumo": str(find_binary("netconvert").resolve()),
+            "sumo": sumo_version(),
         },
         sort_keys=True,
     )
@@ -112,37 +113,49 @@ def build_net(osm_path: Path, *, include_construction: bool = False) -> Path:
         If netconvert cannot build a network from the file.
     """
     key = net_cache_key(osm_path, include_construction=include_construction)
-    folder = cache_dir() / "sumo"
-    target = folder / f"{key}.net.xml"
-    if target.is_file():
-        return target
-    folder.mkdir(parents=True, exist_ok=True)
-    types = folder / f"{key}.typ.xml"
-    types.write_text(type_file_xml(include_construction=include_construction), encoding="utf-8")
-    # Build under a temporary name, then rename: a crash never leaves half a network.
-    tmp = folder / f"{key}.tmp{os.getpid()}.net.xml"
-    cmd = [
-        str(find_binary("netconvert")),
-        "--osm-files",
-        str(osm_path),
-        "--type-files",
-        str(types),
-        "--proj",
-        UTM32_PROJ,
-        *NETCONVERT_OPTIONS,
-        "--output-file",
-        str(tmp),
-        "--no-warnings",
-    ]
+    target = cache_dir() / "sumo" / f"{key}.net.xml"
+    if not target.is_file():
+        types = target.with_name(f"{key}.typ.xml")
+        types.parent.mkdir(parents=True, exist_ok=True)
+        xml = type_file_xml(include_construction=include_construction)
+        types.write_text(xml, encoding="utf-8")
+        args = ["--osm-files", str(osm_path), "--type-files", str(types)]
+        _netconvert([*args, "--proj", UTM32_PROJ, *NETCONVERT_OPTIONS], target, osm_path)
+    return target
+
+
+def net_without(base: Path, closed: list[str]) -> Path:
+    """``base`` without the ``closed`` edges (cached per set of edges)."""
+    if not closed:
+        return base
+    digest = hashlib.sha256((base.name + " ".join(sorted(closed))).encode()).hexdigest()
+    target = base.with_name(f"{base.name.removesuffix('.net.xml')}-closed-{digest[:16]}.net.xml")
+    if not target.is_file():
+        args = ["--sumo-net-file", str(base), "--remove-edges.explicit", ",".join(closed)]
+        _netconvert([*args, "--offset.disable-normalization"], target, base)
+    return target
+
+
+def _netconvert(args: list[str], target: Path, source: Path) -> None:
+    """Run netconvert writing ``target`` via a temporary file (never half a network)."""
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    cmd = [str(find_binary("netconvert")), *args, "--output-file", str(tmp), "--no-warnings"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not tmp.is_file():
         tmp.unlink(missing_ok=True)
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise RegionDataError(
-            f"netconvert could not build a SUMO network from {osm_path}: {' '.join(tail)}"
+            f"netconvert could not build a SUMO network from {source}: {' '.join(tail)}"
         )
     os.replace(tmp, target)
-    return target
+
+
+@lru_cache(maxsize=1)
+def sumo_version() -> str:
+    """netconvert's version line (part of the cache key: a new SUMO rebuilds)."""
+    cmd = [str(find_binary("netconvert")), "--version"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    return (done.stdout.strip().splitlines() or ["unknown"])[0]
 
 
 @dataclass
@@ -195,3 +208,15 @@ def read_net(net_path: Path) -> SumoNet:
         from_xy={e.getID(): e.getFromNode().getCoord()[:2] for e in edges},
         to_xy={e.getID(): e.getToNode().getCoord()[:2] for e in edges},
     )
+
+
+def closed_edge_ids(net: SumoNet, closures: list[shapely.Geometry]) -> list[str]:
+    """Ids of the car edges a closure touches (lines buffered as in the planner)."""
+    if not closures:
+        return []
+    areas = [
+        g.buffer(CLOSURE_BUFFER_M) if g.geom_type in ("LineString", "MultiLineString") else g
+        for g in closures
+    ]
+    hits = net.tree.query(shapely.union_all(areas), predicate="intersects")
+    return sorted(net.edge_ids[int(i)] for i in hits)

@@ -258,25 +258,27 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     data = simulate_plan(plan, region, Path(args.out), reroute=args.reroute)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+    else:
+        print_simulation(data)
+        print(f"Wrote {Path(args.out) / 'simulation.json'}")
+    return 0
+
+
+def print_simulation(data: dict[str, Any]) -> None:
+    """Print the fast estimate next to SUMO's, their ratio and what became of every car."""
     m = data["minutes"]
     print(f"Scenario: {data['scenario']}  ({data['demand']['cars']:,} cars)")
     print(f"{'minutes':12} {'fast':>7} {'SUMO':>7} {'SUMO/fast':>10}")
     for key in m["sumo"]:
-        row = [m["fast"][key], m["sumo"][key], m["ratio_sumo_to_fast"][key]]
-        print(
-            f"{key:12} "
-            + " ".join(
-                f"{'-' if v is None else v:>{w}}" for v, w in zip(row, (7, 7, 10), strict=True)
-            )
-        )
+        row = (m["fast"][key], m["sumo"][key], m["ratio_sumo_to_fast"][key])
+        cells = [f"{'-' if v is None else v:>{w}}" for v, w in zip(row, (7, 7, 10), strict=True)]
+        print(f"{key:12} " + " ".join(cells))
     v = data["vehicles"]
     print(
         f"Cars: {v['arrived']:,} arrived, {v['not_arrived']:,} did not arrive, "
         f"{v['not_inserted']:,} could not be routed/inserted, {v['teleports']:,} teleports"
     )
-    print(f"SUMO ran {data['timing_s']['sumo']} s. Wrote {Path(args.out) / 'simulation.json'}")
-    return 0
+    print(f"SUMO ran {data['timing_s']['sumo']} s")
 
 
 def _print_summary(s: dict[str, Any]) -> None:

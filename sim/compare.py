@@ -26,6 +26,7 @@ from planning.plan import Plan
 from planning.scenario import Scenario
 from planning.zones import EVACUATED_STATUSES, to_work
 from sim import demand, results, run
+from sim.binaries import find_binary
 from sim.network import SumoNet, build_net, closed_edge_ids, net_without, read_net
 
 #: Shares of people reported (p50, p90).
@@ -111,6 +112,7 @@ def simulate_plan(
     """
     report = progress or (lambda _stage, _share: None)
     t0 = time.perf_counter()
+    find_binary("sumo")  # fail before any work when SUMO is not installed
     paths = _drive_paths(plan)
     report("network", 0.0)
     sc = plan.scenario

@@ -116,6 +116,11 @@ def _add_simulate_command(sub: argparse._SubParsersAction) -> None:
     _add_scenario_args(p)
     p.add_argument("--out", default="out/simulation", help="folder for simulation.json")
     p.add_argument("--reroute", action="store_true", help="let SUMO reroute cars every 2 min")
+    p.add_argument(
+        "--planner-capacities",
+        action="store_true",
+        help="give SUMO the planner's road capacities (sensitivity run)",
+    )
     p.add_argument("--json", action="store_true", help="print simulation.json")
     p.set_defaults(handler=_cmd_simulate)
 
@@ -255,7 +260,13 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     region = _region(args)
     plan = make_plan(region, scenario_from_args(args))
-    data = simulate_plan(plan, region, Path(args.out), reroute=args.reroute)
+    data = simulate_plan(
+        plan,
+        region,
+        Path(args.out),
+        reroute=args.reroute,
+        planner_capacities=args.planner_capacities,
+    )
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

@@ -99,6 +99,7 @@ def simulate_plan(
     out_dir: Path,
     *,
     reroute: bool = False,
+    planner_capacities: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Simulate ``plan``'s cars in SUMO; write and return ``simulation.json``.
@@ -129,6 +130,7 @@ def simulate_plan(
         work / "trips.xml",
         work,
         reroute=reroute,
+        planner_capacities=planner_capacities,
         progress=lambda s: report("sumo", min(0.99, s / horizon)),
     )
     t_sumo = time.perf_counter()
@@ -142,7 +144,8 @@ def simulate_plan(
         "sumo": t_sumo - t_demand,
         "total": time.perf_counter() - t0,
     }
-    data = _report(plan, paths, cars, times, net.n_edges, len(closed), reroute, timing)
+    options = {"reroute": reroute, "planner_capacities": planner_capacities}
+    data = _report(plan, paths, cars, times, net.n_edges, len(closed), options, timing)
     write_json_atomic(data, out_dir / "simulation.json")
     return data
 
@@ -168,7 +171,7 @@ def _report(
     times: results.CarTimes,
     n_edges: int,
     n_closed: int,
-    reroute: bool,
+    options: dict[str, bool],
     timing: dict[str, float],
 ) -> dict[str, Any]:
     fast = fast_estimate(plan)
@@ -200,7 +203,10 @@ def _report(
             "simulator": "SUMO mesoscopic (--mesosim), junction control on",
             "seed": run.SEED,
             "routing": "SUMO fastest route at departure"
-            + (f", rerouting every {run.REROUTE_PERIOD_S} s" if reroute else ""),
+            + (f", rerouting every {run.REROUTE_PERIOD_S} s" if options["reroute"] else ""),
+            "capacities": "planner's lane capacities (meso headways 3600/capacity)"
+            if options["planner_capacities"]
+            else "SUMO's own (default meso headways)",
             "departures": "quantiles (i + 0.5) / n of the mobilisation curve per origin group",
             "network_edges": n_edges,
             "closed_edges": n_closed,

@@ -29,7 +29,7 @@ from planning.routing import CLOSURE_BUFFER_M
 from sim.binaries import find_binary, sumo_home
 
 #: Bump when the options or the type file below change.
-SIM_NET_SCHEMA = 1
+SIM_NET_SCHEMA = 2
 #: EPSG:25832 (ETRS89 / UTM 32N) as a PROJ string for netconvert.
 UTM32_PROJ = "+proj=utm +zone=32 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs"
 #: netconvert options (SUMO netconvert manual, "OSM import" recommendations):
@@ -48,6 +48,7 @@ NETCONVERT_OPTIONS: tuple[str, ...] = (
     "--remove-edges.isolated",
     "--ignore-errors.edge-type",
     "--offset.disable-normalization",
+    "--output.street-names",
     "--no-internal-links",
     "false",
     "--no-turnarounds.except-deadend",

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo import settings
 from geo.errors import EvacError
 from sim.binaries import find_binary
 
@@ -25,6 +27,10 @@ from sim.binaries import find_binary
 SEED = 42
 #: Rerouting period (s) when rerouting is on (SUMO manual, "Rerouting device").
 REROUTE_PERIOD_S = 120
+#: SUMO's default mesoscopic net headways (s) (``sumo --save-template``, 1.2x releases).
+DEFAULT_TAU_S = {"tauff": 1.13, "taufj": 1.13, "taujf": 1.73, "taujj": 1.4}
+#: SUMO's default passenger car: 5 m long with a 2.5 m minimum gap.
+CAR_LENGTH_WITH_GAP_M = 7.5
 _STEP_RE = re.compile(rb"Step #(\d+(?:\.\d+)?)")
 
 Progress = Callable[[float], None]
@@ -44,7 +50,29 @@ class SumoOutputs:
     log: Path
 
 
-def sumo_command(net: Path, trips: Path, out: Path, *, reroute: bool) -> list[str]:
+def meso_types_xml() -> str:
+    """Meso headways per road class that give the planner's lane capacities.
+
+    A meso car's headway is the net headway ``tau`` plus its length with gap over
+    the speed (SUMO manual, "Simulation/Meso"). SUMO's default net headways
+    (:data:`DEFAULT_TAU_S`) are scaled so the gross free-flow headway is
+    ``3600 / capacity`` s per lane, with :data:`geo.settings.LANE_CAPACITY_VPH` as
+    the capacity and the class's default speed. This isolates what the capacity
+    assumption explains from what the queue model does.
+    """
+    root = ET.Element("additional")
+    for hwy, capacity in settings.LANE_CAPACITY_VPH.items():
+        speed_ms = settings.DRIVE_SPEED_KPH.get(hwy, settings.DRIVE_SPEED_FALLBACK_KPH) / 3.6
+        net_s = max(3600.0 / capacity - CAR_LENGTH_WITH_GAP_M / speed_ms, 0.1)
+        scale = net_s / DEFAULT_TAU_S["tauff"]
+        meso = {k: f"{v * scale:.2f}" for k, v in DEFAULT_TAU_S.items()}
+        ET.SubElement(ET.SubElement(root, "type", id=f"highway.{hwy}"), "meso", meso)
+    return ET.tostring(root, encoding="unicode")
+
+
+def sumo_command(
+    net: Path, trips: Path, out: Path, *, reroute: bool, planner_capacities: bool
+) -> list[str]:
     """The ``sumo`` command line for one run, writing into folder ``out``."""
     cmd = [
         str(find_binary("sumo")),
@@ -68,6 +96,9 @@ def sumo_command(net: Path, trips: Path, out: Path, *, reroute: bool) -> list[st
             "--device.rerouting.probability", "1",
             "--device.rerouting.period", str(REROUTE_PERIOD_S),
         ]  # fmt: skip
+    if planner_capacities:
+        (out / "meso_types.add.xml").write_text(meso_types_xml(), encoding="utf-8")
+        cmd += ["--additional-files", str(out / "meso_types.add.xml")]
     return cmd
 
 
@@ -77,9 +108,13 @@ def run_sumo(
     out: Path,
     *,
     reroute: bool = False,
+    planner_capacities: bool = False,
     progress: Progress | None = None,
 ) -> SumoOutputs:
     """Run SUMO; ``progress`` gets the simulated time (s) as the run advances.
+
+    ``planner_capacities`` replaces SUMO's own road capacities by the planner's
+    (:func:`meso_types_xml`), a sensitivity run.
 
     Raises
     ------
@@ -87,7 +122,7 @@ def run_sumo(
         If SUMO exits with an error (its last log lines are in the message).
     """
     out.mkdir(parents=True, exist_ok=True)
-    cmd = sumo_command(net, trips, out, reroute=reroute)
+    cmd = sumo_command(net, trips, out, reroute=reroute, planner_capacities=planner_capacities)
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None
         # SUMO redraws its step log with carriage returns: read in chunks, keep the last step.

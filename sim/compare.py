@@ -202,7 +202,7 @@ def _report(
         "model": {
             "simulator": "SUMO mesoscopic (--mesosim), junction control on",
             "seed": run.SEED,
-            "routing": "SUMO fastest route at departure"
+            "routing": "SUMO fastest route at departure, with the travel times of that moment"
             + (f", rerouting every {run.REROUTE_PERIOD_S} s" if options["reroute"] else ""),
             "capacities": "planner's lane capacities (meso headways 3600/capacity)"
             if options["planner_capacities"]

@@ -4,8 +4,9 @@ Mesoscopic SUMO (``--mesosim``) moves vehicles between edge segments with
 queues whose capacity follows from headways and jam density (Eissfeldt 2004,
 "Vehicle-based modelling of traffic"; SUMO manual, "Simulation/Meso"), with
 junction control (right of way and traffic lights) switched on. Each trip is
-routed by SUMO's own fastest path at insertion; optionally a rerouting device
-lets cars change route with the current travel times. No end time is set: SUMO
+routed by SUMO's own fastest path when it departs, with the travel times of
+that moment (SUMO equips trips with a routing device; SUMO manual, "Demand/
+Automatic Routing"); optionally that device also reroutes cars on the way. No end time is set: SUMO
 stops when every car has arrived or been discarded, and a car stuck in a jam
 is teleported after SUMO's default 300 s (counted and reported).
 """

@@ -22,6 +22,7 @@ import shapely
 from shapely.geometry import box
 
 import cli
+from geo import settings
 from geo.errors import ScenarioError
 from geo.region import Region
 from geo.settings import DEFAULT_DATA_DIR
@@ -31,6 +32,7 @@ from sim.compare import fast_estimate, simulate_plan
 from sim.demand import car_counts, cars_from_paths, departure_times_s
 from sim.network import SumoNet, build_net, closed_edge_ids, net_without, read_net
 from sim.results import leave_time, weighted_time
+from sim.run import CAR_LENGTH_WITH_GAP_M, meso_types_xml
 
 KEYS = ("leave_p50", "arrive_p50", "leave_p90", "arrive_p90")
 
@@ -247,3 +249,29 @@ def test_fast_estimate_falls_back_to_the_summary(snaroya_plan: Plan) -> None:
     fast = fast_estimate(plan)
     clear = snaroya_plan.summary["clearance_minutes"]
     assert fast["leave_p90"] == clear["leave_p90"] and fast["arrive_p90"] == clear["p90"]
+
+
+# --- planner capacities (sensitivity run) ---------------------------------------------------
+
+
+def test_meso_headways_give_the_planners_lane_capacity() -> None:
+    types = {t.get("id"): t.find("meso") for t in ET.fromstring(meso_types_xml()).iter("type")}
+    meso = types["highway.residential"]
+    speed_ms = settings.DRIVE_SPEED_KPH["residential"] / 3.6
+    gross = float(meso.get("tauff")) + CAR_LENGTH_WITH_GAP_M / speed_ms
+    assert gross == pytest.approx(3600 / settings.LANE_CAPACITY_VPH["residential"], abs=0.01)
+    assert set(types) == {f"highway.{h}" for h in settings.LANE_CAPACITY_VPH}
+
+
+def test_planner_capacities_slow_sumo_down(
+    tmp_path: Path, snaroya_plan: Plan, region: Region
+) -> None:
+    # The six largest groups: enough cars to queue at Skogenbuen, quick to simulate.
+    biggest = snaroya_plan.paths.nlargest(6, "people")
+    plan = dataclasses.replace(snaroya_plan, paths=biggest)
+    own = simulate_plan(plan, region, tmp_path / "own")
+    planner = simulate_plan(plan, region, tmp_path / "planner", planner_capacities=True)
+    assert (tmp_path / "planner" / "sumo" / "meso_types.add.xml").is_file()
+    assert "planner" in planner["model"]["capacities"]
+    assert own["vehicles"]["cars"] == planner["vehicles"]["cars"]
+    assert planner["minutes"]["sumo"]["arrive_p90"] > own["minutes"]["sumo"]["arrive_p90"]

@@ -67,8 +67,9 @@ def _run(plan: Any, region: Any, lang: str) -> dict[str, Any] | None:
             bar.progress(min(max(share, 0.0), 1.0), text=tr(f"sim.stage.{stage}", lang))
 
         try:
-            out = Path(tempfile.mkdtemp(prefix="evac-sim-"))
-            data = simulate_plan(plan, region, out, progress=progress)
+            # SUMO's files are only needed while reading them; the result is kept in memory.
+            with tempfile.TemporaryDirectory(prefix="evac-sim-") as tmp:
+                data = simulate_plan(plan, region, Path(tmp), progress=progress)
         except EvacError as exc:
             status.update(label=tr("sim.failed", lang), state="error")
             st.error(str(exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import streamlit_folium
 from test_app import planned
+from test_simulate import sumo_or_skip
 
 from exports import web_map as map_builder
 from ui.app_simulation import STATE_KEY, comparison_table, vehicles_caption
@@ -50,6 +51,7 @@ def test_caption_accounts_for_every_car() -> None:
 
 
 def test_button_runs_sumo_and_shows_the_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    sumo_or_skip()
     # The map is not what this test is about (see test_app.py and the e2e tests).
     monkeypatch.setattr(streamlit_folium, "st_folium", lambda *args, **kwargs: None)
     monkeypatch.setattr(map_builder, "build_map", lambda *args, **kwargs: None)

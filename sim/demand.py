@@ -71,7 +71,9 @@ def departure_times_s(curve: list[tuple[float, float]], n: int) -> np.ndarray:
     return np.round(out * 60.0, 1)
 
 
-def cars_from_paths(paths: Any, net: SumoNet, persons_per_car: float, curve: list) -> list[Car]:
+def cars_from_paths(
+    paths: Any, net: SumoNet, persons_per_car: float, curve: list[tuple[float, float]]
+) -> list[Car]:
     """Every car of the plan's drive paths, in departure order.
 
     Parameters

@@ -34,7 +34,8 @@ DEFAULT_TAU_S = {"tauff": 1.13, "taufj": 1.13, "taujf": 1.73, "taujj": 1.4}
 CAR_LENGTH_WITH_GAP_M = 7.5
 _STEP_RE = re.compile(rb"Step #(\d+(?:\.\d+)?)")
 
-Progress = Callable[[float], None]
+#: Called with the simulated time (s) as SUMO advances.
+StepProgress = Callable[[float], None]
 
 
 class SimulationError(EvacError, RuntimeError):
@@ -110,7 +111,7 @@ def run_sumo(
     *,
     reroute: bool = False,
     planner_capacities: bool = False,
-    progress: Progress | None = None,
+    progress: StepProgress | None = None,
 ) -> SumoOutputs:
     """Run SUMO; ``progress`` gets the simulated time (s) as the run advances.
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from sim.binaries import find_binary
 SEED = 42
 #: Rerouting period (s) when rerouting is on (SUMO manual, "Rerouting device").
 REROUTE_PERIOD_S = 120
+#: Longest a run may compute (s) before it is stopped (assumption: an app user waits
+#: at most this long; a jammed network can otherwise take hours).
+MAX_WALL_S = 20 * 60.0
 #: SUMO's default mesoscopic net headways (s) (``sumo --save-template``, 1.2x releases).
 DEFAULT_TAU_S = {"tauff": 1.13, "taufj": 1.13, "taujf": 1.73, "taujj": 1.4}
 #: SUMO's default passenger car: 5 m long with a 2.5 m minimum gap.
@@ -112,6 +116,7 @@ def run_sumo(
     reroute: bool = False,
     planner_capacities: bool = False,
     progress: StepProgress | None = None,
+    max_wall_s: float = MAX_WALL_S,
 ) -> SumoOutputs:
     """Run SUMO; ``progress`` gets the simulated time (s) as the run advances.
 
@@ -121,19 +126,32 @@ def run_sumo(
     Raises
     ------
     SimulationError
-        If SUMO exits with an error (its last log lines are in the message).
+        If SUMO exits with an error (its last log lines are in the message), or
+        runs longer than ``max_wall_s`` seconds of computing time.
     """
     out.mkdir(parents=True, exist_ok=True)
     cmd = sumo_command(net, trips, out, reroute=reroute, planner_capacities=planner_capacities)
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+    end = time.monotonic() + max_wall_s
+    # stderr goes to a file: a pipe nobody reads could fill up and block SUMO.
+    with (
+        (out / "sumo.err").open("wb") as err_file,
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file) as proc,
+    ):
         assert proc.stdout is not None
         # SUMO redraws its step log with carriage returns: read in chunks, keep the last step.
         while chunk := proc.stdout.read1(4096):
             steps = _STEP_RE.findall(chunk)
             if steps and progress is not None:
                 progress(float(steps[-1]))
-        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            if time.monotonic() > end:
+                proc.kill()
+                raise SimulationError(
+                    f"SUMO ran longer than {max_wall_s / 60:.0f} minutes and was stopped: "
+                    "the network is probably jammed. Try without --planner-capacities, "
+                    "with --reroute, or with fewer cars."
+                )
     if proc.returncode != 0:
+        err = (out / "sumo.err").read_text(encoding="utf-8", errors="replace")
         tail = " ".join(err.strip().splitlines()[-3:])
         raise SimulationError(f"SUMO stopped with status {proc.returncode}: {tail}")
     return SumoOutputs(

@@ -33,7 +33,7 @@ from sim.compare import fast_estimate, simulate_plan
 from sim.demand import car_counts, cars_from_paths, departure_times_s
 from sim.network import SumoNet, build_net, closed_edge_ids, net_without, read_net
 from sim.results import leave_time, weighted_time
-from sim.run import CAR_LENGTH_WITH_GAP_M, meso_types_xml
+from sim.run import CAR_LENGTH_WITH_GAP_M, SimulationError, meso_types_xml, run_sumo
 
 KEYS = ("leave_p50", "arrive_p50", "leave_p90", "arrive_p90")
 
@@ -179,6 +179,19 @@ def test_a_plan_without_cars_is_a_clear_error(
     plan = dataclasses.replace(snaroya_plan, paths=walking)
     with pytest.raises(ScenarioError, match="no car traffic"):
         simulate_plan(plan, region, tmp_path)
+
+
+def test_sumo_failures_and_overlong_runs_are_clear_errors(
+    snaroya_sim: tuple[Path, dict[str, Any]], region: Region, tmp_path: Path
+) -> None:
+    out_dir, _ = snaroya_sim
+    net = build_net(region.osm_path)
+    with pytest.raises(SimulationError, match="longer than 0 minutes"):
+        run_sumo(net, out_dir / "sumo" / "trips.xml", tmp_path / "slow", max_wall_s=0.0)
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<routes><trip id='a' depart='x' from='nowhere' to='nowhere'/>")
+    with pytest.raises(SimulationError, match="SUMO stopped with status"):
+        run_sumo(net, broken, tmp_path / "broken")
 
 
 # --- network --------------------------------------------------------------------------------

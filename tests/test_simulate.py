@@ -158,6 +158,22 @@ def test_cli_prints_both_estimates_and_their_ratio(
     assert f"{data['vehicles']['not_inserted']} could not be routed/inserted" in text
 
 
+def test_cli_simulates_a_drawn_zone_with_rerouting(sumo: None, tmp_path: Path) -> None:
+    # A block of houses on Snarøya: a small case, as `evac plan --zone` takes it.
+    zone = tmp_path / "block.geojson"
+    ring = [[10.600, 59.8785], [10.612, 59.8785], [10.612, 59.884], [10.600, 59.884]]
+    geometry = {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+    zone.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": geometry}))
+    out = tmp_path / "out"
+    status, stdout, stderr = _run("simulate", "--zone", str(zone), "--out", str(out), "--reroute")
+    assert status == 0, stderr
+    data = json.loads((out / "simulation.json").read_text(encoding="utf-8"))
+    assert data["scenario"] == "block" and "rerouting" in data["model"]["routing"]
+    v = data["vehicles"]
+    assert 0 < v["cars"] == v["arrived"] + v["not_arrived"] + v["not_inserted"]
+    assert f"({v['cars']:,} cars)" in stdout and "SUMO/fast" in stdout
+
+
 # --- errors -------------------------------------------------------------------------------
 
 

@@ -116,12 +116,16 @@ def build_net(osm_path: Path, *, include_construction: bool = False) -> Path:
     key = net_cache_key(osm_path, include_construction=include_construction)
     target = cache_dir() / "sumo" / f"{key}.net.xml"
     if not target.is_file():
-        types = target.with_name(f"{key}.typ.xml")
+        # One type file per process: parallel test workers may build at the same time.
+        types = target.with_name(f"{key}.tmp{os.getpid()}.typ.xml")
         types.parent.mkdir(parents=True, exist_ok=True)
         xml = type_file_xml(include_construction=include_construction)
         types.write_text(xml, encoding="utf-8")
         args = ["--osm-files", str(osm_path), "--type-files", str(types)]
-        _netconvert([*args, "--proj", UTM32_PROJ, *NETCONVERT_OPTIONS], target, osm_path)
+        try:
+            _netconvert([*args, "--proj", UTM32_PROJ, *NETCONVERT_OPTIONS], target, osm_path)
+        finally:
+            types.unlink(missing_ok=True)
     return target
 
 

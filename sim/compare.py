@@ -83,13 +83,26 @@ def write_json_atomic(data: dict[str, Any], path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _drive_paths(plan: Plan) -> Any:
-    paths = plan.paths[(plan.paths["mode"] == "drive") & (plan.paths["people"] > 0)]
+def drive_paths(plan: Plan) -> Any:
+    """The plan's car paths with people; a path with no road (origin at its
+    destination) becomes a zero-length line at the origin group's point.
+
+    Raises
+    ------
+    ScenarioError
+        If the plan has no car traffic.
+    """
+    paths = plan.paths[(plan.paths["mode"] == "drive") & (plan.paths["people"] > 0)].copy()
     if paths.empty:
         raise ScenarioError(
             "The plan has no car traffic to simulate: choose mode 'drive' or 'mixed' "
             "with people in the zone."
         )
+    empty = (paths.geometry.isna() | paths.geometry.is_empty).to_numpy()
+    if empty.any():
+        origin = plan.evacuees.drop_duplicates("origin_id").set_index("origin_id").geometry
+        points = origin.loc[paths.loc[empty, "origin_id"]].to_numpy()
+        paths.loc[empty, "geometry"] = [shapely.LineString([p, p]) for p in points]
     return paths
 
 
@@ -114,7 +127,7 @@ def simulate_plan(
     report = progress or (lambda _stage, _share: None)
     t0 = time.perf_counter()
     find_binary("sumo")  # fail before any work when SUMO is not installed
-    paths = _drive_paths(plan)
+    paths = drive_paths(plan)
     report("network", 0.0)
     sc = plan.scenario
     net, closed = _scenario_net(region, sc)

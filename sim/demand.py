@@ -29,8 +29,8 @@ SNAP_RADIUS_M = 300.0
 class Car:
     """One simulated car."""
 
+    #: ``g<path row>_<car number>``: which plan path the car belongs to.
     vid: str
-    path: int
     depart_s: float
     from_edge: str
     to_edge: str
@@ -106,7 +106,7 @@ def cars_from_paths(
             )
         offnet_s = float(row.off_network_m) / (kph / 3.6)
         for i, t in enumerate(departure_times_s(curve, int(n))):
-            cars.append(Car(f"g{k}_{i}", k, float(t), ends[0], ends[1], row.people / n, offnet_s))
+            cars.append(Car(f"g{k}_{i}", float(t), ends[0], ends[1], row.people / n, offnet_s))
     return sorted(cars, key=lambda c: (c.depart_s, c.vid))
 
 

@@ -29,7 +29,7 @@ from geo.region import Region
 from geo.settings import DEFAULT_DATA_DIR
 from planning.plan import Plan
 from sim import binaries
-from sim.compare import fast_estimate, simulate_plan
+from sim.compare import drive_paths, fast_estimate, simulate_plan
 from sim.demand import car_counts, cars_from_paths, departure_times_s
 from sim.network import SumoNet, build_net, closed_edge_ids, net_without, read_net
 from sim.results import leave_time, weighted_time
@@ -208,6 +208,19 @@ def test_sumo_failures_and_overlong_runs_are_clear_errors(
     broken.write_text("<routes><trip id='a' depart='x' from='nowhere' to='nowhere'/>")
     with pytest.raises(SimulationError, match="SUMO stopped with status"):
         run_sumo(net, broken, tmp_path / "broken")
+
+
+def test_a_path_without_roads_starts_and_ends_at_its_origin(snaroya_plan: Plan) -> None:
+    paths = snaroya_plan.paths.copy()
+    paths.loc[paths.index[0], "geometry"] = None
+    plan = dataclasses.replace(snaroya_plan, paths=paths)
+    fixed = drive_paths(plan)
+    origin_id = paths["origin_id"].iloc[0]
+    evacuees = snaroya_plan.evacuees
+    point = evacuees.loc[evacuees["origin_id"] == origin_id].geometry.iloc[0]
+    line = fixed.geometry.iloc[0]
+    assert line.length == 0 and shapely.Point(line.coords[0]).equals(point)
+    assert fixed.geometry.iloc[1:].equals(paths.geometry.iloc[1:])
 
 
 # --- network --------------------------------------------------------------------------------

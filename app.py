@@ -36,6 +36,7 @@ from ui.access import require_access
 from ui.app_exports import export_panel, file_stem
 from ui.app_messages import flash, show, show_flashes
 from ui.app_results import key_figures, results_tabs
+from ui.app_simulation import simulation_panel
 from ui.app_situation import situation_view
 from ui.app_strings import LANG_NAMES, tr
 from ui.exercise_strings import tx
@@ -506,6 +507,7 @@ if plan is not None:
     export_tab = results_tabs(plan.summary, agreements, vintage, lg)
     with export_tab:
         export_panel(plan, region, sites, lg, state["exports"], on_download=AL.log_export)
+    simulation_panel(plan, region, lg)
 
 st.divider()
 log_tab, archive_tab = st.tabs(

@@ -130,6 +130,22 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_export)
 
 
+def _add_simulate_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "simulate", help="cross-check a plan's car traffic with SUMO (needs pip install .[sim])"
+    )
+    _add_scenario_args(p)
+    p.add_argument("--out", default="out/simulation", help="folder for simulation.json")
+    p.add_argument("--reroute", action="store_true", help="let SUMO reroute cars every 2 min")
+    p.add_argument(
+        "--planner-capacities",
+        action="store_true",
+        help="give SUMO the planner's road capacities (sensitivity run)",
+    )
+    p.add_argument("--json", action="store_true", help="print simulation.json")
+    p.set_defaults(handler=_cmd_simulate)
+
+
 def _add_scenario_args(p: argparse.ArgumentParser) -> None:
     from planning.scenario import POPULATION_VINTAGES
 
@@ -320,6 +336,46 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planning.plan import make_plan
+    from sim.compare import simulate_plan
+
+    region = _region(args)
+    plan = make_plan(region, scenario_from_args(args))
+    data = simulate_plan(
+        plan,
+        region,
+        Path(args.out),
+        reroute=args.reroute,
+        planner_capacities=args.planner_capacities,
+    )
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print_simulation(data)
+        print(f"Wrote {Path(args.out) / 'simulation.json'}")
+    return 0
+
+
+def print_simulation(data: dict[str, Any]) -> None:
+    """Print the fast estimate next to SUMO's, their ratio and what became of every car."""
+    m = data["minutes"]
+    print(f"Scenario: {data['scenario']}  ({data['demand']['cars']:,} cars)")
+    print(f"{'minutes':12} {'fast':>7} {'SUMO':>7} {'SUMO/fast':>10}")
+    for key in m["sumo"]:
+        row = (m["fast"][key], m["sumo"][key], m["ratio_sumo_to_fast"][key])
+        cells = [f"{'-' if v is None else v:>{w}}" for v, w in zip(row, (7, 7, 10), strict=True)]
+        print(f"{key:12} " + " ".join(cells))
+    v = data["vehicles"]
+    print(
+        f"Cars: {v['arrived']:,} arrived, {v['not_arrived']:,} did not arrive, "
+        f"{v['not_inserted']:,} could not be routed/inserted, {v['teleports']:,} teleports"
+    )
+    print(f"SUMO ran {data['timing_s']['sumo']} s")
+
+
 def _print_summary(s: dict[str, Any]) -> None:
     c = s["clearance_minutes"]
     print(f"Scenario: {s['scenario']}{'  [ØVELSE / EXERCISE]' if s['exercise'] else ''}")
@@ -368,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_region_commands(sub)
     _add_plan_commands(sub)
+    _add_simulate_command(sub)
     add_scenario_commands(sub)
     return parser
 

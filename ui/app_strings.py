@@ -250,6 +250,45 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "en": "Files are made when you press; maps can take a few seconds. For an exercise "
         "the file names start with “ovelse”.",
     },
+    # --- sumo ---
+    "sim.header": {
+        "nb": "Kryssjekk med mikrosimulering (SUMO)",
+        "en": "Cross-check with microsimulation (SUMO)",
+    },
+    "sim.explain": {
+        "nb": "Kjører planens biltrafikk (samme grupper, avreisetider og mål) gjennom "
+        "trafikksimulatoren SUMO (mesoskopisk modell) og viser tidene ved siden av planens "
+        "raske anslag. Tar fra noen sekunder til et par minutter.",
+        "en": "Runs the plan's car traffic (same groups, departure times and destinations) "
+        "through the SUMO traffic simulator (mesoscopic model) and shows its times next to the "
+        "plan's fast estimate. Takes from a few seconds to a couple of minutes.",
+    },
+    "sim.button": {
+        "nb": "Kryssjekk med mikrosimulering (SUMO)",
+        "en": "Cross-check with microsimulation (SUMO)",
+    },
+    "sim.running": {"nb": "Simulerer med SUMO …", "en": "Simulating with SUMO …"},
+    "sim.done": {"nb": "SUMO-simulering ferdig", "en": "SUMO simulation finished"},
+    "sim.failed": {"nb": "SUMO-simulering feilet", "en": "SUMO simulation failed"},
+    "sim.stage.network": {"nb": "Bygger veinett …", "en": "Building the road network …"},
+    "sim.stage.sumo": {"nb": "Simulerer trafikken …", "en": "Simulating the traffic …"},
+    "sim.stage.results": {"nb": "Leser resultatene …", "en": "Reading the results …"},
+    "sim.col_measure": {"nb": "Minutter", "en": "Minutes"},
+    "sim.col_fast": {"nb": "Raskt anslag", "en": "Fast estimate"},
+    "sim.col_sumo": {"nb": "SUMO", "en": "SUMO"},
+    "sim.col_ratio": {"nb": "SUMO / raskt anslag", "en": "SUMO / fast estimate"},
+    "sim.leave_p50": {"nb": "50 % ute av sonen", "en": "50 % out of the zone"},
+    "sim.leave_p90": {"nb": "90 % ute av sonen", "en": "90 % out of the zone"},
+    "sim.arrive_p50": {"nb": "50 % fremme", "en": "50 % arrived"},
+    "sim.arrive_p90": {"nb": "90 % fremme", "en": "90 % arrived"},
+    "sim.vehicles": {
+        "nb": "{cars} biler: {arrived} fremme, {not_arrived} kom ikke fram, {not_inserted} "
+        "kunne ikke rutes eller settes inn, {teleports} teleporteringer. Kjøretid {seconds} s.",
+        "en": "{cars} cars: {arrived} arrived, {not_arrived} did not arrive, {not_inserted} "
+        "could not be routed or inserted, {teleports} teleports. Run time {seconds} s.",
+    },
+    "sim.download": {"nb": "Last ned simulation.json", "en": "Download simulation.json"},
+    # --- end sumo ---
     # Access control (ui.access)
     "login_name": {"nb": "Navn", "en": "Name"},
     "login_password": {"nb": "Passord", "en": "Password"},

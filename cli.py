@@ -263,6 +263,7 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``evac`` argument parser with every subcommand."""
+    from exports.atlas_cli import add_atlas_commands
     from store.cli import add_scenario_commands
 
     parser = argparse.ArgumentParser(
@@ -284,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_region_commands(sub)
     _add_plan_commands(sub)
     add_scenario_commands(sub)
+    add_atlas_commands(sub)
     return parser
 
 

@@ -1,0 +1,184 @@
+"""Many independent plans: the atlas and criticality jobs, serial or on Dask.
+
+Both jobs are lists of scenarios planned on the same region. :func:`run_tasks`
+runs them in this process (``workers=1``, no Dask), on a local Dask cluster of
+``workers`` processes, or on a running cluster (``scheduler="tcp://host:8786"``).
+The region (with its built networks, never the raw OSM) and the registry are
+sent to every worker once (``Client.scatter(..., broadcast=True)``), not per
+task. Results come back in task order, so every way of running gives the same
+output.
+
+Workers need this project importable and ``data/shapes`` readable (responsible
+actors and rules are read there); they never read the region pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from geo.errors import EvacError, ScenarioError
+from geo.region import Region
+from geo.registry import Registry
+from planning.atlas import zone_figures, zone_scenario
+from planning.criticality import road_segments, with_closure
+from planning.scenario import Scenario
+
+Progress = Callable[[int, int], None]
+#: Columns of the routes kept per atlas zone (for the zone book's map).
+ROUTE_COLUMNS = ["mode", "name", "people", "load_ratio", "geometry"]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every task needs: the region (networks built) and the registry."""
+
+    region: Region
+    registry: Registry
+
+
+def prepared_region(region: Region) -> Region:
+    """Load every layer a plan reads, so a pickled copy never touches the region pack.
+
+    A Region pickles to about 6 MB with both networks (flat arrays and
+    GeoDataFrames; the OSM XML is not kept), see ``bench/bench_atlas.py``.
+    """
+    for mode in ("drive", "walk"):
+        region.network(mode)
+    _ = region.population, region.coverage, region.municipalities, region.counties
+    return region
+
+
+def make_zone_plan(scenario: Scenario, shared: Shared) -> Any:
+    """The one place the jobs call :func:`planning.plan.make_plan`."""
+    from planning.plan import make_plan
+
+    return make_plan(shared.region, scenario, registry_sites=shared.registry.sites)
+
+
+def atlas_task(shared: Shared, task: tuple[str, bytes, Scenario]) -> dict[str, Any]:
+    """Plan one atlas zone: ``(name, polygon WKB, base scenario)`` -> figures and routes."""
+    name, wkb, base = task
+    try:
+        plan = make_zone_plan(zone_scenario(name, shapely.from_wkb(wkb), base), shared)
+    except EvacError as exc:
+        return {"figures": zone_figures({}), "routes": None, "error": str(exc)}
+    routes = plan.routes[ROUTE_COLUMNS].reset_index(drop=True)
+    figures = zone_figures(plan.summary)
+    # v1 plans do not name their population vintage; the region's grid is the one used.
+    figures["population_vintage"] = figures["population_vintage"] or region_vintage(shared)
+    return {"figures": figures, "routes": routes, "error": ""}
+
+
+def region_vintage(shared: Shared) -> str:
+    """Vintage of the region's population grid (e.g. ``"2023"``)."""
+    return shared.region.population_vintage
+
+
+def criticality_task(shared: Shared, scenario: Scenario) -> dict[str, Any]:
+    """Plan one scenario with a link closed -> unreachable people and p90."""
+    try:
+        figures = zone_figures(make_zone_plan(scenario, shared).summary)
+    except EvacError as exc:
+        return {"unreachable": 0, "p90": None, "error": str(exc)}
+    return {"unreachable": figures["unreachable"], "p90": figures["p90"], "error": ""}
+
+
+def run_tasks(
+    fn: Callable[[Shared, Any], Any],
+    tasks: Sequence[Any],
+    shared: Shared,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> list[Any]:
+    """Run ``fn(shared, task)`` for every task; results in task order.
+
+    Parameters
+    ----------
+    workers
+        1 runs here without Dask; more starts a local cluster of that many
+        single-threaded worker processes.
+    scheduler
+        Address of a running Dask scheduler (``tcp://host:8786``); overrides ``workers``.
+    progress
+        Called with (tasks done, tasks in all) after each task.
+    """
+    if workers < 1:
+        raise ScenarioError(f"--workers must be 1 or more, got {workers}.")
+    if scheduler is None and workers == 1:
+        out = []
+        for i, task in enumerate(tasks):
+            out.append(fn(shared, task))
+            if progress:
+                progress(i + 1, len(tasks))
+        return out
+    return _run_on_dask(fn, tasks, shared, workers, scheduler, progress)
+
+
+def _run_on_dask(
+    fn: Callable[[Shared, Any], Any],
+    tasks: Sequence[Any],
+    shared: Shared,
+    workers: int,
+    scheduler: str | None,
+    progress: Progress | None,
+) -> list[Any]:
+    from distributed import Client, LocalCluster, as_completed
+
+    if scheduler:
+        client = Client(scheduler)
+        cluster = None
+    else:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    try:
+        remote = client.scatter(shared, broadcast=True)
+        keys = [f"{fn.__name__}-{i}" for i in range(len(tasks))]
+        futures = client.map(fn, [remote] * len(tasks), list(tasks), key=keys, pure=False)
+        for done, _ in enumerate(as_completed(futures), start=1):
+            if progress:
+                progress(done, len(tasks))
+        return client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_atlas(
+    zones: gpd.GeoDataFrame, base: Scenario, shared: Shared, **run: Any
+) -> list[dict[str, Any]]:
+    """Plan every atlas zone (rows of :func:`planning.atlas.partition`), in row order."""
+    tasks = [
+        (name, shapely.to_wkb(geom), base)
+        for name, geom in zip(zones["name"], zones.geometry, strict=True)
+    ]
+    return run_tasks(atlas_task, tasks, shared, **run)
+
+
+def run_criticality(
+    scenario: Scenario, shared: Shared, **run: Any
+) -> tuple[dict[str, Any], gpd.GeoDataFrame, list[dict[str, Any]]]:
+    """Baseline figures, the loaded links, and each link's closed-road figures.
+
+    Feed the result to :func:`planning.criticality.rank_links`.
+    """
+    plan = make_zone_plan(scenario, shared)
+    before = zone_figures(plan.summary)
+    segments = road_segments(plan.routes)
+    tasks = [
+        with_closure(scenario, geom, name)
+        for name, geom in zip(segments["name"], segments.geometry, strict=True)
+    ]
+    return before, segments, run_tasks(criticality_task, tasks, shared, **run)

@@ -47,8 +47,9 @@ MIN_SHARE = 0.3
 MAIN_ROADS = frozenset(
     {"motorway", "trunk", "primary", "secondary", "tertiary", "motorway_link", "trunk_link"}
 )
-#: Road classes cells are never merged across (E18 in this pack).
-BARRIER_ROADS = frozenset({"motorway"})
+#: Road classes cells are never merged across: motorways, and trunk roads, since
+#: E18 through Bærum is tagged ``highway=trunk`` (name Drammensveien) in the OSM pack.
+BARRIER_ROADS = frozenset({"motorway", "trunk"})
 #: Main-road nodes this close to the edge of the road data are exits (m).
 EXIT_EDGE_M = 300.0
 #: Weight of a road class when choosing the road a zone is named after.
@@ -62,6 +63,11 @@ class AtlasOptions:
 
     target_people: float = DEFAULT_TARGET_PEOPLE
     max_km2: float = DEFAULT_MAX_KM2
+
+    @property
+    def max_cells(self) -> int:
+        """Most SSB cells in one zone."""
+        return max(1, int(self.max_km2 * 1e6 // settings.SSB_CELL_SIZE_M**2))
 
     def check(self) -> AtlasOptions:
         """Raise :class:`ZoneError` for sizes that cannot make zones."""
@@ -108,7 +114,9 @@ def cell_links(cells: gpd.GeoDataFrame, net: RoadNetwork, *, diagonal: bool = Fa
     separated when the segment between the two cell centres crosses a
     :data:`BARRIER_ROADS` edge.
     """
-    index = {(int(x), int(y)): i for i, (x, y) in enumerate(zip(cells["gx"], cells["gy"], strict=True))}
+    index = {
+        (int(x), int(y)): i for i, (x, y) in enumerate(zip(cells["gx"], cells["gy"], strict=True))
+    }
     steps = ((1, 0), (0, 1), (1, 1), (1, -1)) if diagonal else ((1, 0), (0, 1))
     pairs = [
         (i, index[(x + dx, y + dy)])
@@ -218,7 +226,7 @@ def _split(
     opts: AtlasOptions,
 ) -> list[list[int]]:
     """Cut one corridor group into pieces grown outwards from the cell nearest the exit."""
-    max_cells = max(1, int(opts.max_km2 * 1e6 // settings.SSB_CELL_SIZE_M**2))
+    max_cells = opts.max_cells
     left = set(members)
     order = sorted(members, key=lambda c: (times[c], c))
     pieces = []
@@ -244,14 +252,23 @@ def _split(
 def _merge_small(
     pieces: list[list[int]], nbrs: list[list[int]], people: np.ndarray, opts: AtlasOptions
 ) -> list[list[int]]:
-    """Join pieces under :data:`MIN_SHARE` of the target to their smallest neighbour piece."""
+    """Join pieces under :data:`MIN_SHARE` of the target to their smallest neighbour piece.
+
+    Only while the joined zone stays within the area limit and ``1 + MIN_SHARE``
+    times the target; a piece with no such neighbour stays a zone of its own.
+    """
     owner = {c: k for k, piece in enumerate(pieces) for c in piece}
     size = [float(people[p].sum()) for p in pieces]
     alive = [True] * len(pieces)
     for k in sorted(range(len(pieces)), key=lambda k: (size[k], min(pieces[k]))):
         if not alive[k] or size[k] >= MIN_SHARE * opts.target_people:
             continue
-        touching = {owner[nb] for c in pieces[k] for nb in nbrs[c]} - {k}
+        touching = {
+            j
+            for j in {owner[nb] for c in pieces[k] for nb in nbrs[c]} - {k}
+            if len(pieces[j]) + len(pieces[k]) <= opts.max_cells
+            and size[j] + size[k] <= (1 + MIN_SHARE) * opts.target_people
+        }
         if not touching:
             continue
         into = min(touching, key=lambda j: (size[j], min(pieces[j])))

@@ -14,6 +14,7 @@ actors and rules are read there); they never read the region pack.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,15 +43,22 @@ class Shared:
 
 
 def prepared_region(region: Region) -> Region:
-    """Load every layer a plan reads, so a pickled copy never touches the region pack.
+    """A copy of ``region`` with every layer a plan reads loaded, to ship to workers.
 
-    A Region pickles to about 6 MB with both networks (flat arrays and
-    GeoDataFrames; the OSM XML is not kept), see ``bench/bench_atlas.py``.
+    The copy never touches the region pack. Municipalities and counties are cut
+    to those near the home municipality (the plans' zones lie in the road data,
+    well inside that margin): the whole country's boundaries would be a third of
+    the 6.5 MB a Region with both networks pickles to (the OSM XML is never kept).
     """
     for mode in ("drive", "walk"):
         region.network(mode)
-    _ = region.population, region.coverage, region.municipalities, region.counties
-    return region
+    _ = region.population, region.coverage, region.home_row
+    slim = copy.copy(region)
+    near = shapely.box(*region.context_bounds)
+    for layer in ("municipalities", "counties"):
+        gdf = getattr(region, layer)
+        slim.__dict__[layer] = gdf[gdf.intersects(near)].reset_index(drop=True)
+    return slim
 
 
 def make_zone_plan(scenario: Scenario, shared: Shared) -> Any:
@@ -70,13 +78,10 @@ def atlas_task(shared: Shared, task: tuple[str, bytes, Scenario]) -> dict[str, A
     routes = plan.routes[ROUTE_COLUMNS].reset_index(drop=True)
     figures = zone_figures(plan.summary)
     # v1 plans do not name their population vintage; the region's grid is the one used.
-    figures["population_vintage"] = figures["population_vintage"] or region_vintage(shared)
+    figures["population_vintage"] = (
+        figures["population_vintage"] or shared.region.population_vintage
+    )
     return {"figures": figures, "routes": routes, "error": ""}
-
-
-def region_vintage(shared: Shared) -> str:
-    """Vintage of the region's population grid (e.g. ``"2023"``)."""
-    return shared.region.population_vintage
 
 
 def criticality_task(shared: Shared, scenario: Scenario) -> dict[str, Any]:

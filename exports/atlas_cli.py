@@ -138,6 +138,8 @@ def cmd_atlas(args: argparse.Namespace) -> int:
 
 def cmd_criticality(args: argparse.Namespace) -> int:
     """Close every loaded road link in turn, re-plan, rank, write the files."""
+    import pandas as pd
+
     from cli import scenario_from_args
     from exports.atlas_files import write_criticality
     from exports.bundle import basemap_layers
@@ -158,9 +160,10 @@ def cmd_criticality(args: argparse.Namespace) -> int:
         Path(args.out), ranked, scenario, before, basemap_layers(shared.region), args.lang
     )
     for row in ranked.head(5).itertuples():
+        after = "-" if pd.isna(row.p90_after) else row.p90_after
         print(
             f"{row.rank:3}. {row.name}: cuts off {row.people_cut_off:,}, "
-            f"p90 {row.p90_before} -> {row.p90_after} min"
+            f"p90 {row.p90_before} -> {after} min"
         )
     for path in paths:
         print(path)

@@ -344,7 +344,7 @@ def render_criticality(
             parts = [np.asarray(g.coords) for g in shapely.get_parts(geom)]
             ax.add_collection(LineCollection(parts, colors=colour, linewidths=width, zorder=6))
         for row in ranked.head(_CRIT_LABELS).itertuples():
-            p = row.geometry.centroid
+            p = shapely.line_interpolate_point(row.geometry, 0.5, normalized=True)
             ax.annotate(
                 f"{row.rank}",
                 (p.x, p.y),

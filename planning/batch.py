@@ -126,6 +126,26 @@ def run_tasks(
     return _run_on_dask(fn, tasks, shared, workers, scheduler, progress)
 
 
+def local_cluster(workers: int) -> Any:
+    """A Dask cluster of ``workers`` single-threaded processes on this machine.
+
+    Workers are forked where the platform allows it: they inherit the imported
+    libraries and start in about 2 s instead of about 20 s with Dask's default
+    ``spawn`` (measured on 2 busy cores, see notes/atlas.md). The region still
+    goes to them by ``scatter``, exactly as to a remote cluster.
+    """
+    import multiprocessing
+
+    import dask
+    from distributed import LocalCluster
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        return LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+
+
 def _run_on_dask(
     fn: Callable[[Shared, Any], Any],
     tasks: Sequence[Any],
@@ -134,19 +154,10 @@ def _run_on_dask(
     scheduler: str | None,
     progress: Progress | None,
 ) -> list[Any]:
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
-    if scheduler:
-        client = Client(scheduler)
-        cluster = None
-    else:
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        )
-        client = Client(cluster)
+    cluster = None if scheduler else local_cluster(workers)
+    client = Client(scheduler or cluster)
     try:
         remote = client.scatter(shared, broadcast=True)
         keys = [f"{fn.__name__}-{i}" for i in range(len(tasks))]

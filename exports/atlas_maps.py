@@ -60,6 +60,10 @@ _CRIT_LABELS = 8
 # Type 42 embeds TrueType fonts (PDF text stays text); user text is never TeX.
 _RC = {"text.parse_math": False, "pdf.fonttype": 42, "font.family": "DejaVu Sans"}
 _HEADER_TOP = 10.0
+#: Artists below this z-order are the basemap (land, roads; see route_map._ROAD_STYLE).
+_BASEMAP_TOP = 3.5
+#: Resolution of the rasterised basemap in PDFs.
+_PDF_DPI = 200
 
 
 def p90_colour(p90: float | None, error: str = "") -> str:
@@ -117,6 +121,9 @@ def _map_axes(
     ax.set_xticks([])
     ax.set_yticks([])
     _basemap(ax, page, layers, shapely.box(minx, miny, maxx, maxy))
+    # The basemap (thousands of road paths) is drawn as an image inside the PDF:
+    # a vector basemap makes every page take seconds to write, a zone book minutes.
+    ax.set_rasterization_zorder(_BASEMAP_TOP)
     return ax, map_w
 
 
@@ -310,7 +317,7 @@ def render_zone_book(
     buffer = io.BytesIO()
     with mpl.rc_context(_RC), PdfPages(buffer, metadata={"Title": t("atlas.title", lang)}) as pdf:
         for row, result in zip(atlas.itertuples(), results, strict=True):
-            pdf.savefig(_zone_page(row, result, atlas, layers, sites, lang))
+            pdf.savefig(_zone_page(row, result, atlas, layers, sites, lang), dpi=_PDF_DPI)
     return buffer.getvalue()
 
 

@@ -469,10 +469,26 @@ ATLAS_FIGURES = (
     "p90",
     "p90_slow",
     "p90_fast",
+    "leave_p90_slow",
+    "leave_p90_fast",
     "unreachable",
     "unassigned",
     "bottleneck",
     *_LIST_FIELDS,
+)
+
+
+_TIMES = frozenset(
+    {
+        "leave_p50",
+        "leave_p90",
+        "p50",
+        "p90",
+        "p90_slow",
+        "p90_fast",
+        "leave_p90_slow",
+        "leave_p90_fast",
+    }
 )
 
 
@@ -486,6 +502,3 @@ def atlas_table(zones: gpd.GeoDataFrame, results: list[dict[str, Any]]) -> gpd.G
         out[key] = pd.array(values, dtype="Float64") if key in _TIMES else values
     out["error"] = [r.get("error", "") for r in results]
     return out
-
-
-_TIMES = frozenset({"leave_p50", "leave_p90", "p50", "p90", "p90_slow", "p90_fast"})

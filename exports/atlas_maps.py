@@ -202,16 +202,20 @@ def render_overview(
                 zorder=25,
             )
         _finish(ax, page, map_w, lang)
-        panel = _panel(page)
-        panel.heading(t("atlas.legend_p90", lang))
-        for label, colour in p90_legend(lang):
-            panel.symbol_row(_swatch(colour), label)
-        panel.gap()
-        panel.heading(t("atlas.zones", lang))
-        size = 6.5 if len(atlas) <= 40 else 5.0
-        for i, row in enumerate(atlas.itertuples(), start=1):
-            panel.row(f"{i}. {row.name}", f"{_minutes(row.p90, lang)} min", size=size)
+        _overview_panel(_panel(page), atlas, lang)
         return _save(page.fig, fmt, dpi, t("atlas.title", lang))
+
+
+def _overview_panel(panel: _Panel, atlas: gpd.GeoDataFrame, lang: str) -> None:
+    """The p90 legend and the numbered zone list."""
+    panel.heading(t("atlas.legend_p90", lang))
+    for label, colour in p90_legend(lang):
+        panel.symbol_row(_swatch(colour), label)
+    panel.gap()
+    panel.heading(t("atlas.zones", lang))
+    size = 6.5 if len(atlas) <= 40 else 5.0
+    for i, row in enumerate(atlas.itertuples(), start=1):
+        panel.row(f"{i}. {row.name}", f"{_minutes(row.p90, lang)} min", size=size)
 
 
 def _zone_page(

@@ -24,14 +24,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 from shapely.geometry import mapping
 
 from geo import settings
 from geo.errors import ZoneError
 from geo.network import RoadNetwork
-from planning.routing import MAX_SNAP_M
+from planning.routing import MAX_SNAP_M, cheapest_edge_lookup
 from planning.scenario import Scenario, ZoneSpec
 from planning.zones import to_map
 
@@ -158,8 +159,6 @@ def cell_corridors(cells: gpd.GeoDataFrame, net: RoadNetwork) -> tuple[list[str]
     dist, pred, _ = dijkstra(
         net.csr(weight, reverse=True), indices=exits, min_only=True, return_predecessors=True
     )
-    from planning.routing import cheapest_edge_lookup
-
     edge_of = cheapest_edge_lookup(net, weight)
     good = np.flatnonzero(np.isfinite(dist))
     gap, pos = cKDTree(net.xy[good]).query(cells[["cx", "cy"]].to_numpy())
@@ -202,9 +201,6 @@ def _first_main_road(
 
 def _components(n: int, links: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Connected-component label per cell over the ``keep``-ed links."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     a, b = links[keep, 0], links[keep, 1]
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     return connected_components(graph, directed=False)[1]

@@ -62,6 +62,8 @@ _RC = {"text.parse_math": False, "pdf.fonttype": 42, "font.family": "DejaVu Sans
 _HEADER_TOP = 10.0
 #: Artists below this z-order are the basemap (land, roads; see route_map._ROAD_STYLE).
 _BASEMAP_TOP = 3.5
+#: Zones listed on the overview page (the rest are in atlas.json and the GPKG).
+_MAX_LISTED = 45
 #: Resolution of the rasterised basemap in PDFs.
 _PDF_DPI = 200
 
@@ -214,8 +216,10 @@ def _overview_panel(panel: _Panel, atlas: gpd.GeoDataFrame, lang: str) -> None:
     panel.gap()
     panel.heading(t("atlas.zones", lang))
     size = 6.5 if len(atlas) <= 40 else 5.0
-    for i, row in enumerate(atlas.itertuples(), start=1):
+    for i, row in enumerate(atlas.head(_MAX_LISTED).itertuples(), start=1):
         panel.row(f"{i}. {row.name}", f"{_minutes(row.p90, lang)} min", size=size)
+    if len(atlas) > _MAX_LISTED:
+        panel.row(t("atlas.more", lang, n=len(atlas) - _MAX_LISTED), size=size)
 
 
 def _zone_page(

@@ -111,6 +111,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "atlas.no_time": {"nb": "Ingen tid (ingen reiser)", "en": "No time (nobody travels)"},
     "atlas.failed": {"nb": "Ikke planlagt (feil)", "en": "Not planned (error)"},
     "atlas.zones": {"nb": "Soner", "en": "Zones"},
+    "atlas.more": {
+        "nb": "… og {n} til (se atlas.json / atlas.gpkg)",
+        "en": "… and {n} more (see atlas.json / atlas.gpkg)",
+    },
     "atlas.zone_page": {"nb": "Sone {name}", "en": "Zone {name}"},
     "atlas.zone_id": {"nb": "Sone-id {id} · {cells} ruter", "en": "Zone id {id} · {cells} cells"},
     "atlas.figures": {"nb": "Nøkkeltall", "en": "Key figures"},

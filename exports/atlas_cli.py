@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -29,6 +30,13 @@ def add_atlas_commands(sub: argparse._SubParsersAction) -> None:
     _add_scenario_args(p)
     _add_run_args(p)
     p.set_defaults(handler=cmd_criticality)
+
+    p = sub.add_parser(
+        "atlas-criticality", help="criticality of the road links of every zone of an atlas"
+    )
+    p.add_argument("--atlas", required=True, metavar="DIR", help="output folder of `evac atlas`")
+    _add_run_args(p)
+    p.set_defaults(handler=cmd_atlas_criticality)
 
 
 def _add_run_args(p: argparse.ArgumentParser) -> None:
@@ -157,7 +165,7 @@ def cmd_criticality(args: argparse.Namespace) -> int:
     )
     ranked = rank_links(segments, before, after)
     paths = write_criticality(
-        Path(args.out), ranked, scenario, before, basemap_layers(shared.region), args.lang
+        Path(args.out), ranked, scenario.name, before, basemap_layers(shared.region), args.lang
     )
     for row in ranked.head(5).itertuples():
         after = "-" if pd.isna(row.p90_after) else row.p90_after
@@ -165,6 +173,65 @@ def cmd_criticality(args: argparse.Namespace) -> int:
             f"{row.rank:3}. {row.name}: cuts off {row.people_cut_off:,}, "
             f"p90 {row.p90_before} -> {after} min"
         )
+    for path in paths:
+        print(path)
+    return 0
+
+
+def read_atlas(folder: str) -> tuple[Any, Any]:
+    """The zones (atlas.gpkg) and base scenario (atlas.json) an ``evac atlas`` run wrote."""
+    import geopandas as gpd
+
+    from planning.scenario import scenario_from_dict
+
+    path = Path(folder)
+    try:
+        zones = gpd.read_file(path / "atlas.gpkg", layer="zones")
+        doc = json.loads((path / "atlas.json").read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(
+            f"Cannot read the atlas in {folder} ({exc}): run `evac atlas --out {folder}` first."
+        ) from None
+    return zones, scenario_from_dict(doc["scenario_base"])
+
+
+def cmd_atlas_criticality(args: argparse.Namespace) -> int:
+    """Criticality for every atlas zone, ranked over all zones."""
+    from exports.atlas_files import write_criticality
+    from exports.bundle import basemap_layers
+    from planning.atlas import zone_scenario
+    from planning.batch import run_zone_criticality
+    from planning.criticality import combine_rankings, rank_links
+
+    zones, base = read_atlas(args.atlas)
+    shared = _shared(args)
+    scenarios = [
+        zone_scenario(n, g, base) for n, g in zip(zones["name"], zones.geometry, strict=True)
+    ]
+    results = run_zone_criticality(
+        scenarios,
+        shared,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=progress_bar("plans"),
+    )
+    per_zone = []
+    for zid, name, (before, segments, after) in zip(
+        zones["zone_id"], zones["name"], results, strict=True
+    ):
+        if before["error"]:
+            print(f"warning: zone {name}: {before['error']}", file=sys.stderr)
+        elif len(segments):
+            per_zone.append((zid, name, rank_links(segments, before, after)))
+    ranked = combine_rankings(per_zone)
+    paths = write_criticality(
+        Path(args.out),
+        ranked,
+        f"atlas ({len(zones)})",
+        {},
+        basemap_layers(shared.region),
+        args.lang,
+    )
     for path in paths:
         print(path)
     return 0

@@ -85,12 +85,16 @@ def write_atlas(
 def write_criticality(
     out: Path,
     ranked: gpd.GeoDataFrame,
-    scenario: Scenario,
+    name: str,
     before: Mapping[str, Any],
     layers: Mapping[str, Any],
     lang: str = "nb",
 ) -> list[Path]:
-    """Write criticality.gpkg (layer ``links``), .csv, .json and the .png map to ``out``."""
+    """Write criticality.gpkg (layer ``links``), .csv, .json and the .png map to ``out``.
+
+    ``name`` names the scenario (or the atlas); ``before`` holds its ``p90`` and
+    ``unreachable`` with no extra closure (None for an atlas: each zone has its own).
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"criticality.{ext}" for ext in ("gpkg", "csv", "json", "png")]
     paths[0].unlink(missing_ok=True)
@@ -99,12 +103,12 @@ def write_criticality(
     table.to_csv(paths[1], index=False)
     records = [{k: _json_value(v) for k, v in r.items()} for r in table.to_dict("records")]
     doc = {
-        "scenario": scenario.name,
+        "scenario": name,
         "p90_before": before.get("p90"),
         "unreachable_before": before.get("unreachable"),
         "links": records,
     }
     paths[2].write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str), "utf-8")
     p90 = before.get("p90")
-    paths[3].write_bytes(render_criticality(ranked, scenario.name, p90, layers, lang=lang))
+    paths[3].write_bytes(render_criticality(ranked, name, p90, layers, lang=lang))
     return paths

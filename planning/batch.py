@@ -183,6 +183,14 @@ def run_atlas(
     return run_tasks(atlas_task, tasks, shared, **run)
 
 
+def _closures(scenario: Scenario, segments: gpd.GeoDataFrame) -> list[Scenario]:
+    """One scenario per link of ``segments``, with that link closed."""
+    return [
+        with_closure(scenario, geom, name)
+        for name, geom in zip(segments["name"], segments.geometry, strict=True)
+    ]
+
+
 def run_criticality(
     scenario: Scenario, shared: Shared, **run: Any
 ) -> tuple[dict[str, Any], gpd.GeoDataFrame, list[dict[str, Any]]]:
@@ -191,10 +199,46 @@ def run_criticality(
     Feed the result to :func:`planning.criticality.rank_links`.
     """
     plan = make_zone_plan(scenario, shared)
-    before = zone_figures(plan.summary)
     segments = road_segments(plan.routes)
-    tasks = [
-        with_closure(scenario, geom, name)
-        for name, geom in zip(segments["name"], segments.geometry, strict=True)
+    after = run_tasks(criticality_task, _closures(scenario, segments), shared, **run)
+    return zone_figures(plan.summary), segments, after
+
+
+def baseline_task(shared: Shared, scenario: Scenario) -> dict[str, Any]:
+    """Plan a scenario as it is -> its figures and loaded links (None if it failed)."""
+    try:
+        plan = make_zone_plan(scenario, shared)
+    except EvacError as exc:
+        return {"figures": zone_figures({}), "segments": None, "error": str(exc)}
+    return {
+        "figures": zone_figures(plan.summary),
+        "segments": road_segments(plan.routes),
+        "error": "",
+    }
+
+
+def run_zone_criticality(
+    scenarios: Sequence[Scenario], shared: Shared, **run: Any
+) -> list[tuple[dict[str, Any], gpd.GeoDataFrame | None, list[dict[str, Any]]]]:
+    """:func:`run_criticality` for many scenarios (atlas zones) as two rounds of tasks.
+
+    First every scenario's baseline plan, then every closure of every scenario in
+    one batch, so a cluster is kept busy. A scenario whose baseline failed has
+    ``None`` links (its error in ``figures["error"]``).
+    """
+    bases = run_tasks(baseline_task, scenarios, shared, **run)
+    tasks, owner = [], []
+    for k, (scenario, base) in enumerate(zip(scenarios, bases, strict=True)):
+        if base["segments"] is not None:
+            closed = _closures(scenario, base["segments"])
+            tasks += closed
+            owner += [k] * len(closed)
+    after = run_tasks(criticality_task, tasks, shared, **run)
+    return [
+        (
+            base["figures"] | {"error": base["error"]},
+            base["segments"],
+            [a for a, o in zip(after, owner, strict=True) if o == k],
+        )
+        for k, base in enumerate(bases)
     ]
-    return before, segments, run_tasks(criticality_task, tasks, shared, **run)

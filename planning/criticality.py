@@ -176,19 +176,43 @@ def rank_links(
     out["p90_increase"] = pd.array(increase, dtype="Float64")
     out["unreachable_after"] = [int(a.get("unreachable", 0)) for a in after]
     out["error"] = [str(a.get("error") or "") for a in after]
+    return _ranked(out)[[*RANK_COLUMNS, "geometry"]]
+
+
+def _ranked(links: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``links`` sorted most critical first, with ``rank`` 1, 2, ... in front."""
     key = pd.DataFrame(
         {
-            "failed": out["error"] != "",
-            "cut": -out["people_cut_off"],
-            "rise": -out["p90_increase"].fillna(-np.inf).astype(float),
+            "failed": links["error"] != "",
+            "cut": -links["people_cut_off"],
+            "rise": -links["p90_increase"].fillna(-np.inf).astype(float),
             # On a tie the longer link ranks first: it is more exposed to being
             # closed (Jenelius et al. 2006, exposure) and is the one to name.
-            "length": -out["length_m"],
-            "name": out["name"],
-            "id": out["segment_id"],
+            "length": -links["length_m"],
+            "name": links["name"],
+            "id": links["segment_id"],
         }
     )
     order = key.sort_values(["failed", "cut", "rise", "length", "name", "id"]).index
-    out = out.loc[order].reset_index(drop=True)
+    out = links.loc[order].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    return out[[*RANK_COLUMNS, "geometry"]]
+    return out
+
+
+def combine_rankings(per_zone: list[tuple[str, str, gpd.GeoDataFrame]]) -> gpd.GeoDataFrame:
+    """One ranking over the links of many zones: ``(zone_id, zone name, rank_links(...))``.
+
+    Keeps each link's rank in its own zone as ``zone_rank``; ``rank`` is over all
+    zones, by the same order as :func:`rank_links`.
+    """
+    parts = [
+        ranked.drop(columns="rank").assign(zone_id=zid, zone_name=name, zone_rank=ranked["rank"])
+        for zid, name, ranked in per_zone
+        if len(ranked)
+    ]
+    if not parts:
+        columns = ["rank", "zone_id", "zone_name", "zone_rank", *RANK_COLUMNS[1:], "geometry"]
+        return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=settings.WORK_CRS)
+    links = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=settings.WORK_CRS)
+    out = _ranked(links)
+    return out[["rank", "zone_id", "zone_name", "zone_rank", *RANK_COLUMNS[1:], "geometry"]]

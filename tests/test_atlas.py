@@ -26,9 +26,17 @@ from planning.atlas import (
     partition,
     zone_figures,
     zone_id,
+    zone_scenario,
 )
-from planning.batch import Shared, prepared_region, run_atlas
-from planning.criticality import rank_links
+from planning.batch import (
+    Shared,
+    local_cluster,
+    prepared_region,
+    run_atlas,
+    run_criticality,
+    run_zone_criticality,
+)
+from planning.criticality import combine_rankings, rank_links
 from planning.presets import preset_zone
 from planning.scenario import Scenario
 
@@ -150,8 +158,13 @@ def test_local_dask_cluster_gives_the_serial_results(region, shared):
     serial = run_atlas(small, base, shared, progress=lambda d, n: ticks.append((d, n)))
     assert ticks[-1] == (len(small), len(small))
     assert all(r["error"] == "" and r["figures"]["residents"] > 0 for r in serial)
-    dask = run_atlas(small, base, shared, workers=2)
-    assert _same(serial, dask)
+    assert _same(serial, run_atlas(small, base, shared, workers=2))
+    # A running cluster, reached by its address as with --scheduler tcp://host:8786.
+    cluster = local_cluster(2)
+    try:
+        assert _same(serial, run_atlas(small, base, shared, scheduler=cluster.scheduler_address))
+    finally:
+        cluster.close()
 
 
 def test_rank_puts_cut_off_first_then_p90_then_length():
@@ -209,3 +222,27 @@ def test_closing_rolfsbuktveien_cuts_snaroya_off_and_ranks_first(tmp_path: Path)
     links = gpd.read_file(out / "criticality.gpkg", layer="links")
     assert len(links) == len(table) and links.crs.to_epsg() == 25832
     assert (out / "criticality.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_zone_criticality_matches_single_runs_and_ranks_over_zones(region, shared):
+    small = partition(
+        region.population, region.coverage, region.network("drive"), area=preset_zone("snaroya")
+    )
+    row = small.loc[small["residents"].idxmin()]
+    scenario = zone_scenario(row["name"], row.geometry, Scenario(name="atlas"))
+    [(before, segments, after)] = run_zone_criticality([scenario], shared)
+    one = run_criticality(scenario, shared)
+    assert before["p90"] == one[0]["p90"] and before["error"] == ""
+    assert segments["segment_id"].tolist() == one[1]["segment_id"].tolist()
+    assert after == one[2] and len(after) == len(segments) > 0
+    ranked = rank_links(segments, before, after)
+    both = combine_rankings([("Z1", "A", ranked), ("Z2", "B", ranked.head(2))])
+    assert both["rank"].tolist() == list(range(1, len(ranked) + 3))
+    assert sorted(both["zone_id"].unique()) == ["Z1", "Z2"]
+    assert (np.diff(both["people_cut_off"].to_numpy()) <= 0).all()
+
+
+def test_atlas_criticality_needs_an_atlas(tmp_path: Path, capsys):
+    args = ["atlas-criticality", "--atlas", str(tmp_path / "none"), "--out", str(tmp_path)]
+    assert cli.main(args) == 2
+    assert "run `evac atlas --out" in capsys.readouterr().err

@@ -184,11 +184,13 @@ def read_atlas(folder: str) -> tuple[Any, Any]:
 
     from planning.scenario import scenario_from_dict
 
+    from pyogrio.errors import DataSourceError
+
     path = Path(folder)
     try:
         zones = gpd.read_file(path / "atlas.gpkg", layer="zones")
         doc = json.loads((path / "atlas.json").read_text("utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, KeyError, DataSourceError) as exc:
         raise ScenarioError(
             f"Cannot read the atlas in {folder} ({exc}): run `evac atlas --out {folder}` first."
         ) from None

@@ -181,10 +181,9 @@ def cmd_criticality(args: argparse.Namespace) -> int:
 def read_atlas(folder: str) -> tuple[Any, Any]:
     """The zones (atlas.gpkg) and base scenario (atlas.json) an ``evac atlas`` run wrote."""
     import geopandas as gpd
+    from pyogrio.errors import DataSourceError
 
     from planning.scenario import scenario_from_dict
-
-    from pyogrio.errors import DataSourceError
 
     path = Path(folder)
     try:

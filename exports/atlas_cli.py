@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -43,7 +44,11 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--lang", choices=["nb", "en"], default="nb")
     p.add_argument(
-        "--workers", type=int, default=1, help="local worker processes (1: no Dask; default 1)"
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes of the local Dask cluster (default: one per core; "
+        "1: no Dask, plan here one after another)",
     )
     p.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run on this Dask cluster")
 

@@ -197,6 +197,7 @@ def _pages(pdf: bytes) -> int:
 def test_cli_atlas_writes_every_output(tmp_path: Path, capsys):
     out = tmp_path / "atlas"
     args = ["atlas", "--out", str(out), "--within-preset", "snaroya", "--lang", "en"]
+    args += ["--workers", "1"]  # serial; the criticality test runs the CLI on Dask
     assert cli.main(args) == 0
     layer = gpd.read_file(out / "atlas.gpkg", layer="zones")
     doc = json.loads((out / "atlas.json").read_text("utf-8"))
@@ -211,6 +212,7 @@ def test_cli_atlas_writes_every_output(tmp_path: Path, capsys):
 
 def test_closing_rolfsbuktveien_cuts_snaroya_off_and_ranks_first(tmp_path: Path):
     out = tmp_path / "crit"
+    # Default --workers: a local Dask cluster, one worker per core.
     assert cli.main(["criticality", "--preset", "snaroya", "--out", str(out)]) == 0
     table = pd.read_csv(out / "criticality.csv")
     doc = json.loads((out / "criticality.json").read_text("utf-8"))

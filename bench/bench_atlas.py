@@ -63,6 +63,8 @@ def criticality(shared: Shared) -> None:
     top = ranked.iloc[0]
     print(f"Criticality snaroya: {len(segments)} links re-planned in {t:.2f} s (target <= 30 s)")
     print(f"  rank 1: {top['name']} cuts off {top['people_cut_off']:,} people")
+    t2, (_, _, after2) = timed(run_criticality, scenario, shared, workers=2)
+    print(f"  2 workers: {t2:.2f} s, speed-up {t / t2:.2f}x, identical {after2 == after}")
 
 
 def shipping(region) -> None:

@@ -102,7 +102,8 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     """Partition, plan every zone, write the atlas files."""
     from exports.atlas_files import write_atlas
     from exports.bundle import basemap_layers
-    from planning.atlas import AtlasOptions, atlas_table, partition
+    from planning.atlas import AtlasOptions, partition
+    from planning.atlas_figures import atlas_table
     from planning.batch import run_atlas
     from planning.scenario import Scenario
 
@@ -205,7 +206,7 @@ def cmd_atlas_criticality(args: argparse.Namespace) -> int:
     """Criticality for every atlas zone, ranked over all zones."""
     from exports.atlas_files import write_criticality
     from exports.bundle import basemap_layers
-    from planning.atlas import zone_scenario
+    from planning.atlas_figures import zone_scenario
     from planning.batch import run_zone_criticality
     from planning.criticality import combine_rankings, rank_links
 

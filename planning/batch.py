@@ -25,7 +25,7 @@ import shapely
 from geo.errors import EvacError, ScenarioError
 from geo.region import Region
 from geo.registry import Registry
-from planning.atlas import zone_figures, zone_scenario
+from planning.atlas_figures import zone_figures, zone_scenario
 from planning.criticality import road_segments, with_closure
 from planning.scenario import Scenario
 

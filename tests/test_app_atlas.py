@@ -7,7 +7,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from exports.atlas_web import build_atlas_map
-from planning.atlas import atlas_table, partition
+from planning.atlas import partition
+from planning.atlas_figures import atlas_table
 from ui import app_state as S
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -24,10 +24,9 @@ from planning.atlas import (
     atlas_cells,
     cell_links,
     partition,
-    zone_figures,
     zone_id,
-    zone_scenario,
 )
+from planning.atlas_figures import zone_figures, zone_scenario
 from planning.batch import (
     Shared,
     local_cluster,

@@ -17,13 +17,8 @@ import streamlit as st
 from exports.atlas_web import build_atlas_map
 from geo.errors import EvacError
 from geo.registry import load_registry
-from planning.atlas import (
-    DEFAULT_TARGET_PEOPLE,
-    AtlasOptions,
-    atlas_table,
-    partition,
-    zone_scenario,
-)
+from planning.atlas import DEFAULT_TARGET_PEOPLE, AtlasOptions, partition
+from planning.atlas_figures import atlas_table, zone_scenario
 from planning.batch import Shared, run_atlas
 from planning.presets import list_presets, preset_zone
 from planning.scenario import Scenario

@@ -33,6 +33,7 @@ from ui import app_log as AL
 from ui import app_state as S
 from ui import app_store as AS
 from ui.access import require_access
+from ui.app_atlas import atlas_view, open_atlas_button
 from ui.app_exports import export_panel, file_stem
 from ui.app_messages import flash, show, show_flashes
 from ui.app_results import key_figures, results_tabs
@@ -397,6 +398,9 @@ except EvacError as exc:
 if situation:
     situation_view(store, region, sites, lg, banner_html(lg))
     st.stop()
+if st.query_params.get("view") == "atlas":
+    atlas_view(region, sites, lg)
+    st.stop()
 
 S.init_state(state, sites)
 AL.track_changes(sites, lg)
@@ -431,6 +435,7 @@ with st.sidebar:
     )
     # Filled after the plan run below, so it knows whether the plan is up to date.
     save_slot = st.container()
+    open_atlas_button(lg)
     sidebar_zones(lg)
     sidebar_assumptions(lg)
     sidebar_sites(lg, sites)

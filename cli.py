@@ -404,6 +404,7 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``evac`` argument parser with every subcommand."""
+    from exports.atlas_cli import add_atlas_commands
     from store.cli import add_scenario_commands
 
     parser = argparse.ArgumentParser(
@@ -426,6 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plan_commands(sub)
     _add_simulate_command(sub)
     add_scenario_commands(sub)
+    add_atlas_commands(sub)
     return parser
 
 

@@ -297,6 +297,39 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "Feil passord, eller navn mangler.",
         "en": "Wrong password, or the name is missing.",
     },
+    # --- atlas ---
+    "atlas.view_title": {"nb": "Evakueringsatlas", "en": "Evacuation atlas"},
+    "atlas.view_intro": {
+        "nb": "Hele området med veidata delt i evakueringssoner etter hvordan folk kommer seg "
+        "ut, hver sone planlagt på forhånd. Fargen viser p90 rømningstid.",
+        "en": "The whole area with road data cut into evacuation zones by how people get "
+        "out, each zone planned in advance. The colour shows the p90 clearance time.",
+    },
+    "atlas.open_view": {"nb": "Evakueringsatlas", "en": "Evacuation atlas"},
+    "atlas.back": {"nb": "Tilbake til planleggeren", "en": "Back to the planner"},
+    "atlas.area": {"nb": "Område", "en": "Area"},
+    "atlas.area_all": {"nb": "Hele området med veidata", "en": "All of the road data"},
+    "atlas.target": {"nb": "Bosatte per sone (antatt)", "en": "Residents per zone (assumed)"},
+    "atlas.compute": {"nb": "Lag atlas", "en": "Build atlas"},
+    "atlas.progress": {
+        "nb": "Planlegger sone {done} av {total}",
+        "en": "Planning zone {done} of {total}",
+    },
+    "atlas.done": {
+        "nb": "{zones} soner planlagt på {seconds} s.",
+        "en": "{zones} zones planned in {seconds} s.",
+    },
+    "atlas.pick": {"nb": "Sone", "en": "Zone"},
+    "atlas.open": {"nb": "Åpne sonen som scenario", "en": "Open the zone as a scenario"},
+    "atlas.opened": {
+        "nb": "Sonen «{name}» er lastet som scenario. Trykk «Beregn plan».",
+        "en": "Zone “{name}” is loaded as the scenario. Press “Compute plan”.",
+    },
+    "atlas.col_name": {"nb": "Sone", "en": "Zone"},
+    "atlas.col_residents": {"nb": "Bosatte", "en": "Residents"},
+    "atlas.col_p90": {"nb": "p90 (min)", "en": "p90 (min)"},
+    "atlas.col_leave": {"nb": "Ute p90 (min)", "en": "Out p90 (min)"},
+    "atlas.col_bottleneck": {"nb": "Flaskehals", "en": "Bottleneck"},
 }
 
 

@@ -1,0 +1,73 @@
+"""The interactive atlas map: zones coloured by p90 clearance (folium, offline assets).
+
+Built from the pieces of :mod:`exports.web_map` (offline basemap, layer helpers,
+legend and map furniture), with the colour classes of :mod:`exports.atlas_maps`.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from exports.atlas_maps import p90_colour, p90_legend
+from exports.map_strings import t
+from exports.offline import AssetMode, localize
+from exports.web_map import (
+    COORD_DECIMALS,
+    MapFurniture,
+    _add_basemaps,
+    _geojson_layer,
+    _Legend,
+    _popup,
+    _to_map_crs,
+    esc,
+)
+from geo.settings import ATTRIBUTION
+from planning.i18n import format_number
+
+
+def _minutes(value: object, lang: str) -> str:
+    return t("atlas.none", lang) if pd.isna(value) else f"{format_number(value, lang)} min"
+
+
+def build_atlas_map(
+    region: object, atlas: gpd.GeoDataFrame, *, lang: str = "nb", assets: AssetMode = "served"
+) -> folium.Map:
+    """Atlas zones (:func:`planning.atlas.atlas_table`) on the offline basemap.
+
+    Every zone has a tooltip (number and name) and a popup with its figures;
+    user-visible text is escaped.
+    """
+    m = folium.Map(tiles=None, control_scale=True, zoom_start=13, location=[59.9, 10.6])
+    _add_basemaps(m, region, lang, "vector")
+    gdf = _to_map_crs(atlas[["name", "p90", "leave_p90", "residents", "error", "geometry"]])
+    gdf["style"] = [
+        {"color": "#333", "weight": 1, "fillColor": p90_colour(p, e), "fillOpacity": 0.75}
+        for p, e in zip(gdf["p90"], gdf["error"], strict=True)
+    ]
+    gdf["tip"] = [esc(f"{i}. {n}") for i, n in enumerate(gdf["name"], start=1)]
+    gdf["popup"] = [
+        _popup(
+            f"{i}. {row.name}",
+            [
+                (t("atlas.residents", lang, vintage=""), format_number(row.residents, lang)),
+                (t("atlas.leave", lang), _minutes(row.leave_p90, lang)),
+                (t("atlas.arrive", lang), _minutes(row.p90, lang)),
+            ],
+        )
+        for i, row in enumerate(gdf.itertuples(), start=1)
+    ]
+    _geojson_layer(gdf, t("atlas.zones", lang)).add_to(m)
+    legend = _Legend(lang)
+    legend.section()
+    for label, colour in p90_legend(lang):
+        legend.add(label, colour)
+    legend.note(t("atlas.legend_p90", lang))
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    MapFurniture(legend.html(), ATTRIBUTION, "").add_to(m)
+    west, south, east, north = gdf.total_bounds
+    m.fit_bounds(np.round([[south, west], [north, east]], COORD_DECIMALS).tolist())
+    localize(m, assets)
+    return m

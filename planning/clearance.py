@@ -32,6 +32,28 @@ MAX_HORIZON_S = 48 * 3600.0
 
 
 @dataclass
+class QueueTrace:
+    """Units waiting at the entrance of each used edge, at the start of every step."""
+
+    edges: np.ndarray  # edge indices (n_used,)
+    dt: float
+    queue: np.ndarray  # shape (steps, n_used)
+
+    def wait_s(self, arrival_s: np.ndarray, capacity_per_h: np.ndarray) -> np.ndarray:
+        """Point-queue wait (s) of a unit reaching edge ``edges[i]`` at ``arrival_s[i]``.
+
+        FIFO: it waits until the queue ahead of it has been discharged at capacity.
+        After the simulated span the queues are empty.
+        """
+        step = np.rint(np.nan_to_num(arrival_s, posinf=-1.0) / self.dt).astype(np.int64)
+        ok = (step >= 0) & (step < len(self.queue))
+        backlog = np.zeros(len(self.edges))
+        cols = np.flatnonzero(ok)
+        backlog[cols] = self.queue[step[cols], cols]
+        return backlog / np.maximum(capacity_per_h[self.edges], 1e-9) * 3600.0
+
+
+@dataclass
 class ClearanceCurves:
     """Cumulative units that have left the zone and arrived, per time step."""
 
@@ -41,6 +63,8 @@ class ClearanceCurves:
     total: float
     #: Units per person: 1 / persons per car for cars, 1 on foot.
     units_per_person: float = 1.0
+    #: Queues over time (only when :func:`simulate` is asked for it).
+    trace: QueueTrace | None = None
 
     def time_for(self, share: float, *, arrived: bool = True) -> float | None:
         """Seconds until ``share`` of all units left the zone / arrived (None if never)."""
@@ -89,18 +113,86 @@ def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
 
 def _carrying_edges(trees: SiteTrees, origin_node: np.ndarray, units: np.ndarray) -> np.ndarray:
     """Sorted indices of the edges on some loaded origin's path: the only ones traffic uses."""
+    rows, dests = np.nonzero(units > 0)
+    _, edge = trees.walk(np.asarray(origin_node)[rows], dests)
+    return np.unique(edge)
+
+
+def release_shares(
+    mobilisation: list[tuple[float, float]], t_s: np.ndarray, k: int, n_slices: int
+) -> np.ndarray:
+    """Cumulative share of each commodity's units departed at ``t_s``, shape (k, len(t_s)).
+
+    With ``n_slices`` > 1 the commodities form ``n_slices`` equal blocks; block
+    ``s`` holds the units whose departure quantile lies in ``[s, s + 1) / n_slices``
+    of the mobilisation curve, so together the blocks depart exactly as the curve says.
+    """
+    if k % n_slices:
+        raise ValueError(f"{k} commodities do not split into {n_slices} equal slices.")
+    dep = departure_fraction(mobilisation, t_s)
+    block = np.arange(k) // (k // n_slices)
+    return np.clip(n_slices * dep[None, :] - block[:, None], 0.0, 1.0)
+
+
+@dataclass
+class _Layout:
+    """The used edges of a simulation, indexed compactly; tables are (k, n_used)."""
+
+    used: np.ndarray
+    cap: np.ndarray  # units per step
+    steps: np.ndarray  # free-flow steps per edge
+    target: np.ndarray  # flat index of the next queue, per commodity (k * n_used,)
+    arrive: np.ndarray  # discharged traffic reaches the destination (k * n_used,)
+    leaves: np.ndarray  # passing the edge's end leaves the zone for good (k * n_used,)
+    arrive_steps: np.ndarray  # steps from discharge to arrival, incl. off-network leg
+    first: np.ndarray  # (k, n_used): units whose path starts on the edge
+    instant_arrive: np.ndarray  # (k,): units already at their destination
+    instant_leave: np.ndarray  # (k,): units that are outside already or arrive at once
+
+
+def _layout(
+    trees: SiteTrees,
+    origin_node: np.ndarray,
+    units: np.ndarray,
+    inside: np.ndarray,
+    cap: np.ndarray,
+    dt: float,
+) -> _Layout:
     net = trees.network
-    used = np.zeros(net.n_edges, dtype=bool)
-    for j in range(trees.site_nodes.shape[0]):
-        seen = np.zeros(net.n_nodes, dtype=bool)
-        node = np.unique(origin_node[units[:, j] > 0])
-        while len(node):
-            seen[node] = True
-            edge = trees.next_edge[j, node]
-            used[edge[edge >= 0]] = True
-            node = np.unique(trees.next_node[j, node[edge >= 0]])
-            node = node[~seen[node]]
-    return np.flatnonzero(used)
+    k = trees.site_nodes.shape[0]
+    clear = _clear_after(trees, inside)
+    used = _carrying_edges(trees, origin_node, units)
+    n_used = len(used)
+    pos = np.full(net.n_edges, -1, dtype=np.int64)
+    pos[used] = np.arange(n_used)
+    tt = net.edges["travel_time"].to_numpy(float)[used]
+    steps = np.maximum(1, np.rint(tt / dt)).astype(np.int64)
+    e_u, e_v = net.edge_u[used], net.edge_v[used]
+    ne = trees.next_edge[:, e_v]
+    nxt_pos = np.where(ne >= 0, pos[np.maximum(ne, 0)], -1)
+    # Final exit from the zone; a destination node inside it counts on arrival.
+    leaves = (clear[:, e_v] & ~clear[:, e_u]) | ((nxt_pos < 0) & ~clear[:, e_v])
+    rows, dests = np.nonzero(units > 0)
+    o = np.asarray(origin_node)[rows]
+    u = units[rows, dests]
+    e = trees.next_edge[dests, o]
+    first = np.zeros((k, n_used))
+    np.add.at(first, (dests[e >= 0], pos[e[e >= 0]]), u[e >= 0])
+    at_dest = np.bincount(dests[e < 0], weights=u[e < 0], minlength=k)
+    outside = np.bincount(dests[e >= 0], weights=u[e >= 0] * clear[dests, o][e >= 0], minlength=k)
+    offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
+    return _Layout(
+        used=used,
+        cap=cap[used] * dt / 3600.0,
+        steps=np.tile(steps, k),
+        target=(np.arange(k)[:, None] * n_used + nxt_pos).ravel(),
+        arrive=(nxt_pos < 0).ravel(),
+        leaves=leaves.ravel(),
+        arrive_steps=(steps[None, :] + offnet_steps[:, None]).ravel(),
+        first=first,
+        instant_arrive=at_dest,
+        instant_leave=at_dest + outside,
+    )
 
 
 def simulate(
@@ -112,17 +204,19 @@ def simulate(
     *,
     capacity_per_h: np.ndarray | None = None,
     dt: float = 10.0,
+    n_slices: int = 1,
+    trace: bool = False,
 ) -> ClearanceCurves:
-    """Simulate departures, queues and arrivals over the site trees.
+    """Simulate departures, queues and arrivals over the trees.
 
     Parameters
     ----------
     trees
-        Shortest-path trees, one per site (commodity).
+        Shortest-path trees, one per commodity (destination, or destination and slice).
     origin_node
         Shape (m,): node index of each origin group.
     units
-        Shape (m, k): units (vehicles or persons) from origin ``i`` to site ``j``.
+        Shape (m, k): units (vehicles or persons) from origin ``i`` on commodity ``j``.
     mobilisation
         Cumulative departure curve, (minutes, share) pairs.
     inside
@@ -131,98 +225,78 @@ def simulate(
         Per-edge capacity (default: the network's ``capacity_vph``).
     dt
         Time step (s).
+    n_slices
+        Departure slices the commodities are grouped in (:func:`release_shares`).
+    trace
+        Also record every used edge's queue per step (``ClearanceCurves.trace``).
     """
     net = trees.network
     cap = net.edges["capacity_vph"].to_numpy(float) if capacity_per_h is None else capacity_per_h
-    k = trees.site_nodes.shape[0]
     units = np.asarray(units, dtype=float)
-    total = float(units.sum())
-    clear = _clear_after(trees, inside)
-    # Work on the edges traffic uses, indexed compactly; state arrays are (k * E,),
-    # commodity-major, so one vectorised step moves every commodity.
-    used = _carrying_edges(trees, origin_node, units)
-    n_used = len(used)
-    pos = np.full(net.n_edges, -1, dtype=np.int64)
-    pos[used] = np.arange(n_used)
-    e_cap = cap[used] * dt / 3600.0
-    e_steps = np.maximum(1, np.rint(net.edges["travel_time"].to_numpy(float)[used] / dt)).astype(
-        np.int64
-    )
-    e_v = net.edge_v[used]
-    e_u = net.edge_u[used]
-    ring_len = int(e_steps.max()) + 1 if n_used else 1
-    # Per commodity: where discharged traffic goes next (-1: arrived at the site).
-    nxt_pos = np.full((k, n_used), -1, dtype=np.int64)
-    leaves = np.zeros((k, n_used), dtype=bool)
-    for j in range(k):
-        ne = trees.next_edge[j, e_v]
-        nxt_pos[j] = np.where(ne >= 0, pos[np.maximum(ne, 0)], -1)
-        # Final exit from the zone; a site node inside it counts on arrival.
-        leaves[j] = (clear[j, e_v] & ~clear[j, e_u]) | ((nxt_pos[j] < 0) & ~clear[j, e_v])
-    # Departures: per commodity, units entering each first edge (or arriving at once).
-    first = np.zeros((k, n_used))
-    instant_arrive = 0.0
-    instant_leave = 0.0
-    for j in range(k):
-        for o, u in zip(origin_node, units[:, j], strict=True):
-            if u <= 0:
-                continue
-            e = trees.next_edge[j, o]
-            if e < 0:
-                instant_arrive += u
-                instant_leave += u
-            else:
-                first[j, pos[e]] += u
-                if clear[j, o]:
-                    instant_leave += u
-    offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
-    # Flat (k * E,) views of the per-commodity tables.
-    first = first.ravel()
-    steps_f = np.tile(e_steps, k)
-    arrive_f = (nxt_pos < 0).ravel()
-    leaves_f = leaves.ravel()
-    arrive_steps = (e_steps[None, :] + offnet_steps[:, None]).ravel()
-    target = (np.arange(k)[:, None] * n_used + nxt_pos).ravel()
-    ring = np.zeros((ring_len, k * n_used))
-    queue = np.zeros(k * n_used)
+    lay = _layout(trees, origin_node, units, inside, cap, dt)
     n_steps = int(MAX_HORIZON_S / dt)
     t = np.arange(n_steps + 1) * dt
-    dep = departure_fraction(mobilisation, t)
-    left = np.zeros(n_steps + 1)
-    arrived = np.zeros(n_steps + 1)
-    late_arrivals = np.zeros(n_steps + ring_len + int(offnet_steps.max(initial=0)) + 2)
-    late_left = np.zeros_like(late_arrivals)
+    rel = release_shares(mobilisation, t, units.shape[1], n_slices)
+    released = np.diff(rel, axis=1, prepend=0.0)
+    left, arrived, queues = _run(lay, released, trace)
+    total = float(units.sum())
+    t = t[: len(left)]
+    out = ClearanceCurves(t, np.minimum(left, total), np.minimum(arrived, total), total)
+    if trace:
+        out.trace = QueueTrace(lay.used, dt, np.array(queues).reshape(len(queues), len(lay.used)))
+    return out
+
+
+def _run(
+    lay: _Layout, released: np.ndarray, trace: bool
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The time loop: cumulative left/arrived per step (cut when all is done), queues."""
+    k, n_used = lay.first.shape
+    n_steps = released.shape[1] - 1
+    ring_len = int(lay.steps.max(initial=0)) + 1
+    ring = np.zeros((ring_len, k * n_used))
+    queue = np.zeros(k * n_used)
+    releasing = released.any(axis=0)
+    left, arrived = np.zeros(n_steps + 1), np.zeros(n_steps + 1)
+    late_arr = np.zeros(n_steps + ring_len + int(lay.arrive_steps.max(initial=0)) + 2)
+    late_left = np.zeros_like(late_arr)
     cum_left = cum_arr = 0.0
+    queues: list[np.ndarray] = []
+    last_release = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
     for s in range(n_steps + 1):
-        released = dep[s] - (dep[s - 1] if s else 0.0)
         slot = s % ring_len
-        # Adding "first * 0.0" changes nothing, so skip it between releases.
-        queue += ring[slot] + first * released if released else ring[slot]
-        cum_left += instant_leave * released
-        cum_arr += instant_arrive * released
+        queue += ring[slot]
         ring[slot] = 0.0
+        if releasing[s]:
+            queue += (lay.first * released[:, s, None]).ravel()
+            cum_left += lay.instant_leave @ released[:, s]
+            cum_arr += lay.instant_arrive @ released[:, s]
         cum_left += late_left[s]
-        cum_arr += late_arrivals[s]
+        cum_arr += late_arr[s]
+        left[s], arrived[s] = cum_left, cum_arr
+        if trace:
+            queues.append(queue.reshape(k, n_used).sum(axis=0))
         if not queue.any():
-            left[s], arrived[s] = cum_left, cum_arr
-            pending = late_arrivals[s + 1 :].any() or late_left[s + 1 :].any()
-            if dep[s] >= 1.0 and not pending and not ring.any():
-                t, left, arrived = t[: s + 1], left[: s + 1], arrived[: s + 1]
-                break
+            done = not (ring.any() or late_arr[s + 1 :].any() or late_left[s + 1 :].any())
+            if s >= last_release and done:
+                return left[: s + 1], arrived[: s + 1], queues
             continue
-        grid = queue.reshape(k, n_used)
-        demand = grid.sum(axis=0)
-        out_total = np.minimum(demand, e_cap)
-        ratio = np.divide(out_total, demand, out=np.zeros_like(demand), where=demand > 0)
-        out = (grid * ratio).ravel()
+        out = _discharge(queue, lay.cap, k)
         queue -= out
         moved = out > 0
-        # Counted when they pass the edge's end node, after its travel time.
-        lv = moved & leaves_f
-        np.add.at(late_left, s + steps_f[lv], out[lv])
-        at_site = moved & arrive_f
-        np.add.at(late_arrivals, s + arrive_steps[at_site], out[at_site])
-        go = moved & ~arrive_f
-        np.add.at(ring, ((s + steps_f[go]) % ring_len, target[go]), out[go])
-        left[s], arrived[s] = cum_left, cum_arr
-    return ClearanceCurves(t, np.minimum(left, total), np.minimum(arrived, total), total)
+        lv = moved & lay.leaves
+        np.add.at(late_left, s + lay.steps[lv], out[lv])
+        at_dest = moved & lay.arrive
+        np.add.at(late_arr, s + lay.arrive_steps[at_dest], out[at_dest])
+        go = moved & ~lay.arrive
+        np.add.at(ring, ((s + lay.steps[go]) % ring_len, lay.target[go]), out[go])
+    return left, arrived, queues
+
+
+def _discharge(queue: np.ndarray, cap: np.ndarray, k: int) -> np.ndarray:
+    """What each queue lets through this step: at most ``cap`` per edge, shared
+    between commodities in proportion to their queues (FIFO in aggregate)."""
+    grid = queue.reshape(k, -1)
+    demand = grid.sum(axis=0)
+    ratio = np.divide(np.minimum(demand, cap), demand, out=np.zeros_like(demand), where=demand > 0)
+    return (grid * ratio).ravel()

@@ -17,6 +17,8 @@ from geo.errors import EvacError
 
 if TYPE_CHECKING:
     from geo.region import Region
+    from geo.registry import Registry
+    from planning.plan import Plan
     from planning.scenario import Scenario
 
 Handler = Callable[[argparse.Namespace], int]
@@ -199,14 +201,22 @@ def _region(args: argparse.Namespace) -> Region:
     return load_region(args.data, home=args.home, include_construction=args.include_construction)
 
 
+def _plan(args: argparse.Namespace) -> tuple[Plan, Region, Registry]:
+    """The plan the command line describes, with the region and registry it used."""
+    from geo.registry import load_registry
+    from planning.plan import make_plan
+
+    scenario = scenario_from_args(args)
+    region, registry = _region(args), load_registry()
+    return make_plan(scenario, region, registry), region, registry
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from exports.data_files import to_geopackage
-    from planning.plan import make_plan
 
-    scenario = scenario_from_args(args)
-    plan = make_plan(_region(args), scenario)
+    plan, _, _ = _plan(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     to_geopackage(plan, out / "plan.gpkg")
@@ -225,12 +235,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     from exports import KINDS
     from exports.bundle import write_exports
-    from geo.registry import load_sites
-    from planning.plan import make_plan
 
-    region = _region(args)
-    plan = make_plan(region, scenario_from_args(args))
-    paths = write_exports(plan, region, load_sites(), Path(args.out), args.kind or KINDS, args.lang)
+    plan, region, registry = _plan(args)
+    kinds = args.kind or KINDS
+    paths = write_exports(plan, region, registry.sites, Path(args.out), kinds, args.lang)
     for path in paths:
         print(path)
     return 0

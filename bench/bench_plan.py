@@ -26,6 +26,7 @@ import numpy as np
 
 from geo.network import RoadNetwork, network_from_arrays
 from geo.region import load_region
+from geo.registry import load_registry
 from planning import routing
 from planning.assignment import assign
 from planning.plan import make_plan
@@ -61,8 +62,9 @@ def snaroya() -> None:
     region = load_region()
     net = region.network("drive")
     scenario = load_preset("snaroya")
-    plan = make_plan(region, scenario)  # warm-up: population, boundaries, registry
-    ours = median_time(lambda: make_plan(region, scenario), repeat=5)
+    registry = load_registry()
+    plan = make_plan(scenario, region, registry)  # warm-up: population, boundaries
+    ours = median_time(lambda: make_plan(scenario, region, registry), repeat=5)
 
     # The baseline routes the same origins to the same site nodes.
     groups = plan.evacuees.drop_duplicates("origin_id")

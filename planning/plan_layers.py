@@ -1,0 +1,250 @@
+"""The plan's per-row layers: evacuees by status, loaded roads, and one path per trip.
+
+Destination column ``j`` of a flow matrix is reception site ``j``; the last
+column is the safe-exit destination (see :func:`planning.plan.route_mode`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import settings
+from planning.clearance import _clear_after, inside_zone_nodes
+from planning.destinations import compass, road_label, tree_roots
+from planning.i18n import Message
+from planning.routing import SiteTrees
+from planning.scenario import Scenario
+
+if TYPE_CHECKING:
+    from planning.plan import Demand, ModeRoutes
+
+#: Statuses whose people travel to a safe exit.
+EXIT_STATUSES: Final = ("own_arrangements", "unassigned")
+#: Columns of the evacuees layer (see ARCHITECTURE.md).
+EVACUEE_COLUMNS: Final = (
+    "origin_id",
+    "mode",
+    "source",
+    "people",
+    "site",
+    "exit",
+    "status",
+    "reason",
+    "travel_min",
+    "leave_min",
+    "geometry",
+)
+ROUTE_COLUMNS: Final = (
+    "mode",
+    "name",
+    "highway",
+    "capacity_vph",
+    "people",
+    "vehicles",
+    "load_ratio",
+    "edge",
+    "geometry",
+)
+PATH_COLUMNS: Final = (
+    "origin_id",
+    "mode",
+    "destination",
+    "site",
+    "exit",
+    "people",
+    "travel_min",
+    "off_network_m",
+    "geometry",
+)
+
+
+def units_per_person(mode: str, scenario: Scenario) -> float:
+    """Vehicles per person on the road (cars), or 1 for people on foot."""
+    return 1.0 / scenario.persons_per_car if mode == "drive" else 1.0
+
+
+def leave_seconds(trees: SiteTrees, zone: shapely.Geometry) -> np.ndarray:
+    """Free-flow seconds from each node until the trip has left the zone, per destination.
+
+    Shape (k, n); inf where a destination is unreachable. A trip has left once it
+    passes the last zone node on its path (the same rule as the clearance model).
+    """
+    clear = _clear_after(trees, inside_zone_nodes(trees, zone))
+    n = trees.next_node.shape[1]
+    rows = np.arange(trees.next_node.shape[0])[:, None]
+    here = np.broadcast_to(np.arange(n), clear.shape)
+    ptr = np.where(clear | (trees.next_node < 0), here, trees.next_node)
+    while True:
+        hop = ptr[rows, ptr]
+        if np.array_equal(hop, ptr):
+            break
+        ptr = hop
+    end = trees.time_s[rows, ptr]
+    return np.where(
+        np.isfinite(trees.time_s), trees.time_s - np.where(np.isfinite(end), end, 0), np.inf
+    )
+
+
+def exits_for(demand: Demand, routes: dict[str, ModeRoutes], zone: shapely.Geometry) -> np.ndarray:
+    """Name of each demand row's quickest safe exit ("" where unreachable)."""
+    names = np.full(len(demand.people), "", dtype=object)
+    centre = zone.centroid
+    for mode, mr in routes.items():
+        rows = np.flatnonzero(demand.mode == mode)
+        node = mr.attach.node[demand.origin[rows]]
+        ok = node >= 0
+        root = tree_roots(mr.trees.next_node[-1])[node[ok]]
+        net = mr.trees.network
+        label = {
+            int(v): f"{road_label(net, int(v))} {compass((centre.x, centre.y), net.xy[v])}"
+            for v in np.unique(root)
+        }
+        names[rows[ok]] = [label[int(v)] for v in root]
+    return names
+
+
+def _unassigned_reason(k: int, cost_row: np.ndarray) -> Message:
+    if k == 0:
+        return Message("reason.no_site_available")
+    if not np.isfinite(cost_row).any():
+        return Message("reason.no_site_reachable")
+    return Message("reason.no_free_capacity")
+
+
+def evacuee_layer(
+    groups: gpd.GeoDataFrame,
+    demand: Demand,
+    routes: dict[str, ModeRoutes],
+    cost: np.ndarray,
+    flows: np.ndarray,
+    site_names: np.ndarray,
+    exit_names: np.ndarray,
+    zone: shapely.Geometry,
+) -> tuple[gpd.GeoDataFrame, dict[Message, int]]:
+    """Origin groups split by status and destination; unreachable people per reason."""
+    k = len(site_names)
+    origin_id, source = groups["origin_id"].to_numpy(), groups["source"].to_numpy()
+    geometry = groups.geometry.to_numpy()
+    leave = {m: leave_seconds(mr.trees, zone) for m, mr in routes.items()}
+    records: list[tuple[Any, ...]] = []
+    unreachable: dict[Message, int] = {}
+    for r in range(len(demand.people)):
+        mode, i, p = demand.mode[r], int(demand.origin[r]), int(demand.people[r])
+        base = (int(origin_id[i]), mode, source[i])
+        mr = routes[mode]
+        node = int(mr.attach.node[i])
+        if node < 0:
+            reason = mr.attach.reason[i] or Message("reason.no_exit_reachable")
+            unreachable[reason] = unreachable.get(reason, 0) + p
+            row = (p, "", "", "unreachable", reason.text("en"), np.nan, np.nan)
+            records.append((*base, *row, geometry[i]))
+            continue
+        trips = []
+        for j in np.flatnonzero(flows[r, :k]):
+            trips.append((int(flows[r, j]), site_names[j], "", "assigned", "", j))
+        seekers_left = int(demand.seekers[r]) - int(flows[r, :k].sum())
+        exit_j = k
+        if seekers_left:
+            why = _unassigned_reason(k, cost[r]).text("en")
+            trips.append((seekers_left, "", exit_names[r], "unassigned", why, exit_j))
+        if own := p - int(demand.seekers[r]):
+            trips.append((own, "", exit_names[r], "own_arrangements", "", exit_j))
+        for people, site, exit_name, status, why, j in trips:
+            travel = round(float(mr.trees.time_s[j, node]) / 60.0, 1)
+            left = round(float(leave[mode][j, node]) / 60.0, 1)
+            records.append((*base, people, site, exit_name, status, why, travel, left, geometry[i]))
+    evacuees = gpd.GeoDataFrame(
+        records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+    )
+    evacuees["people"] = evacuees["people"].astype(np.int64)
+    return evacuees, unreachable
+
+
+def _mode_rows(demand: Demand, mr: ModeRoutes, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """Reachable demand rows of ``mode`` and their network nodes."""
+    rows = np.flatnonzero(demand.mode == mode)
+    node = mr.attach.node[demand.origin[rows]]
+    return rows[node >= 0], node[node >= 0]
+
+
+def routes_layer(
+    demand: Demand, routes: dict[str, ModeRoutes], flows: np.ndarray, scenario: Scenario
+) -> tuple[gpd.GeoDataFrame, dict[str, np.ndarray]]:
+    """Loaded road edges (to sites and exits) and the people per edge per mode.
+
+    The layer keeps the edge index in ``edge`` (the caller drops it after use).
+    """
+    parts, per_mode = [], {}
+    for mode, mr in routes.items():
+        net = mr.trees.network
+        rows, node = _mode_rows(demand, mr, mode)
+        edge_people = (
+            mr.trees.edge_loads(node, flows[rows].astype(float))
+            if len(rows)
+            else np.zeros(net.n_edges)
+        )
+        per_mode[mode] = edge_people
+        used = np.flatnonzero(edge_people > 0)
+        part = net.edges.iloc[used][["name", "highway", "capacity_vph", "geometry"]].copy()
+        part.insert(0, "mode", mode)
+        # Unnamed roads are labelled by class, so maps can name every bottleneck.
+        unnamed = part["name"] == ""
+        part.loc[unnamed, "name"] = "(" + part.loc[unnamed, "highway"] + ")"
+        upp = units_per_person(mode, scenario)
+        part["people"] = np.round(edge_people[used], 1)
+        part["vehicles"] = np.round(edge_people[used] * upp, 1) if mode == "drive" else 0.0
+        part["load_ratio"] = np.round(edge_people[used] * upp / part["capacity_vph"], 3)
+        part["edge"] = used
+        parts.append(part[list(ROUTE_COLUMNS)])
+    if not parts or all(p.empty for p in parts):
+        empty = gpd.GeoDataFrame(
+            columns=list(ROUTE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+        )
+        return empty, per_mode
+    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.WORK_CRS), per_mode
+
+
+def paths_layer(
+    groups: gpd.GeoDataFrame,
+    demand: Demand,
+    routes: dict[str, ModeRoutes],
+    flows: np.ndarray,
+    site_names: np.ndarray,
+    exit_names: np.ndarray,
+) -> gpd.GeoDataFrame:
+    """One line per origin group, mode and destination (reception site or safe exit)."""
+    k = len(site_names)
+    origin_id = groups["origin_id"].to_numpy()
+    records = []
+    for mode, mr in routes.items():
+        rows, node = _mode_rows(demand, mr, mode)
+        pair_row, dest = np.nonzero(flows[rows])
+        walker, edge = mr.trees.walk(node[pair_row], dest)
+        geoms = mr.trees.network.edges.geometry.to_numpy()
+        bounds = np.searchsorted(walker, np.arange(len(dest) + 1))
+        for w, (pr, j) in enumerate(zip(pair_row, dest, strict=True)):
+            r = rows[pr]
+            parts = geoms[edge[bounds[w] : bounds[w + 1]]]
+            line = shapely.line_merge(shapely.multilinestrings(parts)) if len(parts) else None
+            records.append(
+                {
+                    "origin_id": int(origin_id[demand.origin[r]]),
+                    "mode": mode,
+                    "destination": "site" if j < k else "exit",
+                    "site": site_names[j] if j < k else "",
+                    "exit": "" if j < k else exit_names[r],
+                    "people": int(flows[r, j]),
+                    "travel_min": round(float(mr.trees.time_s[j, node[pr]]) / 60.0, 1),
+                    "off_network_m": float(mr.trees.offnet_m[j]),
+                    "geometry": line,
+                }
+            )
+    return gpd.GeoDataFrame(
+        records, columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+    )

@@ -92,6 +92,29 @@ class RoadNetwork:
         """Number of directed edges."""
         return len(self.edges)
 
+    @cached_property
+    def travel_time_s(self) -> np.ndarray:
+        """Free-flow travel time per edge (s), as a float array."""
+        return self.edges["travel_time"].to_numpy(float)
+
+    @cached_property
+    def capacity(self) -> np.ndarray:
+        """Capacity per edge (vehicles or persons per hour), as a float array."""
+        return self.edges["capacity_vph"].to_numpy(float)
+
+    @cached_property
+    def _pairs(self) -> dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per direction (reverse or not): edge order by (row, col) node pair, each
+        pair's first position, and the pairs' rows and columns."""
+        out = {}
+        for reverse in (False, True):
+            row, col = (self.edge_v, self.edge_u) if reverse else (self.edge_u, self.edge_v)
+            order = np.lexsort((col, row))
+            r, c = row[order], col[order]
+            start = np.flatnonzero(np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])])
+            out[reverse] = (order, start, r[start], c[start])
+        return out
+
     def csr(self, weight: np.ndarray | None = None, *, reverse: bool = False) -> sp.csr_matrix:
         """Sparse adjacency matrix with the smallest ``weight`` per node pair.
 
@@ -102,20 +125,17 @@ class RoadNetwork:
         reverse
             Transpose the graph, for one search per destination.
         """
-        w = self.edges["travel_time"].to_numpy(float) if weight is None else weight
-        keep = np.isfinite(w)
-        u, v = self.edge_u[keep], self.edge_v[keep]
-        if reverse:
-            u, v = v, u
-        # Parallel edges: keep the cheapest; csr would otherwise sum duplicates.
-        order = np.lexsort((w[keep], v, u))
-        u, v, wk = u[order], v[order], w[keep][order]
-        first = np.ones(len(u), dtype=bool)
-        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+        w = self.travel_time_s if weight is None else weight
+        order, start, row, col = self._pairs[reverse]
+        # Parallel edges: keep the cheapest (csr would otherwise sum duplicates).
+        wk = np.minimum.reduceat(w[order], start) if len(start) else np.zeros(0)
+        keep = np.isfinite(wk)
         # csgraph treats explicit zeros as missing edges; keep zero-length edges.
-        wk = np.maximum(wk[first], 1e-6)
+        wk = np.maximum(wk[keep], 1e-6)
         n = self.n_nodes
-        return sp.csr_matrix((wk, (u[first], v[first])), shape=(n, n))
+        # Pairs are sorted by row, so the CSR arrays follow directly.
+        indptr = np.searchsorted(row[keep], np.arange(n + 1))
+        return sp.csr_matrix((wk, col[keep], indptr), shape=(n, n))
 
     @property
     def graph(self) -> nx.MultiDiGraph:

@@ -21,6 +21,7 @@ is never counted twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -33,7 +34,8 @@ MAX_HORIZON_S = 48 * 3600.0
 
 @dataclass
 class QueueTrace:
-    """Units waiting at the entrance of each used edge, at the start of every step."""
+    """Units still waiting at the entrance of each used edge after every step's discharge
+    (the backlog: traffic that gets through within its step has no wait)."""
 
     edges: np.ndarray  # edge indices (n_used,)
     dt: float
@@ -98,6 +100,8 @@ def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
     any of the next ``2**i`` nodes on its way is inside, so ``log2(n)``
     vectorised rounds replace a walk over every node.
     """
+    if not inside.any():
+        return np.isfinite(trees.time_s)
     k, n = trees.next_node.shape
     rows = np.arange(k)[:, None]
     # The site (and every unreachable node) points at itself.
@@ -119,35 +123,49 @@ def _carrying_edges(trees: SiteTrees, origin_node: np.ndarray, units: np.ndarray
 
 
 def release_shares(
-    mobilisation: list[tuple[float, float]], t_s: np.ndarray, k: int, n_slices: int
+    mobilisation: list[tuple[float, float]],
+    t_s: np.ndarray,
+    slice_of: np.ndarray,
+    n_slices: int = 1,
 ) -> np.ndarray:
     """Cumulative share of each commodity's units departed at ``t_s``, shape (k, len(t_s)).
 
-    With ``n_slices`` > 1 the commodities form ``n_slices`` equal blocks; block
-    ``s`` holds the units whose departure quantile lies in ``[s, s + 1) / n_slices``
-    of the mobilisation curve, so together the blocks depart exactly as the curve says.
+    The demand is cut into ``n_slices`` equal departure slices: slice ``s`` holds
+    the units whose departure quantile lies in ``[s, s + 1) / n_slices`` of the
+    mobilisation curve, so all slices together depart exactly as the curve says.
+    ``slice_of[c]`` is commodity ``c``'s slice (all 0 with one slice).
     """
-    if k % n_slices:
-        raise ValueError(f"{k} commodities do not split into {n_slices} equal slices.")
     dep = departure_fraction(mobilisation, t_s)
-    block = np.arange(k) // (k // n_slices)
-    return np.clip(n_slices * dep[None, :] - block[:, None], 0.0, 1.0)
+    block = np.asarray(slice_of, dtype=float)[:, None]
+    return np.clip(n_slices * dep[None, :] - block, 0.0, 1.0)
 
 
 @dataclass
 class _Layout:
-    """The used edges of a simulation, indexed compactly; tables are (k, n_used)."""
+    """The used edges of a simulation, indexed compactly.
+
+    Commodities whose trees agree on every used edge move alike, so they share
+    one queue state (a *group*); only their departures differ. State tables are
+    flat, group-major (``G * n_used``).
+    """
 
     used: np.ndarray
     cap: np.ndarray  # units per step
-    steps: np.ndarray  # free-flow steps per edge
-    target: np.ndarray  # flat index of the next queue, per commodity (k * n_used,)
-    arrive: np.ndarray  # discharged traffic reaches the destination (k * n_used,)
-    leaves: np.ndarray  # passing the edge's end leaves the zone for good (k * n_used,)
+    steps: np.ndarray  # free-flow steps per edge, per group
+    target: np.ndarray  # flat index of the next queue, per group
+    arrive: np.ndarray  # discharged traffic reaches the destination, per group
+    leaves: np.ndarray  # passing the edge's end leaves the zone for good, per group
     arrive_steps: np.ndarray  # steps from discharge to arrival, incl. off-network leg
-    first: np.ndarray  # (k, n_used): units whose path starts on the edge
-    instant_arrive: np.ndarray  # (k,): units already at their destination
+    first: np.ndarray  # (k, n_used): units of each commodity whose path starts on the edge
+    mix: np.ndarray  # (G, k): 1 where commodity c belongs to group g
+    instant_arrive: np.ndarray  # (k,): units starting at their destination's node
+    offnet_steps: np.ndarray  # (k,): steps of the off-network leg those still drive
     instant_leave: np.ndarray  # (k,): units that are outside already or arrive at once
+
+    @cached_property
+    def horizon(self) -> int:
+        """Most steps between a discharge or departure and its arrival."""
+        return int(max(self.arrive_steps.max(initial=0), self.offnet_steps.max(initial=0)))
 
 
 def _layout(
@@ -165,7 +183,7 @@ def _layout(
     n_used = len(used)
     pos = np.full(net.n_edges, -1, dtype=np.int64)
     pos[used] = np.arange(n_used)
-    tt = net.edges["travel_time"].to_numpy(float)[used]
+    tt = net.travel_time_s[used]
     steps = np.maximum(1, np.rint(tt / dt)).astype(np.int64)
     e_u, e_v = net.edge_u[used], net.edge_v[used]
     ne = trees.next_edge[:, e_v]
@@ -181,17 +199,27 @@ def _layout(
     at_dest = np.bincount(dests[e < 0], weights=u[e < 0], minlength=k)
     outside = np.bincount(dests[e >= 0], weights=u[e >= 0] * clear[dests, o][e >= 0], minlength=k)
     offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
+    key = np.column_stack([nxt_pos, leaves, offnet_steps])
+    groups: dict[bytes, int] = {}
+    group = np.array([groups.setdefault(row.tobytes(), len(groups)) for row in key])
+    rep = np.unique(group, return_index=True)[1]
+    n_groups = len(rep)
+    mix = np.zeros((n_groups, k))
+    mix[group, np.arange(k)] = 1.0
+    nxt_pos, leaves, off = nxt_pos[rep], leaves[rep], offnet_steps[rep]
     return _Layout(
         used=used,
         cap=cap[used] * dt / 3600.0,
-        steps=np.tile(steps, k),
-        target=(np.arange(k)[:, None] * n_used + nxt_pos).ravel(),
+        steps=np.tile(steps, n_groups),
+        target=(np.arange(n_groups)[:, None] * n_used + nxt_pos).ravel(),
         arrive=(nxt_pos < 0).ravel(),
         leaves=leaves.ravel(),
-        arrive_steps=(steps[None, :] + offnet_steps[:, None]).ravel(),
+        arrive_steps=(steps[None, :] + off[:, None]).ravel(),
         first=first,
+        mix=mix,
         instant_arrive=at_dest,
         instant_leave=at_dest + outside,
+        offnet_steps=offnet_steps,
     )
 
 
@@ -204,6 +232,7 @@ def simulate(
     *,
     capacity_per_h: np.ndarray | None = None,
     dt: float = 10.0,
+    slice_of: np.ndarray | None = None,
     n_slices: int = 1,
     trace: bool = False,
 ) -> ClearanceCurves:
@@ -225,71 +254,91 @@ def simulate(
         Per-edge capacity (default: the network's ``capacity_vph``).
     dt
         Time step (s).
-    n_slices
-        Departure slices the commodities are grouped in (:func:`release_shares`).
+    slice_of, n_slices
+        Departure slice of each commodity, out of ``n_slices`` (:func:`release_shares`);
+        by default every commodity departs along the whole curve.
     trace
         Also record every used edge's queue per step (``ClearanceCurves.trace``).
     """
     net = trees.network
-    cap = net.edges["capacity_vph"].to_numpy(float) if capacity_per_h is None else capacity_per_h
+    cap = net.capacity if capacity_per_h is None else capacity_per_h
     units = np.asarray(units, dtype=float)
     lay = _layout(trees, origin_node, units, inside, cap, dt)
     n_steps = int(MAX_HORIZON_S / dt)
     t = np.arange(n_steps + 1) * dt
-    rel = release_shares(mobilisation, t, units.shape[1], n_slices)
+    k = units.shape[1]
+    # Departures end with the curve's last point: no release after it.
+    n_rel = min(n_steps, int(np.ceil(max(p[0] for p in mobilisation) * 60.0 / dt))) + 1
+    rel = release_shares(
+        mobilisation, t[:n_rel], np.zeros(k) if slice_of is None else slice_of, n_slices
+    )
     released = np.diff(rel, axis=1, prepend=0.0)
-    left, arrived, queues = _run(lay, released, trace)
+    left, arrived, queues = _run(lay, released, n_steps, trace)
     total = float(units.sum())
     t = t[: len(left)]
     out = ClearanceCurves(t, np.minimum(left, total), np.minimum(arrived, total), total)
     if trace:
-        out.trace = QueueTrace(lay.used, dt, np.array(queues).reshape(len(queues), len(lay.used)))
+        per_group = np.array(queues).reshape(len(queues), -1, len(lay.used))
+        out.trace = QueueTrace(lay.used, dt, per_group.sum(axis=1))
     return out
 
 
 def _run(
-    lay: _Layout, released: np.ndarray, trace: bool
+    lay: _Layout, released: np.ndarray, n_steps: int, trace: bool
 ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """The time loop: cumulative left/arrived per step (cut when all is done), queues."""
-    k, n_used = lay.first.shape
-    n_steps = released.shape[1] - 1
+    """The time loop: cumulative left/arrived per step (cut when all is done), queues.
+
+    ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
+    beyond its width release nothing).
+    """
+    n_groups, n_used = lay.mix.shape[0], lay.first.shape[1]
+    n_rel = released.shape[1]
     ring_len = int(lay.steps.max(initial=0)) + 1
-    ring = np.zeros((ring_len, k * n_used))
-    queue = np.zeros(k * n_used)
-    releasing = released.any(axis=0)
+    width = n_groups * n_used
+    ring = np.zeros(ring_len * width)  # (ring_len, width), flat for a 1-d np.add.at
+    queue = np.zeros(n_groups * n_used)
+    releasing = np.zeros(n_steps + 1, dtype=bool)
+    releasing[:n_rel] = released.any(axis=0)
+    instant = lay.instant_arrive.any()
     left, arrived = np.zeros(n_steps + 1), np.zeros(n_steps + 1)
-    late_arr = np.zeros(n_steps + ring_len + int(lay.arrive_steps.max(initial=0)) + 2)
+    late_arr = np.zeros(n_steps + ring_len + lay.horizon + 2)
     late_left = np.zeros_like(late_arr)
     cum_left = cum_arr = 0.0
     queues: list[np.ndarray] = []
-    last_release = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
+    # Nothing is scheduled beyond this step (all released, all queues empty after it).
+    busy_until = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
     for s in range(n_steps + 1):
         slot = s % ring_len
-        queue += ring[slot]
-        ring[slot] = 0.0
+        queue += ring[slot * width : (slot + 1) * width]
+        ring[slot * width : (slot + 1) * width] = 0.0
         if releasing[s]:
-            queue += (lay.first * released[:, s, None]).ravel()
+            queue += ((lay.mix * released[:, s]) @ lay.first).ravel()
             cum_left += lay.instant_leave @ released[:, s]
-            cum_arr += lay.instant_arrive @ released[:, s]
+            # Starting on the destination's node, they still cover its off-network leg.
+            if instant:
+                np.add.at(late_arr, s + lay.offnet_steps, lay.instant_arrive * released[:, s])
+            busy_until = max(busy_until, s + lay.horizon)
         cum_left += late_left[s]
         cum_arr += late_arr[s]
         left[s], arrived[s] = cum_left, cum_arr
-        if trace:
-            queues.append(queue.reshape(k, n_used).sum(axis=0))
         if not queue.any():
-            done = not (ring.any() or late_arr[s + 1 :].any() or late_left[s + 1 :].any())
-            if s >= last_release and done:
+            if trace:
+                queues.append(queue.copy())
+            if s >= busy_until:
                 return left[: s + 1], arrived[: s + 1], queues
             continue
-        out = _discharge(queue, lay.cap, k)
+        out = _discharge(queue, lay.cap, n_groups)
         queue -= out
+        if trace:
+            queues.append(queue.copy())
         moved = out > 0
+        busy_until = max(busy_until, s + lay.horizon)
         lv = moved & lay.leaves
         np.add.at(late_left, s + lay.steps[lv], out[lv])
         at_dest = moved & lay.arrive
         np.add.at(late_arr, s + lay.arrive_steps[at_dest], out[at_dest])
         go = moved & ~lay.arrive
-        np.add.at(ring, ((s + lay.steps[go]) % ring_len, lay.target[go]), out[go])
+        np.add.at(ring, (s + lay.steps[go]) % ring_len * width + lay.target[go], out[go])
     return left, arrived, queues
 
 

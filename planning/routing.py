@@ -155,7 +155,7 @@ def route_weight(
     net: RoadNetwork, *, closed: np.ndarray | None = None, extra_s: np.ndarray | None = None
 ) -> np.ndarray:
     """Route-choice cost per edge: free-flow seconds + ``extra_s``; closed edges inf."""
-    weight = net.edges["travel_time"].to_numpy(float).copy()
+    weight = net.travel_time_s.copy()
     if extra_s is not None:
         weight += extra_s
     if closed is not None:
@@ -166,26 +166,20 @@ def route_weight(
 def next_edges(
     net: RoadNetwork, weight: np.ndarray, node: np.ndarray, nxt: np.ndarray
 ) -> np.ndarray:
-    """Index of the cheapest finite edge ``node[i] -> nxt[i]`` (-1 where ``nxt`` < 0).
+    """Index of the cheapest finite edge ``node[i] -> nxt[i]`` for each hop.
 
     Vectorised: edges sorted by (u, v, weight), the first per (u, v) pair kept,
     and the hops found with one ``searchsorted`` on the pair keys.
     """
-    ok = np.isfinite(weight)
-    e = np.flatnonzero(ok)
+    e = np.flatnonzero(np.isfinite(weight))
     n = np.int64(net.n_nodes)
     key = net.edge_u[e] * n + net.edge_v[e]
     order = np.lexsort((weight[e], key))
     key, e = key[order], e[order]
-    first = np.ones(len(key), dtype=bool)
-    first[1:] = key[1:] != key[:-1]
+    first = np.r_[True, key[1:] != key[:-1]]
     key, e = key[first], e[first]
-    out = np.full(np.shape(node), -1, dtype=np.int64)
-    has = nxt >= 0
-    want = node[has].astype(np.int64) * n + nxt[has]
-    at = np.clip(np.searchsorted(key, want), 0, max(len(key) - 1, 0))
-    out[has] = e[at] if len(key) else -1
-    return out
+    at = np.searchsorted(key, node.astype(np.int64) * n + nxt)
+    return e[np.minimum(at, len(key) - 1)]
 
 
 @dataclass
@@ -238,8 +232,9 @@ def trees_for_weight(
             matrix, indices=sources, min_only=True, return_predecessors=True
         )
     pred[pred < 0] = -1
-    rows = np.broadcast_to(np.arange(net.n_nodes), pred.shape)
-    nxt_edge = next_edges(net, weight, rows, pred)
+    j, node = np.nonzero(pred >= 0)
+    nxt_edge = np.full(pred.shape, -1, dtype=np.int64)
+    nxt_edge[j, node] = next_edges(net, weight, node, pred[j, node])
     site_nodes = np.array([e[0] for e in entries], dtype=np.int64)
     return SiteTrees(
         net,

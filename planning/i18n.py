@@ -215,6 +215,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "status.unassigned": {"nb": "Uten mottaksplass", "en": "No reception place"},
     "status.unreachable": {"nb": "Ikke nåbare", "en": "Unreachable"},
     "figures.own_arrangements": {"nb": "Egne ordninger", "en": "Own arrangements"},
+    "popup.evacuee_status.own_arrangements": {"nb": "egne ordninger", "en": "own arrangements"},
     "figures.exits": {"nb": "Sikre utganger", "en": "Safe exits"},
     "direction.n": {"nb": "nord", "en": "north"},
     "direction.ne": {"nb": "nordøst", "en": "north-east"},

@@ -36,6 +36,7 @@ from planning.plan_layers import (
     EXIT_STATUSES,
     evacuee_layer,
     exits_for,
+    mode_flows,
     paths_layer,
     routes_layer,
 )
@@ -297,11 +298,12 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     evacuees, unreachable = evacuee_layer(
         groups, demand, routes, cost, flows, site_names, exit_names, zone
     )
-    route_layer, edge_people = routes_layer(demand, routes, flows, scenario)
+    traffic = mode_flows(demand, routes, flows, zone, scenario)
+    route_layer, edge_people = routes_layer(traffic)
     spofs = _failure_points(demand, routes, flows, edge_people)
     _mark_failure_points(route_layer, spofs)
-    paths = paths_layer(groups, demand, routes, flows, site_names, exit_names)
-    curves, ranges = clearance_runs(demand, routes, flows, zone, scenario)
+    paths = paths_layer(groups, demand, traffic, site_names, exit_names)
+    curves, ranges = clearance_runs(traffic, scenario)
     closures, closure_warnings = closures_layer(
         scenario.closures, closure_geoms, [region.network(m) for m in modes]
     )
@@ -367,6 +369,8 @@ def _failure_points(
 
     out = []
     for mode, mr in routes.items():
+        if mode not in edge_people:
+            continue  # nobody of this mode travels
         rows = np.flatnonzero(demand.mode == mode)
         node = mr.attach.node[demand.origin[rows]]
         ok = node >= 0

@@ -6,6 +6,7 @@ column is the safe-exit destination (see :func:`planning.plan.route_mode`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
@@ -16,6 +17,7 @@ import shapely
 from geo import settings
 from planning.clearance import _clear_after, inside_zone_nodes
 from planning.destinations import compass, road_label, tree_roots
+from planning.flow_routing import FlowRoutes, route_flows
 from planning.i18n import Message
 from planning.routing import SiteTrees
 from planning.scenario import Scenario
@@ -165,72 +167,101 @@ def evacuee_layer(
     return evacuees, unreachable
 
 
-def _mode_rows(demand: Demand, mr: ModeRoutes, mode: str) -> tuple[np.ndarray, np.ndarray]:
-    """Reachable demand rows of ``mode`` and their network nodes."""
-    rows = np.flatnonzero(demand.mode == mode)
-    node = mr.attach.node[demand.origin[rows]]
-    return rows[node >= 0], node[node >= 0]
+@dataclass
+class ModeFlow:
+    """Capacity-aware routes of one travel mode's reachable demand rows."""
+
+    rows: np.ndarray  # demand row per flow row
+    routes: FlowRoutes
+    inside: np.ndarray  # nodes inside the zone
+    units_per_person: float
 
 
-def routes_layer(
-    demand: Demand, routes: dict[str, ModeRoutes], flows: np.ndarray, scenario: Scenario
-) -> tuple[gpd.GeoDataFrame, dict[str, np.ndarray]]:
+def mode_flows(
+    demand: Demand,
+    routes: dict[str, ModeRoutes],
+    flows: np.ndarray,
+    zone: shapely.Geometry,
+    scenario: Scenario,
+) -> dict[str, ModeFlow]:
+    """Route every mode's trips (to sites and exits) around queues, at central capacity.
+
+    :func:`planning.flow_routing.route_flows` splits traffic over several paths
+    when queues build up; modes nobody of travels are left out.
+    """
+    out = {}
+    central = scenario.capacity_range[1]
+    for mode, mr in routes.items():
+        rows = np.flatnonzero(demand.mode == mode)
+        node = mr.attach.node[demand.origin[rows]]
+        ok = node >= 0
+        if not ok.any():
+            continue
+        upp = units_per_person(mode, scenario)
+        inside = inside_zone_nodes(mr.trees, zone)
+        routed = route_flows(
+            mr.trees,
+            node[ok],
+            flows[rows[ok]].astype(float) * upp,
+            scenario.mobilisation,
+            capacity_factor=central,
+            inside=inside,
+        )
+        out[mode] = ModeFlow(rows[ok], routed, inside, upp)
+    return out
+
+
+def routes_layer(flows: dict[str, ModeFlow]) -> tuple[gpd.GeoDataFrame, dict[str, np.ndarray]]:
     """Loaded road edges (to sites and exits) and the people per edge per mode.
 
     The layer keeps the edge index in ``edge`` (the caller drops it after use).
     """
     parts, per_mode = [], {}
-    for mode, mr in routes.items():
-        net = mr.trees.network
-        rows, node = _mode_rows(demand, mr, mode)
-        edge_people = (
-            mr.trees.edge_loads(node, flows[rows].astype(float))
-            if len(rows)
-            else np.zeros(net.n_edges)
-        )
+    for mode, mf in flows.items():
+        net = mf.routes.trees.network
+        edge_people = mf.routes.edge_units / mf.units_per_person
         per_mode[mode] = edge_people
-        used = np.flatnonzero(edge_people > 0)
+        used = np.flatnonzero(edge_people > 1e-9)
         part = net.edges.iloc[used][["name", "highway", "capacity_vph", "geometry"]].copy()
         part.insert(0, "mode", mode)
         # Unnamed roads are labelled by class, so maps can name every bottleneck.
         unnamed = part["name"] == ""
         part.loc[unnamed, "name"] = "(" + part.loc[unnamed, "highway"] + ")"
-        upp = units_per_person(mode, scenario)
+        units = mf.routes.edge_units[used]
         part["people"] = np.round(edge_people[used], 1)
-        part["vehicles"] = np.round(edge_people[used] * upp, 1) if mode == "drive" else 0.0
-        part["load_ratio"] = np.round(edge_people[used] * upp / part["capacity_vph"], 3)
+        part["vehicles"] = np.round(units, 1) if mode == "drive" else 0.0
+        part["load_ratio"] = np.round(units / mf.routes.capacity_vph[used], 3)
         part["edge"] = used
         parts.append(part[list(ROUTE_COLUMNS)])
-    if not parts or all(p.empty for p in parts):
+    if not parts:
         empty = gpd.GeoDataFrame(
             columns=list(ROUTE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
         return empty, per_mode
-    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    frame = pd.concat(parts, ignore_index=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.WORK_CRS), per_mode
 
 
 def paths_layer(
     groups: gpd.GeoDataFrame,
     demand: Demand,
-    routes: dict[str, ModeRoutes],
-    flows: np.ndarray,
+    flows: dict[str, ModeFlow],
     site_names: np.ndarray,
     exit_names: np.ndarray,
 ) -> gpd.GeoDataFrame:
-    """One line per origin group, mode and destination (reception site or safe exit)."""
+    """One line per origin group, mode, destination and route taken.
+
+    Traffic split around queues gives a trip several lines, each with its share
+    of the people.
+    """
     k = len(site_names)
     origin_id = groups["origin_id"].to_numpy()
     records = []
-    for mode, mr in routes.items():
-        rows, node = _mode_rows(demand, mr, mode)
-        pair_row, dest = np.nonzero(flows[rows])
-        walker, edge = mr.trees.walk(node[pair_row], dest)
-        geoms = mr.trees.network.edges.geometry.to_numpy()
-        bounds = np.searchsorted(walker, np.arange(len(dest) + 1))
-        for w, (pr, j) in enumerate(zip(pair_row, dest, strict=True)):
-            r = rows[pr]
-            parts = geoms[edge[bounds[w] : bounds[w + 1]]]
+    for mode, mf in flows.items():
+        geoms = mf.routes.trees.network.edges.geometry.to_numpy()
+        for p in mf.routes.od_paths():
+            r, j = int(mf.rows[p.row]), p.dest
+            parts = geoms[p.edges]
             line = shapely.line_merge(shapely.multilinestrings(parts)) if len(parts) else None
             records.append(
                 {
@@ -239,9 +270,9 @@ def paths_layer(
                     "destination": "site" if j < k else "exit",
                     "site": site_names[j] if j < k else "",
                     "exit": "" if j < k else exit_names[r],
-                    "people": int(flows[r, j]),
-                    "travel_min": round(float(mr.trees.time_s[j, node[pr]]) / 60.0, 1),
-                    "off_network_m": float(mr.trees.offnet_m[j]),
+                    "people": round(p.units / mf.units_per_person, 1),
+                    "travel_min": round(p.travel_s / 60.0, 1),
+                    "off_network_m": float(mf.routes.base.offnet_m[j]),
                     "geometry": line,
                 }
             )

@@ -13,14 +13,13 @@ from geo import settings
 from geo.region import Region
 from geo.registry import Registry
 from planning import routing
-from planning.clearance import ClearanceCurves, inside_zone_nodes, simulate
+from planning.clearance import ClearanceCurves
 from planning.i18n import Message, texts
-from planning.plan_layers import units_per_person
+from planning.plan_layers import ModeFlow
 from planning.scenario import Scenario
 from planning.zones import EVACUATED_STATUSES
 
 if TYPE_CHECKING:
-    from planning.plan import Demand, ModeRoutes
     from planning.spof import FailurePoint
 
 #: How many bottlenecks the summary lists.
@@ -32,40 +31,21 @@ CLEARANCE_KEYS = tuple(f"leave_{k}" for k in SHARES) + tuple(SHARES)
 
 
 def clearance_runs(
-    demand: Demand,
-    routes: dict[str, ModeRoutes],
-    flows: np.ndarray,
-    zone: shapely.Geometry,
-    scenario: Scenario,
+    flows: dict[str, ModeFlow], scenario: Scenario
 ) -> tuple[dict[str, ClearanceCurves], dict[str, dict[str, ClearanceCurves]]]:
     """Clearance curves per mode at central capacity, and at the low and high factors.
 
     Everybody who travels counts: to reception sites and to safe exits (one
-    simulation, so both share the roads). The capacity range multiplies every
-    edge capacity by ``scenario.capacity_range`` (low, central, high).
+    simulation, so both share the roads). The range re-runs the simulation on
+    the central routes with every capacity scaled to ``low`` / ``high`` of
+    ``scenario.capacity_range`` (empirical evacuation flows, Dixit & Wolshon 2011).
     """
     low, central, high = scenario.capacity_range
     runs: dict[str, dict[str, ClearanceCurves]] = {"central": {}, "low": {}, "high": {}}
-    for mode, mr in routes.items():
-        rows = np.flatnonzero(demand.mode == mode)
-        node = mr.attach.node[demand.origin[rows]]
-        ok = node >= 0
-        if not ok.any():
-            continue  # nobody of this mode travels
-        upp = units_per_person(mode, scenario)
-        units = flows[rows[ok]].astype(float) * upp
-        inside = inside_zone_nodes(mr.trees, zone)
-        cap = mr.trees.network.edges["capacity_vph"].to_numpy(float)
+    for mode, mf in flows.items():
         for key, factor in (("central", central), ("low", low), ("high", high)):
-            curves = simulate(
-                mr.trees,
-                node[ok],
-                units,
-                scenario.mobilisation,
-                inside,
-                capacity_per_h=cap * factor,
-            )
-            curves.units_per_person = upp
+            curves = mf.routes.clearance(mf.inside, capacity_factor=factor / central)
+            curves.units_per_person = mf.units_per_person
             runs[key][mode] = curves
     return runs["central"], {"low": runs["low"], "high": runs["high"]}
 

@@ -28,8 +28,14 @@ from planning import routing
 from planning.assignment import assign
 from planning.catchments import catchments
 from planning.clearance import ClearanceCurves
-from planning.closure_effects import closures_layer
-from planning.destinations import ExitNodes, exit_nodes, reception_seekers
+from planning.closure_effects import closures_layer, edge_names
+from planning.destinations import (
+    ExitNodes,
+    exit_nodes,
+    exits_layer,
+    reception_seekers,
+    tree_roots,
+)
 from planning.evacuees import evacuee_groups
 from planning.i18n import Message
 from planning.plan_layers import (
@@ -282,17 +288,10 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     groups, group_warnings = evacuee_groups(region.population, zone, scenario)
     warnings += group_warnings
     routed = routed_sites(site_reasons)
-    site_xy = shapely.get_coordinates(sites.geometry.to_numpy())[routed]
     closure_geoms = [to_work(shapely.geometry.shape(c)) for c in scenario.closures]
     demand = demand_rows(groups, scenario)
-    origin_xy = shapely.get_coordinates(groups.geometry.to_numpy())
-    modes = sorted(set(demand.mode)) or [scenario.mode if scenario.mode != "mixed" else "drive"]
-    routes = {
-        m: route_mode(region.network(m), site_xy, zone, scenario, closure_geoms, origin_xy)
-        for m in modes
-    }
-    capacity = sites["capacity"].to_numpy(np.int64)[routed]
-    cost, flows = assign_rows(demand, routes, capacity)
+    routes = _route_modes(region, scenario, zone, sites, routed, groups, demand, closure_geoms)
+    cost, flows = assign_rows(demand, routes, sites["capacity"].to_numpy(np.int64)[routed])
     site_names = sites["name"].to_numpy()[routed]
     exit_names = exits_for(demand, routes, zone)
     evacuees, unreachable = evacuee_layer(
@@ -304,16 +303,15 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     _mark_failure_points(route_layer, spofs)
     paths = paths_layer(groups, demand, traffic, site_names, exit_names)
     curves, ranges = clearance_runs(traffic, scenario)
-    closures, closure_warnings = closures_layer(
-        scenario.closures, closure_geoms, [region.network(m) for m in modes]
-    )
+    networks = [mr.trees.network for mr in routes.values()]
+    closures, closure_warnings = closures_layer(scenario.closures, closure_geoms, networks)
     warnings += closure_warnings
     assigned = evacuees[evacuees["status"] == "assigned"]
     catch = catchments(groups, assigned[["origin_id", "site", "people"]])
     per_site = assigned.groupby("site")["people"].sum()
     sites["assigned"] = [int(per_site.get(n, 0)) for n in sites["name"]]
     _off_network(sites, routed, routes, warnings)
-    exits = _exits(evacuees, routes, demand, zone)
+    exits = _exits(evacuees, routes, zone)
     summary = summarise(
         region=region,
         registry=registry,
@@ -332,25 +330,44 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
         warnings=warnings,
     )
     return Plan(
-        scenario,
-        zones,
-        evacuees,
-        catch,
-        route_layer,
-        paths,
-        sites,
-        summary,
-        curves,
-        exits,
-        closures,
+        scenario=scenario,
+        zone=zones,
+        evacuees=evacuees,
+        catchments=catch,
+        routes=route_layer,
+        paths=paths,
+        sites=sites,
+        summary=summary,
+        curves=curves,
+        exits=exits,
+        closures=closures,
     )
 
 
-def _exits(
-    evacuees: gpd.GeoDataFrame, routes: dict[str, ModeRoutes], demand: Demand, zone: Any
-) -> gpd.GeoDataFrame:
-    from planning.destinations import exits_layer, tree_roots
+def _route_modes(
+    region: Region,
+    scenario: Scenario,
+    zone: shapely.Geometry,
+    sites: gpd.GeoDataFrame,
+    routed: np.ndarray,
+    groups: gpd.GeoDataFrame,
+    demand: Demand,
+    closures: list[shapely.Geometry],
+) -> dict[str, ModeRoutes]:
+    """Routing per travel mode in use (the scenario's mode when nobody travels)."""
+    site_xy = shapely.get_coordinates(sites.geometry.to_numpy())[routed]
+    origin_xy = shapely.get_coordinates(groups.geometry.to_numpy())
+    modes = sorted(set(demand.mode)) or [scenario.mode if scenario.mode != "mixed" else "drive"]
+    return {
+        m: route_mode(region.network(m), site_xy, zone, scenario, closures, origin_xy)
+        for m in modes
+    }
 
+
+def _exits(
+    evacuees: gpd.GeoDataFrame, routes: dict[str, ModeRoutes], zone: shapely.Geometry
+) -> gpd.GeoDataFrame:
+    """The exits layer from the exit-goers of every mode."""
     per_mode = []
     for mode, mr in routes.items():
         rows = evacuees[(evacuees["mode"] == mode) & evacuees["status"].isin(EXIT_STATUSES)]
@@ -365,8 +382,7 @@ def _exits(
 def _failure_points(
     demand: Demand, routes: dict[str, ModeRoutes], flows: np.ndarray, edge_people: dict
 ) -> list[tuple[str, FailurePoint]]:
-    from planning.closure_effects import edge_names
-
+    """Single points of failure of every travelling mode, most people cut off first."""
     out = []
     for mode, mr in routes.items():
         if mode not in edge_people:

@@ -118,6 +118,24 @@ def _unassigned_reason(k: int, cost_row: np.ndarray) -> Message:
     return Message("reason.no_free_capacity")
 
 
+def _trips(
+    r: int, demand: Demand, flows: np.ndarray, cost: np.ndarray, names: tuple[np.ndarray, str]
+) -> list[tuple[int, str, str, str, str, int]]:
+    """One demand row's trips: (people, site, exit, status, reason, destination column)."""
+    site_names, exit_name = names
+    k = len(site_names)
+    trips = [
+        (int(flows[r, j]), site_names[j], "", "assigned", "", j)
+        for j in np.flatnonzero(flows[r, :k])
+    ]
+    if seekers_left := int(demand.seekers[r]) - int(flows[r, :k].sum()):
+        why = _unassigned_reason(k, cost[r]).text("en")
+        trips.append((seekers_left, "", exit_name, "unassigned", why, k))
+    if own := int(demand.people[r]) - int(demand.seekers[r]):
+        trips.append((own, "", exit_name, "own_arrangements", "", k))
+    return trips
+
+
 def evacuee_layer(
     groups: gpd.GeoDataFrame,
     demand: Demand,
@@ -128,35 +146,31 @@ def evacuee_layer(
     exit_names: np.ndarray,
     zone: shapely.Geometry,
 ) -> tuple[gpd.GeoDataFrame, dict[Message, int]]:
-    """Origin groups split by status and destination; unreachable people per reason."""
-    k = len(site_names)
+    """Origin groups split by status and destination; unreachable people per reason.
+
+    ``travel_min`` and ``leave_min`` are free-flow minutes (no queues) to the
+    destination and until out of the zone; queues are in the clearance times.
+    """
     origin_id, source = groups["origin_id"].to_numpy(), groups["source"].to_numpy()
     geometry = groups.geometry.to_numpy()
     leave = {m: leave_seconds(mr.trees, zone) for m, mr in routes.items()}
     records: list[tuple[Any, ...]] = []
     unreachable: dict[Message, int] = {}
     for r in range(len(demand.people)):
-        mode, i, p = demand.mode[r], int(demand.origin[r]), int(demand.people[r])
+        mode, i = demand.mode[r], int(demand.origin[r])
         base = (int(origin_id[i]), mode, source[i])
         mr = routes[mode]
         node = int(mr.attach.node[i])
         if node < 0:
+            p = int(demand.people[r])
             reason = mr.attach.reason[i] or Message("reason.no_exit_reachable")
             unreachable[reason] = unreachable.get(reason, 0) + p
             row = (p, "", "", "unreachable", reason.text("en"), np.nan, np.nan)
             records.append((*base, *row, geometry[i]))
             continue
-        trips = []
-        for j in np.flatnonzero(flows[r, :k]):
-            trips.append((int(flows[r, j]), site_names[j], "", "assigned", "", j))
-        seekers_left = int(demand.seekers[r]) - int(flows[r, :k].sum())
-        exit_j = k
-        if seekers_left:
-            why = _unassigned_reason(k, cost[r]).text("en")
-            trips.append((seekers_left, "", exit_names[r], "unassigned", why, exit_j))
-        if own := p - int(demand.seekers[r]):
-            trips.append((own, "", exit_names[r], "own_arrangements", "", exit_j))
-        for people, site, exit_name, status, why, j in trips:
+        for people, site, exit_name, status, why, j in _trips(
+            r, demand, flows, cost, (site_names, exit_names[r])
+        ):
             travel = round(float(mr.trees.time_s[j, node]) / 60.0, 1)
             left = round(float(leave[mode][j, node]) / 60.0, 1)
             records.append((*base, people, site, exit_name, status, why, travel, left, geometry[i]))

@@ -15,16 +15,22 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
-import osmnx as ox
 import pandas as pd
 import scipy.sparse as sp
 
 from geo import settings
 from geo.errors import RegionDataError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# osmnx (and through it scikit-learn and matplotlib) takes seconds to import and
+# is only needed to build a network from OSM XML, not to plan on a cached one:
+# it is imported inside the functions that use it.
 
 MODES: tuple[str, ...] = ("drive", "walk")
 
@@ -115,6 +121,26 @@ class RoadNetwork:
             out[reverse] = (order, start, r[start], c[start])
         return out
 
+    def cheapest_edges(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each node pair's cheapest edge under ``weight``.
+
+        Returns
+        -------
+        key, edge
+            Sorted pair keys ``u * n_nodes + v`` and the cheapest edge of each pair.
+        """
+        order, start, row, col = self._pairs[False]
+        ws = weight[order]
+        edge = order[start]
+        size = np.diff(np.append(start, len(order)))
+        if (size > 1).any():  # parallel edges: the first position holding the group minimum
+            group = np.repeat(np.arange(len(start)), size)
+            least = np.minimum.reduceat(ws, start)
+            hit = np.flatnonzero((size[group] > 1) & (ws == least[group]))
+            first = np.unique(group[hit], return_index=True)[1]
+            edge[group[hit[first]]] = order[hit[first]]
+        return row * np.int64(self.n_nodes) + col, edge
+
     def csr(self, weight: np.ndarray | None = None, *, reverse: bool = False) -> sp.csr_matrix:
         """Sparse adjacency matrix with the smallest ``weight`` per node pair.
 
@@ -141,6 +167,8 @@ class RoadNetwork:
     def graph(self) -> nx.MultiDiGraph:
         """The network as an osmnx-compatible MultiDiGraph (built on first use)."""
         if self._graph is None:
+            import osmnx as ox
+
             edges = self.edges.set_index(["u", "v", "key"])
             self._graph = ox.convert.graph_from_gdfs(self.nodes, edges)
         return self._graph
@@ -157,6 +185,8 @@ def parse_osm(osm_path: Path) -> nx.MultiDiGraph:
     if not osm_path.is_file():
         msg = f"OSM file {osm_path} not found: the region pack needs osm/*.osm."
         raise RegionDataError(msg)
+    import osmnx as ox
+
     tags = list(ox.settings.useful_tags_way)
     ox.settings.useful_tags_way = tags + [t for t in _EXTRA_WAY_TAGS if t not in tags]
     try:
@@ -185,6 +215,8 @@ def build_network(
     if mode not in MODES:
         msg = f"Unknown network mode {mode!r}: use 'drive' or 'walk'."
         raise ValueError(msg)
+    import osmnx as ox
+
     keep = [
         (u, v, k)
         for u, v, k, d in raw.edges(keys=True, data=True)

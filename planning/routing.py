@@ -163,23 +163,13 @@ def route_weight(
     return weight
 
 
-def next_edges(
-    net: RoadNetwork, weight: np.ndarray, node: np.ndarray, nxt: np.ndarray
+def _hop_edges(
+    pairs: tuple[np.ndarray, np.ndarray], n: int, node: np.ndarray, nxt: np.ndarray
 ) -> np.ndarray:
-    """Index of the cheapest finite edge ``node[i] -> nxt[i]`` for each hop.
-
-    Vectorised: edges sorted by (u, v, weight), the first per (u, v) pair kept,
-    and the hops found with one ``searchsorted`` on the pair keys.
-    """
-    e = np.flatnonzero(np.isfinite(weight))
-    n = np.int64(net.n_nodes)
-    key = net.edge_u[e] * n + net.edge_v[e]
-    order = np.lexsort((weight[e], key))
-    key, e = key[order], e[order]
-    first = np.r_[True, key[1:] != key[:-1]]
-    key, e = key[first], e[first]
+    """Edge of each hop ``node[i] -> nxt[i]``, from ``RoadNetwork.cheapest_edges`` output."""
+    key, edge = pairs
     at = np.searchsorted(key, node.astype(np.int64) * n + nxt)
-    return e[np.minimum(at, len(key) - 1)]
+    return edge[np.minimum(at, len(key) - 1)]
 
 
 @dataclass
@@ -225,16 +215,16 @@ def trees_for_weight(
     if any(len(e) == 0 for e in entries):
         raise ValueError("Every destination needs at least one entry node.")
     matrix = net.csr(weight, reverse=True)
+    pairs = net.cheapest_edges(weight)
     dist = np.empty((k, net.n_nodes))
-    pred = np.empty((k, net.n_nodes), dtype=np.int64)
+    pred = np.full((k, net.n_nodes), -1, dtype=np.int64)
+    nxt_edge = np.full((k, net.n_nodes), -1, dtype=np.int64)
     for j, sources in enumerate(entries):
-        dist[j], pred[j], _ = dijkstra(
-            matrix, indices=sources, min_only=True, return_predecessors=True
-        )
-    pred[pred < 0] = -1
-    j, node = np.nonzero(pred >= 0)
-    nxt_edge = np.full(pred.shape, -1, dtype=np.int64)
-    nxt_edge[j, node] = next_edges(net, weight, node, pred[j, node])
+        dist[j], p, _ = dijkstra(matrix, indices=sources, min_only=True, return_predecessors=True)
+        # On the reversed graph a node's predecessor is its next hop forwards.
+        node = np.flatnonzero(p >= 0)
+        pred[j, node] = p[node]
+        nxt_edge[j, node] = _hop_edges(pairs, net.n_nodes, node, p[node])
     site_nodes = np.array([e[0] for e in entries], dtype=np.int64)
     return SiteTrees(
         net,

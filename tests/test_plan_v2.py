@@ -309,6 +309,18 @@ def test_zone_on_land_outside_the_data_is_an_error_naming_the_extent(region: Reg
     assert "lon 10." in str(err.value) and "Snarøya" not in str(err.value)
 
 
+def test_zone_reaching_past_the_data_warns_and_reports_those_people_unreachable(
+    region: Region,
+) -> None:
+    west = box(10.545, 59.885, 10.575, 59.905)  # Høvik: the road data ends at lon ~10.56
+    plan = plan_for(region, Scenario(name="Vest", zones=[_zone(west)]))
+    s = plan.summary
+    _conserved(plan)
+    cut = s["unreachable_reasons"]["no road within 500 m (outside the road data)"]
+    assert cut > 100 and s["unreachable"] >= cut
+    assert any("lies outside the road data" in w for w in s["warnings"])
+
+
 def test_outside_data_warning_only_when_somebody_is_unreachable_for_it(
     plans: dict[str, Plan],
 ) -> None:

@@ -193,8 +193,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "en": "no reception site reachable (roads closed or disconnected)",
     },
     "reason.no_site_on_network": {
-        "nb": "ingen mottakssteder kan nås på veinettet",
-        "en": "no reception site reachable on the road network",
+        "nb": "ingen sikker utgang kan nås på veinettet",
+        "en": "no safe exit reachable on the road network",
     },
     "reason.roads_closed": {
         "nb": "alle veier ut er stengt (stengninger i scenarioet)",

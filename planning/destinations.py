@@ -178,6 +178,11 @@ def compass(from_xy: tuple[float, float], to_xy: np.ndarray, lang: str = "nb") -
     return t(f"direction.{_COMPASS[round(bearing / 45.0) % 8]}", lang)
 
 
+def exit_label(net: RoadNetwork, node: int, centre: shapely.Point, lang: str = "nb") -> str:
+    """An exit's name: its road and direction from the zone centre (``Drammensveien vest``)."""
+    return f"{road_label(net, node, lang)} {compass((centre.x, centre.y), net.xy[node], lang)}"
+
+
 #: Columns of the exits layer.
 EXIT_COLUMNS = ("name", "name_en", "road", "data_edge", "people", "geometry")
 
@@ -201,16 +206,13 @@ def exits_layer(
     for net, node, people, at_edge in net_rows:
         per_node = np.bincount(node, weights=people, minlength=net.n_nodes)
         for v in np.flatnonzero(per_node > 0):
-            road = road_label(net, int(v))
-            direction = compass((centre.x, centre.y), net.xy[v])
-            name = f"{road} {direction}"
+            name = exit_label(net, int(v), centre)
             row = rows.setdefault(
                 name,
                 {
                     "name": name,
-                    "name_en": f"{road_label(net, int(v), 'en')} "
-                    f"{compass((centre.x, centre.y), net.xy[v], 'en')}",
-                    "road": road,
+                    "name_en": exit_label(net, int(v), centre, "en"),
+                    "road": road_label(net, int(v)),
                     "data_edge": False,
                     "people": 0.0,
                     "best": -1.0,

@@ -16,7 +16,7 @@ import shapely
 
 from geo import settings
 from planning.clearance import _clear_after, inside_zone_nodes
-from planning.destinations import compass, road_label, tree_roots
+from planning.destinations import exit_label, tree_roots
 from planning.flow_routing import FlowRoutes, route_flows
 from planning.i18n import Message
 from planning.routing import SiteTrees
@@ -102,10 +102,7 @@ def exits_for(demand: Demand, routes: dict[str, ModeRoutes], zone: shapely.Geome
         ok = node >= 0
         root = tree_roots(mr.trees.next_node[-1])[node[ok]]
         net = mr.trees.network
-        label = {
-            int(v): f"{road_label(net, int(v))} {compass((centre.x, centre.y), net.xy[v])}"
-            for v in np.unique(root)
-        }
+        label = {int(v): exit_label(net, int(v), centre) for v in np.unique(root)}
         names[rows[ok]] = [label[int(v)] for v in root]
     return names
 

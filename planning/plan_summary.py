@@ -17,6 +17,7 @@ from planning.clearance import ClearanceCurves
 from planning.i18n import Message, texts
 from planning.plan_layers import ModeFlow
 from planning.scenario import Scenario
+from planning.site_table import routed_sites
 from planning.zones import EVACUATED_STATUSES
 
 if TYPE_CHECKING:
@@ -122,13 +123,13 @@ def _status_warnings(
     zone: shapely.Geometry,
     by_status: dict[str, int],
     unreachable: dict[Message, int],
-    sites: gpd.GeoDataFrame,
+    site_reasons: list[Message | None],
     resp: Any,
 ) -> list[Message]:
     """Warnings on who is left without a place, unreachable, or not there at all."""
     out = []
     if by_status.get("unassigned", 0):
-        if not sites["available"].any() and not (sites["reason"] == "capacity is 0").any():
+        if not len(routed_sites(site_reasons)):
             out.append(Message("warn.no_site_available", {"people": by_status["unassigned"]}))
         else:
             out.append(Message("warn.unassigned", {"people": by_status["unassigned"]}))
@@ -156,7 +157,9 @@ def summarise(**parts: Any) -> dict[str, Any]:
     warnings: list[Message] = parts["warnings"]
     by_status = {k: int(v) for k, v in evacuees.groupby("status")["people"].sum().items()}
     resp = _responsibility(region, parts["registry"], parts["zone"], evacuees, sites)
-    warnings += _status_warnings(region, parts["zone"], by_status, unreachable, sites, resp)
+    warnings += _status_warnings(
+        region, parts["zone"], by_status, unreachable, parts["site_reasons"], resp
+    )
     for _mode, f in spofs:
         warnings.append(
             Message("warn.single_point_of_failure", {"road": f.name, "people": f.people_cut_off})

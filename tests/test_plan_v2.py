@@ -178,6 +178,20 @@ def test_a_larger_exit_buffer_moves_exits_farther_out(
     assert far.summary["clearance_minutes"]["p50"] >= near.summary["clearance_minutes"]["p50"]
 
 
+def test_paths_carry_every_traveller_to_a_site_or_an_exit(plans: dict[str, Plan]) -> None:
+    plan = plans["snaroya"]
+    paths, ev = plan.paths, plan.evacuees
+    assert set(paths["destination"]) == {"site", "exit"}
+    to_sites = paths.loc[paths["destination"] == "site", "people"].sum()
+    to_exits = paths.loc[paths["destination"] == "exit", "people"].sum()
+    assert to_sites == pytest.approx(sum(plan.summary["assigned"].values()), abs=0.5)
+    travelling_to_exits = ev.loc[ev["status"].isin(["own_arrangements", "unassigned"]), "people"]
+    assert to_exits == pytest.approx(travelling_to_exits.sum(), abs=0.5)
+    exit_rows = paths[paths["destination"] == "exit"]
+    assert (exit_rows["exit"] != "").all() and (exit_rows["site"] == "").all()
+    assert set(exit_rows["exit"]) <= set(plan.exits["name"])
+
+
 # --- off-network leg ---------------------------------------------------------------------
 
 

@@ -159,6 +159,14 @@ def test_exits_lie_beyond_the_buffer_and_name_the_road(
     assert np.isin(roots[reach], nodes).all()
 
 
+def test_zone_covering_all_the_road_data_is_an_error_saying_there_is_no_exit(
+    region: Region,
+) -> None:
+    everything = ZoneSpec(kind="circle", label="Alt", center=(10.61, 59.895), radius_m=6000)
+    with pytest.raises(ZoneError, match="no safe exit"):
+        plan_for(region, Scenario(name="Alt", zones=[everything]))
+
+
 def test_a_pocket_behind_the_zone_is_no_safe_exit(plans: dict[str, Plan]) -> None:
     # Snarøya can only be left through Fornebu: nobody from the Fornebu zone flees there.
     plan = plans["fornebu"]

@@ -115,13 +115,6 @@ def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
         ptr = hop
 
 
-def _carrying_edges(trees: SiteTrees, origin_node: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Sorted indices of the edges on some loaded origin's path: the only ones traffic uses."""
-    rows, dests = np.nonzero(units > 0)
-    _, edge = trees.walk(np.asarray(origin_node)[rows], dests)
-    return np.unique(edge)
-
-
 def release_shares(
     mobilisation: list[tuple[float, float]],
     t_s: np.ndarray,
@@ -142,22 +135,24 @@ def release_shares(
 
 @dataclass
 class _Layout:
-    """The used edges of a simulation, indexed compactly.
+    """The state of a simulation: one *cell* per (group, edge) that carries traffic.
 
     Commodities whose trees agree on every used edge move alike, so they share
-    one queue state (a *group*); only their departures differ. State tables are
-    flat, group-major (``G * n_used``).
+    one queue state (a *group*); only their departures differ. Each cell holds
+    the group's queue at the edge's entrance; a group's cells are only the edges
+    its traffic reaches, so the state stays small with many commodities.
     """
 
-    used: np.ndarray
-    cap: np.ndarray  # units per step
-    steps: np.ndarray  # free-flow steps per edge, per group
-    target: np.ndarray  # flat index of the next queue, per group
-    arrive: np.ndarray  # discharged traffic reaches the destination, per group
-    leaves: np.ndarray  # passing the edge's end leaves the zone for good, per group
+    used: np.ndarray  # edge indices of the used edges (n_used,)
+    cap: np.ndarray  # units per step, per used edge
+    edge: np.ndarray  # used-edge position of each cell
+    steps: np.ndarray  # free-flow steps of each cell's edge
+    target: np.ndarray  # cell the discharged traffic queues at next (-1: arrives)
+    leaves: np.ndarray  # passing the cell's edge end leaves the zone for good
     arrive_steps: np.ndarray  # steps from discharge to arrival, incl. off-network leg
-    first: np.ndarray  # (k, n_used): units of each commodity whose path starts on the edge
-    mix: np.ndarray  # (G, k): 1 where commodity c belongs to group g
+    first_cell: np.ndarray  # departures: the cell each (origin, commodity) starts in
+    first_comm: np.ndarray  # ... its commodity
+    first_units: np.ndarray  # ... and its units
     instant_arrive: np.ndarray  # (k,): units starting at their destination's node
     offnet_steps: np.ndarray  # (k,): steps of the off-network leg those still drive
     instant_leave: np.ndarray  # (k,): units that are outside already or arrive at once
@@ -166,6 +161,13 @@ class _Layout:
     def horizon(self) -> int:
         """Most steps between a discharge or departure and its arrival."""
         return int(max(self.arrive_steps.max(initial=0), self.offnet_steps.max(initial=0)))
+
+
+def _groups(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group of each row of ``table`` (equal rows share one) and each group's first row."""
+    seen: dict[bytes, int] = {}
+    group = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in table], dtype=np.int64)
+    return group, np.unique(group, return_index=True)[1]
 
 
 def _layout(
@@ -179,44 +181,42 @@ def _layout(
     net = trees.network
     k = trees.site_nodes.shape[0]
     clear = _clear_after(trees, inside)
-    used = _carrying_edges(trees, origin_node, units)
+    rows, comm = np.nonzero(units > 0)
+    o, u = np.asarray(origin_node)[rows], units[rows, comm]
+    walker, hop = trees.walk(o, comm)
+    used = np.unique(hop)
     n_used = len(used)
     pos = np.full(net.n_edges, -1, dtype=np.int64)
     pos[used] = np.arange(n_used)
-    tt = net.travel_time_s[used]
-    steps = np.maximum(1, np.rint(tt / dt)).astype(np.int64)
     e_u, e_v = net.edge_u[used], net.edge_v[used]
     ne = trees.next_edge[:, e_v]
     nxt_pos = np.where(ne >= 0, pos[np.maximum(ne, 0)], -1)
     # Final exit from the zone; a destination node inside it counts on arrival.
     leaves = (clear[:, e_v] & ~clear[:, e_u]) | ((nxt_pos < 0) & ~clear[:, e_v])
-    rows, dests = np.nonzero(units > 0)
-    o = np.asarray(origin_node)[rows]
-    u = units[rows, dests]
-    e = trees.next_edge[dests, o]
-    first = np.zeros((k, n_used))
-    np.add.at(first, (dests[e >= 0], pos[e[e >= 0]]), u[e >= 0])
-    at_dest = np.bincount(dests[e < 0], weights=u[e < 0], minlength=k)
-    outside = np.bincount(dests[e >= 0], weights=u[e >= 0] * clear[dests, o][e >= 0], minlength=k)
     offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
-    key = np.column_stack([nxt_pos, leaves, offnet_steps])
-    groups: dict[bytes, int] = {}
-    group = np.array([groups.setdefault(row.tobytes(), len(groups)) for row in key])
-    rep = np.unique(group, return_index=True)[1]
-    n_groups = len(rep)
-    mix = np.zeros((n_groups, k))
-    mix[group, np.arange(k)] = 1.0
+    group, rep = _groups(np.column_stack([nxt_pos, leaves, offnet_steps]))
     nxt_pos, leaves, off = nxt_pos[rep], leaves[rep], offnet_steps[rep]
+    cells = np.unique(group[comm[walker]] * n_used + pos[hop])
+    cg, ce = cells // n_used, cells % n_used
+    nxt = nxt_pos[cg, ce]
+    target = np.where(nxt >= 0, np.searchsorted(cells, cg * n_used + np.maximum(nxt, 0)), -1)
+    steps = np.maximum(1, np.rint(net.travel_time_s[used] / dt)).astype(np.int64)
+    e0 = trees.next_edge[comm, o]
+    go = e0 >= 0
+    first_cell = np.searchsorted(cells, group[comm[go]] * n_used + pos[e0[go]])
+    at_dest = np.bincount(comm[~go], weights=u[~go], minlength=k)
+    outside = np.bincount(comm[go], weights=u[go] * clear[comm[go], o[go]], minlength=k)
     return _Layout(
         used=used,
         cap=cap[used] * dt / 3600.0,
-        steps=np.tile(steps, n_groups),
-        target=(np.arange(n_groups)[:, None] * n_used + nxt_pos).ravel(),
-        arrive=(nxt_pos < 0).ravel(),
-        leaves=leaves.ravel(),
-        arrive_steps=(steps[None, :] + off[:, None]).ravel(),
-        first=first,
-        mix=mix,
+        edge=ce,
+        steps=steps[ce],
+        target=target,
+        leaves=leaves[cg, ce],
+        arrive_steps=steps[ce] + off[cg],
+        first_cell=first_cell,
+        first_comm=comm[go],
+        first_units=u[go],
         instant_arrive=at_dest,
         instant_leave=at_dest + outside,
         offnet_steps=offnet_steps,
@@ -278,8 +278,7 @@ def simulate(
     t = t[: len(left)]
     out = ClearanceCurves(t, np.minimum(left, total), np.minimum(arrived, total), total)
     if trace:
-        per_group = np.array(queues).reshape(len(queues), -1, len(lay.used))
-        out.trace = QueueTrace(lay.used, dt, per_group.sum(axis=1))
+        out.trace = QueueTrace(lay.used, dt, np.array(queues).reshape(len(queues), -1))
     return out
 
 
@@ -291,15 +290,15 @@ def _run(
     ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
     beyond its width release nothing).
     """
-    n_groups, n_used = lay.mix.shape[0], lay.first.shape[1]
+    n_cells, n_used = len(lay.edge), len(lay.used)
     n_rel = released.shape[1]
     ring_len = int(lay.steps.max(initial=0)) + 1
-    width = n_groups * n_used
-    ring = np.zeros(ring_len * width)  # (ring_len, width), flat for a 1-d np.add.at
-    queue = np.zeros(n_groups * n_used)
+    ring = np.zeros(ring_len * n_cells)  # (ring_len, n_cells), flat for a 1-d np.add.at
+    queue = np.zeros(n_cells)
     releasing = np.zeros(n_steps + 1, dtype=bool)
     releasing[:n_rel] = released.any(axis=0)
     instant = lay.instant_arrive.any()
+    arrive = lay.target < 0
     left, arrived = np.zeros(n_steps + 1), np.zeros(n_steps + 1)
     late_arr = np.zeros(n_steps + ring_len + lay.horizon + 2)
     late_left = np.zeros_like(late_arr)
@@ -309,10 +308,11 @@ def _run(
     busy_until = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
     for s in range(n_steps + 1):
         slot = s % ring_len
-        queue += ring[slot * width : (slot + 1) * width]
-        ring[slot * width : (slot + 1) * width] = 0.0
+        queue += ring[slot * n_cells : (slot + 1) * n_cells]
+        ring[slot * n_cells : (slot + 1) * n_cells] = 0.0
         if releasing[s]:
-            queue += ((lay.mix * released[:, s]) @ lay.first).ravel()
+            now = lay.first_units * released[lay.first_comm, s]
+            queue += np.bincount(lay.first_cell, weights=now, minlength=n_cells)
             cum_left += lay.instant_leave @ released[:, s]
             # Starting on the destination's node, they still cover its off-network leg.
             if instant:
@@ -323,29 +323,28 @@ def _run(
         left[s], arrived[s] = cum_left, cum_arr
         if not queue.any():
             if trace:
-                queues.append(queue.copy())
+                queues.append(np.zeros(n_used))
             if s >= busy_until:
                 return left[: s + 1], arrived[: s + 1], queues
             continue
-        out = _discharge(queue, lay.cap, n_groups)
+        out = _discharge(queue, lay.edge, lay.cap)
         queue -= out
         if trace:
-            queues.append(queue.copy())
+            queues.append(np.bincount(lay.edge, weights=queue, minlength=n_used))
         moved = out > 0
         busy_until = max(busy_until, s + lay.horizon)
         lv = moved & lay.leaves
         np.add.at(late_left, s + lay.steps[lv], out[lv])
-        at_dest = moved & lay.arrive
+        at_dest = moved & arrive
         np.add.at(late_arr, s + lay.arrive_steps[at_dest], out[at_dest])
-        go = moved & ~lay.arrive
-        np.add.at(ring, (s + lay.steps[go]) % ring_len * width + lay.target[go], out[go])
+        go = moved & ~arrive
+        np.add.at(ring, (s + lay.steps[go]) % ring_len * n_cells + lay.target[go], out[go])
     return left, arrived, queues
 
 
-def _discharge(queue: np.ndarray, cap: np.ndarray, k: int) -> np.ndarray:
-    """What each queue lets through this step: at most ``cap`` per edge, shared
-    between commodities in proportion to their queues (FIFO in aggregate)."""
-    grid = queue.reshape(k, -1)
-    demand = grid.sum(axis=0)
+def _discharge(queue: np.ndarray, edge: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """What each cell lets through this step: at most ``cap`` per edge, shared
+    between the groups queued there in proportion to their queues (FIFO in aggregate)."""
+    demand = np.bincount(edge, weights=queue, minlength=len(cap))
     ratio = np.divide(np.minimum(demand, cap), demand, out=np.zeros_like(demand), where=demand > 0)
-    return (grid * ratio).ravel()
+    return queue * ratio[edge]

@@ -87,7 +87,7 @@ class SiteTrees:
         walker, edge
             One entry per hop: walker index and edge index, in path order per walker.
         """
-        pos = np.asarray(nodes, dtype=np.int64)
+        pos = np.array(nodes, dtype=np.int64)  # a copy: the walkers move
         dests = np.asarray(dests, dtype=np.int64)
         live = np.flatnonzero(pos >= 0)
         walkers, edges = [], []

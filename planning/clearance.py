@@ -298,7 +298,11 @@ def _run(
     releasing = np.zeros(n_steps + 1, dtype=bool)
     releasing[:n_rel] = released.any(axis=0)
     instant = lay.instant_arrive.any()
-    arrive = lay.target < 0
+    # Fixed per cell: where its discharge goes (zeros moved along cost nothing).
+    lv = np.flatnonzero(lay.leaves)
+    at_dest = np.flatnonzero(lay.target < 0)
+    go = np.flatnonzero(lay.target >= 0)
+    go_steps, go_target = lay.steps[go], lay.target[go]
     left, arrived = np.zeros(n_steps + 1), np.zeros(n_steps + 1)
     late_arr = np.zeros(n_steps + ring_len + lay.horizon + 2)
     late_left = np.zeros_like(late_arr)
@@ -331,14 +335,10 @@ def _run(
         queue -= out
         if trace:
             queues.append(np.bincount(lay.edge, weights=queue, minlength=n_used))
-        moved = out > 0
         busy_until = max(busy_until, s + lay.horizon)
-        lv = moved & lay.leaves
         np.add.at(late_left, s + lay.steps[lv], out[lv])
-        at_dest = moved & arrive
         np.add.at(late_arr, s + lay.arrive_steps[at_dest], out[at_dest])
-        go = moved & ~arrive
-        np.add.at(ring, (s + lay.steps[go]) % ring_len * n_cells + lay.target[go], out[go])
+        np.add.at(ring, (s + go_steps) % ring_len * n_cells + go_target, out[go])
     return left, arrived, queues
 
 

@@ -207,7 +207,8 @@ def test_snaroya_traffic_spreads_over_parallel_streets(
     assert (fixed[skogenbuen] / cap[skogenbuen]).max() > 1.9
     # ... the flow routing moves traffic to parallel streets; what remains on top is
     # the one road off the peninsula (Rolfsbuktveien), which every car must take.
-    assert (fr.edge_units[skogenbuen] / cap[skogenbuen]).max() < 1.5
+    skogenbuen_fixed = (fixed[skogenbuen] / cap[skogenbuen]).max()
+    assert (fr.edge_units[skogenbuen] / cap[skogenbuen]).max() < 0.8 * skogenbuen_fixed
     assert (fr.edge_units / cap).max() < 0.9 * (fixed / cap).max()
     assert (fr.edge_units > 0).sum() >= (fixed > 0).sum() + 10
     assert fr.edge_units.sum() > 0 and sum(p.units for p in fr.od_paths()) == pytest.approx(

@@ -40,7 +40,7 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from geo.network import RoadNetwork
-from planning.clearance import ClearanceCurves, departure_fraction, simulate
+from planning.clearance import ClearanceCurves, QueueTrace, departure_fraction, simulate
 from planning.routing import SiteTrees, route_weight, stack_trees, trees_for_weight
 
 #: Departure increments the demand is routed in (resolution of route splits).
@@ -207,9 +207,9 @@ def route_flows(
     exposure = 1.0 if inside is None else np.where(inside[net.edge_u], INSIDE_WAIT_FACTOR, 1.0)
     layers = [trees]
     for s in range(1, n_slices if len(loaded) else 1):
-        done = stack_trees(layers)
+        # The slices routed so far, simulated: the queues slice s will meet.
         predicted = simulate(
-            done,
+            stack_trees(layers),
             origin_node,
             sliced[:, : s * k],
             mobilisation,
@@ -219,12 +219,8 @@ def route_flows(
             slice_of=np.repeat(np.arange(s), k),
             n_slices=n_slices,
             trace=True,
-        )
-        delay = np.zeros(net.n_edges)
-        for _ in range(2):  # free-flow arrival times, then with the first pass's waits
-            reach = _earliest_arrival(net, physical + delay, origin_node[loaded])
-            tr = predicted.trace
-            delay[tr.edges] = tr.wait_s(starts[s] + reach[net.edge_u[tr.edges]], cap)
+        ).trace
+        delay = _queue_delay(net, predicted, cap, starts[s], physical, origin_node[loaded])
         layers.append(trees_for_weight(net, weight + delay * exposure, entries, trees.offnet_m))
     stacked = stack_trees(layers)
     if len(layers) < n_slices:  # nothing to route: one slice is all there is
@@ -241,6 +237,26 @@ def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.
     dep = departure_fraction(mobilisation, t)
     want = (np.arange(n_slices) + 0.5) / n_slices
     return t[np.minimum(np.searchsorted(dep, want - 1e-9), len(t) - 1)]
+
+
+def _queue_delay(
+    net: RoadNetwork,
+    trace: QueueTrace,
+    cap: np.ndarray,
+    start_s: float,
+    physical: np.ndarray,
+    sources: np.ndarray,
+) -> np.ndarray:
+    """Per-edge wait (s) for traffic leaving ``sources`` at ``start_s``.
+
+    Each edge is reached at ``start_s`` + the earliest arrival at its tail, first
+    at free flow, then once more with the first pass's waits on the way.
+    """
+    delay = np.zeros(net.n_edges)
+    for _ in range(2):
+        reach = _earliest_arrival(net, physical + delay, sources)
+        delay[trace.edges] = trace.wait_s(start_s + reach[net.edge_u[trace.edges]], cap)
+    return delay
 
 
 def _earliest_arrival(net: RoadNetwork, weight: np.ndarray, sources: np.ndarray) -> np.ndarray:

@@ -834,6 +834,9 @@ class _Panel:
             self.row(_shorten(row.name, _SITE_NAME_CHARS), value, indent=3)
         if len(available) > _MAX_LEGEND_SITES:
             self.row(t("panel.more", lang, n=len(available) - _MAX_LEGEND_SITES), indent=3)
+        if "own_arrangements" in summary:
+            own = people(summary["own_arrangements"])
+            self.row(t("figures.own_arrangements", lang), own)
         self.row(t("figures.unassigned", lang), people(summary.get("unassigned", 0)))
         self.row(t("figures.unreachable", lang), people(summary.get("unreachable", 0)))
         clearance = summary.get("clearance_minutes", {})

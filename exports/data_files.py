@@ -2,7 +2,8 @@
 
 Layers, in this order: ``zone``, ``evacuees``, ``catchments``, ``routes``,
 ``paths`` (one route line per origin group and site),
-``sites`` (the GeoDataFrames of :class:`planning.plan.Plan`).
+``sites``, ``exits`` and ``closures`` (the GeoDataFrames of
+:class:`planning.plan.Plan`).
 
 * GeoPackage keeps the working CRS, EPSG:25832, one table per layer.
 * GeoJSON follows RFC 7946: EPSG:4326, lon/lat order, no ``crs`` member,
@@ -38,6 +39,9 @@ LAYERS: dict[str, str] = {
     "routes": "LineString",
     "paths": "MultiLineString",
     "sites": "Point",
+    # Evacuation model v2: safe exits, road closures (lines or polygons).
+    "exits": "Point",
+    "closures": "Unknown",
 }
 #: Column shown as the KML placemark name and description per layer.
 _KML_FIELDS: dict[str, tuple[str, str]] = {
@@ -47,6 +51,8 @@ _KML_FIELDS: dict[str, tuple[str, str]] = {
     "routes": ("name", "load_ratio"),
     "paths": ("site", "people"),
     "sites": ("name", "address"),
+    "exits": ("name", "people"),
+    "closures": ("label", "roads_cut"),
 }
 #: GeoJSON coordinate decimals: 1e-7 degrees is about 1 cm.
 GEOJSON_DECIMALS = 7
@@ -61,7 +67,7 @@ def to_geopackage(plan: Any, path: str | PathLike[str]) -> Path:
     """Write every layer of ``plan`` into a GeoPackage in EPSG:25832.
 
     An existing file at ``path`` is replaced. Empty layers are still written, so
-    the file always holds all five tables.
+    the file always holds every table.
 
     Returns
     -------

@@ -39,6 +39,8 @@ class FakePlan:
     paths: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    exits: gpd.GeoDataFrame | None = None
+    closures: gpd.GeoDataFrame | None = None
 
 
 def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
@@ -254,7 +256,31 @@ def make_plan(
             )
         ]
     )
-    return FakePlan(scenario, zone, evacuees, catchments, routes, paths, sites, summary)
+    exits = _frame(
+        [
+            {
+                "name": "Rolfsbuktveien nordøst",
+                "name_en": "Rolfsbuktveien north-east",
+                "road": "Rolfsbuktveien",
+                "data_edge": False,
+                "people": 1_200,
+                "geometry": Point(10.6195, 59.9005),
+            }
+        ]
+    )
+    closures = _frame(
+        [
+            {
+                "label": label,
+                "roads_cut": "Snarøyveien",
+                "length_m": 12.5,
+                "geometry": LineString([(10.6169, 59.884), (10.6185, 59.884)]),
+            }
+        ]
+    )
+    return FakePlan(
+        scenario, zone, evacuees, catchments, routes, paths, sites, summary, exits, closures
+    )
 
 
 def make_region_layers() -> dict[str, gpd.GeoDataFrame]:

@@ -23,7 +23,7 @@ import cli
 from geo.settings import DEFAULT_DATA_DIR, PROJECT_ROOT
 
 EVAC = Path(sys.executable).parent / "evac"
-PLAN_LAYERS = ["zone", "evacuees", "catchments", "routes", "sites"]
+PLAN_LAYERS = ["zone", "evacuees", "catchments", "routes", "sites", "exits", "closures"]
 #: lat/lon swapped: [59.88, 10.60] instead of [10.60, 59.88].
 SWAPPED_ZONE = {
     "type": "Polygon",
@@ -116,6 +116,9 @@ def test_plan_writes_a_geopackage_with_every_layer(
     assert set(sites["name"]) == {"Thon Hotel Oslofjord", "Quality Hotel Expo", "Telenor Arena"}
     routes = gpd.read_file(gpkg, layer="routes")
     assert "Snarøyveien" in set(routes["name"])
+    assert routes["single_point_of_failure"].any()
+    exits = gpd.read_file(gpkg, layer="exits")
+    assert exits["name"].tolist() == [e["name"] for e in s["exits"]]
 
 
 def test_plan_options_reach_the_engine(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import shapely
 
 from geo import settings
 from geo.errors import ScenarioError
+from geo.registry import NORWAY_BBOX
 from planning.i18n import Message
 from planning.scenario import Scenario
 from planning.zones import check_lonlat, to_work
@@ -42,6 +43,12 @@ def added_sites(scenario: Scenario, known: set[str]) -> gpd.GeoDataFrame:
             )
         seen.add(a.name.strip().casefold())
         check_lonlat(np.array([[a.lon, a.lat]], dtype=float), f"Added site {a.name!r}")
+        x0, y0, x1, y1 = NORWAY_BBOX
+        if not (x0 <= a.lon <= x1 and y0 <= a.lat <= y1):
+            raise ScenarioError(
+                f"Added site {a.name!r}: lon {a.lon}, lat {a.lat} is outside Norway "
+                f"(lon {x0}..{x1}, lat {y0}..{y1}); check the coordinates."
+            )
         rows.append(
             {
                 "name": a.name.strip(),
@@ -64,19 +71,20 @@ def added_sites(scenario: Scenario, known: set[str]) -> gpd.GeoDataFrame:
 
 
 def _all_sites(registry: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:
-    known = set(registry["name"])
+    """Registry sites then added ones; overrides may name either."""
+    base = registry.copy()
+    base["added"] = False
+    extra = added_sites(scenario, set(registry["name"]))
+    if not extra.empty:
+        extra["added"] = True
+        base = gpd.GeoDataFrame(pd.concat([base, extra], ignore_index=True), crs=settings.WORK_CRS)
+    known = set(base["name"])
     unknown = sorted(set(scenario.sites) - known)
     if unknown:
         raise ScenarioError(
             f"Unknown site(s) {', '.join(unknown)}: known sites are {', '.join(sorted(known))}."
         )
-    base = registry.copy()
-    base["added"] = False
-    extra = added_sites(scenario, known)
-    if extra.empty:
-        return base
-    extra["added"] = True
-    return gpd.GeoDataFrame(pd.concat([base, extra], ignore_index=True), crs=settings.WORK_CRS)
+    return base
 
 
 def site_table(

@@ -18,7 +18,7 @@ import pytest
 from plan_support import plan_for, shared_registry
 from shapely.geometry import LineString, Point, box, mapping
 
-from geo.errors import ZoneError
+from geo.errors import ScenarioError, ZoneError
 from geo.network import network_from_arrays
 from geo.region import Region
 from planning import routing
@@ -26,7 +26,7 @@ from planning.clearance import simulate
 from planning.destinations import exit_nodes, reception_seekers, tree_roots
 from planning.plan import Plan, make_plan
 from planning.presets import load_preset, preset_areas, touched_presets
-from planning.scenario import AdhocSite, Scenario, ZoneSpec
+from planning.scenario import AdhocSite, Scenario, SiteOverride, ZoneSpec
 from planning.zones import to_work
 
 PRESETS = ["snaroya", "fornebu", "fornebu_gas"]
@@ -253,11 +253,31 @@ def test_added_sites_receive_seekers_unless_inside_the_zone(region: Region) -> N
     assert any("Fornebu skole" in w and "inside the zone" in w for w in plan.summary["warnings"])
 
 
-def test_added_site_with_swapped_coordinates_is_refused(region: Region) -> None:
+@pytest.mark.parametrize(
+    ("site", "error", "match"),
+    [
+        (AdhocSite("Byttet", lon=59.9085, lat=10.6075, capacity=10), ZoneError, "swapped"),
+        (AdhocSite("Paris", lon=2.35, lat=48.85, capacity=10), ScenarioError, "outside Norway"),
+        (AdhocSite("Telenor Arena", lon=10.6, lat=59.9, capacity=10), ScenarioError, "already"),
+    ],
+    ids=["swapped", "paris", "duplicate-name"],
+)
+def test_bad_added_site_is_refused_saying_why(
+    region: Region, site: AdhocSite, error: type, match: str
+) -> None:
     s = load_preset("fornebu")
-    s.added_sites = [AdhocSite("Byttet", lon=59.9085, lat=10.6075, capacity=10)]
-    with pytest.raises(ZoneError, match="swapped"):
+    s.added_sites = [site]
+    with pytest.raises(error, match=match):
         plan_for(region, s)
+
+
+def test_an_added_site_can_be_switched_off_like_a_registry_site(region: Region) -> None:
+    s = load_preset("fornebu_gas")
+    s.added_sites = [AdhocSite("Stabekk skole", lon=10.6075, lat=59.9085, capacity=250)]
+    s.sites["Stabekk skole"] = SiteOverride(active=False)
+    plan = plan_for(region, s)
+    row = plan.sites.set_index("name").loc["Stabekk skole"]
+    assert not row["available"] and row["reason"] == "deactivated in the scenario"
 
 
 # --- closures --------------------------------------------------------------------------------

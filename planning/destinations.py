@@ -224,9 +224,11 @@ def exits_layer(
             if per_node[v] > row["best"]:
                 row["best"], row["geometry"] = per_node[v], shapely.Point(net.xy[v])
     records = sorted(rows.values(), key=lambda r: -r["people"])
-    for r in records:
+    # Traffic split around queues gives fractional shares: round so the total stays exact.
+    people = np.array([r["people"] for r in records])
+    for r, n in zip(records, integer_split(people, round(people.sum())), strict=True):
         del r["best"]
-        r["people"] = round(r["people"])
+        r["people"] = int(n)
     return gpd.GeoDataFrame(
         records, columns=list(EXIT_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
     ).astype({"people": np.int64, "data_edge": bool})

@@ -34,13 +34,13 @@ from planning.destinations import (
     exit_nodes,
     exits_layer,
     reception_seekers,
-    tree_roots,
 )
 from planning.evacuees import evacuee_groups
 from planning.i18n import Message
 from planning.plan_layers import (
-    EXIT_STATUSES,
+    ExitTrips,
     evacuee_layer,
+    exit_trips,
     exits_for,
     mode_flows,
     paths_layer,
@@ -293,15 +293,17 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     routes = _route_modes(region, scenario, zone, sites, routed, groups, demand, closure_geoms)
     cost, flows = assign_rows(demand, routes, sites["capacity"].to_numpy(np.int64)[routed])
     site_names = sites["name"].to_numpy()[routed]
-    exit_names = exits_for(demand, routes, zone)
+    traffic = mode_flows(demand, routes, flows, zone, scenario)
+    od = {mode: mf.routes.od_paths() for mode, mf in traffic.items()}
+    trips = exit_trips(traffic, od, len(site_names))
+    exit_names = exits_for(demand, routes, trips, zone)
     evacuees, unreachable = evacuee_layer(
         groups, demand, routes, cost, flows, site_names, exit_names, zone
     )
-    traffic = mode_flows(demand, routes, flows, zone, scenario)
     route_layer, edge_people = routes_layer(traffic)
     spofs = _failure_points(demand, routes, flows, edge_people)
     _mark_failure_points(route_layer, spofs)
-    paths = paths_layer(groups, demand, traffic, site_names, exit_names)
+    paths = paths_layer(groups, demand, traffic, od, site_names, zone)
     curves, ranges = clearance_runs(traffic, scenario)
     networks = [mr.trees.network for mr in routes.values()]
     closures, closure_warnings = closures_layer(scenario.closures, closure_geoms, networks)
@@ -311,7 +313,7 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     per_site = assigned.groupby("site")["people"].sum()
     sites["assigned"] = [int(per_site.get(n, 0)) for n in sites["name"]]
     _off_network(sites, routed, routes, warnings)
-    exits = _exits(evacuees, routes, zone)
+    exits = _exits(trips, routes, zone)
     summary = summarise(
         region=region,
         registry=registry,
@@ -365,17 +367,16 @@ def _route_modes(
 
 
 def _exits(
-    evacuees: gpd.GeoDataFrame, routes: dict[str, ModeRoutes], zone: shapely.Geometry
+    trips: dict[str, ExitTrips], routes: dict[str, ModeRoutes], zone: shapely.Geometry
 ) -> gpd.GeoDataFrame:
-    """The exits layer from the exit-goers of every mode."""
+    """The exits layer from where every mode's exit-goers leave."""
     per_mode = []
-    for mode, mr in routes.items():
-        rows = evacuees[(evacuees["mode"] == mode) & evacuees["status"].isin(EXIT_STATUSES)]
-        node = mr.attach.node[rows["origin_id"].to_numpy(np.int64)]
-        root = tree_roots(mr.trees.next_node[-1])[node]
-        at_edge = np.zeros(mr.trees.network.n_nodes, dtype=bool)
-        at_edge[mr.exits.nodes[mr.exits.data_edge]] = True
-        per_mode.append((mr.trees.network, root, rows["people"].to_numpy(float), at_edge))
+    for mode, t in trips.items():
+        net = routes[mode].trees.network
+        exits = routes[mode].exits
+        at_edge = np.zeros(net.n_nodes, dtype=bool)
+        at_edge[exits.nodes[exits.data_edge]] = True
+        per_mode.append((net, t.node, t.people, at_edge))
     return exits_layer(per_mode, zone)
 
 

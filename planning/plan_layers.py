@@ -17,7 +17,7 @@ import shapely
 from geo import settings
 from planning.clearance import _clear_after, inside_zone_nodes
 from planning.destinations import exit_label, tree_roots
-from planning.flow_routing import FlowRoutes, route_flows
+from planning.flow_routing import FlowRoutes, ODPath, route_flows
 from planning.i18n import Message
 from planning.routing import SiteTrees
 from planning.scenario import Scenario
@@ -92,8 +92,51 @@ def leave_seconds(trees: SiteTrees, zone: shapely.Geometry) -> np.ndarray:
     )
 
 
-def exits_for(demand: Demand, routes: dict[str, ModeRoutes], zone: shapely.Geometry) -> np.ndarray:
-    """Name of each demand row's quickest safe exit ("" where unreachable)."""
+@dataclass
+class ExitTrips:
+    """Where one mode's exit-goers leave: one entry per routed path to the exits."""
+
+    row: np.ndarray  # demand row
+    node: np.ndarray  # exit node the path ends at
+    people: np.ndarray
+
+
+def path_end(mf: ModeFlow, p: ODPath) -> int:
+    """The node a routed path ends at (its origin's node when it has no edges)."""
+    if len(p.edges):
+        return int(mf.routes.trees.network.edge_v[p.edges[-1]])
+    return int(mf.routes.origin_node[p.row])
+
+
+def exit_trips(
+    traffic: dict[str, ModeFlow], od: dict[str, list[ODPath]], k: int
+) -> dict[str, ExitTrips]:
+    """The exit-bound paths of every mode (destination column ``k``), by end node.
+
+    Capacity-aware routing may send part of a group to another exit than its
+    free-flow quickest one; the exits layer counts where people really go.
+    """
+    out = {}
+    for mode, mf in traffic.items():
+        paths = [p for p in od[mode] if p.dest == k]
+        out[mode] = ExitTrips(
+            np.array([mf.rows[p.row] for p in paths], dtype=np.int64),
+            np.array([path_end(mf, p) for p in paths], dtype=np.int64),
+            np.array([p.units / mf.units_per_person for p in paths], dtype=float),
+        )
+    return out
+
+
+def exits_for(
+    demand: Demand,
+    routes: dict[str, ModeRoutes],
+    trips: dict[str, ExitTrips],
+    zone: shapely.Geometry,
+) -> np.ndarray:
+    """Name of the exit each demand row mostly uses ("" where unreachable).
+
+    Rows nobody of takes an exit get their free-flow quickest exit.
+    """
     names = np.full(len(demand.people), "", dtype=object)
     centre = zone.centroid
     for mode, mr in routes.items():
@@ -102,6 +145,10 @@ def exits_for(demand: Demand, routes: dict[str, ModeRoutes], zone: shapely.Geome
         ok = node >= 0
         root = tree_roots(mr.trees.next_node[-1])[node[ok]]
         net = mr.trees.network
+        if mode in trips:  # the most used exit of each row wins (sorted ascending)
+            order = np.argsort(trips[mode].people, kind="stable")
+            majority = dict(zip(trips[mode].row[order], trips[mode].node[order], strict=True))
+            root = np.array([majority.get(r, v) for r, v in zip(rows[ok], root, strict=True)])
         label = {int(v): exit_label(net, int(v), centre) for v in np.unique(root)}
         names[rows[ok]] = [label[int(v)] for v in root]
     return names
@@ -257,20 +304,26 @@ def paths_layer(
     groups: gpd.GeoDataFrame,
     demand: Demand,
     flows: dict[str, ModeFlow],
+    od: dict[str, list[ODPath]],
     site_names: np.ndarray,
-    exit_names: np.ndarray,
+    zone: shapely.Geometry,
 ) -> gpd.GeoDataFrame:
     """One line per origin group, mode, destination and route taken.
 
     Traffic split around queues gives a trip several lines, each with its share
-    of the people.
+    of the people; an exit path is named after the exit it ends at.
     """
     k = len(site_names)
     origin_id = groups["origin_id"].to_numpy()
+    centre = zone.centroid
     records = []
     for mode, mf in flows.items():
-        geoms = mf.routes.trees.network.edges.geometry.to_numpy()
-        for p in mf.routes.od_paths():
+        net = mf.routes.trees.network
+        geoms = net.edges.geometry.to_numpy()
+        labels: dict[int, str] = {}
+        for p in od[mode]:
+            if p.dest == k and (end := path_end(mf, p)) not in labels:
+                labels[end] = exit_label(net, end, centre)
             r, j = int(mf.rows[p.row]), p.dest
             parts = geoms[p.edges]
             line = shapely.line_merge(shapely.multilinestrings(parts)) if len(parts) else None
@@ -280,7 +333,7 @@ def paths_layer(
                     "mode": mode,
                     "destination": "site" if j < k else "exit",
                     "site": site_names[j] if j < k else "",
-                    "exit": "" if j < k else exit_names[r],
+                    "exit": "" if j < k else labels[path_end(mf, p)],
                     "people": round(p.units / mf.units_per_person, 1),
                     "travel_min": round(p.travel_s / 60.0, 1),
                     "off_network_m": float(mf.routes.base.offnet_m[j]),

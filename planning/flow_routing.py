@@ -44,7 +44,7 @@ from planning.clearance import ClearanceCurves, QueueTrace, departure_fraction, 
 from planning.routing import SiteTrees, route_weight, stack_trees, trees_for_weight
 
 #: Departure increments the demand is routed in (resolution of route splits).
-DEFAULT_SLICES = 4
+DEFAULT_SLICES = 8
 #: Time step (s) of the simulations that predict queues for route choice;
 #: coarser than the clearance step, as route choice only needs the queue sizes.
 PREDICT_DT_S = 60.0

@@ -190,14 +190,11 @@ def site_entries(net: RoadNetwork, site_xy: np.ndarray, weight: np.ndarray) -> E
     dist, pos = tree.query(site_xy)
     site_nodes = candidates[pos]
     offnet_m = np.where(dist > OFF_NETWORK_M, dist * DETOUR_FACTOR, 0.0)
-    nodes = [
-        np.unique(
-            np.append(
-                [] if off > 0 else candidates[tree.query_ball_point(xy, ENTRY_RADIUS_M)], node
-            )
-        ).astype(np.int64)
-        for xy, node, off in zip(site_xy, site_nodes, offnet_m, strict=True)
-    ]
+    nodes = []
+    for xy, node, off in zip(site_xy, site_nodes, offnet_m, strict=True):
+        # An off-network site is reached through its nearest node only.
+        near = [] if off > 0 else candidates[tree.query_ball_point(xy, ENTRY_RADIUS_M)]
+        nodes.append(np.unique(np.append(near, node)).astype(np.int64))
     return Entries(nodes, site_nodes, offnet_m)
 
 

@@ -25,8 +25,6 @@ from planning.scenario import Scenario
 if TYPE_CHECKING:
     from planning.plan import Demand, ModeRoutes
 
-#: Statuses whose people travel to a safe exit.
-EXIT_STATUSES: Final = ("own_arrangements", "unassigned")
 #: Columns of the evacuees layer (see ARCHITECTURE.md).
 EVACUEE_COLUMNS: Final = (
     "origin_id",

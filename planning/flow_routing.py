@@ -26,8 +26,10 @@ with two approximations: one arrival time per edge and increment instead of
 one per origin (a static search per increment instead of a time-dependent one),
 and increments instead of CCRP's one-path-at-a-time loop. With ``n_slices``
 increments the route split has a resolution of ``1 / n_slices`` of each pair's
-demand; incremental assignment converges to the equilibrium split as the
-increments shrink (Sheffi 1985, *Urban Transportation Networks*, ch. 5.1).
+demand. Incremental assignment is a heuristic: each increment takes the path
+best for itself given those before it, so the split approaches the
+equilibrium as the increments shrink but is not guaranteed to reach it
+(Sheffi 1985, *Urban Transportation Networks*, ch. 5).
 Point queues ignore spill-back (queues never block upstream junctions), as
 the clearance model does.
 """

@@ -125,6 +125,13 @@ def exit_trips(
     return out
 
 
+def _most_used_exit(trips: ExitTrips) -> dict[int, int]:
+    """Demand row -> the exit node most of its people use."""
+    per_pair = pd.Series(trips.people).groupby([trips.row, trips.node]).sum()
+    best = per_pair.sort_values(kind="stable").groupby(level=0).tail(1)
+    return {int(r): int(v) for r, v in best.index}
+
+
 def exits_for(
     demand: Demand,
     routes: dict[str, ModeRoutes],
@@ -143,9 +150,8 @@ def exits_for(
         ok = node >= 0
         root = tree_roots(mr.trees.next_node[-1])[node[ok]]
         net = mr.trees.network
-        if mode in trips:  # the most used exit of each row wins (sorted ascending)
-            order = np.argsort(trips[mode].people, kind="stable")
-            majority = dict(zip(trips[mode].row[order], trips[mode].node[order], strict=True))
+        if mode in trips:
+            majority = _most_used_exit(trips[mode])
             root = np.array([majority.get(r, v) for r, v in zip(rows[ok], root, strict=True)])
         label = {int(v): exit_label(net, int(v), centre) for v in np.unique(root)}
         names[rows[ok]] = [label[int(v)] for v in root]

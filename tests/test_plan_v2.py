@@ -159,6 +159,27 @@ def test_exits_lie_beyond_the_buffer_and_name_the_road(
     assert np.isin(roots[reach], nodes).all()
 
 
+def test_exit_nodes_leave_out_a_pocket_that_only_the_zone_connects() -> None:
+    # A main road west-east (data edge at both ends) and a residential spur south
+    # from the middle node, which lies in the zone: the spur is a pocket.
+    xy = np.array([[590_000.0 + 1000 * i, 6_640_000.0] for i in range(7)])
+    xy = np.vstack([xy, [[593_000.0, 6_639_000.0], [593_000.0, 6_638_000.0]]])
+    pairs = [(i, i + 1) for i in range(6)] + [(3, 7), (7, 8)]
+    u = np.array([a for a, b in pairs] + [b for a, b in pairs])
+    v = np.array([b for a, b in pairs] + [a for a, b in pairs])
+    net = network_from_arrays(
+        xy, u, v, speed_kph=np.full(len(u), 50.0), capacity_vph=np.ones(len(u))
+    )
+    spur = np.isin(u, [7, 8]) | np.isin(v, [7, 8])
+    net.edges["highway"] = np.where(spur, "residential", "secondary")
+    zone = Point(593_000.0, 6_640_000.0).buffer(300)
+    exits = exit_nodes(net, zone, 500.0)
+    assert exits.nodes.tolist() == [0, 1, 2, 4, 5, 6]
+    assert exits.nodes[exits.data_edge].tolist() == [0, 6]
+    trees = routing.destination_trees(net, [exits.nodes])
+    assert tree_roots(trees.next_node[0])[[3, 7, 8]].tolist() in ([2, 2, 2], [4, 4, 4])
+
+
 def test_zone_covering_all_the_road_data_is_an_error_saying_there_is_no_exit(
     region: Region,
 ) -> None:

@@ -22,7 +22,7 @@ from streamlit_folium import st_folium
 from exports.web_map import build_map
 from geo.errors import EvacError, UploadError
 from geo.region import Region, load_region
-from geo.registry import load_agreements, load_sites
+from geo.registry import Registry, load_registry
 from geo.zone_files import MAX_BYTES, too_large
 from planning.i18n import zone_status_label
 from planning.plan import make_plan
@@ -84,9 +84,16 @@ def get_region(include_construction: bool = False) -> Region:
 
 
 @st.cache_resource(show_spinner=False)
+def get_plan_registry() -> Registry:
+    """Sites, actors, agreements, rules and preset areas from ``data/shapes``, loaded once."""
+    return load_registry()
+
+
+@st.cache_resource(show_spinner=False)
 def get_registry() -> tuple[Any, Any, Any]:
     """Reception sites, agreements and presets from ``data/shapes``."""
-    return load_sites(), load_agreements(), list_presets()
+    registry = get_plan_registry()
+    return registry.sites, registry.agreements, list_presets()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -396,7 +403,7 @@ except EvacError as exc:
     st.stop()
 
 if situation:
-    situation_view(store, region, sites, lg, banner_html(lg))
+    situation_view(store, region, get_plan_registry(), lg, banner_html(lg))
     st.stop()
 if st.query_params.get("view") == "atlas":
     atlas_view(region, sites, lg)
@@ -454,7 +461,7 @@ if run:
         scenario = S.build_scenario(state, sites)
         with st.spinner(tr("app.running", lg)):
             t0 = time.perf_counter()
-            plan = make_plan(region, scenario, registry_sites=sites)
+            plan = make_plan(scenario, region, get_plan_registry())
         state["plan"] = plan
         state["plan_json"] = scenario_to_json(scenario)
         state["plan_seconds"] = time.perf_counter() - t0

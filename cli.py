@@ -18,7 +18,9 @@ from geo.errors import EvacError
 
 if TYPE_CHECKING:
     from geo.region import Region
-    from planning.scenario import Scenario
+    from geo.registry import Registry
+    from planning.plan import Plan
+    from planning.scenario import AdhocSite, Scenario
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -177,6 +179,26 @@ def _add_scenario_args(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="closed roads (lines or polygons)",
     )
+    p.add_argument(
+        "--site",
+        action="append",
+        default=[],
+        metavar="NAME@LAT,LON=CAPACITY",
+        help="add a reception site, e.g. 'Stabekk skole@59.9085,10.6075=300' (repeatable)",
+    )
+    p.add_argument(
+        "--reception-share",
+        type=float,
+        help="share of evacuees who seek a reception place (default 0.15, Baker 1991)",
+    )
+    p.add_argument(
+        "--exit-buffer", type=float, help="metres beyond the zone where a safe exit is (500)"
+    )
+    p.add_argument(
+        "--capacity-range",
+        metavar="LOW,CENTRAL,HIGH",
+        help="factors on road capacities for the clearance range (default 0.75,1,1.25)",
+    )
 
 
 def _cmd_presets(args: argparse.Namespace) -> int:
@@ -209,6 +231,13 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         if getattr(args, key) is not None:
             setattr(s, attr, getattr(args, key))
     _apply_site_args(s, args)
+    s.added_sites += [parse_site(item) for item in args.site]
+    if args.reception_share is not None:
+        s.reception_share = _finite(args.reception_share, "--reception-share")
+    if args.exit_buffer is not None:
+        s.exit_buffer_m = _finite(args.exit_buffer, "--exit-buffer")
+    if args.capacity_range is not None:
+        s.capacity_range = parse_capacity_range(args.capacity_range)
     if getattr(args, "not_exercise", False):
         s.exercise = False
     return s.validate()
@@ -289,6 +318,82 @@ def parse_capacity(item: str) -> tuple[str, int]:
     return name.strip(), int(value)
 
 
+def _finite(value: float, option: str) -> float:
+    import math
+
+    from geo.errors import ScenarioError
+
+    if not math.isfinite(value):
+        raise ScenarioError(f"{option} {value}: give a finite number.")
+    return value
+
+
+#: Mainland Norway for ``--site`` coordinates (lat, lon degrees).
+NORWAY_LAT = (57.0, 72.0)
+NORWAY_LON = (4.0, 32.0)
+
+
+def parse_site(text: str) -> AdhocSite:
+    """``NAME@LAT,LON=CAPACITY`` -> an ad-hoc reception site (``--site``).
+
+    Raises
+    ------
+    ScenarioError
+        Naming what is wrong: the syntax, a non-finite or negative number, or
+        coordinates outside Norway (and whether they look swapped).
+    """
+    import math
+    import re
+
+    from geo.errors import ScenarioError
+    from planning.scenario import AdhocSite
+
+    example = "e.g. --site 'Stabekk skole@59.9085,10.6075=300'"
+    m = re.fullmatch(r"\s*(.+?)\s*@\s*([^,=]+?)\s*,\s*([^,=]+?)\s*=\s*(\S+)\s*", text)
+    if not m:
+        raise ScenarioError(f"--site {text!r}: write NAME@LAT,LON=CAPACITY, {example}.")
+    name, lat_s, lon_s, cap_s = m.groups()
+    try:
+        lat, lon = float(lat_s), float(lon_s)
+    except ValueError:
+        raise ScenarioError(f"--site {text!r}: LAT and LON must be numbers, {example}.") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise ScenarioError(f"--site {text!r}: LAT and LON must be finite numbers.")
+    if not cap_s.isdigit():
+        raise ScenarioError(
+            f"--site {text!r}: CAPACITY must be a whole number of people >= 0, got {cap_s!r}."
+        )
+    in_norway = NORWAY_LAT[0] <= lat <= NORWAY_LAT[1] and NORWAY_LON[0] <= lon <= NORWAY_LON[1]
+    if not in_norway:
+        swapped = NORWAY_LAT[0] <= lon <= NORWAY_LAT[1] and NORWAY_LON[0] <= lat <= NORWAY_LON[1]
+        hint = f" They look swapped: write LAT,LON = {lon},{lat}." if swapped else ""
+        raise ScenarioError(
+            f"--site {text!r}: {lat},{lon} is not in Norway (lat 57–72, lon 4–32).{hint}"
+        )
+    return AdhocSite(name=name, lon=lon, lat=lat, capacity=int(cap_s))
+
+
+def parse_capacity_range(text: str) -> tuple[float, float, float]:
+    """``LOW,CENTRAL,HIGH`` road-capacity factors (``--capacity-range``), checked."""
+    import math
+
+    from geo.errors import ScenarioError
+
+    parts = text.split(",")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 3 or not all(math.isfinite(v) for v in values):
+        raise ScenarioError(
+            f"--capacity-range {text!r}: write three numbers LOW,CENTRAL,HIGH, e.g. 0.75,1,1.25."
+        )
+    low, central, high = values
+    if not 0.1 <= low <= central <= high <= 3.0:
+        raise ScenarioError(f"--capacity-range {text!r}: need 0.1 <= LOW <= CENTRAL <= HIGH <= 3.")
+    return low, central, high
+
+
 def _region(args: argparse.Namespace) -> Region:
     """The region pack the global options name."""
     from geo.region import load_region
@@ -296,14 +401,25 @@ def _region(args: argparse.Namespace) -> Region:
     return load_region(args.data, home=args.home, include_construction=args.include_construction)
 
 
+def _plan(
+    args: argparse.Namespace, scenario: Scenario | None = None
+) -> tuple[Plan, Region, Registry]:
+    """The plan the command line describes, with the region and registry it used."""
+    from geo.registry import load_registry
+    from planning.plan import make_plan
+
+    scenario = scenario or scenario_from_args(args)
+    region, registry = _region(args), load_registry()
+    return make_plan(scenario, region, registry), region, registry
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from exports.data_files import to_geopackage
     from geo.atomic import ensure_folder, write_text
-    from planning.plan import make_plan
 
     scenario = scenario_from_args(args)
     out = ensure_folder(args.out)  # before the plan: a bad folder fails fast
-    plan = make_plan(_region(args), scenario)
+    plan, _, _ = _plan(args, scenario)
     to_geopackage(plan, out / "plan.gpkg")
     # allow_nan=False: summary.json must stay valid JSON for every reader.
     text = json.dumps(plan.summary, ensure_ascii=False, indent=2, allow_nan=False)
@@ -320,17 +436,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from exports import KINDS
     from exports.bundle import check_exportable, write_exports
     from geo.atomic import ensure_folder
-    from geo.registry import load_sites
-    from planning.plan import make_plan
 
     scenario = scenario_from_args(args)
     kinds = args.kind or KINDS
     actual = bool(args.not_exercise)
     check_exportable(scenario, kinds, actual=actual)  # before the plan: fail fast
     out = ensure_folder(args.out)
-    region = _region(args)
-    plan = make_plan(region, scenario)
-    paths = write_exports(plan, region, load_sites(), out, kinds, args.lang, actual=actual)
+    plan, region, registry = _plan(args, scenario)
+    paths = write_exports(plan, region, registry.sites, out, kinds, args.lang, actual=actual)
     for path in paths:
         print(path)
     return 0
@@ -339,11 +452,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planning.plan import make_plan
     from sim.compare import simulate_plan
 
-    region = _region(args)
-    plan = make_plan(region, scenario_from_args(args))
+    plan, region, _ = _plan(args)
     data = simulate_plan(
         plan,
         region,
@@ -383,13 +494,25 @@ def _print_summary(s: dict[str, Any]) -> None:
     print(f"Evacuees: {s['evacuees_total']:,}" + (f" (SSB {vintage})" if vintage else ""))
     for site, people in s["assigned"].items():
         print(f"  -> {site}: {people:,}")
-    print(f"Unassigned (no capacity): {s['unassigned']:,}   Unreachable: {s['unreachable']:,}")
+    print(
+        f"Own arrangements: {s.get('own_arrangements', 0):,}   "
+        f"Unassigned (sought a place, none free): {s['unassigned']:,}   "
+        f"Unreachable: {s['unreachable']:,}"
+    )
     for reason, people in s["unreachable_reasons"].items():
         print(f"    {people:,}: {reason}")
+    for e in s.get("exits", []):
+        print(f"  exit {e['name']}: {e['people']:,}")
+    low = s.get("clearance_range_minutes", {}).get("low", {})
+    high = s.get("clearance_range_minutes", {}).get("high", {})
     print(
-        f"Clearance: leave zone p90 {c['leave_p90']} / p100 {c['leave_p100']} min; "
-        f"reach sites p90 {c['p90']} / p100 {c['p100']} min"
+        f"Clearance (min, capacity range in brackets): leave zone p50 {c.get('leave_p50')} / "
+        f"p90 {c['leave_p90']} [{high.get('leave_p90')}–{low.get('leave_p90')}] / "
+        f"p100 {c['leave_p100']}; arrive p50 {c.get('p50')} / "
+        f"p90 {c['p90']} [{high.get('p90')}–{low.get('p90')}] / p100 {c['p100']}"
     )
+    for f in s.get("single_points_of_failure", []):
+        print(f"  single point of failure {f['name']}: {f['people_cut_off']:,} people cut off")
     for b in s["bottlenecks"]:
         print(
             f"  bottleneck {b['name']}: {b['vehicles'] or b['people']:.0f} on "

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from geo import settings
 from geo.region import load_region
+from geo.registry import load_registry
 from planning.plan import make_plan
 from planning.presets import load_preset
 from sim.compare import simulate_plan
@@ -28,14 +29,14 @@ PRESETS = ("snaroya", "fornebu", "fornebu_gas")
 
 def main() -> None:
     """Print plan vs SUMO times per preset, then the cold network build."""
-    region = load_region()
+    region, registry = load_region(), load_registry()
     region.network("drive")
     build_net(region.osm_path)  # warm the SUMO network cache
     print(f"{'preset':12} {'cars':>6} {'plan s':>8} {'SUMO s':>8} {'SUMO/plan':>10}")
     with tempfile.TemporaryDirectory() as tmp:
         for name in PRESETS:
             t0 = time.perf_counter()
-            plan = make_plan(region, load_preset(name))
+            plan = make_plan(load_preset(name), region, registry)
             t_plan = time.perf_counter() - t0
             t0 = time.perf_counter()
             data = simulate_plan(plan, region, Path(tmp) / name)

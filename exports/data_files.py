@@ -2,7 +2,7 @@
 
 Layers, in this order: ``zone``, ``evacuees``, ``catchments``, ``routes``,
 ``paths`` (one route line per origin group and site),
-``sites``, ``kindergartens`` (in the zone) (the GeoDataFrames of
+``sites``, ``exits``, ``closures`` and ``kindergartens`` (in the zone) (the GeoDataFrames of
 :class:`planning.plan.Plan`).
 
 * GeoPackage keeps the working CRS, EPSG:25832, one table per layer.
@@ -41,6 +41,9 @@ LAYERS: dict[str, str] = {
     "routes": "LineString",
     "paths": "MultiLineString",
     "sites": "Point",
+    # Evacuation model v2: safe exits, road closures (lines or polygons).
+    "exits": "Point",
+    "closures": "Unknown",
     "kindergartens": "Point",
 }
 #: Column shown as the KML placemark name and description per layer.
@@ -51,6 +54,8 @@ _KML_FIELDS: dict[str, tuple[str, str]] = {
     "routes": ("name", "load_ratio"),
     "paths": ("site", "people"),
     "sites": ("name", "address"),
+    "exits": ("name", "people"),
+    "closures": ("label", "roads_cut"),
     "kindergartens": ("name", "address"),
 }
 #: GeoJSON coordinate decimals: 1e-7 degrees is about 1 cm.

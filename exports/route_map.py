@@ -543,12 +543,17 @@ def _bottleneck_labels(ax: Axes, page: _Page, plan: Any, placer: _LabelPlacer) -
         )
 
 
+#: Evacuee statuses drawn as ordinary origins; the others (no reception place,
+#: unreachable) get the "not assigned" cross.
+_ON_THEIR_WAY = ("assigned", "own_arrangements")
+
+
 def _evacuees(ax: Axes, page: _Page, evacuees: gpd.GeoDataFrame) -> None:
     if evacuees.empty:
         return
     people = evacuees["people"].to_numpy(dtype=float)
     sizes = page.pt(4) + page.pt(40) * np.sqrt(people / max(people.max(), 1.0))
-    ok = (evacuees["status"] == "assigned").to_numpy()
+    ok = evacuees["status"].isin(_ON_THEIR_WAY).to_numpy()
     xs, ys = evacuees.geometry.x.to_numpy(), evacuees.geometry.y.to_numpy()
     ax.scatter(
         xs[ok],
@@ -806,7 +811,7 @@ class _Panel:
                 marker("#d9d9d9", _UNAVAILABLE, "s", over="x"), t("legend.site_unavailable", lang)
             )
         self.symbol_row(marker("#333333", "white", "o", 25), t("legend.origin", lang))
-        if (plan.evacuees["status"] != "assigned").any():
+        if (~plan.evacuees["status"].isin(_ON_THEIR_WAY)).any():
             self.symbol_row(marker("black", None, "x", 25), t("legend.not_assigned", lang))
 
     def figures(self, plan: Any, lang: str) -> None:
@@ -829,6 +834,9 @@ class _Panel:
             self.row(_shorten(row.name, _SITE_NAME_CHARS), value, indent=3)
         if len(available) > _MAX_LEGEND_SITES:
             self.row(t("panel.more", lang, n=len(available) - _MAX_LEGEND_SITES), indent=3)
+        if "own_arrangements" in summary:
+            own = people(summary["own_arrangements"])
+            self.row(t("figures.own_arrangements", lang), own)
         self.row(t("figures.unassigned", lang), people(summary.get("unassigned", 0)))
         self.row(t("figures.unreachable", lang), people(summary.get("unreachable", 0)))
         clearance = summary.get("clearance_minutes", {})

@@ -15,16 +15,22 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
-import osmnx as ox
 import pandas as pd
 import scipy.sparse as sp
 
 from geo import settings
 from geo.errors import RegionDataError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# osmnx (and through it scikit-learn and matplotlib) takes seconds to import and
+# is only needed to build a network from OSM XML, not to plan on a cached one:
+# it is imported inside the functions that use it.
 
 MODES: tuple[str, ...] = ("drive", "walk")
 
@@ -92,6 +98,49 @@ class RoadNetwork:
         """Number of directed edges."""
         return len(self.edges)
 
+    @cached_property
+    def travel_time_s(self) -> np.ndarray:
+        """Free-flow travel time per edge (s), as a float array."""
+        return self.edges["travel_time"].to_numpy(float)
+
+    @cached_property
+    def capacity(self) -> np.ndarray:
+        """Capacity per edge (vehicles or persons per hour), as a float array."""
+        return self.edges["capacity_vph"].to_numpy(float)
+
+    @cached_property
+    def _pairs(self) -> dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per direction (reverse or not): edge order by (row, col) node pair, each
+        pair's first position, and the pairs' rows and columns."""
+        out = {}
+        for reverse in (False, True):
+            row, col = (self.edge_v, self.edge_u) if reverse else (self.edge_u, self.edge_v)
+            order = np.lexsort((col, row))
+            r, c = row[order], col[order]
+            start = np.flatnonzero(np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])])
+            out[reverse] = (order, start, r[start], c[start])
+        return out
+
+    def cheapest_edges(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each node pair's cheapest edge under ``weight``.
+
+        Returns
+        -------
+        key, edge
+            Sorted pair keys ``u * n_nodes + v`` and the cheapest edge of each pair.
+        """
+        order, start, row, col = self._pairs[False]
+        ws = weight[order]
+        edge = order[start]
+        size = np.diff(np.append(start, len(order)))
+        if (size > 1).any():  # parallel edges: the first position holding the group minimum
+            group = np.repeat(np.arange(len(start)), size)
+            least = np.minimum.reduceat(ws, start)
+            hit = np.flatnonzero((size[group] > 1) & (ws == least[group]))
+            first = np.unique(group[hit], return_index=True)[1]
+            edge[group[hit[first]]] = order[hit[first]]
+        return row * np.int64(self.n_nodes) + col, edge
+
     def csr(self, weight: np.ndarray | None = None, *, reverse: bool = False) -> sp.csr_matrix:
         """Sparse adjacency matrix with the smallest ``weight`` per node pair.
 
@@ -102,25 +151,24 @@ class RoadNetwork:
         reverse
             Transpose the graph, for one search per destination.
         """
-        w = self.edges["travel_time"].to_numpy(float) if weight is None else weight
-        keep = np.isfinite(w)
-        u, v = self.edge_u[keep], self.edge_v[keep]
-        if reverse:
-            u, v = v, u
-        # Parallel edges: keep the cheapest; csr would otherwise sum duplicates.
-        order = np.lexsort((w[keep], v, u))
-        u, v, wk = u[order], v[order], w[keep][order]
-        first = np.ones(len(u), dtype=bool)
-        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+        w = self.travel_time_s if weight is None else weight
+        order, start, row, col = self._pairs[reverse]
+        # Parallel edges: keep the cheapest (csr would otherwise sum duplicates).
+        wk = np.minimum.reduceat(w[order], start) if len(start) else np.zeros(0)
+        keep = np.isfinite(wk)
         # csgraph treats explicit zeros as missing edges; keep zero-length edges.
-        wk = np.maximum(wk[first], 1e-6)
+        wk = np.maximum(wk[keep], 1e-6)
         n = self.n_nodes
-        return sp.csr_matrix((wk, (u[first], v[first])), shape=(n, n))
+        # Pairs are sorted by row, so the CSR arrays follow directly.
+        indptr = np.searchsorted(row[keep], np.arange(n + 1))
+        return sp.csr_matrix((wk, col[keep], indptr), shape=(n, n))
 
     @property
     def graph(self) -> nx.MultiDiGraph:
         """The network as an osmnx-compatible MultiDiGraph (built on first use)."""
         if self._graph is None:
+            import osmnx as ox
+
             edges = self.edges.set_index(["u", "v", "key"])
             self._graph = ox.convert.graph_from_gdfs(self.nodes, edges)
         return self._graph
@@ -137,6 +185,8 @@ def parse_osm(osm_path: Path) -> nx.MultiDiGraph:
     if not osm_path.is_file():
         msg = f"OSM file {osm_path} not found: the region pack needs osm/*.osm."
         raise RegionDataError(msg)
+    import osmnx as ox
+
     tags = list(ox.settings.useful_tags_way)
     ox.settings.useful_tags_way = tags + [t for t in _EXTRA_WAY_TAGS if t not in tags]
     try:
@@ -165,6 +215,8 @@ def build_network(
     if mode not in MODES:
         msg = f"Unknown network mode {mode!r}: use 'drive' or 'walk'."
         raise ValueError(msg)
+    import osmnx as ox
+
     keep = [
         (u, v, k)
         for u, v, k, d in raw.edges(keys=True, data=True)

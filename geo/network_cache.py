@@ -55,6 +55,8 @@ def cache_key(osm_path: Path, mode: str, *, include_construction: bool) -> str:
             "speeds": settings.DRIVE_SPEED_KPH,
             "walk": settings.WALK_SPEED_KPH,
             "lanes": settings.LANE_CAPACITY_VPH,
+            "default_lanes": settings.DEFAULT_LANES,
+            "walk_capacity": [settings.WALK_FLOW_PPH_PER_M, settings.WALK_PATH_WIDTH_M],
         },
         sort_keys=True,
     )

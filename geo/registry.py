@@ -14,10 +14,9 @@ message starts with the file name and names the entry and field, e.g.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -164,12 +163,28 @@ class Rule:
 
 @dataclass(frozen=True)
 class Registry:
-    """Everything in one registry folder, cross-checked."""
+    """Everything in one registry folder, cross-checked.
+
+    Loaded once by the caller (app, CLI) and passed to
+    :func:`planning.plan.make_plan`, so planning reads no files.
+
+    Attributes
+    ----------
+    presets
+        Preset scenario documents by name (parsed JSON, ``presets/*.json``):
+        their zones feed the ``zone_touches_preset`` rule condition
+        (:func:`planning.presets.preset_areas` turns them into polygons).
+    unlocated_kindergartens
+        Kindergartens without coordinates, with approximate areas
+        (:class:`geo.kindergartens.UnlocatedKindergarten`).
+    """
 
     sites: gpd.GeoDataFrame
     actors: list[Actor]
     agreements: list[Agreement]
     rules: list[Rule]
+    presets: dict[str, Any] = field(default_factory=dict)
+    unlocated_kindergartens: list[Any] = field(default_factory=list)
 
 
 def load_registry(directory: Path | str | None = None) -> Registry:
@@ -185,13 +200,21 @@ def load_registry(directory: Path | str | None = None) -> Registry:
     RegistryError
         If any file is missing or invalid.
     """
+    # geo.kindergartens builds on this module's readers: imported here, not at the top.
+    from geo.kindergartens import UNLOCATED_FILE, load_unlocated_kindergartens
+
     folder = Path(directory) if directory is not None else SHAPES_DIR
     actors, agreements = _load_actors_file(folder / ACTORS_FILE)
+    unlocated = folder / UNLOCATED_FILE
     return Registry(
         sites=_load_sites_file(folder / SITES_FILE, {a.id for a in agreements}),
         actors=actors,
         agreements=agreements,
         rules=_load_rules_file(folder / RULES_FILE, actors, agreements),
+        presets={p.stem: read_json(p) for p in sorted((folder / PRESETS_SUBDIR).glob("*.json"))},
+        unlocated_kindergartens=load_unlocated_kindergartens(unlocated)
+        if unlocated.exists()
+        else [],
     )
 
 
@@ -313,36 +336,12 @@ def _read_text(path: Path) -> str:
         raise RegistryError(msg) from None
 
 
-#: Parsed authored files by (path, modification time, size): plans run often,
-#: the files change rarely, and parsing YAML dominated a plan's run time.
-_PARSED: dict[tuple[str, int, int], Any] = {}
 #: libyaml's C parser when available (same safe subset, ~10x faster).
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _parsed(path: Path, parse: Callable[[Path], Any]) -> Any:
-    """``parse(path)``, reused while the file is unchanged; callers get their own copy."""
-    try:
-        st = path.stat()
-    except OSError:
-        return parse(path)  # let the parser report the missing file
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
-    if key not in _PARSED:
-        _PARSED[key] = parse(path)
-    return copy.deepcopy(_PARSED[key])
-
-
 def read_yaml(path: Path) -> Any:
     """Parse an authored YAML file; :class:`RegistryError` names the file and line."""
-    return _parsed(path, _read_yaml_uncached)
-
-
-def read_json(path: Path) -> Any:
-    """Parse an authored JSON file; :class:`RegistryError` names the file and line."""
-    return _parsed(path, _read_json_uncached)
-
-
-def _read_yaml_uncached(path: Path) -> Any:
     try:
         return yaml.load(_read_text(path), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
@@ -353,7 +352,8 @@ def _read_yaml_uncached(path: Path) -> Any:
         raise RegistryError(msg) from None
 
 
-def _read_json_uncached(path: Path) -> Any:
+def read_json(path: Path) -> Any:
+    """Parse an authored JSON file; :class:`RegistryError` names the file and what is wrong."""
     return load_json(_read_text(path), path.name, RegistryError)
 
 

@@ -65,7 +65,7 @@ def make_zone_plan(scenario: Scenario, shared: Shared) -> Any:
     """The one place the jobs call :func:`planning.plan.make_plan`."""
     from planning.plan import make_plan
 
-    return make_plan(shared.region, scenario, registry_sites=shared.registry.sites)
+    return make_plan(scenario, shared.region, shared.registry)
 
 
 def atlas_task(shared: Shared, task: tuple[str, bytes, Scenario]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ is never counted twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -29,6 +30,29 @@ from planning.routing import SiteTrees
 
 #: Longest simulated time (s); beyond this the plan reports "over 48 h".
 MAX_HORIZON_S = 48 * 3600.0
+
+
+@dataclass
+class QueueTrace:
+    """Units still waiting at the entrance of each used edge after every step's discharge
+    (the backlog: traffic that gets through within its step has no wait)."""
+
+    edges: np.ndarray  # edge indices (n_used,)
+    dt: float
+    queue: np.ndarray  # shape (steps, n_used)
+
+    def wait_s(self, arrival_s: np.ndarray, capacity_per_h: np.ndarray) -> np.ndarray:
+        """Point-queue wait (s) of a unit reaching edge ``edges[i]`` at ``arrival_s[i]``.
+
+        FIFO: it waits until the queue ahead of it has been discharged at capacity.
+        After the simulated span the queues are empty.
+        """
+        step = np.rint(np.nan_to_num(arrival_s, posinf=-1.0) / self.dt).astype(np.int64)
+        ok = (step >= 0) & (step < len(self.queue))
+        backlog = np.zeros(len(self.edges))
+        cols = np.flatnonzero(ok)
+        backlog[cols] = self.queue[step[cols], cols]
+        return backlog / np.maximum(capacity_per_h[self.edges], 1e-9) * 3600.0
 
 
 @dataclass
@@ -41,6 +65,8 @@ class ClearanceCurves:
     total: float
     #: Units per person: 1 / persons per car for cars, 1 on foot.
     units_per_person: float = 1.0
+    #: Queues over time (only when :func:`simulate` is asked for it).
+    trace: QueueTrace | None = None
 
     def time_for(self, share: float, *, arrived: bool = True) -> float | None:
         """Seconds until ``share`` of all units left the zone / arrived (None if never)."""
@@ -74,6 +100,8 @@ def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
     any of the next ``2**i`` nodes on its way is inside, so ``log2(n)``
     vectorised rounds replace a walk over every node.
     """
+    if not inside.any():
+        return np.isfinite(trees.time_s)
     k, n = trees.next_node.shape
     rows = np.arange(k)[:, None]
     # The site (and every unreachable node) points at itself.
@@ -87,20 +115,112 @@ def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
         ptr = hop
 
 
-def _carrying_edges(trees: SiteTrees, origin_node: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Sorted indices of the edges on some loaded origin's path: the only ones traffic uses."""
+def release_shares(
+    mobilisation: list[tuple[float, float]],
+    t_s: np.ndarray,
+    slice_of: np.ndarray,
+    n_slices: int = 1,
+) -> np.ndarray:
+    """Cumulative share of each commodity's units departed at ``t_s``, shape (k, len(t_s)).
+
+    The demand is cut into ``n_slices`` equal departure slices: slice ``s`` holds
+    the units whose departure quantile lies in ``[s, s + 1) / n_slices`` of the
+    mobilisation curve, so all slices together depart exactly as the curve says.
+    ``slice_of[c]`` is commodity ``c``'s slice (all 0 with one slice).
+    """
+    dep = departure_fraction(mobilisation, t_s)
+    block = np.asarray(slice_of, dtype=float)[:, None]
+    return np.clip(n_slices * dep[None, :] - block, 0.0, 1.0)
+
+
+@dataclass
+class _Layout:
+    """The state of a simulation: one *cell* per (group, edge) that carries traffic.
+
+    Commodities whose trees agree on every used edge move alike, so they share
+    one queue state (a *group*); only their departures differ. Each cell holds
+    the group's queue at the edge's entrance; a group's cells are only the edges
+    its traffic reaches, so the state stays small with many commodities.
+    """
+
+    used: np.ndarray  # edge indices of the used edges (n_used,)
+    cap: np.ndarray  # units per step, per used edge
+    edge: np.ndarray  # used-edge position of each cell
+    steps: np.ndarray  # free-flow steps of each cell's edge
+    target: np.ndarray  # cell the discharged traffic queues at next (-1: arrives)
+    leaves: np.ndarray  # passing the cell's edge end leaves the zone for good
+    arrive_steps: np.ndarray  # steps from discharge to arrival, incl. off-network leg
+    first_cell: np.ndarray  # departures: the cell each (origin, commodity) starts in
+    first_comm: np.ndarray  # ... its commodity
+    first_units: np.ndarray  # ... and its units
+    instant_arrive: np.ndarray  # (k,): units starting at their destination's node
+    offnet_steps: np.ndarray  # (k,): steps of the off-network leg those still drive
+    instant_leave: np.ndarray  # (k,): units that are outside already or arrive at once
+
+    @cached_property
+    def horizon(self) -> int:
+        """Most steps between a discharge or departure and its arrival."""
+        return int(max(self.arrive_steps.max(initial=0), self.offnet_steps.max(initial=0)))
+
+
+def _groups(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group of each row of ``table`` (equal rows share one) and each group's first row."""
+    seen: dict[bytes, int] = {}
+    group = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in table], dtype=np.int64)
+    return group, np.unique(group, return_index=True)[1]
+
+
+def _layout(
+    trees: SiteTrees,
+    origin_node: np.ndarray,
+    units: np.ndarray,
+    inside: np.ndarray,
+    cap: np.ndarray,
+    dt: float,
+) -> _Layout:
     net = trees.network
-    used = np.zeros(net.n_edges, dtype=bool)
-    for j in range(trees.site_nodes.shape[0]):
-        seen = np.zeros(net.n_nodes, dtype=bool)
-        node = np.unique(origin_node[units[:, j] > 0])
-        while len(node):
-            seen[node] = True
-            edge = trees.next_edge[j, node]
-            used[edge[edge >= 0]] = True
-            node = np.unique(trees.next_node[j, node[edge >= 0]])
-            node = node[~seen[node]]
-    return np.flatnonzero(used)
+    k = trees.site_nodes.shape[0]
+    clear = _clear_after(trees, inside)
+    rows, comm = np.nonzero(units > 0)
+    o, u = np.asarray(origin_node)[rows], units[rows, comm]
+    walker, hop = trees.walk(o, comm)
+    used = np.unique(hop)
+    n_used = len(used)
+    pos = np.full(net.n_edges, -1, dtype=np.int64)
+    pos[used] = np.arange(n_used)
+    e_u, e_v = net.edge_u[used], net.edge_v[used]
+    ne = trees.next_edge[:, e_v]
+    nxt_pos = np.where(ne >= 0, pos[np.maximum(ne, 0)], -1)
+    # Final exit from the zone; a destination node inside it counts on arrival.
+    leaves = (clear[:, e_v] & ~clear[:, e_u]) | ((nxt_pos < 0) & ~clear[:, e_v])
+    offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
+    group, rep = _groups(np.column_stack([nxt_pos, leaves, offnet_steps]))
+    nxt_pos, leaves, off = nxt_pos[rep], leaves[rep], offnet_steps[rep]
+    cells = np.unique(group[comm[walker]] * n_used + pos[hop])
+    cg, ce = cells // n_used, cells % n_used
+    nxt = nxt_pos[cg, ce]
+    target = np.where(nxt >= 0, np.searchsorted(cells, cg * n_used + np.maximum(nxt, 0)), -1)
+    steps = np.maximum(1, np.rint(net.travel_time_s[used] / dt)).astype(np.int64)
+    e0 = trees.next_edge[comm, o]
+    go = e0 >= 0
+    first_cell = np.searchsorted(cells, group[comm[go]] * n_used + pos[e0[go]])
+    at_dest = np.bincount(comm[~go], weights=u[~go], minlength=k)
+    outside = np.bincount(comm[go], weights=u[go] * clear[comm[go], o[go]], minlength=k)
+    return _Layout(
+        used=used,
+        cap=cap[used] * dt / 3600.0,
+        edge=ce,
+        steps=steps[ce],
+        target=target,
+        leaves=leaves[cg, ce],
+        arrive_steps=steps[ce] + off[cg],
+        first_cell=first_cell,
+        first_comm=comm[go],
+        first_units=u[go],
+        instant_arrive=at_dest,
+        instant_leave=at_dest + outside,
+        offnet_steps=offnet_steps,
+    )
 
 
 def simulate(
@@ -112,17 +232,20 @@ def simulate(
     *,
     capacity_per_h: np.ndarray | None = None,
     dt: float = 10.0,
+    slice_of: np.ndarray | None = None,
+    n_slices: int = 1,
+    trace: bool = False,
 ) -> ClearanceCurves:
-    """Simulate departures, queues and arrivals over the site trees.
+    """Simulate departures, queues and arrivals over the trees.
 
     Parameters
     ----------
     trees
-        Shortest-path trees, one per site (commodity).
+        Shortest-path trees, one per commodity (destination, or destination and slice).
     origin_node
         Shape (m,): node index of each origin group.
     units
-        Shape (m, k): units (vehicles or persons) from origin ``i`` to site ``j``.
+        Shape (m, k): units (vehicles or persons) from origin ``i`` on commodity ``j``.
     mobilisation
         Cumulative departure curve, (minutes, share) pairs.
     inside
@@ -131,98 +254,97 @@ def simulate(
         Per-edge capacity (default: the network's ``capacity_vph``).
     dt
         Time step (s).
+    slice_of, n_slices
+        Departure slice of each commodity, out of ``n_slices`` (:func:`release_shares`);
+        by default every commodity departs along the whole curve.
+    trace
+        Also record every used edge's queue per step (``ClearanceCurves.trace``).
     """
     net = trees.network
-    cap = net.edges["capacity_vph"].to_numpy(float) if capacity_per_h is None else capacity_per_h
-    k = trees.site_nodes.shape[0]
+    cap = net.capacity if capacity_per_h is None else capacity_per_h
     units = np.asarray(units, dtype=float)
-    total = float(units.sum())
-    clear = _clear_after(trees, inside)
-    # Work on the edges traffic uses, indexed compactly; state arrays are (k * E,),
-    # commodity-major, so one vectorised step moves every commodity.
-    used = _carrying_edges(trees, origin_node, units)
-    n_used = len(used)
-    pos = np.full(net.n_edges, -1, dtype=np.int64)
-    pos[used] = np.arange(n_used)
-    e_cap = cap[used] * dt / 3600.0
-    e_steps = np.maximum(1, np.rint(net.edges["travel_time"].to_numpy(float)[used] / dt)).astype(
-        np.int64
-    )
-    e_v = net.edge_v[used]
-    e_u = net.edge_u[used]
-    ring_len = int(e_steps.max()) + 1 if n_used else 1
-    # Per commodity: where discharged traffic goes next (-1: arrived at the site).
-    nxt_pos = np.full((k, n_used), -1, dtype=np.int64)
-    leaves = np.zeros((k, n_used), dtype=bool)
-    for j in range(k):
-        ne = trees.next_edge[j, e_v]
-        nxt_pos[j] = np.where(ne >= 0, pos[np.maximum(ne, 0)], -1)
-        # Final exit from the zone; a site node inside it counts on arrival.
-        leaves[j] = (clear[j, e_v] & ~clear[j, e_u]) | ((nxt_pos[j] < 0) & ~clear[j, e_v])
-    # Departures: per commodity, units entering each first edge (or arriving at once).
-    first = np.zeros((k, n_used))
-    instant_arrive = 0.0
-    instant_leave = 0.0
-    for j in range(k):
-        for o, u in zip(origin_node, units[:, j], strict=True):
-            if u <= 0:
-                continue
-            e = trees.next_edge[j, o]
-            if e < 0:
-                instant_arrive += u
-                instant_leave += u
-            else:
-                first[j, pos[e]] += u
-                if clear[j, o]:
-                    instant_leave += u
-    offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
-    # Flat (k * E,) views of the per-commodity tables.
-    first = first.ravel()
-    steps_f = np.tile(e_steps, k)
-    arrive_f = (nxt_pos < 0).ravel()
-    leaves_f = leaves.ravel()
-    arrive_steps = (e_steps[None, :] + offnet_steps[:, None]).ravel()
-    target = (np.arange(k)[:, None] * n_used + nxt_pos).ravel()
-    ring = np.zeros((ring_len, k * n_used))
-    queue = np.zeros(k * n_used)
+    lay = _layout(trees, origin_node, units, inside, cap, dt)
     n_steps = int(MAX_HORIZON_S / dt)
     t = np.arange(n_steps + 1) * dt
-    dep = departure_fraction(mobilisation, t)
-    left = np.zeros(n_steps + 1)
-    arrived = np.zeros(n_steps + 1)
-    late_arrivals = np.zeros(n_steps + ring_len + int(offnet_steps.max(initial=0)) + 2)
-    late_left = np.zeros_like(late_arrivals)
+    k = units.shape[1]
+    # Departures end with the curve's last point: no release after it.
+    n_rel = min(n_steps, int(np.ceil(max(p[0] for p in mobilisation) * 60.0 / dt))) + 1
+    rel = release_shares(
+        mobilisation, t[:n_rel], np.zeros(k) if slice_of is None else slice_of, n_slices
+    )
+    released = np.diff(rel, axis=1, prepend=0.0)
+    left, arrived, queues = _run(lay, released, n_steps, trace)
+    total = float(units.sum())
+    t = t[: len(left)]
+    out = ClearanceCurves(t, np.minimum(left, total), np.minimum(arrived, total), total)
+    if trace:
+        out.trace = QueueTrace(lay.used, dt, np.array(queues).reshape(len(queues), -1))
+    return out
+
+
+def _run(
+    lay: _Layout, released: np.ndarray, n_steps: int, trace: bool
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The time loop: cumulative left/arrived per step (cut when all is done), queues.
+
+    ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
+    beyond its width release nothing).
+    """
+    n_cells, n_used = len(lay.edge), len(lay.used)
+    n_rel = released.shape[1]
+    ring_len = int(lay.steps.max(initial=0)) + 1
+    ring = np.zeros(ring_len * n_cells)  # (ring_len, n_cells), flat for a 1-d np.add.at
+    queue = np.zeros(n_cells)
+    releasing = np.zeros(n_steps + 1, dtype=bool)
+    releasing[:n_rel] = released.any(axis=0)
+    instant = lay.instant_arrive.any()
+    # Fixed per cell: where its discharge goes (zeros moved along cost nothing).
+    lv = np.flatnonzero(lay.leaves)
+    at_dest = np.flatnonzero(lay.target < 0)
+    go = np.flatnonzero(lay.target >= 0)
+    go_steps, go_target = lay.steps[go], lay.target[go]
+    left, arrived = np.zeros(n_steps + 1), np.zeros(n_steps + 1)
+    late_arr = np.zeros(n_steps + ring_len + lay.horizon + 2)
+    late_left = np.zeros_like(late_arr)
     cum_left = cum_arr = 0.0
+    queues: list[np.ndarray] = []
+    # Nothing is scheduled beyond this step (all released, all queues empty after it).
+    busy_until = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
     for s in range(n_steps + 1):
-        released = dep[s] - (dep[s - 1] if s else 0.0)
         slot = s % ring_len
-        # Adding "first * 0.0" changes nothing, so skip it between releases.
-        queue += ring[slot] + first * released if released else ring[slot]
-        cum_left += instant_leave * released
-        cum_arr += instant_arrive * released
-        ring[slot] = 0.0
+        queue += ring[slot * n_cells : (slot + 1) * n_cells]
+        ring[slot * n_cells : (slot + 1) * n_cells] = 0.0
+        if releasing[s]:
+            now = lay.first_units * released[lay.first_comm, s]
+            queue += np.bincount(lay.first_cell, weights=now, minlength=n_cells)
+            cum_left += lay.instant_leave @ released[:, s]
+            # Starting on the destination's node, they still cover its off-network leg.
+            if instant:
+                np.add.at(late_arr, s + lay.offnet_steps, lay.instant_arrive * released[:, s])
+            busy_until = max(busy_until, s + lay.horizon)
         cum_left += late_left[s]
-        cum_arr += late_arrivals[s]
-        if not queue.any():
-            left[s], arrived[s] = cum_left, cum_arr
-            pending = late_arrivals[s + 1 :].any() or late_left[s + 1 :].any()
-            if dep[s] >= 1.0 and not pending and not ring.any():
-                t, left, arrived = t[: s + 1], left[: s + 1], arrived[: s + 1]
-                break
-            continue
-        grid = queue.reshape(k, n_used)
-        demand = grid.sum(axis=0)
-        out_total = np.minimum(demand, e_cap)
-        ratio = np.divide(out_total, demand, out=np.zeros_like(demand), where=demand > 0)
-        out = (grid * ratio).ravel()
-        queue -= out
-        moved = out > 0
-        # Counted when they pass the edge's end node, after its travel time.
-        lv = moved & leaves_f
-        np.add.at(late_left, s + steps_f[lv], out[lv])
-        at_site = moved & arrive_f
-        np.add.at(late_arrivals, s + arrive_steps[at_site], out[at_site])
-        go = moved & ~arrive_f
-        np.add.at(ring, ((s + steps_f[go]) % ring_len, target[go]), out[go])
+        cum_arr += late_arr[s]
         left[s], arrived[s] = cum_left, cum_arr
-    return ClearanceCurves(t, np.minimum(left, total), np.minimum(arrived, total), total)
+        if not queue.any():
+            if trace:
+                queues.append(np.zeros(n_used))
+            if s >= busy_until:
+                return left[: s + 1], arrived[: s + 1], queues
+            continue
+        out = _discharge(queue, lay.edge, lay.cap)
+        queue -= out
+        if trace:
+            queues.append(np.bincount(lay.edge, weights=queue, minlength=n_used))
+        busy_until = max(busy_until, s + lay.horizon)
+        np.add.at(late_left, s + lay.steps[lv], out[lv])
+        np.add.at(late_arr, s + lay.arrive_steps[at_dest], out[at_dest])
+        np.add.at(ring, (s + go_steps) % ring_len * n_cells + go_target, out[go])
+    return left, arrived, queues
+
+
+def _discharge(queue: np.ndarray, edge: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """What each cell lets through this step: at most ``cap`` per edge, shared
+    between the groups queued there in proportion to their queues (FIFO in aggregate)."""
+    demand = np.bincount(edge, weights=queue, minlength=len(cap))
+    ratio = np.divide(np.minimum(demand, cap), demand, out=np.zeros_like(demand), where=demand > 0)
+    return queue * ratio[edge]

@@ -166,14 +166,16 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "line x {factor}) and flagged.",
     },
     "warn.unassigned": {
-        "nb": "{people} personer får ikke plass innenfor tilgjengelig kapasitet: øk "
-        "kapasiteten eller ta i bruk flere mottakssteder.",
-        "en": "{people} people exceed the available site capacity and are unassigned: "
-        "raise capacities or activate more sites.",
+        "nb": "{people} personer som trenger mottaksplass får ikke plass innenfor "
+        "tilgjengelig kapasitet (de forlater sonen via sikre utganger): øk kapasiteten eller "
+        "ta i bruk flere mottakssteder.",
+        "en": "{people} people seeking a reception place exceed the available site capacity "
+        "and are unassigned (they leave via safe exits): raise capacities or activate more "
+        "sites.",
     },
     "warn.unreachable": {
-        "nb": "{people} personer kan ikke nå noe mottakssted; se årsakene under «ikke nåbare».",
-        "en": "{people} people cannot reach any site; see unreachable_reasons.",
+        "nb": "{people} personer kan ikke nå noen sikker utgang; se årsakene under «ikke nåbare».",
+        "en": "{people} people cannot reach any safe exit; see unreachable_reasons.",
     },
     # --- popdata ---
     "warn.population_vintage_fallback": {
@@ -221,21 +223,102 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "en": "no reception site reachable (roads closed or disconnected)",
     },
     "reason.no_site_on_network": {
-        "nb": "ingen mottakssteder kan nås på veinettet",
-        "en": "no reception site reachable on the road network",
+        "nb": "ingen sikker utgang kan nås på veinettet",
+        "en": "no safe exit reachable on the road network",
     },
     "reason.roads_closed": {
         "nb": "alle veier ut er stengt (stengninger i scenarioet)",
         "en": "every road out is closed (road closures in the scenario)",
     },
     "reason.cut_off": {
-        "nb": "nærmeste vei har ingen forbindelse til noe mottakssted",
-        "en": "nearest road is cut off from every reception site (disconnected piece)",
+        "nb": "nærmeste vei har ingen forbindelse ut av sonen",
+        "en": "nearest road has no connection out of the zone (disconnected piece)",
     },
     "reason.no_road_near": {
         "nb": "ingen vei innen {metres} m (utenfor veidataene)",
         "en": "no road within {metres} m (outside the road data)",
     },
+    # --- engine-A ---
+    # Evacuation model v2: statuses, exits, closures, single points of failure.
+    "status.assigned": {"nb": "Tildelt mottaksplass", "en": "Reception place"},
+    "status.own_arrangements": {"nb": "Egne ordninger", "en": "Own arrangements"},
+    "status.unassigned": {"nb": "Uten mottaksplass", "en": "No reception place"},
+    "status.unreachable": {"nb": "Ikke nåbare", "en": "Unreachable"},
+    "figures.own_arrangements": {"nb": "Egne ordninger", "en": "Own arrangements"},
+    "popup.evacuee_status.own_arrangements": {"nb": "egne ordninger", "en": "own arrangements"},
+    "figures.exits": {"nb": "Sikre utganger", "en": "Safe exits"},
+    "direction.n": {"nb": "nord", "en": "north"},
+    "direction.ne": {"nb": "nordøst", "en": "north-east"},
+    "direction.e": {"nb": "øst", "en": "east"},
+    "direction.se": {"nb": "sørøst", "en": "south-east"},
+    "direction.s": {"nb": "sør", "en": "south"},
+    "direction.sw": {"nb": "sørvest", "en": "south-west"},
+    "direction.w": {"nb": "vest", "en": "west"},
+    "direction.nw": {"nb": "nordvest", "en": "north-west"},
+    "road_class.motorway": {"nb": "motorvei", "en": "motorway"},
+    "road_class.motorway_link": {"nb": "motorveirampe", "en": "motorway ramp"},
+    "road_class.trunk": {"nb": "hovedvei", "en": "trunk road"},
+    "road_class.trunk_link": {"nb": "rampe", "en": "ramp"},
+    "road_class.primary": {"nb": "primærvei", "en": "primary road"},
+    "road_class.primary_link": {"nb": "rampe", "en": "ramp"},
+    "road_class.secondary": {"nb": "sekundærvei", "en": "secondary road"},
+    "road_class.secondary_link": {"nb": "rampe", "en": "ramp"},
+    "road_class.tertiary": {"nb": "samlevei", "en": "tertiary road"},
+    "road_class.tertiary_link": {"nb": "rampe", "en": "ramp"},
+    "road_class.unclassified": {"nb": "lokalvei", "en": "local road"},
+    "road_class.residential": {"nb": "boligvei", "en": "residential street"},
+    "road_class.living_street": {"nb": "gatetun", "en": "living street"},
+    "road_class.service": {"nb": "tjenestevei", "en": "service road"},
+    "road_class.track": {"nb": "traktorvei", "en": "track"},
+    "road_class.footway": {"nb": "gangvei", "en": "footway"},
+    "road_class.path": {"nb": "sti", "en": "path"},
+    "road_class.cycleway": {"nb": "sykkelvei", "en": "cycleway"},
+    "road_class.pedestrian": {"nb": "gågate", "en": "pedestrian street"},
+    "road_class.steps": {"nb": "trapp", "en": "steps"},
+    "road_class.construction": {"nb": "vei under bygging", "en": "road under construction"},
+    "road_class.road": {"nb": "vei", "en": "road"},
+    "warn.zone_at_sea": {
+        "nb": "Ingen bor her og sonen berører ingen kommune (sjø eller utenfor kartet): "
+        "kontroller sonen.",
+        "en": "Nobody lives here and no municipality is touched (sea or off the map): "
+        "check the zone.",
+    },
+    "warn.no_site_available": {
+        "nb": "Ingen mottakssteder er tilgjengelige: de {people} som trenger mottaksplass står "
+        "uten plass (de forlater likevel sonen via sikre utganger). Aktiver eller legg til et "
+        "mottakssted.",
+        "en": "No reception site is available: the {people} people seeking a reception place "
+        "are unassigned (they still leave via safe exits). Activate or add a site.",
+    },
+    "warn.closure_cuts_nothing": {
+        "nb": "Stengningen «{label}» treffer ingen vei i veidataene og har ingen virkning: "
+        "kontroller hvor den er tegnet.",
+        "en": "Closure {label!r} cuts no road in the road data and has no effect: check "
+        "where it is drawn.",
+    },
+    "warn.single_point_of_failure": {
+        "nb": "{road} er eneste vei ut for {people} personer: stenges strekningen "
+        "evakueringstrafikken bruker, er de avskåret. Sikre veien (trafikkstyring, "
+        "beredskap) eller planlegg et alternativ.",
+        "en": "{road} is the only way out for {people} people: if the stretch the "
+        "evacuation traffic uses is blocked, they are cut off. Secure the road (traffic "
+        "control, standby) or plan an alternative.",
+    },
+    "warn.outside_region": {
+        "nb": "Sonen ligger utenfor veidataene i denne regionpakken ({extent}). Flytt sonen "
+        "eller last en regionpakke som dekker den.",
+        "en": "The zone lies outside the road data of this region pack ({extent}). Move the "
+        "zone or load a region pack that covers it.",
+    },
+    "reason.no_exit_reachable": {
+        "nb": "ingen sikker utgang kan nås (veier stengt eller uten forbindelse)",
+        "en": "no safe exit reachable (roads closed or disconnected)",
+    },
+    "reason.no_site_available": {
+        "nb": "ingen mottakssteder tilgjengelige",
+        "en": "no reception site available",
+    },
+    "closure.label": {"nb": "Stengning {n}", "en": "Closure {n}"},
 }
 
 

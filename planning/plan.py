@@ -1,46 +1,68 @@
-"""From a scenario to a plan: who goes where, by which roads, how long it takes, who is in charge.
+"""From a scenario to a plan: who leaves how, who goes where, how long it takes, who is in charge.
 
 :func:`make_plan` is the one entry point the app, the CLI and the exports use.
-It never drops people: ``assigned + unassigned + unreachable == evacuees_total``
-always holds, and every unreachable group carries its reason.
+
+Evacuation model v2 (issue #8, see :mod:`planning.destinations`): everybody
+leaves the zone to the quickest safe exit; a share (``reception_share``) seeks
+a reception place and is assigned capacity-aware. The plan never drops people:
+``assigned + own_arrangements + unassigned + unreachable == evacuees_total``
+always holds, and every unreachable group carries its reason. Unassigned
+people (wanted a reception place, none free) still leave via the exits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from geo import settings
-from geo.errors import ScenarioError, ZoneError
+from geo.errors import ZoneError
 from geo.network import RoadNetwork
 from geo.region import Region
+from geo.registry import Registry
 from planning import routing
 from planning.assignment import assign
 from planning.catchments import catchments
-from planning.clearance import ClearanceCurves, inside_zone_nodes, simulate
+from planning.clearance import ClearanceCurves
+from planning.closure_effects import closures_layer, edge_names
+from planning.destinations import (
+    ExitNodes,
+    exit_nodes,
+    exits_layer,
+    reception_seekers,
+)
 from planning.evacuees import evacuee_groups
-from planning.i18n import Message, texts
-from planning.kindergartens import empty_layer as empty_kindergarten_layer  # popdata
-from planning.kindergartens import kindergartens_in_zone  # popdata
-from planning.population_vintage import choose_population  # popdata
+from planning.i18n import Message
+from planning.kindergartens import KindergartenCheck, kindergartens_in_zone
+from planning.kindergartens import empty_layer as empty_kindergarten_layer
+from planning.plan_layers import (
+    ExitTrips,
+    evacuee_layer,
+    exit_trips,
+    exits_for,
+    mode_flows,
+    paths_layer,
+    routes_layer,
+)
+from planning.plan_summary import clearance_runs, summarise
+from planning.population_vintage import choose_population
 from planning.scenario import Scenario
-from planning.zones import EVACUATED_STATUSES, to_work, zone_geometry
+from planning.site_table import routed_sites, site_table
+from planning.spof import FailurePoint, failure_points
+from planning.zones import EVACUATED_STATUSES, closure_geometry, to_map, zone_geometry
 
-#: How many bottlenecks the summary lists.
-N_BOTTLENECKS = 5
 #: Road classes evacuation traffic avoids for through routes, and the factor
 #: on their travel time for route choice (assumption: traffic management).
 MINOR_ROADS = frozenset({"residential", "living_street", "service", "unclassified", "road"})
 MINOR_ROAD_FACTOR = 1.5
-#: Site reason for a zero capacity: the site is still routed to (its evacuees
-#: become "unassigned", not an error), unlike a deactivated site or one in the zone.
-NO_CAPACITY = Message("reason.site_no_capacity")
+
+
+def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=settings.WORK_CRS)
 
 
 @dataclass
@@ -56,7 +78,13 @@ class Plan:
     sites: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
     curves: dict[str, ClearanceCurves] = field(default_factory=dict, repr=False)
-    kindergartens: gpd.GeoDataFrame = field(default_factory=empty_kindergarten_layer)  # popdata
+    exits: gpd.GeoDataFrame = field(
+        default_factory=lambda: _empty(["name", "name_en", "road", "data_edge", "people"])
+    )
+    closures: gpd.GeoDataFrame = field(
+        default_factory=lambda: _empty(["label", "roads_cut", "length_m"])
+    )
+    kindergartens: gpd.GeoDataFrame = field(default_factory=empty_kindergarten_layer)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The exportable layers by name."""
@@ -67,7 +95,9 @@ class Plan:
             "routes": self.routes,
             "paths": self.paths,
             "sites": self.sites,
-            "kindergartens": self.kindergartens,  # popdata
+            "exits": self.exits,
+            "closures": self.closures,
+            "kindergartens": self.kindergartens,
         }
 
 
@@ -88,72 +118,38 @@ def zone_layer(scenario: Scenario) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WORK_CRS)
 
 
-def site_table(
-    registry: gpd.GeoDataFrame, scenario: Scenario, zone: shapely.Geometry
-) -> tuple[gpd.GeoDataFrame, list[Message | None], list[Message]]:
-    """Reception sites with this scenario's availability and capacity.
+def region_extent(region: Region) -> str:
+    """The road data's extent in lon/lat, for messages (``lon 10.56-10.64, lat 59.87-59.91``)."""
+    x0, y0, x1, y1 = to_map(region.coverage).bounds
+    return f"lon {x0:.2f}–{x1:.2f}, lat {y0:.2f}–{y1:.2f}"
 
-    A site inside the zone is unavailable, with a warning saying so. Only when
-    every site is deactivated or inside the zone is there no plan to make; sites
-    with capacity 0 still count, so "what if nobody can be received" gives a plan
-    with everyone unassigned.
 
-    Returns
-    -------
-    GeoDataFrame
-        The sites, with ``reason`` in English ("" when available).
-    list of Message or None
-        Each site's reason as a message (None when available).
-    list of Message
-        Warnings.
+def evacuated_area(zones: gpd.GeoDataFrame, region: Region) -> shapely.Geometry:
+    """Union of the evacuated zones.
+
+    Raises
+    ------
+    ZoneError
+        If no zone is evacuated, or the area lies outside the road data and on
+        land (a zone at sea outside the data gives an empty plan with a warning).
     """
-    known = set(registry["name"])
-    unknown = sorted(set(scenario.sites) - known)
-    if unknown:
-        raise ScenarioError(
-            f"Unknown site(s) {', '.join(unknown)}: known sites are {', '.join(sorted(known))}."
+    evacuated = zones[zones["evacuated"]]
+    if evacuated.empty:
+        raise ZoneError(
+            "No zone has status evakueringsordre or varsel: nobody is evacuated. "
+            "Change a zone's status to plan an evacuation."
         )
-    sites = registry.copy()
-    warnings: list[Message] = []
-    active, capacity, assumed, reasons = [], [], [], []
-    for row in sites.itertuples():
-        o = scenario.sites.get(row.name)
-        is_active = o.active if o else True
-        cap = o.capacity if o and o.capacity is not None else int(row.capacity)
-        why = None
-        if not is_active:
-            why = Message("reason.site_deactivated")
-        elif zone.contains(row.geometry):
-            why = Message("reason.site_inside_zone")
-            warnings.append(Message("warn.site_inside_zone", {"site": row.name}))
-        elif cap <= 0:
-            why = NO_CAPACITY
-            warnings.append(Message("warn.site_no_capacity", {"site": row.name}))
-        active.append(is_active)
-        capacity.append(int(cap))
-        assumed.append(bool(row.capacity_assumed) and not (o and o.capacity is not None))
-        reasons.append(why)
-    sites["active"] = active
-    sites["capacity"] = capacity
-    sites["capacity_assumed"] = assumed
-    sites["available"] = [why is None for why in reasons]
-    sites["reason"] = [why.text("en") if why else "" for why in reasons]
-    if not any(why in (None, NO_CAPACITY) for why in reasons):
-        detail = "; ".join(f"{n}: {r}" for n, r in zip(sites["name"], sites["reason"], strict=True))
-        raise ScenarioError(
-            f"No reception site is available ({detail}). Activate a site or change the zone."
-        )
-    return sites, reasons, warnings
+    zone = shapely.union_all(evacuated.geometry.to_numpy())
+    if not zone.intersects(region.coverage) and touches_land(zone, region):
+        text = Message("warn.outside_region", {"extent": region_extent(region)}).text("en")
+        raise ZoneError(text)
+    return zone
 
 
-def _mode_split(groups: gpd.GeoDataFrame, scenario: Scenario) -> dict[str, np.ndarray]:
-    people = groups["people"].to_numpy(np.int64)
-    if scenario.mode == "walk":
-        return {"walk": people}
-    if scenario.mode == "drive":
-        return {"drive": people}
-    drive = np.rint(people * scenario.car_share).astype(np.int64)
-    return {"drive": drive, "walk": people - drive}
+def touches_land(zone: shapely.Geometry, region: Region) -> bool:
+    """True if the zone reaches into any municipality of the region pack."""
+    m = region.municipalities
+    return bool(len(m.sindex.query(zone, predicate="intersects")))
 
 
 def route_preference_s(net: RoadNetwork) -> np.ndarray:
@@ -169,404 +165,290 @@ def route_preference_s(net: RoadNetwork) -> np.ndarray:
     return np.where(minor, (MINOR_ROAD_FACTOR - 1.0) * net.edges["travel_time"].to_numpy(), 0.0)
 
 
-def _route_and_assign(
-    region: Region,
-    split: dict[str, np.ndarray],
-    origin_xy: np.ndarray,
+@dataclass
+class Demand:
+    """Demand rows: one per (travel mode, origin group) with people in it."""
+
+    mode: np.ndarray  # str per row
+    origin: np.ndarray  # origin group index per row
+    people: np.ndarray  # people per row
+    seekers: np.ndarray  # of them, seeking a reception place
+
+
+def demand_rows(groups: gpd.GeoDataFrame, scenario: Scenario) -> Demand:
+    """Split each origin group by travel mode, then into reception seekers and the rest."""
+    people = groups["people"].to_numpy(np.int64)
+    if scenario.mode == "mixed":
+        drive = np.rint(people * scenario.car_share).astype(np.int64)
+        split = {"drive": drive, "walk": people - drive}
+    else:
+        split = {scenario.mode: people}
+    modes, origins, counts = [], [], []
+    for mode, values in split.items():
+        keep = np.flatnonzero(values > 0)
+        modes += [mode] * len(keep)
+        origins.append(keep)
+        counts.append(values[keep])
+    origin = np.concatenate(origins) if origins else np.zeros(0, np.int64)
+    count = np.concatenate(counts) if counts else np.zeros(0, np.int64)
+    return Demand(
+        np.array(modes, dtype=object),
+        origin.astype(np.int64),
+        count.astype(np.int64),
+        reception_seekers(count, scenario.reception_share),
+    )
+
+
+@dataclass
+class ModeRoutes:
+    """Routing of one travel mode: trees to the sites then the exits (last row)."""
+
+    trees: routing.SiteTrees
+    attach: routing.Attachment
+    exits: ExitNodes
+    closed: np.ndarray
+
+
+def route_mode(
+    net: RoadNetwork,
     site_xy: np.ndarray,
-    capacity: np.ndarray,
-    closures: list[shapely.Geometry],
-) -> tuple[dict, dict, list[tuple[str, int, int]], np.ndarray, np.ndarray]:
-    """Trees, attachments, demand rows (mode, origin, people), costs and flows."""
-    rows = [(m, i, int(p)) for m, people in split.items() for i, p in enumerate(people) if p > 0]
-    trees, attach = {}, {}
-    for m in sorted({m for m, _, _ in rows}):
-        net = region.network(m)
-        closed = routing.closed_edges(net, closures)
-        trees[m] = routing.site_trees(net, site_xy, closed=closed, extra_s=route_preference_s(net))
-        open_reach = routing.reaches_sites(net, trees[m].site_nodes) if closed.any() else None
-        attach[m] = routing.attach_origins(
-            trees[m], origin_xy, np.ones(len(site_xy), bool), open_reach=open_reach
-        )
-    cost = np.full((len(rows), len(site_xy)), np.inf)
-    for r, (m, i, _) in enumerate(rows):
-        if (node := attach[m].node[i]) >= 0:
-            cost[r] = trees[m].time_s[:, node]
-    supply = np.array([p for _, _, p in rows], dtype=np.int64)
-    flows = assign(supply, cost, capacity) if rows else np.zeros((0, len(site_xy)), int)
-    return trees, attach, rows, cost, flows
-
-
-def make_plan(
-    region: Region,
+    zone: shapely.Geometry,
     scenario: Scenario,
-    *,
-    registry_sites: gpd.GeoDataFrame | None = None,
-) -> Plan:
+    closures: list[shapely.Geometry],
+    origin_xy: np.ndarray,
+) -> ModeRoutes:
+    """Trees to every routed site and to the safe exits, and where origins join the network.
+
+    Origins join the nearest node that reaches a safe exit: leaving is what
+    everybody must do; reception sites are looked up from that node.
+    """
+    closed = routing.closed_edges(net, closures)
+    prefer = route_preference_s(net)
+    exits = exit_nodes(net, zone, scenario.exit_buffer_m)
+    if len(exits.nodes) == 0:
+        raise ZoneError(
+            f"The zone plus its {scenario.exit_buffer_m:.0f} m safety distance covers all of "
+            "the road data: there is no safe exit. Reduce the exit buffer or load a region "
+            "pack that reaches beyond the zone."
+        )
+    parts = [routing.destination_trees(net, [exits.nodes], closed=closed, extra_s=prefer)]
+    if len(site_xy):
+        parts.insert(0, routing.site_trees(net, site_xy, closed=closed, extra_s=prefer))
+    trees = routing.stack_trees(parts)
+    active = np.zeros(len(trees.site_nodes), dtype=bool)
+    active[-1] = True
+    open_reach = routing.reaches_sites(net, exits.nodes) if closed.any() else None
+    attach = routing.attach_origins(trees, origin_xy, active, open_reach=open_reach)
+    return ModeRoutes(trees, attach, exits, closed)
+
+
+def assign_rows(
+    demand: Demand, routes: dict[str, ModeRoutes], capacity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Free-flow cost to each site per row, and the flows: sites, then the exit column.
+
+    Reception seekers are assigned to sites (HiGHS transportation problem);
+    everybody else of a reachable row, and every seeker without a place, goes
+    to the exit column. Unreachable rows get no flow.
+    """
+    k = len(capacity)
+    cost = np.full((len(demand.people), k), np.inf)
+    reach = np.zeros(len(demand.people), dtype=bool)
+    for mode, mr in routes.items():
+        rows = np.flatnonzero(demand.mode == mode)
+        node = mr.attach.node[demand.origin[rows]]
+        ok = node >= 0
+        reach[rows[ok]] = True
+        cost[rows[ok]] = mr.trees.time_s[:k, node[ok]].T
+    seekers = np.where(reach, demand.seekers, 0)
+    site_flows = (
+        assign(seekers, cost, capacity) if k and len(seekers) else np.zeros((len(seekers), k), int)
+    )
+    exit_flow = np.where(reach, demand.people - site_flows.sum(axis=1), 0)
+    return cost, np.column_stack([site_flows, exit_flow]).astype(np.int64)
+
+
+def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     """Compute the full evacuation plan for ``scenario`` on ``region``.
+
+    Parameters
+    ----------
+    scenario
+        What happens and every assumption.
+    region
+        The region pack (roads, population, boundaries).
+    registry
+        Sites, actors, rules and preset areas, loaded once by the caller with
+        :func:`geo.registry.load_registry`: planning reads no files.
 
     Raises
     ------
     ZoneError, ScenarioError
         For unusable zones and parameters, with what to do about them.
     """
-    from geo.registry import load_sites
-
     scenario.validate()
-    warnings: list[Message] = []
     zones = zone_layer(scenario)
-    evacuated = zones[zones["evacuated"]]
-    if evacuated.empty:
-        raise ZoneError(
-            "No zone has status evakueringsordre or varsel: nobody is evacuated. "
-            "Change a zone's status to plan an evacuation."
-        )
-    zone = shapely.union_all(evacuated.geometry.to_numpy())
-    if not zone.intersects(region.coverage):
-        raise ZoneError(
-            "The zone lies outside the road data of this region pack (it covers "
-            "Snarøya, Fornebu, Lysaker and E18 west to Sandvika's edge). Move the zone "
-            "or load a region pack that covers it."
-        )
-    outside_share = zone.difference(region.coverage).area / zone.area
-    if outside_share > 0.01:
-        warnings.append(Message("warn.zone_outside_data", {"percent": round(outside_share * 100)}))
-    sites, site_reasons, site_warnings = site_table(
-        load_sites() if registry_sites is None else registry_sites, scenario, zone
-    )
-    warnings += site_warnings
-    # --- popdata: the population grid of the scenario's vintage ---
+    zone = evacuated_area(zones, region)
+    sites, site_reasons, warnings = site_table(registry.sites, scenario, zone)
     population = choose_population(region, zone, scenario.population_vintage)
     warnings += population.warnings
     groups, group_warnings = evacuee_groups(population.cells, zone, scenario)
     warnings += group_warnings
-    total = int(groups["people"].sum())
-    if total == 0:
-        warnings.append(Message("warn.nobody_lives", {"vintage": population.vintage}))
-    avail_idx = np.flatnonzero([why in (None, NO_CAPACITY) for why in site_reasons])
-    site_xy = shapely.get_coordinates(sites.geometry.to_numpy())[avail_idx]
-    closures = [to_work(shapely.geometry.shape(c)) for c in scenario.closures]
-    split = _mode_split(groups, scenario)
-    origin_xy = shapely.get_coordinates(groups.geometry.to_numpy())
-
-    capacity = sites["capacity"].to_numpy(np.int64)[avail_idx]
-    trees, attach, rows, cost, flows = _route_and_assign(
-        region, split, origin_xy, site_xy, capacity, closures
+    routed = routed_sites(site_reasons)
+    closure_geoms = [closure_geometry(c, i) for i, c in enumerate(scenario.closures)]
+    demand = demand_rows(groups, scenario)
+    routes = _route_modes(region, scenario, zone, sites, routed, groups, demand, closure_geoms)
+    cost, flows = assign_rows(demand, routes, sites["capacity"].to_numpy(np.int64)[routed])
+    site_names = sites["name"].to_numpy()[routed]
+    traffic = mode_flows(demand, routes, flows, zone, scenario)
+    od = {mode: mf.routes.od_paths() for mode, mf in traffic.items()}
+    trips = exit_trips(traffic, od, len(site_names))
+    exit_names = exits_for(demand, routes, trips, zone)
+    evacuees, unreachable = evacuee_layer(
+        groups, demand, routes, cost, flows, site_names, exit_names, zone
     )
-
-    site_names = sites["name"].to_numpy()[avail_idx]
-    evacuees, unreachable = _evacuee_layer(groups, rows, attach, cost, flows, site_names)
+    route_layer, edge_people = routes_layer(traffic)
+    spofs = _failure_points(demand, routes, flows, edge_people)
+    _mark_failure_points(route_layer, spofs)
+    paths = paths_layer(groups, demand, traffic, od, site_names, zone)
+    curves, ranges = clearance_runs(traffic, scenario)
+    networks = [mr.trees.network for mr in routes.values()]
+    closures, closure_warnings = closures_layer(scenario.closures, closure_geoms, networks)
+    warnings += closure_warnings
     assigned = evacuees[evacuees["status"] == "assigned"]
-
-    routes, paths, curves = _routes_and_clearance(
-        trees, attach, rows, flows, groups, site_names, zone, scenario
-    )
     catch = catchments(groups, assigned[["origin_id", "site", "people"]])
     per_site = assigned.groupby("site")["people"].sum()
     sites["assigned"] = [int(per_site.get(n, 0)) for n in sites["name"]]
-    sites["off_network_m"] = 0.0
-    any_trees = next(iter(trees.values()), None)
-    if any_trees is not None:
-        sites.loc[sites.index[avail_idx], "off_network_m"] = np.round(any_trees.offnet_m, 0)
-        for name, d in zip(site_names, any_trees.offnet_m, strict=True):
-            if d > 0:
-                km = round(d / 1000, 1)
-                warnings.append(
-                    Message(
-                        "warn.site_off_network",
-                        {"site": name, "km": km, "factor": routing.DETOUR_FACTOR},
-                    )
-                )
-    # --- popdata: kindergartens in the zone ---
-    from geo.kindergartens import load_unlocated_kindergartens
-    from geo.registry import load_actors
-
+    _off_network(sites, routed, routes, warnings)
+    exits = _exits(trips, routes, zone)
     kids = kindergartens_in_zone(
-        region.kindergartens, zone, load_unlocated_kindergartens(), load_actors()
+        region.kindergartens, zone, registry.unlocated_kindergartens, registry.actors
     )
     warnings += kids.warnings
-    summary = _summary(
-        region, scenario, zone, evacuees, sites, site_reasons, unreachable, routes, curves, warnings
+    summary = summarise(
+        region=region,
+        registry=registry,
+        scenario=scenario,
+        zone=zone,
+        evacuees=evacuees,
+        sites=sites,
+        site_reasons=site_reasons,
+        unreachable=unreachable,
+        routes=route_layer,
+        curves=curves,
+        ranges=ranges,
+        exits=exits,
+        closures=closures,
+        spofs=spofs,
+        warnings=warnings,
+        population=population,
     )
-    # --- popdata: vintage and kindergartens in the summary ---
-    summary["population_vintage"] = population.vintage
-    summary["assumptions"]["population_source"] = population.source
+    _add_kindergartens(summary, kids)
+    return Plan(
+        scenario=scenario,
+        zone=zones,
+        evacuees=evacuees,
+        catchments=catch,
+        routes=route_layer,
+        paths=paths,
+        sites=sites,
+        summary=summary,
+        curves=curves,
+        exits=exits,
+        closures=closures,
+        kindergartens=kids.layer,
+    )
+
+
+def _add_kindergartens(summary: dict[str, Any], kids: KindergartenCheck) -> None:
+    """The kindergartens in the zone and the municipality's action for them."""
     summary["kindergartens"] = kids.summary
     summary["actions"] += kids.actions
-    return Plan(scenario, zones, evacuees, catch, routes, paths, sites, summary, curves, kids.layer)
 
 
-#: Columns of the evacuees layer (see ARCHITECTURE.md).
-EVACUEE_COLUMNS: Final = (
-    "origin_id",
-    "mode",
-    "source",
-    "people",
-    "site",
-    "status",
-    "reason",
-    "travel_min",
-    "geometry",
-)
-
-
-def _evacuee_layer(
-    groups: gpd.GeoDataFrame,
-    rows: list[tuple[str, int, int]],
-    attach: dict[str, routing.Attachment],
-    cost: np.ndarray,
-    flows: np.ndarray,
-    site_names: np.ndarray,
-) -> tuple[gpd.GeoDataFrame, dict[Message, int]]:
-    """Origin groups split by status and site; unreachable people per reason."""
-    origin_id = groups["origin_id"].to_numpy()
-    source = groups["source"].to_numpy()
-    geometry = groups.geometry.to_numpy()
-    no_room = Message("reason.no_free_capacity").text("en")
-    records: list[tuple[Any, ...]] = []
-    unreachable: dict[Message, int] = {}
-    for r, (mode, i, p) in enumerate(rows):
-        base = (int(origin_id[i]), mode, source[i])
-        reason = attach[mode].reason[i]
-        if reason or not np.isfinite(cost[r]).any():
-            reason = reason or Message("reason.no_site_reachable")
-            unreachable[reason] = unreachable.get(reason, 0) + p
-            records.append((*base, p, "", "unreachable", reason.text("en"), np.nan, geometry[i]))
-            continue
-        for j in np.flatnonzero(flows[r]):
-            minutes = round(cost[r, j] / 60.0, 1)
-            records.append(
-                (*base, int(flows[r, j]), site_names[j], "assigned", "", minutes, geometry[i])
-            )
-        rest = p - int(flows[r].sum())
-        if rest:
-            records.append((*base, rest, "", "unassigned", no_room, np.nan, geometry[i]))
-    evacuees = gpd.GeoDataFrame(
-        records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    )
-    evacuees["people"] = evacuees["people"].astype(np.int64)
-    return evacuees, unreachable
-
-
-def _units_per_person(mode: str, scenario: Scenario) -> float:
-    """Vehicles per person on the road (cars), or 1 for people on foot."""
-    return 1.0 / scenario.persons_per_car if mode == "drive" else 1.0
-
-
-def _routes_and_clearance(
-    trees: dict[str, routing.SiteTrees],
-    attach: dict[str, routing.Attachment],
-    rows: list[tuple[str, int, int]],
-    flows: np.ndarray,
-    groups: gpd.GeoDataFrame,
-    site_names: np.ndarray,
-    zone: shapely.Geometry,
-    scenario: Scenario,
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, ClearanceCurves]]:
-    route_parts, path_rows, curves = [], [], {}
-    origin_id = groups["origin_id"].to_numpy()
-    for mode, tr in trees.items():
-        net = tr.network
-        edge_geometry = net.edges.geometry.to_numpy()
-        idx = [r for r, row in enumerate(rows) if row[0] == mode]
-        nodes = np.array([attach[mode].node[rows[r][1]] for r in idx], dtype=np.int64)
-        ok = nodes >= 0
-        idx, nodes = [r for r, good in zip(idx, ok, strict=True) if good], nodes[ok]
-        f = flows[idx].astype(float) if idx else np.zeros((0, len(site_names)))
-        edge_people = tr.edge_loads(nodes, f)
-        upp = _units_per_person(mode, scenario)
-        used = np.flatnonzero(edge_people > 0)
-        part = net.edges.iloc[used][["name", "highway", "capacity_vph", "geometry"]].copy()
-        part.insert(0, "mode", mode)
-        # Unnamed roads are labelled by class, so maps can name every bottleneck.
-        unnamed = part["name"] == ""
-        part.loc[unnamed, "name"] = "(" + part.loc[unnamed, "highway"] + ")"
-        part["people"] = np.round(edge_people[used], 1)
-        part["vehicles"] = np.round(edge_people[used] * upp, 1) if mode == "drive" else 0.0
-        part["load_ratio"] = np.round(edge_people[used] * upp / part["capacity_vph"], 3)
-        route_parts.append(part)
-        for r, node in zip(idx, nodes, strict=True):
-            for j in np.flatnonzero(flows[r]):
-                geoms = edge_geometry[tr.path_edges(j, int(node))]
-                line = shapely.line_merge(shapely.multilinestrings(geoms)) if len(geoms) else None
-                path_rows.append(
-                    {
-                        "origin_id": int(origin_id[rows[r][1]]),
-                        "mode": mode,
-                        "site": site_names[j],
-                        "people": int(flows[r, j]),
-                        "travel_min": round(float(tr.time_s[j, node]) / 60.0, 1),
-                        "off_network_m": float(tr.offnet_m[j]),
-                        "geometry": line,
-                    }
-                )
-        inside = inside_zone_nodes(tr, zone)
-        curves[mode] = simulate(tr, nodes, f * upp, scenario.mobilisation, inside)
-        curves[mode].units_per_person = upp
-    route_cols = [
-        "mode",
-        "name",
-        "highway",
-        "capacity_vph",
-        "people",
-        "vehicles",
-        "load_ratio",
-        "geometry",
-    ]
-    routes = (
-        gpd.GeoDataFrame(pd.concat(route_parts, ignore_index=True), crs=settings.WORK_CRS)
-        if route_parts
-        else gpd.GeoDataFrame(columns=route_cols, geometry="geometry", crs=settings.WORK_CRS)
-    )
-    path_cols = ["origin_id", "mode", "site", "people", "travel_min", "off_network_m", "geometry"]
-    paths = gpd.GeoDataFrame(
-        path_rows, columns=path_cols, geometry="geometry", crs=settings.WORK_CRS
-    )
-    return routes, paths, curves
-
-
-def clearance_minutes(curves: dict[str, ClearanceCurves]) -> dict[str, float | None]:
-    """p90/p100 minutes to leave the zone and to reach the sites, over all modes, in people."""
-    if not curves or not any(c.total > 0 for c in curves.values()):
-        # Nobody travels: there is no clearance time to report, not "0 minutes".
-        return {"leave_p90": None, "leave_p100": None, "p90": None, "p100": None}
-    end = max(c.t_s[-1] for c in curves.values())
-    dt = min(float(c.t_s[1] - c.t_s[0]) if len(c.t_s) > 1 else 10.0 for c in curves.values())
-    t = np.arange(0.0, end + dt, dt)
-
-    def people(c: ClearanceCurves, curve: np.ndarray) -> np.ndarray:
-        upp = c.units_per_person
-        return np.interp(t, c.t_s, curve, right=curve[-1]) / upp
-
-    left = sum(people(c, c.left) for c in curves.values())
-    arrived = sum(people(c, c.arrived) for c in curves.values())
-    total = sum(c.total / c.units_per_person for c in curves.values())
-    merged = ClearanceCurves(t, np.asarray(left), np.asarray(arrived), total)
-
-    def minutes(share: float, *, arrived: bool) -> float | None:
-        s = merged.time_for(share, arrived=arrived)
-        return None if s is None else round(s / 60.0, 1)
-
-    return {
-        "leave_p90": minutes(0.9, arrived=False),
-        "leave_p100": minutes(1.0, arrived=False),
-        "p90": minutes(0.9, arrived=True),
-        "p100": minutes(1.0, arrived=True),
-    }
-
-
-def bottlenecks(routes: gpd.GeoDataFrame, n: int = N_BOTTLENECKS) -> list[dict[str, Any]]:
-    """Most loaded roads relative to capacity, one entry per road name."""
-    if routes.empty:
-        return []
-    top = routes.sort_values("load_ratio", ascending=False).drop_duplicates(["name", "mode"])
-    return [
-        {
-            "name": row.name,
-            "mode": row.mode,
-            "people": float(row.people),
-            "vehicles": float(row.vehicles),
-            "capacity_vph": float(row.capacity_vph),
-            "load_ratio": float(row.load_ratio),
-            "hours_at_capacity": round(float(row.load_ratio), 2),
-        }
-        for row in top.head(n).itertuples()
-    ]
-
-
-def _responsibility(
-    region: Region, zone: shapely.Geometry, evacuees_total: int, sites: gpd.GeoDataFrame
-) -> Any:
-    from geo.registry import load_actors, load_rules
-    from planning.presets import touched_presets
-    from planning.responsibility import ResponsibilityFacts, assess_responsibility
-
-    hotels = sites[(sites["kind"] == "eps_hotel") & sites["available"]]
-    touched = touched_presets(zone)
-    facts = ResponsibilityFacts(
-        evacuees_total=evacuees_total,
-        eps_hotel_capacity=int(hotels["capacity"].sum()),
-        evacuees_needing_places=evacuees_total,
-        touched_presets=touched,
-    )
-    return assess_responsibility(
-        zone, region.municipalities, region.counties, facts, load_actors(), load_rules()
-    )
-
-
-def _summary(
+def _route_modes(
     region: Region,
     scenario: Scenario,
     zone: shapely.Geometry,
-    evacuees: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
-    site_reasons: list[Message | None],
-    unreachable: dict[Message, int],
-    routes: gpd.GeoDataFrame,
-    curves: dict[str, ClearanceCurves],
-    warnings: list[Message],
-) -> dict[str, Any]:
-    by_status = evacuees.groupby("status")["people"].sum()
-    total = int(evacuees["people"].sum())
-    assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
-    unassigned = int(by_status.get("unassigned", 0))
-    if unassigned:
-        warnings.append(Message("warn.unassigned", {"people": unassigned}))
-    if unreachable:
-        warnings.append(Message("warn.unreachable", {"people": sum(unreachable.values())}))
-    # Reasons in the order of their English text, in every language.
-    why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
-    resp = _responsibility(region, zone, total, sites)
-    clearance = clearance_minutes(curves)
+    routed: np.ndarray,
+    groups: gpd.GeoDataFrame,
+    demand: Demand,
+    closures: list[shapely.Geometry],
+) -> dict[str, ModeRoutes]:
+    """Routing per travel mode in use (the scenario's mode when nobody travels)."""
+    site_xy = shapely.get_coordinates(sites.geometry.to_numpy())[routed]
+    origin_xy = shapely.get_coordinates(groups.geometry.to_numpy())
+    modes = sorted(set(demand.mode)) or [scenario.mode if scenario.mode != "mixed" else "drive"]
     return {
-        "scenario": scenario.name,
-        "preset": scenario.preset,
-        "exercise": scenario.exercise,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "zone_area_km2": round(zone.area / 1e6, 3),
-        "evacuees_total": total,
-        "assigned": {str(k): int(v) for k, v in assigned.items()},
-        "unassigned": unassigned,
-        "unreachable": int(by_status.get("unreachable", 0)),
-        "unreachable_reasons": {why.text("en"): int(n) for why, n in why_unreachable},
-        "unreachable_reasons_nb": {why.text("nb"): int(n) for why, n in why_unreachable},
-        "sites": [
-            {
-                "name": r.name,
-                "capacity": int(r.capacity),
-                "capacity_assumed": bool(r.capacity_assumed),
-                "available": bool(r.available),
-                "reason": r.reason,
-                "reason_nb": why.text("nb") if why else "",
-                "assigned": int(r.assigned),
-                "off_network_m": float(r.off_network_m),
-            }
-            for r, why in zip(sites.itertuples(), site_reasons, strict=True)
-        ],
-        "clearance_minutes": clearance,
-        "bottlenecks": bottlenecks(routes),
-        "municipalities": resp.municipalities,
-        "counties": resp.counties,
-        "responsible_actors": resp.actors,
-        "rules_fired": resp.rules_fired,
-        "actions": resp.actions,
-        "warnings": texts(warnings, "en"),
-        "warnings_nb": texts(warnings, "nb"),
-        "assumptions": {
-            "population_scale": scenario.population_scale,
-            "population_override": scenario.population_override,
-            "extra_population": sum(e.people for e in scenario.extra_population),
-            "mode": scenario.mode,
-            "car_share": scenario.car_share if scenario.mode == "mixed" else None,
-            "persons_per_car": scenario.persons_per_car if scenario.mode != "walk" else None,
-            "mobilisation_curve": [list(p) for p in scenario.mobilisation],
-            "site_capacities_assumed": sites.loc[sites["capacity_assumed"], "name"].tolist(),
-            "roads_under_construction": region.include_construction,
-            "clearance_model": "point-queue time-expanded flow over assigned routes",
-            "clearance_covers": "assigned evacuees (unassigned/unreachable wait in place)",
-            "off_network_detour_factor": routing.DETOUR_FACTOR,
-            "max_snap_m": routing.MAX_SNAP_M,
-            "evacuated_statuses": sorted(EVACUATED_STATUSES),
-        },
-        "data": {"region": str(region.path), "attribution": settings.ATTRIBUTION},
+        m: route_mode(region.network(m), site_xy, zone, scenario, closures, origin_xy)
+        for m in modes
     }
+
+
+def _exits(
+    trips: dict[str, ExitTrips], routes: dict[str, ModeRoutes], zone: shapely.Geometry
+) -> gpd.GeoDataFrame:
+    """The exits layer from where every mode's exit-goers leave."""
+    per_mode = []
+    for mode, t in trips.items():
+        net = routes[mode].trees.network
+        exits = routes[mode].exits
+        at_edge = np.zeros(net.n_nodes, dtype=bool)
+        at_edge[exits.nodes[exits.data_edge]] = True
+        per_mode.append((net, t.node, t.people, at_edge))
+    return exits_layer(per_mode, zone)
+
+
+def _failure_points(
+    demand: Demand, routes: dict[str, ModeRoutes], flows: np.ndarray, edge_people: dict
+) -> list[tuple[str, FailurePoint]]:
+    """Single points of failure of every travelling mode, most people cut off first."""
+    out = []
+    for mode, mr in routes.items():
+        if mode not in edge_people:
+            continue  # nobody of this mode travels
+        rows = np.flatnonzero(demand.mode == mode)
+        node = mr.attach.node[demand.origin[rows]]
+        ok = node >= 0
+        net = mr.trees.network
+        found = failure_points(
+            net,
+            mr.trees.weight,
+            mr.exits.nodes,
+            node[ok],
+            flows[rows[ok]].sum(axis=1),
+            edge_people[mode],
+            edge_names(net),
+        )
+        out += [(mode, f) for f in found]
+    return sorted(out, key=lambda mf: -mf[1].people_cut_off)
+
+
+def _mark_failure_points(
+    route_layer: gpd.GeoDataFrame, spofs: list[tuple[str, FailurePoint]]
+) -> None:
+    flag = np.zeros(len(route_layer), dtype=bool)
+    for mode, f in spofs:
+        flag |= (route_layer["mode"] == mode).to_numpy() & route_layer["edge"].isin(f.edges)
+    route_layer["single_point_of_failure"] = flag
+    del route_layer["edge"]
+
+
+def _off_network(
+    sites: gpd.GeoDataFrame,
+    routed: np.ndarray,
+    routes: dict[str, ModeRoutes],
+    warnings: list[Message],
+) -> None:
+    """Off-network leg per site (estimated, flagged) from the first mode's trees."""
+    sites["off_network_m"] = 0.0
+    first = next(iter(routes.values()), None)
+    if first is None or not len(routed):
+        return
+    offnet = first.trees.offnet_m[: len(routed)]
+    sites.loc[sites.index[routed], "off_network_m"] = np.round(offnet, 0)
+    for name, d in zip(sites["name"].to_numpy()[routed], offnet, strict=True):
+        if d > 0:
+            params = {"site": name, "km": round(d / 1000, 1), "factor": routing.DETOUR_FACTOR}
+            warnings.append(Message("warn.site_off_network", params))

@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import RegistryError, ScenarioError
 from geo.registry import PRESETS_SUBDIR, read_yaml
 from geo.settings import SHAPES_DIR
-from planning.scenario import Scenario, scenario_from_json
+from planning.scenario import Scenario, scenario_from_dict, scenario_from_json
 from planning.zones import zone_geometry
 
 #: Folder holding the preset files and their index.
@@ -135,15 +135,44 @@ def preset_zone(name: str, directory: Path | str | None = None) -> BaseGeometry:
     return shapely.union_all([zone_geometry(z) for z in load_preset(name, directory).zones])
 
 
-def touched_presets(zone: BaseGeometry, directory: Path | str | None = None) -> set[str]:
+def preset_areas(documents: Mapping[str, object]) -> dict[str, BaseGeometry]:
+    """Union of each preset's zones (EPSG:25832), from the parsed preset files.
+
+    Parameters
+    ----------
+    documents
+        Preset name -> parsed JSON document (:attr:`geo.registry.Registry.presets`).
+
+    Raises
+    ------
+    RegistryError
+        If a preset document is malformed.
+    """
+    areas = {}
+    for name, doc in documents.items():
+        try:
+            scenario = scenario_from_dict(doc)  # type: ignore[arg-type]
+        except ScenarioError as exc:
+            raise RegistryError(f"{PRESETS_SUBDIR}/{name}.json: {exc}") from None
+        areas[name] = shapely.union_all([zone_geometry(z) for z in scenario.zones])
+    return areas
+
+
+def touched_presets(
+    zone: BaseGeometry, areas: Mapping[str, BaseGeometry] | None = None
+) -> set[str]:
     """Names of the presets whose zones ``zone`` (EPSG:25832) reaches into.
 
     A zone that only shares a boundary line with a preset does not count, so the
     Fornebu preset does not touch Snarøya along their common neck line.
+
+    Parameters
+    ----------
+    areas
+        Preset name -> area (:func:`preset_areas`); default: read the preset files.
     """
-    touched = set()
-    for info in list_presets(directory):
-        area = preset_zone(info.name, directory)
-        if area.intersects(zone) and not area.touches(zone):
-            touched.add(info.name)
-    return touched
+    if areas is None:
+        areas = {info.name: preset_zone(info.name) for info in list_presets()}
+    return {
+        name for name, area in areas.items() if area.intersects(zone) and not area.touches(zone)
+    }

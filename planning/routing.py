@@ -1,13 +1,16 @@
-"""Shortest paths to reception sites: one compiled Dijkstra per site.
+"""Shortest paths to destinations: one compiled Dijkstra per destination.
 
-Each site's search runs on the reversed graph (``scipy.sparse.csgraph``), so
-one search gives every node's travel time *to* that site and, through the
-predecessor array, the next hop along its fastest path: a shortest-path tree
-rooted at the site.
+Each destination's search runs on the reversed graph (``scipy.sparse.csgraph``)
+from all its entry nodes at once, so one search gives every node's travel time
+*to* that destination and, through the predecessor array, the next hop along
+its fastest path: a shortest-path tree rooted at the destination. A reception
+site has one or a few entry nodes (its car-park entrances); a set of safe exits
+is one destination with many entry nodes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,24 +41,29 @@ MINOR_CLASSES = frozenset({"service", "track", "living_street", "path", "footway
 
 @dataclass
 class SiteTrees:
-    """Travel times and shortest-path trees from every node to each site.
+    """Travel times and shortest-path trees from every node to each destination.
 
     Attributes
     ----------
     network
         The network searched.
     site_nodes
-        Network node index each site is joined to (shape (k,)).
+        Main network node index of each destination (shape (k,)).
     offnet_m, offnet_s
-        Estimated off-network leg per site: distance (m) and time (s); 0 when
-        the site lies on the network.
+        Estimated off-network leg per destination: distance (m) and time (s);
+        0 when the destination lies on the network.
     time_s
-        Shape (k, n): seconds from node to site ``j`` including the leg (inf
-        if unreachable).
+        Shape (k, n): seconds from node to destination ``j`` including the leg
+        (inf if unreachable).
     next_node
-        Shape (k, n): next node towards site ``j`` (-1 at the site or if unreachable).
+        Shape (k, n): next node towards destination ``j`` (-1 at the
+        destination or if unreachable).
     next_edge
         Shape (k, n): edge index of that hop (-1 likewise).
+    entries
+        Entry node indices of each destination (the search sources).
+    weight
+        Per-edge route-choice cost the trees were searched with (s; inf = closed).
     """
 
     network: RoadNetwork
@@ -65,32 +73,68 @@ class SiteTrees:
     time_s: np.ndarray
     next_node: np.ndarray
     next_edge: np.ndarray
+    entries: list[np.ndarray] | None = None
+    weight: np.ndarray | None = None
+
+    def walk(self, nodes: np.ndarray, dests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every hop of the paths from ``nodes[w]`` to destination ``dests[w]``.
+
+        All walkers advance one hop per vectorised round, so the cost is the
+        longest path's hop count times a few array operations.
+
+        Returns
+        -------
+        walker, edge
+            One entry per hop: walker index and edge index, in path order per walker.
+        """
+        pos = np.array(nodes, dtype=np.int64)  # a copy: the walkers move
+        dests = np.asarray(dests, dtype=np.int64)
+        live = np.flatnonzero(pos >= 0)
+        walkers, edges = [], []
+        while len(live):
+            e = self.next_edge[dests[live], pos[live]]
+            live = live[e >= 0]
+            e = e[e >= 0]
+            walkers.append(live)
+            edges.append(e)
+            pos[live] = self.next_node[dests[live], pos[live]]
+        if not walkers:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        walker, edge = np.concatenate(walkers), np.concatenate(edges)
+        order = np.argsort(walker, kind="stable")
+        return walker[order], edge[order]
 
     def edge_loads(self, nodes: np.ndarray, flows: np.ndarray) -> np.ndarray:
-        """People per edge when ``flows[i, j]`` people go from ``nodes[i]`` to site ``j``."""
-        net = self.network
-        loads = np.zeros(net.n_edges)
-        for j in range(flows.shape[1] if flows.ndim == 2 else 0):
-            load = np.bincount(nodes, weights=flows[:, j], minlength=net.n_nodes)
-            if not load.any():
-                continue
-            order = np.argsort(-self.time_s[j])
-            order = order[np.isfinite(self.time_s[j, order])]
-            nxt, nxe = self.next_node[j], self.next_edge[j]
-            # Farthest nodes first, so each node's load is complete before it moves on.
-            for v in order:
-                if load[v] > 0 and nxt[v] >= 0:
-                    loads[nxe[v]] += load[v]
-                    load[nxt[v]] += load[v]
-        return loads
+        """Units per edge when ``flows[i, j]`` units go from ``nodes[i]`` to destination ``j``."""
+        flows = np.asarray(flows, dtype=float).reshape(len(nodes), -1)
+        rows, dests = np.nonzero(flows)
+        walker, edge = self.walk(np.asarray(nodes)[rows], dests)
+        weights = flows[rows, dests][walker]
+        return np.bincount(edge, weights=weights, minlength=self.network.n_edges)
 
     def path_edges(self, j: int, node: int) -> list[int]:
-        """Edge indices from ``node`` to site ``j`` (empty at the site)."""
-        out = []
-        while (e := int(self.next_edge[j, node])) >= 0:
-            out.append(e)
-            node = int(self.next_node[j, node])
-        return out
+        """Edge indices from ``node`` to destination ``j`` (empty at the destination)."""
+        _, edge = self.walk(np.array([node]), np.array([j]))
+        return edge.tolist()
+
+
+def stack_trees(trees: Sequence[SiteTrees]) -> SiteTrees:
+    """Destinations of several tree sets on one network, in order, as one set."""
+    first = trees[0]
+    if any(t.network is not first.network for t in trees):
+        raise ValueError("stack_trees needs trees built on the same network.")
+    entries = None
+    if all(t.entries is not None for t in trees):
+        entries = [e for t in trees for e in t.entries]  # type: ignore[union-attr]
+    return SiteTrees(
+        first.network,
+        *(np.concatenate([getattr(t, a) for t in trees]) for a in _STACKED),
+        entries=entries,
+        weight=first.weight,
+    )
+
+
+_STACKED = ("site_nodes", "offnet_m", "offnet_s", "time_s", "next_node", "next_edge")
 
 
 def closed_edges(net: RoadNetwork, closures: list[shapely.Geometry]) -> np.ndarray:
@@ -107,13 +151,112 @@ def closed_edges(net: RoadNetwork, closures: list[shapely.Geometry]) -> np.ndarr
     return mask
 
 
-def cheapest_edge_lookup(net: RoadNetwork, weight: np.ndarray) -> dict[tuple[int, int], int]:
-    """(u, v) node-index pair -> index of the cheapest finite edge between them."""
-    best: dict[tuple[int, int], int] = {}
-    order = np.argsort(weight, kind="stable")
-    for e in order[np.isfinite(weight[order])]:
-        best.setdefault((int(net.edge_u[e]), int(net.edge_v[e])), int(e))
-    return best
+def route_weight(
+    net: RoadNetwork, *, closed: np.ndarray | None = None, extra_s: np.ndarray | None = None
+) -> np.ndarray:
+    """Route-choice cost per edge: free-flow seconds + ``extra_s``; closed edges inf."""
+    weight = net.travel_time_s.copy()
+    if extra_s is not None:
+        weight += extra_s
+    if closed is not None:
+        weight[closed] = np.inf
+    return weight
+
+
+def _hop_edges(
+    pairs: tuple[np.ndarray, np.ndarray], n: int, node: np.ndarray, nxt: np.ndarray
+) -> np.ndarray:
+    """Edge of each hop ``node[i] -> nxt[i]``, from ``RoadNetwork.cheapest_edges`` output."""
+    key, edge = pairs
+    at = np.searchsorted(key, node.astype(np.int64) * n + nxt)
+    return edge[np.minimum(at, len(key) - 1)]
+
+
+@dataclass
+class Entries:
+    """Where each reception site joins the network."""
+
+    nodes: list[np.ndarray]  # entry node indices per site (search sources)
+    site_nodes: np.ndarray  # main (nearest) node per site
+    offnet_m: np.ndarray  # off-network leg per site (m), 0 on the network
+
+
+def site_entries(net: RoadNetwork, site_xy: np.ndarray, weight: np.ndarray) -> Entries:
+    """Entry nodes of sites: the nearest usable node, plus main-road nodes within
+    :data:`ENTRY_RADIUS_M` when the site is on the network."""
+    site_xy = np.asarray(site_xy, dtype=float).reshape(-1, 2)
+    candidates = _site_candidates(net, weight)
+    tree = cKDTree(net.xy[candidates])
+    dist, pos = tree.query(site_xy)
+    site_nodes = candidates[pos]
+    offnet_m = np.where(dist > OFF_NETWORK_M, dist * DETOUR_FACTOR, 0.0)
+    nodes = []
+    for xy, node, off in zip(site_xy, site_nodes, offnet_m, strict=True):
+        # An off-network site is reached through its nearest node only.
+        near = [] if off > 0 else candidates[tree.query_ball_point(xy, ENTRY_RADIUS_M)]
+        nodes.append(np.unique(np.append(near, node)).astype(np.int64))
+    return Entries(nodes, site_nodes, offnet_m)
+
+
+def trees_for_weight(
+    net: RoadNetwork,
+    weight: np.ndarray,
+    entries: Sequence[np.ndarray],
+    offnet_m: np.ndarray | None = None,
+) -> SiteTrees:
+    """One reversed multi-source Dijkstra per destination on the given edge costs."""
+    k = len(entries)
+    offnet_m = np.zeros(k) if offnet_m is None else np.asarray(offnet_m, dtype=float)
+    offnet_s = offnet_m / (OFF_NETWORK_KPH[net.mode] / 3.6)
+    entries = [np.unique(np.asarray(e, dtype=np.int64)) for e in entries]
+    if any(len(e) == 0 for e in entries):
+        raise ValueError("Every destination needs at least one entry node.")
+    matrix = net.csr(weight, reverse=True)
+    pairs = net.cheapest_edges(weight)
+    dist = np.empty((k, net.n_nodes))
+    pred = np.full((k, net.n_nodes), -1, dtype=np.int64)
+    nxt_edge = np.full((k, net.n_nodes), -1, dtype=np.int64)
+    for j, sources in enumerate(entries):
+        dist[j], p, _ = dijkstra(matrix, indices=sources, min_only=True, return_predecessors=True)
+        # On the reversed graph a node's predecessor is its next hop forwards.
+        node = np.flatnonzero(p >= 0)
+        pred[j, node] = p[node]
+        nxt_edge[j, node] = _hop_edges(pairs, net.n_nodes, node, p[node])
+    site_nodes = np.array([e[0] for e in entries], dtype=np.int64)
+    return SiteTrees(
+        net,
+        site_nodes,
+        offnet_m,
+        offnet_s,
+        dist + offnet_s[:, None],
+        pred,
+        nxt_edge,
+        entries=list(entries),
+        weight=weight,
+    )
+
+
+def destination_trees(
+    net: RoadNetwork,
+    entries: Sequence[np.ndarray],
+    *,
+    offnet_m: np.ndarray | None = None,
+    closed: np.ndarray | None = None,
+    extra_s: np.ndarray | None = None,
+) -> SiteTrees:
+    """Trees to destinations given as sets of entry nodes (e.g. all safe exits as one).
+
+    Parameters
+    ----------
+    entries
+        Node indices per destination; a unit arriving at any of them has arrived.
+    offnet_m
+        Off-network leg per destination (m), added to every travel time.
+    closed, extra_s
+        Closed-edge mask and extra route-choice seconds per edge (:func:`route_weight`).
+    """
+    weight = route_weight(net, closed=closed, extra_s=extra_s)
+    return trees_for_weight(net, weight, entries, offnet_m)
 
 
 def site_trees(
@@ -123,54 +266,20 @@ def site_trees(
     closed: np.ndarray | None = None,
     extra_s: np.ndarray | None = None,
 ) -> SiteTrees:
-    """Run one reversed-graph Dijkstra per site.
+    """Trees to reception sites at ``site_xy`` (shape (k, 2), EPSG:25832).
 
     Parameters
     ----------
-    net
-        The road network.
-    site_xy
-        Site coordinates, shape (k, 2), EPSG:25832.
     closed
         Mask of closed edges (never used).
     extra_s
-        Extra seconds per edge for route choice (expected queueing delay).
+        Extra seconds per edge for route choice (e.g. preference for main roads).
     """
-    weight = net.edges["travel_time"].to_numpy(float).copy()
-    if extra_s is not None:
-        weight += extra_s
-    if closed is not None:
-        weight[closed] = np.inf
-    site_xy = np.asarray(site_xy, dtype=float).reshape(-1, 2)
-    candidates = _site_candidates(net, weight)
-    tree = cKDTree(net.xy[candidates])
-    dist, pos = tree.query(site_xy)
-    site_nodes = candidates[pos]
-    offnet_m = np.where(dist > OFF_NETWORK_M, dist * DETOUR_FACTOR, 0.0)
-    offnet_s = offnet_m / (OFF_NETWORK_KPH[net.mode] / 3.6)
-    matrix = net.csr(weight, reverse=True)
-    rows_d, rows_p = [], []
-    for xy, node, off in zip(site_xy, site_nodes, offnet_m, strict=True):
-        entries = [node] if off > 0 else candidates[tree.query_ball_point(xy, ENTRY_RADIUS_M)]
-        d, p, _ = dijkstra(
-            matrix,
-            indices=np.unique(np.append(entries, node)),
-            min_only=True,
-            return_predecessors=True,
-        )
-        rows_d.append(d)
-        rows_p.append(p)
-    dist_s = np.vstack(rows_d) + offnet_s[:, None]
-    pred = np.vstack(rows_p)
-    edge_of = cheapest_edge_lookup(net, weight)
-    next_edge = np.full(pred.shape, -1, dtype=np.int64)
-    for j in range(len(site_nodes)):
-        nodes = np.flatnonzero(pred[j] >= 0)
-        next_edge[j, nodes] = [
-            edge_of[(int(a), int(b))] for a, b in zip(nodes, pred[j, nodes], strict=False)
-        ]
-    pred = np.where(pred < 0, -1, pred).astype(np.int64)
-    return SiteTrees(net, site_nodes, offnet_m, offnet_s, dist_s, pred, next_edge)
+    weight = route_weight(net, closed=closed, extra_s=extra_s)
+    where = site_entries(net, site_xy, weight)
+    trees = trees_for_weight(net, weight, where.nodes, where.offnet_m)
+    trees.site_nodes = where.site_nodes
+    return trees
 
 
 def _site_candidates(net: RoadNetwork, weight: np.ndarray) -> np.ndarray:

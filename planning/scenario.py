@@ -41,8 +41,11 @@ DEFAULT_RECEPTION_SHARE = 0.15
 #: counts as a safe exit (assumption, editable per scenario).
 DEFAULT_EXIT_BUFFER_M = 500.0
 #: Default capacity factors (low, central, high) on the road-class capacity
-#: table: empirical sustained evacuation flows are about 600 veh/h/lane on
-#: normal roads and 800-1,000 veh/h/lane at best (Dixit & Wolshon, TRB 2011).
+#: table (``geo.settings.ROAD_CLASSES``, central = evacuation planning values).
+#: They span the cited range: primary 800 x 0.75 = 600 veh/h/lane, the sustained
+#: evacuation flow without contraflow (Dixit & Wolshon, TRB 2011), and x 1.25 =
+#: 1,000, about the everyday signalised capacity (HCM 6th ed.: 1,900 x green
+#: ratio 0.5); motorway 1,900 x 1.25 = 2,375, about HCM's freeway base 2,400.
 DEFAULT_CAPACITY_RANGE: tuple[float, float, float] = (0.75, 1.0, 1.25)
 #: Population grid vintages a scenario may ask for ("auto" = newest covering the zone).
 POPULATION_VINTAGES: tuple[str, ...] = ("auto", "2023", "2015")

@@ -12,11 +12,12 @@ import tempfile
 from collections.abc import Iterator
 
 import pytest
+from plan_support import plan_for
 
 from geo import settings
 from geo.network_cache import cache_dir
 from geo.region import Region, load_region
-from planning.plan import Plan, make_plan
+from planning.plan import Plan
 from planning.presets import load_preset
 
 
@@ -48,4 +49,4 @@ def region(_writable_cache: None) -> Region:
 @pytest.fixture(scope="session")
 def snaroya_plan(region: Region) -> Plan:
     """The plan for the ``snaroya`` preset (whole peninsula, by car)."""
-    return make_plan(region, load_preset("snaroya"))
+    return plan_for(region, load_preset("snaroya"))

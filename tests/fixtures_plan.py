@@ -39,7 +39,9 @@ class FakePlan:
     paths: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
-    kindergartens: gpd.GeoDataFrame | None = None  # popdata
+    exits: gpd.GeoDataFrame | None = None
+    closures: gpd.GeoDataFrame | None = None
+    kindergartens: gpd.GeoDataFrame | None = None
 
 
 def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
@@ -255,6 +257,28 @@ def make_plan(
             )
         ]
     )
+    exits = _frame(
+        [
+            {
+                "name": "Rolfsbuktveien nordøst",
+                "name_en": "Rolfsbuktveien north-east",
+                "road": "Rolfsbuktveien",
+                "data_edge": False,
+                "people": 1_200,
+                "geometry": Point(10.6195, 59.9005),
+            }
+        ]
+    )
+    closures = _frame(
+        [
+            {
+                "label": label,
+                "roads_cut": "Snarøyveien",
+                "length_m": 12.5,
+                "geometry": LineString([(10.6169, 59.884), (10.6185, 59.884)]),
+            }
+        ]
+    )
     kindergartens = _frame(
         [
             {
@@ -267,7 +291,17 @@ def make_plan(
         ]
     )
     return FakePlan(
-        scenario, zone, evacuees, catchments, routes, paths, sites, summary, kindergartens
+        scenario,
+        zone,
+        evacuees,
+        catchments,
+        routes,
+        paths,
+        sites,
+        summary,
+        exits,
+        closures,
+        kindergartens,
     )
 
 

@@ -101,7 +101,8 @@ def test_snaroya_preset_plan_shows_evacuees_bottleneck_sites_and_exports():
     assert 2000 < metric(at, "Evakuerte totalt") < 4000
     assert "Snarøyveien" in set(table_with(at, "Vei")["Vei"])
     sites = table_with(at, "Mottakssted").set_index("Mottakssted")
-    assert sites.loc[ARENA, "Tildelt"] > 2000
+    # v2: 15 % of the ~2,800 evacuees seek a reception place, all at the arena.
+    assert 300 < sites.loc[ARENA, "Tildelt"] < 600
     assert "antatt" in sites.loc[ARENA, "Kapasitet"]
     assert any("ØVELSE" in m.value for m in at.markdown), "exercise banner"
     downloads = {b.label for b in at.get("download_button")}
@@ -114,15 +115,16 @@ def test_snaroya_preset_plan_shows_evacuees_bottleneck_sites_and_exports():
 def test_site_capacity_and_availability_change_the_result():
     at = planned("snaroya")
     assert metric(at, "Uten plass") == 0
+    seekers = table_with(at, "Mottakssted")["Tildelt"].sum()
     key = S.site_capacity_key(ARENA)
     assert at.number_input(key=key).label == "Kapasitet (antatt)"
-    at.number_input(key=key).set_value(500).run()
+    at.number_input(key=key).set_value(100).run()
     assert at.number_input(key=key).label == "Kapasitet", "the user's value is not assumed"
     assert any("endret" in w.value for w in at.warning), "stale results are flagged"
     run_plan(at)
     sites = table_with(at, "Mottakssted").set_index("Mottakssted")
-    assert sites.loc[ARENA, "Tildelt"] == 500
-    assert metric(at, "Uten plass") > 1000
+    assert sites.loc[ARENA, "Tildelt"] == 100
+    assert sites["Tildelt"].sum() == seekers  # the hotels take the rest of the seekers
 
     at.checkbox(key=S.site_active_key(ARENA)).uncheck().run()
     run_plan(at)

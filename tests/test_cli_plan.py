@@ -23,7 +23,7 @@ import cli
 from geo.settings import DEFAULT_DATA_DIR, PROJECT_ROOT
 
 EVAC = Path(sys.executable).parent / "evac"
-PLAN_LAYERS = ["zone", "evacuees", "catchments", "routes", "sites"]
+PLAN_LAYERS = ["zone", "evacuees", "catchments", "routes", "sites", "exits", "closures"]
 #: lat/lon swapped: [59.88, 10.60] instead of [10.60, 59.88].
 SWAPPED_ZONE = {
     "type": "Polygon",
@@ -76,9 +76,18 @@ def test_plan_json_has_every_promised_key(snaroya_cli: tuple[Path, dict[str, Any
         "created",
     ):
         assert key in s, key
-    assert {"p90", "p100", "leave_p90", "leave_p100"} <= set(s["clearance_minutes"])
+    keys = {"p50", "p90", "p100", "leave_p50", "leave_p90", "leave_p100"}
+    assert keys == set(s["clearance_minutes"])
+    assert (
+        keys
+        == set(s["clearance_range_minutes"]["low"])
+        == set(s["clearance_range_minutes"]["high"])
+    )
     assert s["clearance_minutes"]["p90"] <= s["clearance_minutes"]["p100"]
-    assert sum(s["assigned"].values()) + s["unassigned"] + s["unreachable"] == s["evacuees_total"]
+    assigned = sum(s["assigned"].values())
+    parts = assigned + s["own_arrangements"] + s["unassigned"] + s["unreachable"]
+    assert parts == s["evacuees_total"]
+    assert s["exits"] and s["single_points_of_failure"]
     assert s["evacuees_total"] > 2_000
     assert s["bottlenecks"] and all(b["name"] for b in s["bottlenecks"])
     assert any("politidistrikt" in a["name"] for a in s["responsible_actors"])
@@ -107,6 +116,9 @@ def test_plan_writes_a_geopackage_with_every_layer(
     assert set(sites["name"]) == {"Thon Hotel Oslofjord", "Quality Hotel Expo", "Telenor Arena"}
     routes = gpd.read_file(gpkg, layer="routes")
     assert "Snarøyveien" in set(routes["name"])
+    assert routes["single_point_of_failure"].any()
+    exits = gpd.read_file(gpkg, layer="exits")
+    assert exits["name"].tolist() == [e["name"] for e in s["exits"]]
 
 
 def test_plan_options_reach_the_engine(tmp_path: Path) -> None:
@@ -120,6 +132,8 @@ def test_plan_options_reach_the_engine(tmp_path: Path) -> None:
         "Quality Hotel Expo",
         "--override",
         "3000",
+        "--reception-share",
+        "1",
         "--out",
         str(tmp_path),
         "--json",
@@ -145,6 +159,7 @@ def test_plan_from_a_zone_file_with_a_closure_file(tmp_path: Path) -> None:
     assert status == 0, stderr
     assert "Evacuees:" in stdout and "Unreachable:" in stdout
     assert "every road out is closed" in stdout
+    assert "cuts no road" not in stdout  # the closure is on Snarøyveien
 
 
 # --- evac presets ------------------------------------------------------------------------
@@ -228,3 +243,63 @@ def test_include_construction_routes_over_the_snaroyveien_works(
     routes = gpd.read_file(tmp_path / "plan.gpkg", layer="routes")
     assert "construction" in set(routes["highway"])
     assert s["evacuees_total"] == default["evacuees_total"]
+
+
+# --- v2 options: ad-hoc sites, reception share, exit buffer, capacity range ------------------
+
+
+def test_added_site_and_model_options_reach_the_engine(tmp_path: Path) -> None:
+    status, stdout, stderr = _run(
+        "plan",
+        "--preset",
+        "fornebu",
+        "--site",
+        "Stabekk skole@59.9085,10.6075=250",
+        "--site",
+        "Fornebu skole @ 59.897, 10.615 = 400",
+        "--reception-share",
+        "0.3",
+        "--exit-buffer",
+        "600",
+        "--capacity-range",
+        "0.5,1,1.5",
+        "--out",
+        str(tmp_path),
+        "--json",
+    )
+    assert status == 0, stderr
+    s = json.loads(stdout)
+    sites = {e["name"]: e for e in s["sites"]}
+    assert sites["Stabekk skole"]["added"] and not sites["Stabekk skole"]["capacity_assumed"]
+    assert s["assigned"]["Stabekk skole"] == 250
+    assert not sites["Fornebu skole"]["available"]  # inside the zone
+    assert sites["Fornebu skole"]["reason"] == "inside the hazard zone"
+    assert s["assumptions"]["reception_share"] == 0.3
+    assert s["assumptions"]["exit_buffer_m"] == 600
+    assert s["assumptions"]["capacity_range"] == [0.5, 1.0, 1.5]
+    assert s["reception_seekers"] == round(0.3 * (s["evacuees_total"] - s["unreachable"]))
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--site", "Stabekk skole"], "NAME@LAT,LON=CAPACITY"),
+        (["--site", "Stabekk skole@59.9,10.6"], "NAME@LAT,LON=CAPACITY"),
+        (["--site", "X@abc,10.6=10"], "must be numbers"),
+        (["--site", "X@nan,10.6=10"], "finite"),
+        (["--site", "X@59.9,inf=10"], "finite"),
+        (["--site", "X@59.9,10.6=-10"], "whole number"),
+        (["--site", "X@59.9,10.6=1.5"], "whole number"),
+        (["--site", "X@10.6,59.9=10"], "look swapped"),
+        (["--site", "X@48.8,2.3=10"], "not in Norway"),
+        (["--capacity-range", "0.75,1"], "three numbers"),
+        (["--capacity-range", "1.2,1,0.8"], "LOW <= CENTRAL <= HIGH"),
+        (["--capacity-range", "0.5,nan,1"], "three numbers"),
+        (["--reception-share", "1.5"], "reception_share"),
+        (["--reception-share", "nan"], "finite"),
+        (["--exit-buffer", "-5"], "exit_buffer_m"),
+    ],
+)
+def test_bad_v2_option_is_a_one_line_error(tmp_path: Path, argv: list[str], needle: str) -> None:
+    status, _, err = _run("plan", "--preset", "fornebu", *argv, "--out", str(tmp_path))
+    _assert_one_line_error(status, err, needle)

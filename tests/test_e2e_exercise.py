@@ -3,9 +3,9 @@
 One Streamlit server with its own scenario store; two browser contexts: a
 planner who computes the Snarøya preset and saves it, and the read-only
 situation view opened from the planner's link. The planner then puts the zone
-on "varsel", cuts Telenor Arena's capacity to 500 and saves again; the
-situation view must show version 2, the new status and the people now without
-a place within 10 s, without being reloaded. The measured latency is printed,
+on "varsel", cuts Telenor Arena's capacity to 100 and saves again; the
+situation view must show version 2, the new status and the new arrival times
+within 10 s, without being reloaded. The measured latency is printed,
 and the view is kept as ``docs/screenshots/situation_view.png``.
 """
 
@@ -50,10 +50,13 @@ def body_has(text: str) -> str:
     return f"() => document.body.innerText.includes({text!r})"
 
 
-def metric_value(page, label: str) -> int:
+def metric_text(page, label: str) -> str:
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    text = metric.locator('[data-testid="stMetricValue"]').inner_text()
-    return int("".join(ch for ch in text if ch.isdigit()))
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def metric_value(page, label: str) -> int:
+    return int("".join(ch for ch in metric_text(page, label) if ch.isdigit()))
 
 
 # Interactive vector paths Leaflet drew in the page's map (in whichever iframe holds it).
@@ -123,16 +126,16 @@ def choose(page, combobox, option: str) -> None:
 
 
 def change_and_save(page) -> float:
-    """As the planner: zone status to Varsel, Arena capacity 500, save; return the save time."""
+    """As the planner: zone status to Varsel, Arena capacity 100, save; return the save time."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     choose(page, sidebar.get_by_role("combobox", name="Status"), "Varsel")
     wait_idle(page)
     arena = sidebar.get_by_text(ARENA, exact=True)
     capacity = arena.locator("xpath=following::input[@type='number'][1]")
-    capacity.fill("500")
+    capacity.fill("100")
     capacity.press("Enter")
     wait_idle(page)
-    page.get_by_role("textbox", name="Kommentar til lagringen").fill("Arena bare 500 plasser")
+    page.get_by_role("textbox", name="Kommentar til lagringen").fill("Arena bare 100 plasser")
     page.get_by_role("button", name="Lagre ny versjon").click()
     saved_at = time.monotonic()
     page.get_by_text("Lagret versjon 2").wait_for()
@@ -154,6 +157,7 @@ def test_situation_view_follows_the_planners_saves_without_reload(app_url):
             wait_for_plan_map(screen)
             screen.get_by_text("Evakuerte totalt").wait_for()
             assert metric_value(screen, "Uten plass") == 0
+            arrival_before = metric_text(screen, "Fremme")
             assert screen.get_by_role("button", name="Beregn plan").count() == 0
             assert screen.locator("input, textarea").count() == 0, "no editing widgets"
             screen.evaluate("window.__sameDocument = true")
@@ -162,8 +166,10 @@ def test_situation_view_follows_the_planners_saves_without_reload(app_url):
             screen.wait_for_function(body_has("Versjon 2 ·"), timeout=REFRESH_LIMIT_S * 1000)
             latency = time.monotonic() - saved_at
             screen.get_by_text("Varsel", exact=True).wait_for(timeout=5_000)
-            unassigned = metric_value(screen, "Uten plass")
-            assert unassigned > 1000, "the cut capacity leaves people without a place"
+            # v2: 15 % seek a place; the hotels take those the arena no longer can,
+            # and reaching them (Thon Hotel lies in Sandvika) takes longer.
+            arrival_after = metric_text(screen, "Fremme")
+            assert arrival_after != arrival_before, "the cut capacity changes arrival times"
             assert screen.evaluate("window.__sameDocument === true"), "the page was reloaded"
             print(f"\nsituation view refresh latency after save: {latency:.2f} s")
             assert latency < REFRESH_LIMIT_S

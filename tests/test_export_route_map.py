@@ -171,3 +171,10 @@ def test_user_text_prints_as_typed_without_math_or_markup(layers):
     text = pdf_text(render_route_map(make_plan(name=name, label="Sone $1"), layers))
     assert name in text
     assert "Sone $1" in text
+
+
+def test_key_figures_show_people_going_to_their_own_arrangements(layers):
+    plan = make_plan()
+    plan.summary["own_arrangements"] = 2_322
+    text = pdf_text(render_route_map(plan, layers, lang="nb"))
+    assert "Egne ordninger" in text and "2 322" in text

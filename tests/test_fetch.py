@@ -341,7 +341,9 @@ def test_drive_network_from_fetched_osm_has_oneways_speeds_and_lanes(networks):
     edges = _edges(drive)
     assert set(np.unique(drive.node_ids)) == {1, 2, 3, 5, 6}  # bend 4 simplified away
     primary = edges[(1, 2)]
-    assert (primary["speed_kph"], primary["lanes"], primary["capacity_vph"]) == (60.0, 2, 2000.0)
+    lane_capacity = settings.ROAD_CLASSES["primary"].lane_capacity_vph
+    assert (primary["speed_kph"], primary["lanes"]) == (60.0, 2)
+    assert primary["capacity_vph"] == 2 * lane_capacity
     assert edges[(2, 5)]["speed_kph"] == settings.DRIVE_SPEED_KPH["residential"]
     assert (3, 6) in edges and (6, 3) not in edges  # oneway=yes
     assert set(drive.edges["highway"]) == {"primary", "residential"}

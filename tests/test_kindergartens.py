@@ -12,6 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from plan_support import plan_for
 
 from exports.data_files import to_geojson, to_geopackage
 from geo import settings
@@ -20,7 +21,7 @@ from geo.kindergartens import load_unlocated_kindergartens, read_kindergartens
 from geo.region import Region
 from geo.registry import load_actors
 from planning.kindergartens import LAYER_COLUMNS, kindergartens_in_zone
-from planning.plan import Plan, make_plan
+from planning.plan import Plan
 from planning.presets import load_preset, preset_zone
 from planning.zones import to_work
 
@@ -75,7 +76,7 @@ def _pack_with_kindergartens(tmp_path: Path, features: list[dict] | None) -> Pat
 
 @pytest.fixture(scope="module")
 def fornebu_plan(region: Region) -> Plan:
-    return make_plan(region, load_preset("fornebu"))
+    return plan_for(region, load_preset("fornebu"))
 
 
 # --- the pack's layer -------------------------------------------------------------------

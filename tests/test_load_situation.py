@@ -123,6 +123,7 @@ def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 def scenario_json(capacity: int) -> str:
     scenario = load_preset("snaroya")
+    scenario.reception_share = 1.0  # everybody seeks a place, so each capacity shows
     scenario.sites[ARENA] = SiteOverride(active=True, capacity=capacity)
     return scenario_to_json(scenario)
 

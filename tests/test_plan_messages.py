@@ -11,12 +11,13 @@ import string
 from pathlib import Path
 
 import pytest
+from plan_support import plan_for
 from shapely.geometry import LineString, mapping
 
 from geo.region import Region
 from geo.settings import PROJECT_ROOT
 from planning.i18n import LANGS, STRINGS, Message, t
-from planning.plan import Plan, make_plan
+from planning.plan import Plan
 from planning.presets import load_preset
 from planning.scenario import ExtraPopulation, SiteOverride
 
@@ -72,7 +73,7 @@ def test_unreachable_reasons_keep_english_and_add_bokmal_in_the_same_order(
 ) -> None:
     scenario = load_preset("snaroya")
     scenario.closures = [mapping(SNAROYVEIEN_CUT)]
-    s = make_plan(region, scenario).summary
+    s = plan_for(region, scenario).summary
     en, nb = s["unreachable_reasons"], s["unreachable_reasons_nb"]
     assert list(en.values()) == list(nb.values())
     assert en[t("reason.roads_closed", "en")] == nb[t("reason.roads_closed", "nb")] > 1_000
@@ -84,7 +85,7 @@ def test_site_reasons_and_capacity_warnings_come_in_both_languages(region: Regio
     scenario.sites = {"Quality Hotel Expo": SiteOverride(active=False)}
     scenario.sites["Telenor Arena"] = SiteOverride(capacity=0)
     scenario.extra_population = [ExtraPopulation(label="Utenfor", people=40, lon=10.5, lat=59.95)]
-    s = make_plan(region, scenario).summary
+    s = plan_for(region, scenario).summary
     by_name = {site["name"]: site for site in s["sites"]}
     expo, arena = by_name["Quality Hotel Expo"], by_name["Telenor Arena"]
     assert (expo["reason"], expo["reason_nb"]) == (

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plan_support import plan_for
 from scipy.optimize import linear_sum_assignment
 from shapely.geometry import LineString, Polygon, box, mapping
 from shapely.geometry.base import BaseGeometry
@@ -29,7 +30,7 @@ from geo.zone_files import MAX_BYTES, read_geometries, zone_features
 from planning import routing
 from planning.assignment import assign
 from planning.clearance import simulate
-from planning.plan import Plan, make_plan
+from planning.plan import Plan
 from planning.presets import load_preset
 from planning.scenario import (
     ExtraPopulation,
@@ -67,10 +68,13 @@ def _box_zone(lon0: float, lat0: float, lon1: float, lat1: float) -> ZoneSpec:
 def _conserved(plan: Plan) -> None:
     s = plan.summary
     assigned = sum(s["assigned"].values())
-    assert assigned + s["unassigned"] + s["unreachable"] == s["evacuees_total"]
+    parts = assigned + s["own_arrangements"] + s["unassigned"] + s["unreachable"]
+    assert parts == s["evacuees_total"]
+    assert assigned + s["unassigned"] == s["reception_seekers"]
     assert int(plan.evacuees["people"].sum()) == s["evacuees_total"]
     by_status = plan.evacuees.groupby("status")["people"].sum()
     assert int(by_status.get("assigned", 0)) == assigned
+    assert int(by_status.get("own_arrangements", 0)) == s["own_arrangements"]
     assert (plan.evacuees["people"] > 0).all()
 
 
@@ -86,13 +90,13 @@ def _snaroya(**changes: Any) -> Scenario:
 
 @pytest.mark.parametrize("name", PRESETS)
 def test_every_preset_accounts_for_every_evacuee(region: Region, name: str) -> None:
-    plan = make_plan(region, load_preset(name))
+    plan = plan_for(region, load_preset(name))
     _conserved(plan)
     assert plan.summary["evacuees_total"] > 500
 
 
 def test_mixed_mode_accounts_for_every_evacuee_in_both_modes(region: Region) -> None:
-    plan = make_plan(region, _snaroya(mode="mixed", car_share=0.6))
+    plan = plan_for(region, _snaroya(mode="mixed", car_share=0.6))
     _conserved(plan)
     people = plan.evacuees.groupby("mode")["people"].sum()
     assert set(people.index) == {"drive", "walk"}
@@ -101,13 +105,14 @@ def test_mixed_mode_accounts_for_every_evacuee_in_both_modes(region: Region) -> 
 
 
 def test_population_override_is_distributed_exactly(region: Region) -> None:
-    plan = make_plan(region, _snaroya(population_override=5_000))
+    plan = plan_for(region, _snaroya(population_override=5_000))
     assert plan.summary["evacuees_total"] == 5_000
     _conserved(plan)
 
 
 def test_site_capacity_is_never_exceeded(region: Region) -> None:
-    plan = make_plan(region, _snaroya(sites={"Telenor Arena": SiteOverride(capacity=1000)}))
+    everyone = _snaroya(reception_share=1.0, sites={"Telenor Arena": SiteOverride(capacity=1000)})
+    plan = plan_for(region, everyone)
     s = plan.summary
     _conserved(plan)
     assert s["assigned"]["Telenor Arena"] == 1000  # demand is far above it: filled up
@@ -120,7 +125,7 @@ def test_site_capacity_is_never_exceeded(region: Region) -> None:
 
 
 def test_deactivated_site_is_never_used(region: Region) -> None:
-    plan = make_plan(region, _snaroya(sites={"Telenor Arena": SiteOverride(active=False)}))
+    plan = plan_for(region, _snaroya(sites={"Telenor Arena": SiteOverride(active=False)}))
     assert "Telenor Arena" not in set(plan.evacuees["site"])
     assert "Telenor Arena" not in set(plan.paths["site"])
     row = plan.sites.set_index("name").loc["Telenor Arena"]
@@ -130,7 +135,7 @@ def test_deactivated_site_is_never_used(region: Region) -> None:
 
 
 def test_site_inside_the_zone_is_unavailable_with_a_warning(region: Region) -> None:
-    plan = make_plan(region, load_preset("fornebu"))
+    plan = plan_for(region, load_preset("fornebu"))
     sites = plan.sites.set_index("name")
     for name in ("Telenor Arena", "Quality Hotel Expo"):
         assert not sites.loc[name, "available"]
@@ -141,7 +146,7 @@ def test_site_inside_the_zone_is_unavailable_with_a_warning(region: Region) -> N
 
 
 def test_off_network_site_is_reached_and_flagged(region: Region) -> None:
-    plan = make_plan(region, load_preset("fornebu"))
+    plan = plan_for(region, load_preset("fornebu"))
     thon = plan.sites.set_index("name").loc["Thon Hotel Oslofjord"]
     assert thon["off_network_m"] > 2_000  # Sandvika lies ~2.5 km west of the road data
     assert any("off the road network" in w for w in plan.summary["warnings"])
@@ -154,7 +159,7 @@ def test_off_network_site_is_reached_and_flagged(region: Region) -> None:
 def test_routes_avoid_a_closed_snaroyveien_and_cut_off_people_are_unreachable(
     region: Region, snaroya_plan: Plan
 ) -> None:
-    plan = make_plan(region, _snaroya(closures=[mapping(SNAROYVEIEN_CUT)]))
+    plan = plan_for(region, _snaroya(closures=[mapping(SNAROYVEIEN_CUT)]))
     cut = to_work(SNAROYVEIEN_CUT)
     net = region.network("drive")
     closed = routing.closed_edges(net, [cut])
@@ -174,7 +179,7 @@ def test_routes_avoid_a_closed_snaroyveien_and_cut_off_people_are_unreachable(
 def test_closing_the_whole_neck_cuts_off_everyone_without_snapping_across(
     region: Region,
 ) -> None:
-    plan = make_plan(region, _snaroya(closures=[mapping(NECK_CUT)]))
+    plan = plan_for(region, _snaroya(closures=[mapping(NECK_CUT)]))
     s = plan.summary
     assert s["assigned"] == {}
     assert s["unreachable"] == s["evacuees_total"]
@@ -320,7 +325,10 @@ def test_snaroya_clearance_is_bounded_below_by_the_top_bottleneck(snaroya_plan: 
 def test_snaroya_summary_keeps_its_promises(snaroya_plan: Plan) -> None:
     s = snaroya_plan.summary
     assert 2_500 <= s["evacuees_total"] <= 3_000  # 2,810 residents (SSB 2023; 2,680 in 2015)
-    assert s["assigned"]["Telenor Arena"] > 2_000
+    # 15 % seek a reception place and all find one at Telenor Arena; the rest leave.
+    assert s["reception_seekers"] == round(0.15 * (s["evacuees_total"] - s["unreachable"]))
+    assert s["assigned"] == {"Telenor Arena": s["reception_seekers"]}
+    assert s["own_arrangements"] > 2_000
     assert s["municipalities"] == [{"kommunenummer": "3201", "kommunenavn": "Bærum"}]
     assert all(reason for reason in s["unreachable_reasons"])
     json.dumps(s)  # JSON-ready
@@ -334,7 +342,7 @@ def test_zone_reaching_into_oslo_involves_oslo_and_the_county_governor(region: R
     zone = to_work(box(10.63, 59.910, 10.645, 59.918))
     m = region.municipalities
     assert set(m.loc[m.intersects(zone), "kommunenummer"]) == {"0301", "3201"}
-    plan = make_plan(region, Scenario(name="Lysaker", zones=[spec]))
+    plan = plan_for(region, Scenario(name="Lysaker", zones=[spec]))
     s = plan.summary
     assert {"kommunenummer": "0301", "kommunenavn": "Oslo"} in s["municipalities"]
     assert "statsforvalteren_coordination" in {r["id"] for r in s["rules_fired"]}
@@ -389,18 +397,16 @@ def test_unusable_zone_is_a_zone_error_saying_why(
     region: Region, zone: ZoneSpec, match: str
 ) -> None:
     with pytest.raises(ZoneError, match=match):
-        make_plan(region, Scenario(name="Feil", zones=[zone]))
+        plan_for(region, Scenario(name="Feil", zones=[zone]))
 
 
 def test_scenario_without_zone_is_a_zone_error(region: Region) -> None:
     with pytest.raises(ZoneError, match="no zone"):
-        make_plan(region, Scenario(name="Tom"))
+        plan_for(region, Scenario(name="Tom"))
 
 
 def test_zone_in_the_sea_gives_a_plan_with_nobody_and_a_warning(region: Region) -> None:
-    plan = make_plan(
-        region, Scenario(name="Sjø", zones=[_box_zone(10.584, 59.885, 10.586, 59.886)])
-    )
+    plan = plan_for(region, Scenario(name="Sjø", zones=[_box_zone(10.584, 59.885, 10.586, 59.886)]))
     s = plan.summary
     assert s["evacuees_total"] == 0 and s["assigned"] == {}
     assert any("Nobody lives in the zone" in w for w in s["warnings"])
@@ -413,27 +419,32 @@ def test_extra_population_at_sea_is_evacuated_and_outside_points_warned(region: 
         ExtraPopulation(lon=10.62, lat=59.90, people=99, label="Utenfor"),
     ]
     zone = _box_zone(10.584, 59.885, 10.586, 59.886)
-    plan = make_plan(region, Scenario(name="Sjø", zones=[zone], extra_population=extra))
+    plan = plan_for(region, Scenario(name="Sjø", zones=[zone], extra_population=extra))
     s = plan.summary
     assert s["evacuees_total"] == 40
     assert any("Utenfor" in w and "outside the zone" in w for w in s["warnings"])
     _conserved(plan)
 
 
-def test_all_sites_unavailable_is_a_scenario_error_listing_why(region: Region) -> None:
+def test_all_sites_unavailable_leaves_seekers_unassigned_but_evacuated(region: Region) -> None:
     off = {name: SiteOverride(active=False) for name in SITES}
-    with pytest.raises(ScenarioError, match="No reception site") as err:
-        make_plan(region, _snaroya(sites=off))
-    assert all(name in str(err.value) for name in SITES)
-
-
-def test_zero_capacities_leave_everyone_unassigned_with_a_warning(region: Region) -> None:
-    zero = {name: SiteOverride(capacity=0) for name in SITES}
-    plan = make_plan(region, _snaroya(sites=zero))
+    plan = plan_for(region, _snaroya(sites=off))
     s = plan.summary
+    _conserved(plan)
+    assert s["assigned"] == {} and s["unassigned"] == s["reception_seekers"] > 300
+    assert any("No reception site is available" in w for w in s["warnings"])
+    unassigned = plan.evacuees[plan.evacuees["status"] == "unassigned"]
+    assert set(unassigned["reason"]) == {"no reception site available"}
+    assert unassigned["leave_min"].notna().all() and (unassigned["exit"] != "").all()
+
+
+def test_zero_capacities_leave_every_seeker_unassigned_with_a_warning(region: Region) -> None:
+    zero = {name: SiteOverride(capacity=0) for name in SITES}
+    plan = plan_for(region, _snaroya(sites=zero))
+    s = plan.summary
+    _conserved(plan)
     assert s["assigned"] == {}
-    assert s["unassigned"] + s["unreachable"] == s["evacuees_total"] > 0
-    assert s["unassigned"] > 2_000
+    assert s["unassigned"] == s["reception_seekers"] > 300
     assert any("capacity 0" in w for w in s["warnings"])
     assert any("unassigned" in w for w in s["warnings"])
     assert set(plan.sites["reason"]) == {"capacity is 0"}
@@ -455,12 +466,12 @@ def test_absurd_parameter_is_a_scenario_error_naming_it(
     region: Region, changes: dict[str, Any], match: str
 ) -> None:
     with pytest.raises(ScenarioError, match=match):
-        make_plan(region, _snaroya(**changes))
+        plan_for(region, _snaroya(**changes))
 
 
 def test_unknown_site_is_a_scenario_error_listing_known_sites(region: Region) -> None:
     with pytest.raises(ScenarioError, match="Unknown site") as err:
-        make_plan(region, _snaroya(sites={"Oslo Spektrum": SiteOverride(capacity=10)}))
+        plan_for(region, _snaroya(sites={"Oslo Spektrum": SiteOverride(capacity=10)}))
     assert "Oslo Spektrum" in str(err.value)
     assert all(name in str(err.value) for name in SITES)
 
@@ -505,8 +516,8 @@ def test_scenario_json_round_trips_exactly_with_every_zone_kind() -> None:
 
 def test_scenario_round_trip_plans_the_same(region: Region) -> None:
     s = _snaroya(mode="mixed")
-    a = make_plan(region, s).summary
-    b = make_plan(region, scenario_from_json(scenario_to_json(s))).summary
+    a = plan_for(region, s).summary
+    b = plan_for(region, scenario_from_json(scenario_to_json(s))).summary
     for key in ("evacuees_total", "assigned", "unassigned", "unreachable", "clearance_minutes"):
         assert a[key] == b[key], key
 
@@ -527,7 +538,7 @@ def test_wrongly_typed_scenario_field_is_a_scenario_error(region: Region, doc: d
         "zones": [{"kind": "circle", "center": [10.61, 59.88], "radius_m": 500}],
     }
     with pytest.raises(EvacError):
-        make_plan(region, scenario_from_json(json.dumps({**base, **doc})))
+        plan_for(region, scenario_from_json(json.dumps({**base, **doc})))
 
 
 # --- zone files ---------------------------------------------------------------------------

@@ -13,14 +13,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plan_support import plan_for
 
 from geo.errors import EvacError
-from geo.registry import load_sites
-from planning.plan import make_plan
 from planning.presets import load_preset
 from planning.scenario import Scenario, ZoneSpec, scenario_from_json, scenario_to_dict
-
-SITES = load_sites()
 
 odd_values = st.one_of(
     st.none(),
@@ -102,7 +99,7 @@ def test_any_scenario_plans_with_conservation_or_is_a_clear_error(region: Any) -
     @given(scenarios())
     def check(scenario: Scenario) -> None:
         try:
-            plan = make_plan(region, scenario, registry_sites=SITES)
+            plan = plan_for(region, scenario)
         except EvacError as exc:
             assert str(exc).strip()
             outcomes.append("error")

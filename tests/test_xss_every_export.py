@@ -9,11 +9,11 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+from plan_support import plan_for
 
 from exports import KINDS
 from exports.bundle import make_export
 from geo.registry import load_sites
-from planning.plan import make_plan
 from planning.presets import load_preset
 
 XSS = "<script>alert(1)</script>"
@@ -24,7 +24,7 @@ def hostile_plan(region):
     scenario = copy.deepcopy(load_preset("snaroya"))
     scenario.name = f"Øvelse {XSS}"
     scenario.zones[0].label = f"Sone {XSS}"
-    return make_plan(region, scenario)
+    return plan_for(region, scenario)
 
 
 @pytest.mark.parametrize("kind", ["html", "kml", "cap"])

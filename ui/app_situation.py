@@ -19,6 +19,7 @@ import streamlit as st
 
 from exports import web_map as map_builder
 from geo.errors import EvacError
+from geo.registry import Registry
 from planning.i18n import zone_status_label
 from planning.plan import Plan, make_plan
 from store import ScenarioStore, StoredVersion
@@ -47,11 +48,11 @@ def situation_plan(
     version: int,
     _stored: StoredVersion,
     _region: Any,
-    _sites: gpd.GeoDataFrame,
+    _registry: Registry,
 ) -> tuple[Plan | None, str]:
     """The plan of a saved version, or ``(None, why not)``; computed once for every viewer."""
     try:
-        return make_plan(_region, _stored.scenario(), registry_sites=_sites), ""
+        return make_plan(_stored.scenario(), _region, _registry), ""
     except EvacError as exc:
         return None, str(exc)
 
@@ -140,7 +141,7 @@ def _pick_scenario(store: ScenarioStore, lang: str) -> None:
 
 
 def situation_view(
-    store: ScenarioStore, region: Any, sites: gpd.GeoDataFrame, lang: str, banner: str
+    store: ScenarioStore, region: Any, registry: Registry, lang: str, banner: str
 ) -> None:
     """Draw the situation view of ``?scenario=<id>`` (read only).
 
@@ -148,8 +149,8 @@ def situation_view(
     ----------
     store
         The scenario store.
-    region, sites
-        The region pack and the registry's reception sites, as the planner uses them.
+    region, registry
+        The region pack and the registry (sites, actors, rules), as the planner uses them.
     lang
         ``"nb"`` or ``"en"``.
     banner
@@ -188,7 +189,8 @@ def situation_view(
         st.warning(tx("sit.deleted", lang))
 
     key = repr(store)
-    plan, why = situation_plan(key, scenario_id, info.version, stored, region, sites)
+    sites = registry.sites
+    plan, why = situation_plan(key, scenario_id, info.version, stored, region, registry)
     if plan is not None:
         key_figures(plan.summary, lang)
     else:

@@ -1,0 +1,93 @@
+"""What each road closure of a scenario cuts: road names, length, and closures that cut nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo import settings
+from geo.network import RoadNetwork
+from planning import routing
+from planning.destinations import road_class_name
+from planning.i18n import Message, t
+
+#: Columns of the closures layer.
+CLOSURE_COLUMNS = ("label", "roads_cut", "length_m", "geometry")
+
+
+def edge_names(net: RoadNetwork, lang: str = "nb") -> np.ndarray:
+    """Display name per edge: the road name, or its class in brackets (``(boligvei)``)."""
+    names = net.edges["name"].to_numpy(dtype=object).copy()
+    unnamed = names == ""
+    classes = net.edges["highway"].to_numpy(dtype=object)[unnamed]
+    names[unnamed] = [f"({road_class_name(str(c), lang)})" for c in classes]
+    return names
+
+
+def road_length_m(net: RoadNetwork, edges: np.ndarray) -> float:
+    """Length of road the directed ``edges`` cover, each two-way link counted once."""
+    if len(edges) == 0:
+        return 0.0
+    u, v = net.edge_u[edges], net.edge_v[edges]
+    key = np.minimum(u, v) * net.n_nodes + np.maximum(u, v)
+    length = net.edges["length"].to_numpy(float)[edges]
+    _, first = np.unique(key, return_index=True)
+    return float(length[first].sum())
+
+
+def closure_label(closure: dict, n: int) -> str:
+    """A closure's label: its ``label``/``name`` property if it has one, else ``Stengning n``."""
+    props = closure.get("properties") if isinstance(closure.get("properties"), dict) else {}
+    for key in ("label", "name"):
+        value = closure.get(key) or props.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return t("closure.label", "nb", n=n)
+
+
+def closures_layer(
+    closures: Sequence[dict],
+    geometries: Sequence[shapely.Geometry],
+    networks: Sequence[RoadNetwork],
+) -> tuple[gpd.GeoDataFrame, list[Message]]:
+    """One row per closure with the roads it cuts; a warning for each that cuts none.
+
+    ``roads_cut`` is the sorted road names joined by ``"; "`` (the plan summary
+    holds them as a list).
+
+    Parameters
+    ----------
+    closures
+        The scenario's closures as given (GeoJSON, for labels).
+    geometries
+        The same closures in EPSG:25832.
+    networks
+        The networks the plan routes on (a closure counts if it cuts any of them).
+    """
+    rows, warnings = [], []
+    for n, (raw, geom) in enumerate(zip(closures, geometries, strict=True), start=1):
+        label = closure_label(raw, n)
+        roads: set[str] = set()
+        length = 0.0
+        for net in networks:
+            cut = np.flatnonzero(routing.closed_edges(net, [geom]))
+            roads |= set(edge_names(net)[cut])
+            length = max(length, road_length_m(net, cut))
+        if not roads:
+            warnings.append(Message("warn.closure_cuts_nothing", {"label": label}))
+        rows.append(
+            {
+                "label": label,
+                # One text per cell, so GeoPackage/GeoJSON exports can hold it.
+                "roads_cut": "; ".join(sorted(roads)),
+                "length_m": round(length, 1),
+                "geometry": geom,
+            }
+        )
+    layer = gpd.GeoDataFrame(
+        rows, columns=list(CLOSURE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+    )
+    return layer, warnings

@@ -1,0 +1,266 @@
+"""Capacity-aware routing: traffic moves to other roads as the fastest ones queue up.
+
+Method: incremental dynamic traffic assignment with point queues, an
+approximation of the Capacity Constrained Route Planner (CCRP; Lu, George &
+Shekhar 2005, "Capacity Constrained Routing Algorithms for Evacuation
+Planning: A Summary of Results", SSTD 2005, LNCS 3633, pp. 291-307).
+
+CCRP routes the demand group by group, each on the quickest path in a
+time-expanded network whose edge capacities earlier groups have already
+reserved. Here the demand of every origin-destination pair is cut into
+``n_slices`` equal increments in departure order (slice ``s`` = the units
+whose departure quantile on the mobilisation curve lies in
+``[s, s + 1) / n_slices``). Increment ``s`` is routed on a compiled
+shortest-path search (``scipy.sparse.csgraph``) whose edge cost is
+
+    free-flow time + the point-queue wait the traffic of increments 0..s-1
+    causes when increment ``s`` reaches the edge,
+
+where the waits come from simulating the already loaded increments with the
+point-queue model of :mod:`planning.clearance` (Vickrey's bottleneck: a unit
+reaching an edge with ``Q`` units queued waits ``Q / capacity``), and "when it
+reaches the edge" is the slice's median departure time plus the earliest
+arrival at the edge from the loaded origins (free flow, then once more with
+the first pass's waits). That is CCRP's reservation of capacity over time,
+with two approximations: one arrival time per edge and increment instead of
+one per origin (a static search per increment instead of a time-dependent one),
+and increments instead of CCRP's one-path-at-a-time loop. With ``n_slices``
+increments the route split has a resolution of ``1 / n_slices`` of each pair's
+demand. Incremental assignment is a heuristic: each increment takes the path
+best for itself given those before it, so the split approaches the
+equilibrium as the increments shrink but is not guaranteed to reach it
+(Sheffi 1985, *Urban Transportation Networks*, ch. 5).
+Point queues ignore spill-back (queues never block upstream junctions), as
+the clearance model does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse.csgraph import dijkstra
+
+from geo.network import RoadNetwork
+from planning.clearance import ClearanceCurves, QueueTrace, departure_fraction, simulate
+from planning.routing import SiteTrees, route_weight, stack_trees, trees_for_weight
+
+#: Departure increments the demand is routed in (resolution of route splits).
+DEFAULT_SLICES = 8
+#: Time step (s) of the simulations that predict queues for route choice;
+#: coarser than the clearance step, as route choice only needs the queue sizes.
+PREDICT_DT_S = 60.0
+#: Route choice counts a queue wait inside the zone this many times. Assumption
+#: (*antatt*), editable: an evacuation's first aim is to get people out of the
+#: hazard zone, so a queue inside it is worse than an equally long one outside.
+INSIDE_WAIT_FACTOR = 2.0
+
+
+@dataclass
+class ODPath:
+    """One route of one origin-destination pair and the units that take it."""
+
+    row: int  # demand row (origin group)
+    dest: int  # destination index
+    edges: np.ndarray  # edge indices from the origin to the destination
+    units: float
+    travel_s: float  # free-flow time along the path plus the off-network leg
+
+
+@dataclass
+class FlowRoutes:
+    """The result of :func:`route_flows`.
+
+    Attributes
+    ----------
+    trees
+        One tree per (slice, destination): commodity ``c = slice * k + j``.
+    origin_node
+        Node of each demand row.
+    units
+        Shape (m, n_slices * k): units per row and commodity.
+    n_slices, n_dest
+        Slices and destinations.
+    mobilisation
+        The departure curve routed for.
+    capacity_vph
+        Per-edge capacity used for routing (network capacity x factor).
+    base
+        The free-flow trees (the fixed shortest paths, for comparison).
+    edge_units
+        Units (vehicles or persons) per edge over all slices.
+    """
+
+    trees: SiteTrees
+    origin_node: np.ndarray
+    units: np.ndarray
+    n_slices: int
+    n_dest: int
+    mobilisation: list[tuple[float, float]]
+    capacity_vph: np.ndarray
+    base: SiteTrees
+    edge_units: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.edge_units = self.trees.edge_loads(self.origin_node, self.units)
+
+    @property
+    def slice_of(self) -> np.ndarray:
+        """Departure slice of each commodity."""
+        return np.repeat(np.arange(self.n_slices), self.n_dest)
+
+    def clearance(
+        self, inside: np.ndarray, *, dt: float = 10.0, capacity_factor: float = 1.0
+    ) -> ClearanceCurves:
+        """Point-queue clearance over every chosen path (several per pair).
+
+        ``capacity_factor`` rescales the routing capacities for the simulation
+        only (what-if on the same routes); re-route for a new capacity instead.
+        """
+        return simulate(
+            self.trees,
+            self.origin_node,
+            self.units,
+            self.mobilisation,
+            inside,
+            capacity_per_h=self.capacity_vph * capacity_factor,
+            dt=dt,
+            slice_of=self.slice_of,
+            n_slices=self.n_slices,
+        )
+
+    def fixed_clearance(self, inside: np.ndarray, *, dt: float = 10.0) -> ClearanceCurves:
+        """The same demand on the fixed free-flow paths (what routing was before)."""
+        fixed = self.units.reshape(len(self.origin_node), self.n_slices, self.n_dest).sum(axis=1)
+        return simulate(
+            self.base,
+            self.origin_node,
+            fixed,
+            self.mobilisation,
+            inside,
+            capacity_per_h=self.capacity_vph,
+            dt=dt,
+        )
+
+    def od_paths(self) -> list[ODPath]:
+        """Distinct paths per (row, destination) with their units, in row order."""
+        rows, comm = np.nonzero(self.units > 0)
+        walker, edge = self.trees.walk(self.origin_node[rows], comm)
+        bounds = np.searchsorted(walker, np.arange(len(rows) + 1))
+        tt = self.trees.network.travel_time_s
+        merged: dict[tuple[int, int, bytes], ODPath] = {}
+        for w, (r, c) in enumerate(zip(rows, comm, strict=True)):
+            edges = edge[bounds[w] : bounds[w + 1]]
+            j = int(c % self.n_dest)
+            key = (int(r), j, edges.tobytes())
+            if key in merged:
+                merged[key].units += float(self.units[r, c])
+                continue
+            travel = float(tt[edges].sum() + self.base.offnet_s[j])
+            merged[key] = ODPath(int(r), j, edges, float(self.units[r, c]), travel)
+        return sorted(merged.values(), key=lambda p: (p.row, p.dest, -p.units))
+
+
+def route_flows(
+    trees: SiteTrees,
+    origin_node: np.ndarray,
+    units: np.ndarray,
+    mobilisation: list[tuple[float, float]],
+    *,
+    capacity_factor: float = 1.0,
+    n_slices: int = DEFAULT_SLICES,
+    inside: np.ndarray | None = None,
+) -> FlowRoutes:
+    """Route ``units[i, j]`` from ``origin_node[i]`` to destination ``j`` around queues.
+
+    Parameters
+    ----------
+    trees
+        Free-flow trees of the destinations (:func:`planning.routing.destination_trees`
+        or :func:`~planning.routing.site_trees`); their edge weights (closures,
+        route preference) and entry nodes are reused for every increment.
+    origin_node
+        Shape (m,): node index per demand row (every row reachable).
+    units
+        Shape (m, k): units (vehicles or persons) per row and destination.
+    mobilisation
+        Cumulative departure curve, (minutes, share) pairs.
+    capacity_factor
+        Multiplies every edge capacity (the scenario's low/central/high factor).
+    n_slices
+        Departure increments (see the module docstring).
+    inside
+        Mask of nodes inside the zone: queue waits there count
+        :data:`INSIDE_WAIT_FACTOR` times in route choice (default: no zone).
+    """
+    net = trees.network
+    origin_node = np.asarray(origin_node, dtype=np.int64)
+    units = np.asarray(units, dtype=float).reshape(len(origin_node), -1)
+    if (origin_node < 0).any():
+        raise ValueError("route_flows needs reachable origins: drop rows with node -1 first.")
+    weight = trees.weight if trees.weight is not None else route_weight(net)
+    entries = trees.entries if trees.entries is not None else [[n] for n in trees.site_nodes]
+    cap = net.capacity * capacity_factor
+    k = units.shape[1]
+    sliced = np.tile(units / n_slices, (1, n_slices))
+    loaded = np.flatnonzero(units.sum(axis=1) > 0)
+    physical = np.where(np.isfinite(weight), net.travel_time_s, np.inf)
+    starts = slice_start_s(mobilisation, n_slices)
+    exposure = 1.0 if inside is None else np.where(inside[net.edge_u], INSIDE_WAIT_FACTOR, 1.0)
+    layers = [trees]
+    for s in range(1, n_slices if len(loaded) else 1):
+        # The slices routed so far, simulated: the queues slice s will meet.
+        predicted = simulate(
+            stack_trees(layers),
+            origin_node,
+            sliced[:, : s * k],
+            mobilisation,
+            np.zeros(net.n_nodes, dtype=bool),
+            capacity_per_h=cap,
+            dt=PREDICT_DT_S,
+            slice_of=np.repeat(np.arange(s), k),
+            n_slices=n_slices,
+            trace=True,
+        ).trace
+        delay = _queue_delay(net, predicted, cap, starts[s], physical, origin_node[loaded])
+        layers.append(trees_for_weight(net, weight + delay * exposure, entries, trees.offnet_m))
+    stacked = stack_trees(layers)
+    if len(layers) < n_slices:  # nothing to route: one slice is all there is
+        n_slices, sliced = 1, units
+    return FlowRoutes(
+        stacked, origin_node, sliced, n_slices, k, list(mobilisation), cap, base=trees
+    )
+
+
+def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.ndarray:
+    """Median departure time (s) of each slice: where the curve reaches (s + 0.5) / n."""
+    end = max(p[0] for p in mobilisation) * 60.0
+    t = np.arange(0.0, end + PREDICT_DT_S, PREDICT_DT_S / 10)
+    dep = departure_fraction(mobilisation, t)
+    want = (np.arange(n_slices) + 0.5) / n_slices
+    return t[np.minimum(np.searchsorted(dep, want - 1e-9), len(t) - 1)]
+
+
+def _queue_delay(
+    net: RoadNetwork,
+    trace: QueueTrace,
+    cap: np.ndarray,
+    start_s: float,
+    physical: np.ndarray,
+    sources: np.ndarray,
+) -> np.ndarray:
+    """Per-edge wait (s) for traffic leaving ``sources`` at ``start_s``.
+
+    Each edge is reached at ``start_s`` + the earliest arrival at its tail, first
+    at free flow, then once more with the first pass's waits on the way.
+    """
+    delay = np.zeros(net.n_edges)
+    for _ in range(2):
+        reach = _earliest_arrival(net, physical + delay, sources)
+        delay[trace.edges] = trace.wait_s(start_s + reach[net.edge_u[trace.edges]], cap)
+    return delay
+
+
+def _earliest_arrival(net: RoadNetwork, weight: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """Seconds from the nearest of ``sources`` to every node (forward search)."""
+    return dijkstra(net.csr(weight), indices=np.unique(sources), min_only=True)

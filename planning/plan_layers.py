@@ -1,0 +1,349 @@
+"""The plan's per-row layers: evacuees by status, loaded roads, and one path per trip.
+
+Destination column ``j`` of a flow matrix is reception site ``j``; the last
+column is the safe-exit destination (see :func:`planning.plan.route_mode`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import settings
+from planning.clearance import _clear_after, inside_zone_nodes
+from planning.destinations import exit_label, tree_roots
+from planning.flow_routing import FlowRoutes, ODPath, route_flows
+from planning.i18n import Message
+from planning.routing import SiteTrees
+from planning.scenario import Scenario
+
+if TYPE_CHECKING:
+    from planning.plan import Demand, ModeRoutes
+
+#: Columns of the evacuees layer (see ARCHITECTURE.md).
+EVACUEE_COLUMNS: Final = (
+    "origin_id",
+    "mode",
+    "source",
+    "people",
+    "site",
+    "exit",
+    "status",
+    "reason",
+    "travel_min",
+    "leave_min",
+    "geometry",
+)
+ROUTE_COLUMNS: Final = (
+    "mode",
+    "name",
+    "highway",
+    "capacity_vph",
+    "people",
+    "vehicles",
+    "load_ratio",
+    "edge",
+    "geometry",
+)
+PATH_COLUMNS: Final = (
+    "origin_id",
+    "mode",
+    "destination",
+    "site",
+    "exit",
+    "people",
+    "travel_min",
+    "off_network_m",
+    "geometry",
+)
+
+
+def units_per_person(mode: str, scenario: Scenario) -> float:
+    """Vehicles per person on the road (cars), or 1 for people on foot."""
+    return 1.0 / scenario.persons_per_car if mode == "drive" else 1.0
+
+
+def leave_seconds(trees: SiteTrees, zone: shapely.Geometry) -> np.ndarray:
+    """Free-flow seconds from each node until the trip has left the zone, per destination.
+
+    Shape (k, n); inf where a destination is unreachable. A trip has left once it
+    passes the last zone node on its path (the same rule as the clearance model).
+    """
+    clear = _clear_after(trees, inside_zone_nodes(trees, zone))
+    n = trees.next_node.shape[1]
+    rows = np.arange(trees.next_node.shape[0])[:, None]
+    here = np.broadcast_to(np.arange(n), clear.shape)
+    ptr = np.where(clear | (trees.next_node < 0), here, trees.next_node)
+    while True:
+        hop = ptr[rows, ptr]
+        if np.array_equal(hop, ptr):
+            break
+        ptr = hop
+    end = trees.time_s[rows, ptr]
+    return np.where(
+        np.isfinite(trees.time_s), trees.time_s - np.where(np.isfinite(end), end, 0), np.inf
+    )
+
+
+@dataclass
+class ExitTrips:
+    """Where one mode's exit-goers leave: one entry per routed path to the exits."""
+
+    row: np.ndarray  # demand row
+    node: np.ndarray  # exit node the path ends at
+    people: np.ndarray
+
+
+def path_end(mf: ModeFlow, p: ODPath) -> int:
+    """The node a routed path ends at (its origin's node when it has no edges)."""
+    if len(p.edges):
+        return int(mf.routes.trees.network.edge_v[p.edges[-1]])
+    return int(mf.routes.origin_node[p.row])
+
+
+def exit_trips(
+    traffic: dict[str, ModeFlow], od: dict[str, list[ODPath]], k: int
+) -> dict[str, ExitTrips]:
+    """The exit-bound paths of every mode (destination column ``k``), by end node.
+
+    Capacity-aware routing may send part of a group to another exit than its
+    free-flow quickest one; the exits layer counts where people really go.
+    """
+    out = {}
+    for mode, mf in traffic.items():
+        paths = [p for p in od[mode] if p.dest == k]
+        out[mode] = ExitTrips(
+            np.array([mf.rows[p.row] for p in paths], dtype=np.int64),
+            np.array([path_end(mf, p) for p in paths], dtype=np.int64),
+            np.array([p.units / mf.units_per_person for p in paths], dtype=float),
+        )
+    return out
+
+
+def _most_used_exit(trips: ExitTrips) -> dict[int, int]:
+    """Demand row -> the exit node most of its people use."""
+    per_pair = pd.Series(trips.people).groupby([trips.row, trips.node]).sum()
+    best = per_pair.sort_values(kind="stable").groupby(level=0).tail(1)
+    return {int(r): int(v) for r, v in best.index}
+
+
+def exits_for(
+    demand: Demand,
+    routes: dict[str, ModeRoutes],
+    trips: dict[str, ExitTrips],
+    zone: shapely.Geometry,
+) -> np.ndarray:
+    """Name of the exit each demand row mostly uses ("" where unreachable).
+
+    Rows nobody of takes an exit get their free-flow quickest exit.
+    """
+    names = np.full(len(demand.people), "", dtype=object)
+    centre = zone.centroid
+    for mode, mr in routes.items():
+        rows = np.flatnonzero(demand.mode == mode)
+        node = mr.attach.node[demand.origin[rows]]
+        ok = node >= 0
+        root = tree_roots(mr.trees.next_node[-1])[node[ok]]
+        net = mr.trees.network
+        if mode in trips:
+            majority = _most_used_exit(trips[mode])
+            root = np.array([majority.get(r, v) for r, v in zip(rows[ok], root, strict=True)])
+        label = {int(v): exit_label(net, int(v), centre) for v in np.unique(root)}
+        names[rows[ok]] = [label[int(v)] for v in root]
+    return names
+
+
+def _unassigned_reason(k: int, cost_row: np.ndarray) -> Message:
+    if k == 0:
+        return Message("reason.no_site_available")
+    if not np.isfinite(cost_row).any():
+        return Message("reason.no_site_reachable")
+    return Message("reason.no_free_capacity")
+
+
+def _trips(
+    r: int, demand: Demand, flows: np.ndarray, cost: np.ndarray, names: tuple[np.ndarray, str]
+) -> list[tuple[int, str, str, str, str, int]]:
+    """One demand row's trips: (people, site, exit, status, reason, destination column)."""
+    site_names, exit_name = names
+    k = len(site_names)
+    trips = [
+        (int(flows[r, j]), site_names[j], "", "assigned", "", j)
+        for j in np.flatnonzero(flows[r, :k])
+    ]
+    if seekers_left := int(demand.seekers[r]) - int(flows[r, :k].sum()):
+        why = _unassigned_reason(k, cost[r]).text("en")
+        trips.append((seekers_left, "", exit_name, "unassigned", why, k))
+    if own := int(demand.people[r]) - int(demand.seekers[r]):
+        trips.append((own, "", exit_name, "own_arrangements", "", k))
+    return trips
+
+
+def evacuee_layer(
+    groups: gpd.GeoDataFrame,
+    demand: Demand,
+    routes: dict[str, ModeRoutes],
+    cost: np.ndarray,
+    flows: np.ndarray,
+    site_names: np.ndarray,
+    exit_names: np.ndarray,
+    zone: shapely.Geometry,
+) -> tuple[gpd.GeoDataFrame, dict[Message, int]]:
+    """Origin groups split by status and destination; unreachable people per reason.
+
+    ``travel_min`` and ``leave_min`` are free-flow minutes (no queues) to the
+    destination and until out of the zone; queues are in the clearance times.
+    """
+    origin_id, source = groups["origin_id"].to_numpy(), groups["source"].to_numpy()
+    geometry = groups.geometry.to_numpy()
+    leave = {m: leave_seconds(mr.trees, zone) for m, mr in routes.items()}
+    records: list[tuple[Any, ...]] = []
+    unreachable: dict[Message, int] = {}
+    for r in range(len(demand.people)):
+        mode, i = demand.mode[r], int(demand.origin[r])
+        base = (int(origin_id[i]), mode, source[i])
+        mr = routes[mode]
+        node = int(mr.attach.node[i])
+        if node < 0:
+            p = int(demand.people[r])
+            reason = mr.attach.reason[i] or Message("reason.no_exit_reachable")
+            unreachable[reason] = unreachable.get(reason, 0) + p
+            row = (p, "", "", "unreachable", reason.text("en"), np.nan, np.nan)
+            records.append((*base, *row, geometry[i]))
+            continue
+        for people, site, exit_name, status, why, j in _trips(
+            r, demand, flows, cost, (site_names, exit_names[r])
+        ):
+            travel = round(float(mr.trees.time_s[j, node]) / 60.0, 1)
+            left = round(float(leave[mode][j, node]) / 60.0, 1)
+            records.append((*base, people, site, exit_name, status, why, travel, left, geometry[i]))
+    evacuees = gpd.GeoDataFrame(
+        records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+    )
+    evacuees["people"] = evacuees["people"].astype(np.int64)
+    return evacuees, unreachable
+
+
+@dataclass
+class ModeFlow:
+    """Capacity-aware routes of one travel mode's reachable demand rows."""
+
+    rows: np.ndarray  # demand row per flow row
+    routes: FlowRoutes
+    inside: np.ndarray  # nodes inside the zone
+    units_per_person: float
+
+
+def mode_flows(
+    demand: Demand,
+    routes: dict[str, ModeRoutes],
+    flows: np.ndarray,
+    zone: shapely.Geometry,
+    scenario: Scenario,
+) -> dict[str, ModeFlow]:
+    """Route every mode's trips (to sites and exits) around queues, at central capacity.
+
+    :func:`planning.flow_routing.route_flows` splits traffic over several paths
+    when queues build up; modes nobody of travels are left out.
+    """
+    out = {}
+    central = scenario.capacity_range[1]
+    for mode, mr in routes.items():
+        rows = np.flatnonzero(demand.mode == mode)
+        node = mr.attach.node[demand.origin[rows]]
+        ok = node >= 0
+        if not ok.any():
+            continue
+        upp = units_per_person(mode, scenario)
+        inside = inside_zone_nodes(mr.trees, zone)
+        routed = route_flows(
+            mr.trees,
+            node[ok],
+            flows[rows[ok]].astype(float) * upp,
+            scenario.mobilisation,
+            capacity_factor=central,
+            inside=inside,
+        )
+        out[mode] = ModeFlow(rows[ok], routed, inside, upp)
+    return out
+
+
+def routes_layer(flows: dict[str, ModeFlow]) -> tuple[gpd.GeoDataFrame, dict[str, np.ndarray]]:
+    """Loaded road edges (to sites and exits) and the people per edge per mode.
+
+    The layer keeps the edge index in ``edge`` (the caller drops it after use).
+    """
+    parts, per_mode = [], {}
+    for mode, mf in flows.items():
+        net = mf.routes.trees.network
+        edge_people = mf.routes.edge_units / mf.units_per_person
+        per_mode[mode] = edge_people
+        used = np.flatnonzero(edge_people > 1e-9)
+        part = net.edges.iloc[used][["name", "highway", "capacity_vph", "geometry"]].copy()
+        part.insert(0, "mode", mode)
+        # Unnamed roads are labelled by class, so maps can name every bottleneck.
+        unnamed = part["name"] == ""
+        part.loc[unnamed, "name"] = "(" + part.loc[unnamed, "highway"] + ")"
+        units = mf.routes.edge_units[used]
+        part["people"] = np.round(edge_people[used], 1)
+        part["vehicles"] = np.round(units, 1) if mode == "drive" else 0.0
+        part["load_ratio"] = np.round(units / mf.routes.capacity_vph[used], 3)
+        part["edge"] = used
+        parts.append(part[list(ROUTE_COLUMNS)])
+    if not parts:
+        empty = gpd.GeoDataFrame(
+            columns=list(ROUTE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+        )
+        return empty, per_mode
+    frame = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.WORK_CRS), per_mode
+
+
+def paths_layer(
+    groups: gpd.GeoDataFrame,
+    demand: Demand,
+    flows: dict[str, ModeFlow],
+    od: dict[str, list[ODPath]],
+    site_names: np.ndarray,
+    zone: shapely.Geometry,
+) -> gpd.GeoDataFrame:
+    """One line per origin group, mode, destination and route taken.
+
+    Traffic split around queues gives a trip several lines, each with its share
+    of the people; an exit path is named after the exit it ends at.
+    """
+    k = len(site_names)
+    origin_id = groups["origin_id"].to_numpy()
+    centre = zone.centroid
+    records = []
+    for mode, mf in flows.items():
+        net = mf.routes.trees.network
+        geoms = net.edges.geometry.to_numpy()
+        labels: dict[int, str] = {}
+        for p in od[mode]:
+            if p.dest == k and (end := path_end(mf, p)) not in labels:
+                labels[end] = exit_label(net, end, centre)
+            r, j = int(mf.rows[p.row]), p.dest
+            parts = geoms[p.edges]
+            line = shapely.line_merge(shapely.multilinestrings(parts)) if len(parts) else None
+            records.append(
+                {
+                    "origin_id": int(origin_id[demand.origin[r]]),
+                    "mode": mode,
+                    "destination": "site" if j < k else "exit",
+                    "site": site_names[j] if j < k else "",
+                    "exit": "" if j < k else labels[path_end(mf, p)],
+                    "people": round(p.units / mf.units_per_person, 1),
+                    "travel_min": round(p.travel_s / 60.0, 1),
+                    "off_network_m": float(mf.routes.base.offnet_m[j]),
+                    "geometry": line,
+                }
+            )
+    return gpd.GeoDataFrame(
+        records, columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+    )

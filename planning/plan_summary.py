@@ -1,0 +1,265 @@
+"""The plan's clearance runs and its JSON-ready summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo import settings
+from geo.region import Region
+from geo.registry import Registry
+from planning import routing
+from planning.clearance import ClearanceCurves
+from planning.i18n import Message, texts
+from planning.plan_layers import ModeFlow
+from planning.scenario import Scenario
+from planning.site_table import routed_sites
+from planning.zones import EVACUATED_STATUSES
+
+if TYPE_CHECKING:
+    from planning.spof import FailurePoint
+
+#: How many bottlenecks the summary lists.
+N_BOTTLENECKS = 5
+#: Shares of the travelling people the clearance times are reported for.
+SHARES = {"p50": 0.5, "p90": 0.9, "p100": 1.0}
+#: Clearance keys: leaving the zone, then arriving at the destination.
+CLEARANCE_KEYS = tuple(f"leave_{k}" for k in SHARES) + tuple(SHARES)
+
+
+def clearance_runs(
+    flows: dict[str, ModeFlow], scenario: Scenario
+) -> tuple[dict[str, ClearanceCurves], dict[str, dict[str, ClearanceCurves]]]:
+    """Clearance curves per mode at central capacity, and at the low and high factors.
+
+    Everybody who travels counts: to reception sites and to safe exits (one
+    simulation, so both share the roads). The range re-runs the simulation on
+    the central routes with every capacity scaled to ``low`` / ``high`` of
+    ``scenario.capacity_range`` (empirical evacuation flows, Dixit & Wolshon 2011).
+    """
+    low, central, high = scenario.capacity_range
+    runs: dict[str, dict[str, ClearanceCurves]] = {"central": {}, "low": {}, "high": {}}
+    for mode, mf in flows.items():
+        for key, factor in (("central", central), ("low", low), ("high", high)):
+            curves = mf.routes.clearance(mf.inside, capacity_factor=factor / central)
+            curves.units_per_person = mf.units_per_person
+            runs[key][mode] = curves
+    return runs["central"], {"low": runs["low"], "high": runs["high"]}
+
+
+def clearance_minutes(curves: dict[str, ClearanceCurves]) -> dict[str, float | None]:
+    """p50/p90/p100 minutes to leave the zone and to arrive, over all modes, in people."""
+    if not curves or not any(c.total > 0 for c in curves.values()):
+        # Nobody travels: there is no clearance time to report, not "0 minutes".
+        return dict.fromkeys(CLEARANCE_KEYS)
+    end = max(c.t_s[-1] for c in curves.values())
+    dt = min(float(c.t_s[1] - c.t_s[0]) if len(c.t_s) > 1 else 10.0 for c in curves.values())
+    t = np.arange(0.0, end + dt, dt)
+
+    def people(c: ClearanceCurves, curve: np.ndarray) -> np.ndarray:
+        return np.interp(t, c.t_s, curve, right=curve[-1]) / c.units_per_person
+
+    left = sum(people(c, c.left) for c in curves.values())
+    arrived = sum(people(c, c.arrived) for c in curves.values())
+    total = sum(c.total / c.units_per_person for c in curves.values())
+    merged = ClearanceCurves(t, np.asarray(left), np.asarray(arrived), total)
+
+    def minutes(share: float, *, arrived: bool) -> float | None:
+        s = merged.time_for(share, arrived=arrived)
+        return None if s is None else round(s / 60.0, 1)
+
+    out = {f"leave_{k}": minutes(v, arrived=False) for k, v in SHARES.items()}
+    return out | {k: minutes(v, arrived=True) for k, v in SHARES.items()}
+
+
+def bottlenecks(routes: gpd.GeoDataFrame, n: int = N_BOTTLENECKS) -> list[dict[str, Any]]:
+    """Most loaded roads relative to capacity, one entry per road name."""
+    if routes.empty:
+        return []
+    top = routes.sort_values("load_ratio", ascending=False).drop_duplicates(["name", "mode"])
+    return [
+        {
+            "name": row.name,
+            "mode": row.mode,
+            "people": float(row.people),
+            "vehicles": float(row.vehicles),
+            "capacity_vph": float(row.capacity_vph),
+            "load_ratio": float(row.load_ratio),
+            "hours_at_capacity": round(float(row.load_ratio), 2),
+        }
+        for row in top.head(n).itertuples()
+    ]
+
+
+def _responsibility(
+    region: Region,
+    registry: Registry,
+    zone: shapely.Geometry,
+    evacuees: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+) -> Any:
+    from planning.presets import preset_areas, touched_presets
+    from planning.responsibility import ResponsibilityFacts, assess_responsibility
+
+    hotels = sites[(sites["kind"] == "eps_hotel") & sites["available"]]
+    seeking = evacuees["status"].isin(("assigned", "unassigned"))
+    facts = ResponsibilityFacts(
+        evacuees_total=int(evacuees["people"].sum()),
+        eps_hotel_capacity=int(hotels["capacity"].sum()),
+        evacuees_needing_places=int(evacuees.loc[seeking, "people"].sum()),
+        touched_presets=touched_presets(zone, preset_areas(registry.presets)),
+    )
+    return assess_responsibility(
+        zone, region.municipalities, region.counties, facts, registry.actors, registry.rules
+    )
+
+
+def _status_warnings(
+    region: Region,
+    vintage: str,
+    zone: shapely.Geometry,
+    by_status: dict[str, int],
+    unreachable: dict[Message, int],
+    site_reasons: list[Message | None],
+    resp: Any,
+) -> list[Message]:
+    """Warnings on who is left without a place, unreachable, or not there at all."""
+    out = []
+    if by_status.get("unassigned", 0):
+        if not len(routed_sites(site_reasons)):
+            out.append(Message("warn.no_site_available", {"people": by_status["unassigned"]}))
+        else:
+            out.append(Message("warn.unassigned", {"people": by_status["unassigned"]}))
+    if unreachable:
+        out.append(Message("warn.unreachable", {"people": sum(unreachable.values())}))
+    outside_data = sum(n for why, n in unreachable.items() if why.key == "reason.no_road_near")
+    share = zone.difference(region.coverage).area / zone.area
+    if outside_data and share > 0.01:
+        out.append(Message("warn.zone_outside_data", {"percent": round(share * 100)}))
+    if sum(by_status.values()) == 0:
+        if resp.municipalities:
+            out.append(Message("warn.nobody_lives", {"vintage": vintage}))
+        else:
+            out.append(Message("warn.zone_at_sea"))
+    return out
+
+
+def summarise(**parts: Any) -> dict[str, Any]:
+    """The plan summary (see ARCHITECTURE.md; v2 keys in ``notes/engine-A.md``)."""
+    region: Region = parts["region"]
+    evacuees: gpd.GeoDataFrame = parts["evacuees"]
+    sites: gpd.GeoDataFrame = parts["sites"]
+    unreachable: dict[Message, int] = parts["unreachable"]
+    spofs: list[tuple[str, FailurePoint]] = parts["spofs"]
+    warnings: list[Message] = parts["warnings"]
+    by_status = {k: int(v) for k, v in evacuees.groupby("status")["people"].sum().items()}
+    resp = _responsibility(region, parts["registry"], parts["zone"], evacuees, sites)
+    population = parts["population"]
+    warnings += _status_warnings(
+        region,
+        population.vintage,
+        parts["zone"],
+        by_status,
+        unreachable,
+        parts["site_reasons"],
+        resp,
+    )
+    for _mode, f in spofs:
+        warnings.append(
+            Message("warn.single_point_of_failure", {"road": f.name, "people": f.people_cut_off})
+        )
+    why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
+    assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
+    closures = parts["closures"]
+    return {
+        "scenario": parts["scenario"].name,
+        "preset": parts["scenario"].preset,
+        "exercise": parts["scenario"].exercise,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "zone_area_km2": round(parts["zone"].area / 1e6, 3),
+        "population_vintage": population.vintage,
+        "evacuees_total": int(evacuees["people"].sum()),
+        "reception_seekers": by_status.get("assigned", 0) + by_status.get("unassigned", 0),
+        "assigned": {str(k): int(v) for k, v in assigned.items()},
+        "own_arrangements": by_status.get("own_arrangements", 0),
+        "unassigned": by_status.get("unassigned", 0),
+        "unreachable": by_status.get("unreachable", 0),
+        "unreachable_reasons": {why.text("en"): int(n) for why, n in why_unreachable},
+        "unreachable_reasons_nb": {why.text("nb"): int(n) for why, n in why_unreachable},
+        "sites": _site_entries(sites, parts["site_reasons"]),
+        "exits": [
+            {"name": r.name, "name_en": r.name_en, "people": int(r.people)}
+            for r in parts["exits"].itertuples()
+        ],
+        "closures": [
+            {
+                "label": r.label,
+                "roads_cut": r.roads_cut.split("; ") if r.roads_cut else [],
+                "length_m": float(r.length_m),
+            }
+            for r in closures.itertuples()
+        ],
+        "single_points_of_failure": [
+            {"name": f.name, "mode": mode, "people_cut_off": f.people_cut_off} for mode, f in spofs
+        ],
+        "clearance_minutes": clearance_minutes(parts["curves"]),
+        "clearance_range_minutes": {k: clearance_minutes(v) for k, v in parts["ranges"].items()},
+        "bottlenecks": bottlenecks(parts["routes"]),
+        "municipalities": resp.municipalities,
+        "counties": resp.counties,
+        "responsible_actors": resp.actors,
+        "rules_fired": resp.rules_fired,
+        "actions": resp.actions,
+        "warnings": texts(warnings, "en"),
+        "warnings_nb": texts(warnings, "nb"),
+        "assumptions": _assumptions(region, parts["scenario"], sites, population.source),
+        "data": {"region": str(region.path), "attribution": settings.ATTRIBUTION},
+    }
+
+
+def _site_entries(sites: gpd.GeoDataFrame, reasons: list[Message | None]) -> list[dict]:
+    return [
+        {
+            "name": r.name,
+            "kind": r.kind,
+            "added": bool(r.added),
+            "capacity": int(r.capacity),
+            "capacity_assumed": bool(r.capacity_assumed),
+            "available": bool(r.available),
+            "reason": r.reason,
+            "reason_nb": why.text("nb") if why else "",
+            "assigned": int(r.assigned),
+            "off_network_m": float(r.off_network_m),
+        }
+        for r, why in zip(sites.itertuples(), reasons, strict=True)
+    ]
+
+
+def _assumptions(
+    region: Region, scenario: Scenario, sites: gpd.GeoDataFrame, population_source: str
+) -> dict[str, Any]:
+    return {
+        "population_source": population_source,
+        "population_scale": scenario.population_scale,
+        "population_override": scenario.population_override,
+        "extra_population": sum(e.people for e in scenario.extra_population),
+        "mode": scenario.mode,
+        "car_share": scenario.car_share if scenario.mode == "mixed" else None,
+        "persons_per_car": scenario.persons_per_car if scenario.mode != "walk" else None,
+        "mobilisation_curve": [list(p) for p in scenario.mobilisation],
+        "reception_share": scenario.reception_share,
+        "reception_share_source": "Baker 1991 (5-15 % use public shelters); antatt",
+        "exit_buffer_m": scenario.exit_buffer_m,
+        "capacity_range": list(scenario.capacity_range),
+        "site_capacities_assumed": sites.loc[sites["capacity_assumed"], "name"].tolist(),
+        "roads_under_construction": region.include_construction,
+        "clearance_model": "point-queue time-expanded flow over the routes to sites and exits",
+        "clearance_covers": "everybody who travels: to reception sites and to safe exits",
+        "off_network_detour_factor": routing.DETOUR_FACTOR,
+        "max_snap_m": routing.MAX_SNAP_M,
+        "evacuated_statuses": sorted(EVACUATED_STATUSES),
+    }

@@ -1,0 +1,21 @@
+"""Planning on the real pack in tests: the registry is loaded once per test process."""
+
+from __future__ import annotations
+
+import functools
+
+from geo.region import Region
+from geo.registry import Registry, load_registry
+from planning.plan import Plan, make_plan
+from planning.scenario import Scenario
+
+
+@functools.cache
+def shared_registry() -> Registry:
+    """``data/shapes`` loaded once (sites, actors, rules, preset areas)."""
+    return load_registry()
+
+
+def plan_for(region: Region, scenario: Scenario) -> Plan:
+    """``make_plan`` with the shared registry."""
+    return make_plan(scenario, region, shared_registry())

@@ -14,6 +14,7 @@ import numpy as np
 import shapely
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ZoneError
 
@@ -49,7 +50,7 @@ def check_lonlat(coords: np.ndarray, what: str) -> None:
         )
 
 
-def closure_shape(geojson: Any, what: str) -> shapely.Geometry:
+def closure_shape(geojson: Any, what: str) -> BaseGeometry:
     """A road closure (GeoJSON geometry in lon/lat) as a checked shapely geometry.
 
     Raises

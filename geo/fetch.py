@@ -43,8 +43,8 @@ import geopandas as gpd
 import osmnx as ox
 import pandas as pd
 import requests
-import shapely
 from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import FetchError, RegionDataError
@@ -81,7 +81,7 @@ class _Place:
     name: str
     display_name: str
     osm_id: str
-    geometry: shapely.Geometry
+    geometry: BaseGeometry
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -293,7 +293,7 @@ def _find_county(area: _Place) -> _Place | None:
     return county if inside else None
 
 
-def _buffer(polygon: shapely.Geometry, margin_m: float) -> shapely.Geometry:
+def _buffer(polygon: BaseGeometry, margin_m: float) -> BaseGeometry:
     """``polygon`` (EPSG:4326) grown by ``margin_m`` metres, with fewer vertices."""
     # Simplifying by less than the margin keeps the whole place covered and makes
     # the Overpass query (which lists every vertex) much shorter.
@@ -302,7 +302,7 @@ def _buffer(polygon: shapely.Geometry, margin_m: float) -> shapely.Geometry:
     return grown.to_crs(settings.MAP_CRS).iloc[0]
 
 
-def _download_roads(polygon: shapely.Geometry) -> list[dict[str, Any]]:
+def _download_roads(polygon: BaseGeometry) -> list[dict[str, Any]]:
     """Raw Overpass responses: highway ways (whole) and their nodes in ``polygon``."""
     # osmnx's own downloader (polygon subdivision, rate limit, cache) without its
     # graph step, which would cut ways at the polygon (see write_osm_xml).
@@ -316,7 +316,7 @@ def _download_roads(polygon: shapely.Geometry) -> list[dict[str, Any]]:
     return responses
 
 
-def _download_pois(polygon: shapely.Geometry) -> gpd.GeoDataFrame:
+def _download_pois(polygon: BaseGeometry) -> gpd.GeoDataFrame:
     """Fire stations and hospitals in ``polygon`` (empty frame if there are none)."""
     try:
         gdf = ox.features_from_polygon(polygon, tags=POI_TAGS)
@@ -435,7 +435,7 @@ def _tag_number(tags: dict[str, str], keys: tuple[str, ...], digits: int) -> str
     return None
 
 
-def _frame(row: dict[str, str], geometry: shapely.Geometry) -> gpd.GeoDataFrame:
+def _frame(row: dict[str, str], geometry: BaseGeometry) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {k: [v] for k, v in row.items()}, geometry=[geometry], crs=settings.MAP_CRS
     )

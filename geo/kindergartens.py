@@ -15,6 +15,7 @@ from typing import Final
 import geopandas as gpd
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import layers, settings
 from geo.errors import RegionDataError
@@ -42,7 +43,7 @@ class UnlocatedKindergarten:
     name: str
     capacity: int
     address: str
-    area: shapely.Geometry
+    area: BaseGeometry
     basis: str
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import RegionDataError
@@ -110,7 +111,7 @@ def _slug(text: str) -> str:
 
 
 def coverage_gap_m2(
-    source: PopulationSource, area: shapely.Geometry, counties: gpd.GeoDataFrame
+    source: PopulationSource, area: BaseGeometry, counties: gpd.GeoDataFrame
 ) -> float:
     """Area (m²) of ``area`` inside counties ``source`` does not cover.
 
@@ -125,7 +126,7 @@ def coverage_gap_m2(
     return float(shapely.area(shapely.intersection(hit, area)).sum())
 
 
-def covers(source: PopulationSource, area: shapely.Geometry, counties: gpd.GeoDataFrame) -> bool:
+def covers(source: PopulationSource, area: BaseGeometry, counties: gpd.GeoDataFrame) -> bool:
     """Whether ``source`` covers ``area``, up to :data:`COVERAGE_TOLERANCE_M2`/``_SHARE``."""
     limit = max(COVERAGE_TOLERANCE_M2, COVERAGE_TOLERANCE_SHARE * area.area)
     return coverage_gap_m2(source, area, counties) <= limit
@@ -227,7 +228,7 @@ def _vintage_from_name(name: str) -> str:
     return years[-1] if years else DEFAULT_VINTAGE
 
 
-def population_within(cells: gpd.GeoDataFrame, area: shapely.Geometry) -> float:
+def population_within(cells: gpd.GeoDataFrame, area: BaseGeometry) -> float:
     """Residents of the cells whose centre lies inside ``area`` (SSB's own convention)."""
     centres = cells.geometry.centroid
     return float(cells.loc[centres.within(area), "population"].sum())

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import layers, settings
 from geo.errors import RegionDataError
@@ -113,7 +114,7 @@ class Region:
         return m[m["kommunenummer"] == self.home].iloc[0]
 
     @cached_property
-    def home_area(self) -> shapely.Geometry:
+    def home_area(self) -> BaseGeometry:
         """The home municipality's polygon."""
         return self.home_row.geometry
 
@@ -157,7 +158,7 @@ class Region:
         )
         raise RegionDataError(msg)
 
-    def covering_vintage(self, area: shapely.Geometry) -> str | None:
+    def covering_vintage(self, area: BaseGeometry) -> str | None:
         """Newest vintage whose grid covers ``area`` (EPSG:25832), or None."""
         for source in self.population_sources:
             if covers(source, area, self.counties):
@@ -229,7 +230,7 @@ class Region:
         return self._networks[mode]
 
     @cached_property
-    def coverage(self) -> shapely.Geometry:
+    def coverage(self) -> BaseGeometry:
         """Area the road data covers: hull of the drive network plus 300 m."""
         return shapely.MultiPoint(self.network("drive").xy).convex_hull.buffer(300.0)
 

@@ -24,6 +24,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import ZoneError
@@ -75,7 +76,7 @@ class AtlasOptions:
 
 
 def atlas_cells(
-    population: gpd.GeoDataFrame, coverage: shapely.Geometry, area: shapely.Geometry | None = None
+    population: gpd.GeoDataFrame, coverage: BaseGeometry, area: BaseGeometry | None = None
 ) -> gpd.GeoDataFrame:
     """Populated cells whose centre lies in ``coverage`` (and ``area`` if given), by id.
 
@@ -278,10 +279,10 @@ def zone_id(cell_ids: list[str]) -> str:
 
 def partition(
     population: gpd.GeoDataFrame,
-    coverage: shapely.Geometry,
+    coverage: BaseGeometry,
     net: RoadNetwork,
     options: AtlasOptions | None = None,
-    area: shapely.Geometry | None = None,
+    area: BaseGeometry | None = None,
 ) -> gpd.GeoDataFrame:
     """Cut the covered, populated area into evacuation zones.
 

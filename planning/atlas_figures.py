@@ -12,14 +12,14 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from planning.scenario import Scenario, ZoneSpec
 from planning.zones import to_map
 
 
-def zone_scenario(name: str, polygon: shapely.Geometry, base: Scenario) -> Scenario:
+def zone_scenario(name: str, polygon: BaseGeometry, base: Scenario) -> Scenario:
     """A scenario evacuating one atlas zone, with every other setting from ``base``."""
     s = copy.deepcopy(base)
     s.name = name

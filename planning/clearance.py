@@ -25,6 +25,7 @@ from functools import cached_property
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from planning.routing import SiteTrees
 
@@ -86,7 +87,7 @@ def departure_fraction(curve: list[tuple[float, float]], t_s: np.ndarray) -> np.
     return np.maximum(out, np.where(t_s / 60.0 >= minutes[-1], 1.0, 0.0))
 
 
-def inside_zone_nodes(trees: SiteTrees, zone: shapely.Geometry) -> np.ndarray:
+def inside_zone_nodes(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
     """Mask of network nodes inside the zone."""
     pts = shapely.points(trees.network.xy)
     shapely.prepare(zone)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
-import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.network import RoadNetwork
@@ -50,7 +50,7 @@ def closure_label(closure: dict, n: int) -> str:
 
 def closures_layer(
     closures: Sequence[dict],
-    geometries: Sequence[shapely.Geometry],
+    geometries: Sequence[BaseGeometry],
     networks: Sequence[RoadNetwork],
 ) -> tuple[gpd.GeoDataFrame, list[Message]]:
     """One row per closure with the roads it cuts; a warning for each that cuts none.

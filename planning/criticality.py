@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from planning.scenario import Scenario
@@ -129,14 +130,14 @@ def road_segments(routes: gpd.GeoDataFrame, min_people: float = 0.5) -> gpd.GeoD
     ).reset_index(drop=True)
 
 
-def closure_for(segment: shapely.Geometry) -> dict[str, Any]:
+def closure_for(segment: BaseGeometry) -> dict[str, Any]:
     """A GeoJSON (lon/lat) closure that closes exactly the edges of ``segment``."""
     lines = shapely.get_parts(segment)
     mids = shapely.line_interpolate_point(lines, 0.5, normalized=True)
     return mapping(to_map(shapely.union_all(shapely.buffer(mids, CLOSURE_RADIUS_M))))
 
 
-def with_closure(base: Scenario, segment: shapely.Geometry, name: str) -> Scenario:
+def with_closure(base: Scenario, segment: BaseGeometry, name: str) -> Scenario:
     """``base`` with ``segment`` closed as well."""
     s = copy.deepcopy(base)
     s.name = f"{base.name} – {name}"

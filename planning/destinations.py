@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.network import RoadNetwork
@@ -70,7 +71,7 @@ class ExitNodes:
     data_edge: np.ndarray
 
 
-def exit_nodes(net: RoadNetwork, zone: shapely.Geometry, buffer_m: float) -> ExitNodes:
+def exit_nodes(net: RoadNetwork, zone: BaseGeometry, buffer_m: float) -> ExitNodes:
     """Safe exits: nodes beyond ``buffer_m`` of the zone, and main roads leaving the data.
 
     Nodes beyond the buffer count only in a piece of the road network (without
@@ -189,7 +190,7 @@ EXIT_COLUMNS = ("name", "name_en", "road", "data_edge", "people", "geometry")
 
 def exits_layer(
     net_rows: list[tuple[RoadNetwork, np.ndarray, np.ndarray, np.ndarray]],
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
 ) -> gpd.GeoDataFrame:
     """Safe exits in use: one row per road and direction, with the people using them.
 

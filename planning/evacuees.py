@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from planning.i18n import Message
@@ -29,7 +30,7 @@ def integer_split(values: np.ndarray, total: int) -> np.ndarray:
 
 
 def evacuee_groups(
-    cells: gpd.GeoDataFrame, zone: shapely.Geometry, scenario: Scenario
+    cells: gpd.GeoDataFrame, zone: BaseGeometry, scenario: Scenario
 ) -> tuple[gpd.GeoDataFrame, list[Message]]:
     """Origin groups: one per cell piece inside the zone and one per extra point.
 

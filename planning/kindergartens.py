@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import geopandas as gpd
-import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import RegistryError
@@ -62,7 +62,7 @@ def empty_layer() -> gpd.GeoDataFrame:
 
 def kindergartens_in_zone(
     kindergartens: gpd.GeoDataFrame,
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
     unlocated: list[UnlocatedKindergarten],
     actors: list[Actor],
 ) -> KindergartenCheck:

@@ -18,6 +18,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import ZoneError
@@ -124,7 +125,7 @@ def region_extent(region: Region) -> str:
     return f"lon {x0:.2f}–{x1:.2f}, lat {y0:.2f}–{y1:.2f}"
 
 
-def evacuated_area(zones: gpd.GeoDataFrame, region: Region) -> shapely.Geometry:
+def evacuated_area(zones: gpd.GeoDataFrame, region: Region) -> BaseGeometry:
     """Union of the evacuated zones.
 
     Raises
@@ -146,7 +147,7 @@ def evacuated_area(zones: gpd.GeoDataFrame, region: Region) -> shapely.Geometry:
     return zone
 
 
-def touches_land(zone: shapely.Geometry, region: Region) -> bool:
+def touches_land(zone: BaseGeometry, region: Region) -> bool:
     """True if the zone reaches into any municipality of the region pack."""
     m = region.municipalities
     return bool(len(m.sindex.query(zone, predicate="intersects")))
@@ -212,9 +213,9 @@ class ModeRoutes:
 def route_mode(
     net: RoadNetwork,
     site_xy: np.ndarray,
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
     scenario: Scenario,
-    closures: list[shapely.Geometry],
+    closures: list[BaseGeometry],
     origin_xy: np.ndarray,
 ) -> ModeRoutes:
     """Trees to every routed site and to the safe exits, and where origins join the network.
@@ -369,12 +370,12 @@ def _add_kindergartens(summary: dict[str, Any], kids: KindergartenCheck) -> None
 def _route_modes(
     region: Region,
     scenario: Scenario,
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
     sites: gpd.GeoDataFrame,
     routed: np.ndarray,
     groups: gpd.GeoDataFrame,
     demand: Demand,
-    closures: list[shapely.Geometry],
+    closures: list[BaseGeometry],
 ) -> dict[str, ModeRoutes]:
     """Routing per travel mode in use (the scenario's mode when nobody travels)."""
     site_xy = shapely.get_coordinates(sites.geometry.to_numpy())[routed]
@@ -387,7 +388,7 @@ def _route_modes(
 
 
 def _exits(
-    trips: dict[str, ExitTrips], routes: dict[str, ModeRoutes], zone: shapely.Geometry
+    trips: dict[str, ExitTrips], routes: dict[str, ModeRoutes], zone: BaseGeometry
 ) -> gpd.GeoDataFrame:
     """The exits layer from where every mode's exit-goers leave."""
     per_mode = []

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from planning.clearance import _clear_after, inside_zone_nodes
@@ -68,7 +69,7 @@ def units_per_person(mode: str, scenario: Scenario) -> float:
     return 1.0 / scenario.persons_per_car if mode == "drive" else 1.0
 
 
-def leave_seconds(trees: SiteTrees, zone: shapely.Geometry) -> np.ndarray:
+def leave_seconds(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
     """Free-flow seconds from each node until the trip has left the zone, per destination.
 
     Shape (k, n); inf where a destination is unreachable. A trip has left once it
@@ -136,7 +137,7 @@ def exits_for(
     demand: Demand,
     routes: dict[str, ModeRoutes],
     trips: dict[str, ExitTrips],
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
 ) -> np.ndarray:
     """Name of the exit each demand row mostly uses ("" where unreachable).
 
@@ -192,7 +193,7 @@ def evacuee_layer(
     flows: np.ndarray,
     site_names: np.ndarray,
     exit_names: np.ndarray,
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
 ) -> tuple[gpd.GeoDataFrame, dict[Message, int]]:
     """Origin groups split by status and destination; unreachable people per reason.
 
@@ -243,7 +244,7 @@ def mode_flows(
     demand: Demand,
     routes: dict[str, ModeRoutes],
     flows: np.ndarray,
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
     scenario: Scenario,
 ) -> dict[str, ModeFlow]:
     """Route every mode's trips (to sites and exits) around queues, at central capacity.
@@ -310,7 +311,7 @@ def paths_layer(
     flows: dict[str, ModeFlow],
     od: dict[str, list[ODPath]],
     site_names: np.ndarray,
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
 ) -> gpd.GeoDataFrame:
     """One line per origin group, mode, destination and route taken.
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
-import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.region import Region
@@ -98,7 +98,7 @@ def bottlenecks(routes: gpd.GeoDataFrame, n: int = N_BOTTLENECKS) -> list[dict[s
 def _responsibility(
     region: Region,
     registry: Registry,
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
     evacuees: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
 ) -> Any:
@@ -121,7 +121,7 @@ def _responsibility(
 def _status_warnings(
     region: Region,
     vintage: str,
-    zone: shapely.Geometry,
+    zone: BaseGeometry,
     by_status: dict[str, int],
     unreachable: dict[Message, int],
     site_reasons: list[Message | None],

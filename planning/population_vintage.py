@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo.population import PopulationSource, coverage_gap_m2, covers
 from geo.region import Region
@@ -48,7 +48,7 @@ class PopulationChoice:
     warnings: list[Message] = field(default_factory=list)
 
 
-def choose_population(region: Region, zone: shapely.Geometry, requested: str) -> PopulationChoice:
+def choose_population(region: Region, zone: BaseGeometry, requested: str) -> PopulationChoice:
     """Pick the population grid for ``zone`` (EPSG:25832) as ``requested``.
 
     Parameters

@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
 from geo.network import RoadNetwork
 from planning.i18n import Message
@@ -137,7 +138,7 @@ def stack_trees(trees: Sequence[SiteTrees]) -> SiteTrees:
 _STACKED = ("site_nodes", "offnet_m", "offnet_s", "time_s", "next_node", "next_edge")
 
 
-def closed_edges(net: RoadNetwork, closures: list[shapely.Geometry]) -> np.ndarray:
+def closed_edges(net: RoadNetwork, closures: list[BaseGeometry]) -> np.ndarray:
     """Boolean mask of edges touched by any closure (lines are buffered slightly)."""
     mask = np.zeros(net.n_edges, dtype=bool)
     if not closures:

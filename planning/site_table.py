@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import ScenarioError
@@ -88,7 +89,7 @@ def _all_sites(registry: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFra
 
 
 def site_table(
-    registry: gpd.GeoDataFrame, scenario: Scenario, zone: shapely.Geometry
+    registry: gpd.GeoDataFrame, scenario: Scenario, zone: BaseGeometry
 ) -> tuple[gpd.GeoDataFrame, list[Message | None], list[Message]]:
     """Reception sites with this scenario's availability and capacity.
 

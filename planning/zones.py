@@ -10,6 +10,7 @@ import shapely
 from pyproj import Transformer
 from shapely.errors import ShapelyError
 from shapely.geometry import Point, Polygon, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from geo import settings
@@ -26,17 +27,17 @@ EVACUATED_STATUSES = frozenset({"evakueringsordre", "varsel"})
 MAX_EXTENT_M = 50_000.0
 
 
-def to_work(geom: shapely.Geometry) -> shapely.Geometry:
+def to_work(geom: BaseGeometry) -> BaseGeometry:
     """Project a lon/lat geometry to EPSG:25832."""
     return shapely.transform(geom, lambda xy: np.column_stack(_TO_WORK.transform(*xy.T)))
 
 
-def to_map(geom: shapely.Geometry) -> shapely.Geometry:
+def to_map(geom: BaseGeometry) -> BaseGeometry:
     """Project an EPSG:25832 geometry to lon/lat."""
     return shapely.transform(geom, lambda xy: np.column_stack(_TO_MAP.transform(*xy.T)))
 
 
-def _polygon_from_geojson(geometry: dict[str, Any] | None, what: str) -> shapely.Geometry:
+def _polygon_from_geojson(geometry: dict[str, Any] | None, what: str) -> BaseGeometry:
     if not geometry:
         raise ZoneError(f"{what} has no geometry: draw a polygon or upload a zone file.")
     try:
@@ -49,7 +50,7 @@ def _polygon_from_geojson(geometry: dict[str, Any] | None, what: str) -> shapely
     return to_work(geom)
 
 
-def closure_geometry(geojson: Any, index: int) -> shapely.Geometry:
+def closure_geometry(geojson: Any, index: int) -> BaseGeometry:
     """The EPSG:25832 geometry of road closure number ``index`` (GeoJSON in lon/lat).
 
     The engine calls this for every ``Scenario.closures`` entry, so a closure
@@ -110,7 +111,7 @@ def plume(
     return shapely.union(sector, src.buffer(near_radius_m, quad_segs=16))
 
 
-def zone_geometry(spec: ZoneSpec) -> shapely.Geometry:
+def zone_geometry(spec: ZoneSpec) -> BaseGeometry:
     """The EPSG:25832 polygon of one zone; raise :class:`ZoneError` if unusable."""
     what = f"Zone {spec.label!r}" if spec.label else "Zone"
     if spec.kind == "polygon":
@@ -131,7 +132,7 @@ def zone_geometry(spec: ZoneSpec) -> shapely.Geometry:
     return check_polygon(geom, what)
 
 
-def check_polygon(geom: shapely.Geometry, what: str) -> shapely.Geometry:
+def check_polygon(geom: BaseGeometry, what: str) -> BaseGeometry:
     """Reject empty, degenerate and self-intersecting polygons with a specific reason."""
     if geom.is_empty:
         raise ZoneError(f"{what} is empty: draw a zone with at least three corners.")
@@ -148,7 +149,7 @@ def check_polygon(geom: shapely.Geometry, what: str) -> shapely.Geometry:
     return geom
 
 
-def combined_zone(specs: list[ZoneSpec]) -> shapely.Geometry:
+def combined_zone(specs: list[ZoneSpec]) -> BaseGeometry:
     """Union of the zones whose residents are evacuated."""
     parts = [zone_geometry(z) for z in specs if z.status in EVACUATED_STATUSES]
     if not parts:

@@ -71,22 +71,22 @@ class RoadNetwork:
     @cached_property
     def node_ids(self) -> np.ndarray:
         """OSM node id per node index."""
-        return self.nodes.index.to_numpy(dtype=np.int64)
+        return np.asarray(self.nodes.index.to_numpy(dtype=np.int64))
 
     @cached_property
     def xy(self) -> np.ndarray:
         """Node coordinates, shape (n, 2), EPSG:25832."""
-        return self.nodes[["x", "y"]].to_numpy(dtype=float)
+        return np.asarray(self.nodes[["x", "y"]].to_numpy(dtype=float))
 
     @cached_property
     def edge_u(self) -> np.ndarray:
         """Index of each edge's start node."""
-        return self.nodes.index.get_indexer(self.edges["u"]).astype(np.int64)
+        return np.asarray(self.nodes.index.get_indexer(self.edges["u"]).astype(np.int64))
 
     @cached_property
     def edge_v(self) -> np.ndarray:
         """Index of each edge's end node."""
-        return self.nodes.index.get_indexer(self.edges["v"]).astype(np.int64)
+        return np.asarray(self.nodes.index.get_indexer(self.edges["v"]).astype(np.int64))
 
     @property
     def n_nodes(self) -> int:
@@ -101,12 +101,12 @@ class RoadNetwork:
     @cached_property
     def travel_time_s(self) -> np.ndarray:
         """Free-flow travel time per edge (s), as a float array."""
-        return self.edges["travel_time"].to_numpy(float)
+        return np.asarray(self.edges["travel_time"].to_numpy(float))
 
     @cached_property
     def capacity(self) -> np.ndarray:
         """Capacity per edge (vehicles or persons per hour), as a float array."""
-        return self.edges["capacity_vph"].to_numpy(float)
+        return np.asarray(self.edges["capacity_vph"].to_numpy(float))
 
     @cached_property
     def _pairs(self) -> dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:

@@ -138,7 +138,7 @@ def exit_nodes(net: RoadNetwork) -> np.ndarray:
     nodes = np.unique(np.concatenate([net.edge_u[main], net.edge_v[main]]))
     edge = shapely.MultiPoint(net.xy).convex_hull.exterior
     near = shapely.distance(shapely.points(net.xy[nodes]), edge) <= EXIT_EDGE_M
-    return nodes[near]
+    return np.asarray(nodes[near])
 
 
 def cell_corridors(cells: gpd.GeoDataFrame, net: RoadNetwork) -> tuple[list[str], np.ndarray]:
@@ -198,7 +198,7 @@ def _components(n: int, links: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Connected-component label per cell over the ``keep``-ed links."""
     a, b = links[keep, 0], links[keep, 1]
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    return np.asarray(connected_components(graph, directed=False)[1])
 
 
 def _neighbours(n: int, links: np.ndarray) -> list[list[int]]:

@@ -53,7 +53,7 @@ class QueueTrace:
         backlog = np.zeros(len(self.edges))
         cols = np.flatnonzero(ok)
         backlog[cols] = self.queue[step[cols], cols]
-        return backlog / np.maximum(capacity_per_h[self.edges], 1e-9) * 3600.0
+        return np.asarray(backlog / np.maximum(capacity_per_h[self.edges], 1e-9) * 3600.0)
 
 
 @dataclass
@@ -84,7 +84,7 @@ def departure_fraction(curve: list[tuple[float, float]], t_s: np.ndarray) -> np.
     share = np.array([p[1] for p in curve], dtype=float)
     out = np.interp(t_s / 60.0, minutes, share, left=share[0], right=1.0)
     # A vertical step (two points at the same minute) releases at that minute.
-    return np.maximum(out, np.where(t_s / 60.0 >= minutes[-1], 1.0, 0.0))
+    return np.asarray(np.maximum(out, np.where(t_s / 60.0 >= minutes[-1], 1.0, 0.0)))
 
 
 def inside_zone_nodes(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
@@ -102,7 +102,7 @@ def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
     vectorised rounds replace a walk over every node.
     """
     if not inside.any():
-        return np.isfinite(trees.time_s)
+        return np.asarray(np.isfinite(trees.time_s))
     k, n = trees.next_node.shape
     rows = np.arange(k)[:, None]
     # The site (and every unreachable node) points at itself.
@@ -112,7 +112,7 @@ def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
         dirty |= dirty[rows, ptr]
         hop = ptr[rows, ptr]
         if np.array_equal(hop, ptr):
-            return ~dirty & np.isfinite(trees.time_s)
+            return np.asarray(~dirty & np.isfinite(trees.time_s))
         ptr = hop
 
 
@@ -131,7 +131,7 @@ def release_shares(
     """
     dep = departure_fraction(mobilisation, t_s)
     block = np.asarray(slice_of, dtype=float)[:, None]
-    return np.clip(n_slices * dep[None, :] - block, 0.0, 1.0)
+    return np.asarray(np.clip(n_slices * dep[None, :] - block, 0.0, 1.0))
 
 
 @dataclass
@@ -348,4 +348,4 @@ def _discharge(queue: np.ndarray, edge: np.ndarray, cap: np.ndarray) -> np.ndarr
     between the groups queued there in proportion to their queues (FIFO in aggregate)."""
     demand = np.bincount(edge, weights=queue, minlength=len(cap))
     ratio = np.divide(np.minimum(demand, cap), demand, out=np.zeros_like(demand), where=demand > 0)
-    return queue * ratio[edge]
+    return np.asarray(queue * ratio[edge])

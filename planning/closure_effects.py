@@ -24,7 +24,7 @@ def edge_names(net: RoadNetwork, lang: str = "nb") -> np.ndarray:
     unnamed = names == ""
     classes = net.edges["highway"].to_numpy(dtype=object)[unnamed]
     names[unnamed] = [f"({road_class_name(str(c), lang)})" for c in classes]
-    return names
+    return np.asarray(names)
 
 
 def road_length_m(net: RoadNetwork, edges: np.ndarray) -> float:

@@ -126,7 +126,7 @@ def data_edge_nodes(net: RoadNetwork) -> np.ndarray:
     dead_end = (degree == 1) | (has_out != has_in)
     hull = shapely.MultiPoint(net.xy).convex_hull.boundary
     near_edge = shapely.distance(shapely.points(net.xy), hull) <= DATA_EDGE_BAND_M
-    return on_main & dead_end & near_edge
+    return np.asarray(on_main & dead_end & near_edge)
 
 
 def tree_roots(next_node: np.ndarray) -> np.ndarray:
@@ -150,7 +150,7 @@ def reception_seekers(people: np.ndarray, share: float) -> np.ndarray:
     """
     people = np.asarray(people, dtype=np.int64)
     total = round(share * int(people.sum()))
-    return np.minimum(integer_split(people * share, total), people)
+    return np.asarray(np.minimum(integer_split(people * share, total), people))
 
 
 def road_label(net: RoadNetwork, node: int, lang: str = "nb") -> str:

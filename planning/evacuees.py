@@ -26,7 +26,7 @@ def integer_split(values: np.ndarray, total: int) -> np.ndarray:
     rest = total - int(base.sum())
     order = np.argsort(-(scaled - base), kind="stable")
     base[order[:rest]] += 1
-    return base
+    return np.asarray(base)
 
 
 def evacuee_groups(

@@ -263,4 +263,4 @@ def _queue_delay(
 
 def _earliest_arrival(net: RoadNetwork, weight: np.ndarray, sources: np.ndarray) -> np.ndarray:
     """Seconds from the nearest of ``sources`` to every node (forward search)."""
-    return dijkstra(net.csr(weight), indices=np.unique(sources), min_only=True)
+    return np.asarray(dijkstra(net.csr(weight), indices=np.unique(sources), min_only=True))

@@ -61,7 +61,7 @@ def clearance_minutes(curves: dict[str, ClearanceCurves]) -> dict[str, float | N
     t = np.arange(0.0, end + dt, dt)
 
     def people(c: ClearanceCurves, curve: np.ndarray) -> np.ndarray:
-        return np.interp(t, c.t_s, curve, right=curve[-1]) / c.units_per_person
+        return np.asarray(np.interp(t, c.t_s, curve, right=curve[-1]) / c.units_per_person)
 
     left = sum(people(c, c.left) for c in curves.values())
     arrived = sum(people(c, c.arrived) for c in curves.values())

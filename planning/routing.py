@@ -170,7 +170,7 @@ def _hop_edges(
     """Edge of each hop ``node[i] -> nxt[i]``, from ``RoadNetwork.cheapest_edges`` output."""
     key, edge = pairs
     at = np.searchsorted(key, node.astype(np.int64) * n + nxt)
-    return edge[np.minimum(at, len(key) - 1)]
+    return np.asarray(edge[np.minimum(at, len(key) - 1)])
 
 
 @dataclass
@@ -309,7 +309,7 @@ class Attachment:
 def reaches_sites(net: RoadNetwork, site_nodes: np.ndarray) -> np.ndarray:
     """Mask of nodes with a path to any of ``site_nodes`` when no road is closed."""
     d = dijkstra(net.csr(reverse=True), indices=np.unique(site_nodes), min_only=True)
-    return np.isfinite(d)
+    return np.asarray(np.isfinite(d))
 
 
 def attach_origins(

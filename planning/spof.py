@@ -41,7 +41,7 @@ class FailurePoint:
 def _reachable(net: RoadNetwork, weight: np.ndarray, exits: np.ndarray) -> np.ndarray:
     """Mask of nodes with a path to any exit on ``weight`` (inf = closed)."""
     d = dijkstra(net.csr(weight, reverse=True), indices=exits, min_only=True)
-    return np.isfinite(d)
+    return np.asarray(np.isfinite(d))
 
 
 def failure_points(

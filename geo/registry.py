@@ -396,7 +396,8 @@ def _entries(data: Any, key: str, file: str) -> list[Any]:
     """The list under top-level ``key`` of a YAML file."""
     if not isinstance(data, Mapping) or not isinstance(data.get(key), list):
         raise _fail(file, f"expected a top-level {key!r} list; see the header of the file.")
-    return data[key]
+    entries: list[Any] = data[key]
+    return entries
 
 
 def _id(entry: Mapping[str, Any], where: str, seen: set[str]) -> str:
@@ -555,11 +556,11 @@ def _load_actors_file(path: Path) -> tuple[list[Actor], list[Agreement]]:
                 )
             if actor.id not in by_id[ag].parties:
                 raise _fail(where, f"lists agreement {ag!r} but is not one of its parties.")
-    for ag in agreements:
-        for party in ag.parties:
-            if ag.id not in actor_by_id[party].agreements:
+    for agreement in agreements:
+        for party in agreement.parties:
+            if agreement.id not in actor_by_id[party].agreements:
                 raise _fail(
-                    f"{file}: agreement {ag.id!r}",
+                    f"{file}: agreement {agreement.id!r}",
                     f"party {party!r} does not list it under its 'agreements'; add it there.",
                 )
     return actors, agreements

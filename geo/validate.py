@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -126,7 +126,7 @@ def describe_error(err: Mapping[str, Any]) -> str:
     return f"{path}: {err.get('msg', 'invalid value')}, got {got}"
 
 
-def describe_errors(errors: list[Mapping[str, Any]], limit: int = 3) -> str:
+def describe_errors(errors: Sequence[Mapping[str, Any]], limit: int = 3) -> str:
     """The first ``limit`` problems as one message (with how many more there are)."""
     parts = [describe_error(e) for e in errors[:limit]]
     more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""

@@ -29,7 +29,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.errors import ZoneError
 from geo.network import RoadNetwork
-from planning.routing import MAX_SNAP_M, cheapest_edge_lookup
+from planning.routing import MAX_SNAP_M
 
 #: Default residents per zone (assumption, editable: ``--target-people``). About
 #: the size of a grunnkrets (SSB basic statistical unit, typically 200-2,000
@@ -132,6 +132,17 @@ def cell_links(cells: gpd.GeoDataFrame, net: RoadNetwork, *, diagonal: bool = Fa
     return links[np.lexsort((links[:, 1], links[:, 0]))]
 
 
+def _cheapest_edge_lookup(net: RoadNetwork, weight: np.ndarray) -> dict[tuple[int, int], int]:
+    """(u, v) node-index pair -> index of the cheapest finite edge between them."""
+    # Moved here from planning.routing, which dropped it in the v2 engine (atlas is its
+    # only user; the import had broken `import planning.atlas`).
+    best: dict[tuple[int, int], int] = {}
+    order = np.argsort(weight, kind="stable")
+    for e in order[np.isfinite(weight[order])]:
+        best.setdefault((int(net.edge_u[e]), int(net.edge_v[e])), int(e))
+    return best
+
+
 def exit_nodes(net: RoadNetwork) -> np.ndarray:
     """Main-road nodes within :data:`EXIT_EDGE_M` of the edge of the road data."""
     main = net.edges["highway"].isin(MAIN_ROADS).to_numpy()
@@ -154,7 +165,7 @@ def cell_corridors(cells: gpd.GeoDataFrame, net: RoadNetwork) -> tuple[list[str]
     dist, pred, _ = dijkstra(
         net.csr(weight, reverse=True), indices=exits, min_only=True, return_predecessors=True
     )
-    edge_of = cheapest_edge_lookup(net, weight)
+    edge_of = _cheapest_edge_lookup(net, weight)
     good = np.flatnonzero(np.isfinite(dist))
     gap, pos = cKDTree(net.xy[good]).query(cells[["cx", "cy"]].to_numpy())
     highway = net.edges["highway"].to_numpy()

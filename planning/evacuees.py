@@ -8,9 +8,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.coords import check_lonlat
 from planning.i18n import Message
 from planning.scenario import Scenario
-from planning.zones import check_lonlat, to_work
+from planning.zones import to_work
 
 
 def integer_split(values: np.ndarray, total: int) -> np.ndarray:

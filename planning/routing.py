@@ -116,7 +116,7 @@ class SiteTrees:
     def path_edges(self, j: int, node: int) -> list[int]:
         """Edge indices from ``node`` to destination ``j`` (empty at the destination)."""
         _, edge = self.walk(np.array([node]), np.array([j]))
-        return edge.tolist()
+        return [int(e) for e in edge]
 
 
 def stack_trees(trees: Sequence[SiteTrees]) -> SiteTrees:
@@ -127,12 +127,8 @@ def stack_trees(trees: Sequence[SiteTrees]) -> SiteTrees:
     entries = None
     if all(t.entries is not None for t in trees):
         entries = [e for t in trees for e in t.entries]  # type: ignore[union-attr]
-    return SiteTrees(
-        first.network,
-        *(np.concatenate([getattr(t, a) for t in trees]) for a in _STACKED),
-        entries=entries,
-        weight=first.weight,
-    )
+    stacked = {a: np.concatenate([getattr(t, a) for t in trees]) for a in _STACKED}
+    return SiteTrees(first.network, **stacked, entries=entries, weight=first.weight)
 
 
 _STACKED = ("site_nodes", "offnet_m", "offnet_s", "time_s", "next_node", "next_edge")

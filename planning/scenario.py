@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from geo.coords import check_lonlat
 from geo.errors import ScenarioError, ZoneError
 from geo.validate import load_json
 from planning.scenario_schema import check_schema
@@ -174,7 +175,7 @@ class Scenario:
     car_share: float = DEFAULT_CAR_SHARE
     persons_per_car: float = DEFAULT_PERSONS_PER_CAR
     mobilisation: list[tuple[float, float]] = field(
-        default_factory=lambda: [tuple(p) for p in DEFAULT_MOBILISATION]
+        default_factory=lambda: list(DEFAULT_MOBILISATION)
     )
     sites: dict[str, SiteOverride] = field(default_factory=dict)
     exercise: bool = True
@@ -238,9 +239,6 @@ def check_scenario(s: Scenario) -> None:
 
 
 def _check_point(lon: float, lat: float, what: str) -> None:
-    # Imported here: planning.zones imports this module for ZoneSpec.
-    from planning.zones import check_lonlat
-
     try:
         check_lonlat(np.array([[lon, lat]], dtype=float), what)
     except ZoneError as exc:

@@ -9,11 +9,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.coords import check_lonlat
 from geo.errors import ScenarioError
 from geo.registry import NORWAY_BBOX
 from planning.i18n import Message
 from planning.scenario import Scenario
-from planning.zones import check_lonlat, to_work
+from planning.zones import to_work
 
 #: Site reason for a zero capacity: the site is still routed to (its seekers
 #: become "unassigned", not an error), unlike a deactivated site or one in the zone.

@@ -13,6 +13,7 @@ import shapely
 
 from geo import settings
 from geo.errors import RegionDataError
+from geo.frame_cache import cached_layer
 
 
 def read_layer(
@@ -54,6 +55,20 @@ def read_layer(
     return gdf
 
 
+def read_boundaries(path: Path, required: tuple[str, ...], *, what: str) -> gpd.GeoDataFrame:
+    """:func:`read_layer` for boundary files, cached as GeoParquet (see :mod:`geo.frame_cache`).
+
+    Boundary files hold every municipality or county of the country, several of
+    them invalid polygons: reading and repairing them costs about a second per
+    run, loading the repaired layer from the cache a few milliseconds.
+    """
+    if not path.is_file():  # the message of read_layer, without hashing a missing file
+        return read_layer(path, required, what=what)
+    return cached_layer(
+        path, "boundaries", lambda: read_layer(path, required, what=what), params=list(required)
+    )
+
+
 def drop_missing_geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Rows whose geometry is neither missing (None) nor empty."""
     geoms = gdf.geometry.to_numpy()
@@ -72,7 +87,7 @@ def find_file(folder: Path, pattern: str, *, what: str) -> Path:
 def read_municipalities(region_dir: Path) -> gpd.GeoDataFrame:
     """Municipalities with ``kommunenummer`` (str) and ``kommunenavn``."""
     path = find_file(region_dir / "boundaries", "kommuner*.geojson", what="Municipalities")
-    gdf = read_layer(path, ("kommunenummer", "kommunenavn"), what="Municipalities")
+    gdf = read_boundaries(path, ("kommunenummer", "kommunenavn"), what="Municipalities")
     gdf["kommunenummer"] = gdf["kommunenummer"].astype(str).str.zfill(4)
     return gdf[["kommunenummer", "kommunenavn", "geometry"]].reset_index(drop=True)
 
@@ -80,7 +95,7 @@ def read_municipalities(region_dir: Path) -> gpd.GeoDataFrame:
 def read_counties(region_dir: Path) -> gpd.GeoDataFrame:
     """Counties with ``fylkesnummer`` (str) and ``fylkesnavn``."""
     path = find_file(region_dir / "boundaries", "fylker*.geojson", what="Counties")
-    gdf = read_layer(path, ("fylkesnummer", "fylkesnavn"), what="Counties")
+    gdf = read_boundaries(path, ("fylkesnummer", "fylkesnavn"), what="Counties")
     gdf["fylkesnummer"] = gdf["fylkesnummer"].astype(str).str.zfill(2)
     return gdf[["fylkesnummer", "fylkesnavn", "geometry"]].reset_index(drop=True)
 

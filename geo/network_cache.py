@@ -12,37 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import os
-import shutil
 from pathlib import Path
 
-import geopandas as gpd
-
 from geo import settings
+from geo.frame_cache import cache_dir, file_digest, read_frames, write_frames
 from geo.network import RoadNetwork, build_network, parse_osm
 
 #: Bump when the cached layout or the build logic changes.
 CACHE_SCHEMA = 4
-#: Files of one cached network, and the manifest holding their SHA-256 digests.
-_FILES: tuple[str, ...] = ("nodes.parquet", "edges.parquet")
-_MANIFEST = "checksums.json"
-
-log = logging.getLogger(__name__)
-
-
-def cache_dir() -> Path:
-    """Cache folder: ``$EVAC_CACHE`` or ``.cache/`` in the project root."""
-    return Path(os.environ.get(settings.CACHE_ENV_VAR, settings.DEFAULT_CACHE_DIR))
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes (hex)."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def cache_key(osm_path: Path, mode: str, *, include_construction: bool) -> str:
@@ -105,38 +82,12 @@ def load_networks(
 
 
 def _write(net: RoadNetwork, folder: Path) -> None:
-    # Write to a temporary folder, then rename: a crash never leaves half a cache.
-    # A cache that cannot be written (read-only or full disk) only costs speed.
-    tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
-    try:
-        tmp.mkdir(parents=True, exist_ok=True)
-        net.nodes.to_parquet(tmp / "nodes.parquet")
-        net.edges.to_parquet(tmp / "edges.parquet")
-        digests = {name: file_digest(tmp / name) for name in _FILES}
-        (tmp / _MANIFEST).write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
-        tmp.rename(folder)
-    except OSError as exc:
-        if not folder.is_dir():  # not merely another process winning the race
-            log.warning("Network cache not saved in %s (%s); it is rebuilt next run.", folder, exc)
-        shutil.rmtree(tmp, ignore_errors=True)
+    write_frames({"nodes": net.nodes, "edges": net.edges}, folder, what="Network cache")
 
 
 def _read_checked(folder: Path, mode: str, *, source: str) -> RoadNetwork | None:
-    """The cached network, or None (and the folder removed) if it is damaged.
-
-    The SHA-256 of each file is stored beside it (``checksums.json``), so a
-    truncated, emptied or bit-flipped file is found before it is read.
-    """
-    try:
-        expected = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
-        damaged = [n for n in _FILES if expected.get(n) != file_digest(folder / n)]
-        if not damaged:
-            nodes = gpd.read_parquet(folder / "nodes.parquet")
-            edges = gpd.read_parquet(folder / "edges.parquet")
-            return RoadNetwork(mode=mode, nodes=nodes, edges=edges, source=source)
-        reason = f"{', '.join(damaged)} changed since it was written"
-    except Exception as exc:  # any failure to read a cache means: rebuild it
-        reason = f"{type(exc).__name__}: {str(exc)[:120]}"
-    log.warning("Network cache %s is damaged (%s); rebuilding it.", folder.name, reason)
-    shutil.rmtree(folder, ignore_errors=True)
-    return None
+    """The cached network, or None (and the folder removed) if it is damaged."""
+    frames = read_frames(folder, ("nodes", "edges"), what="Network cache")
+    if frames is None:
+        return None
+    return RoadNetwork(mode=mode, nodes=frames["nodes"], edges=frames["edges"], source=source)

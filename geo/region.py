@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import layers, settings
 from geo.errors import RegionDataError
+from geo.frame_cache import cached_layer
 from geo.kindergartens import read_kindergartens
 from geo.network import RoadNetwork
 from geo.network_cache import load_networks
@@ -175,7 +176,10 @@ class Region:
         vintage = vintage or self.population_vintage
         if vintage not in self._grids:
             path = self.population_source(vintage).path
-            self._grids[vintage] = read_population(path, self.context_bounds)
+            bounds = self.context_bounds
+            self._grids[vintage] = cached_layer(
+                path, "population", lambda: read_population(path, bounds), params=list(bounds)
+            )
         return self._grids[vintage]
 
     @property

@@ -16,6 +16,7 @@ from exports.data_files import scenario_file, to_geojson, to_geopackage, to_kml
 from exports.html_map import to_html
 from exports.route_map import render_route_map
 from geo.atomic import ensure_folder, output_error, write_bytes
+from geo.names import slugify
 
 #: Sender identity in CAP alerts (the municipality requesting a Nødvarsel).
 CAP_SENDER = "beredskap@baerum.kommune.no"
@@ -61,9 +62,7 @@ def _via_file(write: Callable[[Any, Path], Any], plan: Any, suffix: str) -> byte
 
 def slug(name: str) -> str:
     """File-name-safe version of a scenario name."""
-    ascii_name = name.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
-    keep = "".join(c if c.isascii() and c.isalnum() else "-" for c in ascii_name)
-    return "-".join(p for p in keep.split("-") if p)[:60] or "plan"
+    return slugify(name, fallback="plan", max_length=60)
 
 
 def file_stem(scenario: Any) -> str:

@@ -28,9 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +44,7 @@ import requests
 from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 from shapely.geometry.base import BaseGeometry
 
-from geo import settings
+from geo import names, settings
 from geo.errors import FetchError, RegionDataError
 from geo.network_cache import cache_dir
 from geo.region import CONTEXT_MARGIN_M
@@ -148,9 +146,7 @@ def fetch_region(
 
 def slugify(place: str) -> str:
     """File-name-safe ASCII slug of a place name (``"Bærum, Norway"`` -> ``"baerum-norway"``)."""
-    text = place.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "region"
+    return names.slugify(place, fallback="region")
 
 
 def write_osm_xml(responses: Iterable[dict[str, Any]], path: Path) -> tuple[int, int]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -239,7 +239,7 @@ def build_network(
     return RoadNetwork(mode=mode, nodes=nodes, edges=edges)
 
 
-def _passable(d: dict, mode: str, *, include_construction: bool) -> bool:
+def _passable(d: dict[str, Any], mode: str, *, include_construction: bool) -> bool:
     hwy = _first_str(d.get("highway"))
     if hwy == "construction":
         return include_construction
@@ -285,7 +285,7 @@ def _parse_speed(value: object) -> float | None:
     return min(speeds) if speeds else None
 
 
-def _lanes_per_direction(d: dict, hwy: str) -> int:
+def _lanes_per_direction(d: dict[str, Any], hwy: str) -> int:
     values = d.get("lanes")
     values = values if isinstance(values, list) else [values]
     counts = [int(m.group(1)) for v in values if v and (m := re.match(r"(\d+)", str(v)))]

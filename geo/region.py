@@ -117,7 +117,8 @@ class Region:
     @cached_property
     def home_area(self) -> BaseGeometry:
         """The home municipality's polygon."""
-        return self.home_row.geometry
+        area: BaseGeometry = self.home_row.geometry
+        return area
 
     @cached_property
     def neighbours(self) -> gpd.GeoDataFrame:

@@ -613,7 +613,9 @@ def _area(raw: Any, where: str, folder: Path) -> Area:
 def _area_polygon(path: Path, where: str) -> BaseGeometry:
     data = read_json(path)
     if isinstance(data, Mapping) and data.get("type") == "FeatureCollection":
-        geoms = [f.get("geometry") for f in data.get("features", []) if isinstance(f, Mapping)]
+        geoms: list[Any] = [
+            f.get("geometry") for f in data.get("features", []) if isinstance(f, Mapping)
+        ]
     elif isinstance(data, Mapping) and data.get("type") == "Feature":
         geoms = [data.get("geometry")]
     else:
@@ -627,7 +629,8 @@ def _area_polygon(path: Path, where: str) -> BaseGeometry:
     series = gpd.GeoSeries(shapes, crs=MAP_CRS)
     if not series.is_valid.all():
         raise _fail(where, f"polygon file {path.name} holds a self-intersecting polygon.")
-    return series.to_crs(WORK_CRS).union_all()
+    area: BaseGeometry = series.to_crs(WORK_CRS).union_all()
+    return area
 
 
 def _agreement(raw: Any, index: int, file: str, actor_ids: set[str], seen: set[str]) -> Agreement:

@@ -14,6 +14,7 @@ from typing import Any
 import geopandas as gpd
 import pyogrio
 import shapely
+from pyproj import CRS
 from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
@@ -123,7 +124,7 @@ def _declared_crs(doc: dict[str, Any], filename: str) -> str:
     if "CRS84" in name:
         return settings.MAP_CRS
     try:
-        return gpd.GeoSeries([], crs=name).crs.to_string()
+        return CRS.from_user_input(name).to_string()
     except Exception:  # pyproj raises CRSError subclasses of varied kinds
         raise UploadError(f"{filename}: unknown CRS {name!r}.") from None
 

@@ -235,7 +235,8 @@ def _split(
     for seed in order:
         if seed not in left:
             continue
-        piece, frontier, total = [], [seed], 0.0
+        piece: list[int] = []
+        frontier, total = [seed], 0.0
         left.discard(seed)
         while frontier and total < opts.target_people and len(piece) < max_cells:
             frontier.sort(key=lambda c: (times[c], c))
@@ -386,7 +387,7 @@ def zone_names(zones: gpd.GeoDataFrame, net: RoadNetwork) -> list[str]:
             score[road_names[e]] = score.get(road_names[e], 0.0) + weight[e]
         if not score:  # no named road inside: the nearest named road names it
             score = {road_names[tree.nearest(geom.centroid)]: 1.0}
-        base.append(max(sorted(score), key=score.get))
+        base.append(max(sorted(score), key=lambda n: score[n]))
     counts = {n: base.count(n) for n in base}
     y = zones.geometry.centroid.y.to_numpy()
     x = zones.geometry.centroid.x.to_numpy()

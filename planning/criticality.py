@@ -35,6 +35,8 @@ from planning.zones import to_map
 CLOSURE_RADIUS_M = 1.0
 #: Coordinates are rounded to this many decimals (m) to find shared edge ends.
 _END_DECIMALS = 1
+#: A rounded end point (x, y) of an edge, in EPSG:25832.
+_End = tuple[float, float]
 
 RANK_COLUMNS = (
     "rank",
@@ -52,10 +54,14 @@ RANK_COLUMNS = (
 )
 
 
-def _ends(geoms: np.ndarray) -> tuple[list[tuple], list[tuple]]:
-    first = shapely.get_point(geoms, 0)
-    last = shapely.get_point(geoms, -1)
-    key = lambda p: tuple(np.round(shapely.get_coordinates(p)[0], _END_DECIMALS))  # noqa: E731
+def _ends(geoms: np.ndarray) -> tuple[list[_End], list[_End]]:
+    first = shapely.get_coordinates(shapely.get_point(geoms, 0))
+    last = shapely.get_coordinates(shapely.get_point(geoms, -1))
+
+    def key(xy: np.ndarray) -> _End:
+        x, y = np.round(xy, _END_DECIMALS)
+        return float(x), float(y)
+
     return [key(p) for p in first], [key(p) for p in last]
 
 
@@ -69,7 +75,7 @@ def _pieces(geoms: np.ndarray) -> list[list[int]]:
             i = parent[i]
         return i
 
-    at: dict[tuple, int] = {}
+    at: dict[_End, int] = {}
     for i, ends in enumerate(zip(*_ends(geoms), strict=True)):
         for end in ends:
             if end in at:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -87,7 +88,7 @@ def exit_nodes(net: RoadNetwork, zone: BaseGeometry, buffer_m: float) -> ExitNod
     beyond = ~shapely.intersects(safe_area, points)
     shapely.prepare(zone)
     edge = data_edge_nodes(net) & ~shapely.intersects(zone, points)
-    nodes = np.flatnonzero(_open_pieces(net, beyond, edge) | edge)
+    nodes = np.flatnonzero(_open_pieces(net, np.asarray(beyond), edge) | edge)
     return ExitNodes(nodes, edge[nodes])
 
 
@@ -101,7 +102,7 @@ def _open_pieces(net: RoadNetwork, beyond: np.ndarray, edge: np.ndarray) -> np.n
     _, label = connected_components(graph, directed=False)
     open_labels = np.unique(label[beyond & edge])
     if len(open_labels) == 0 and beyond.any():
-        open_labels = [np.argmax(np.bincount(label[beyond]))]
+        open_labels = np.array([np.argmax(np.bincount(label[beyond]))])
     return beyond & np.isin(label, open_labels)
 
 
@@ -203,7 +204,7 @@ def exits_layer(
         The evacuated area (directions are taken from its centre).
     """
     centre = zone.centroid
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict[str, Any]] = {}
     for net, node, people, at_edge in net_rows:
         per_node = np.bincount(node, weights=people, minlength=net.n_nodes)
         for v in np.flatnonzero(per_node > 0):

@@ -402,7 +402,10 @@ def _exits(
 
 
 def _failure_points(
-    demand: Demand, routes: dict[str, ModeRoutes], flows: np.ndarray, edge_people: dict
+    demand: Demand,
+    routes: dict[str, ModeRoutes],
+    flows: np.ndarray,
+    edge_people: dict[str, np.ndarray],
 ) -> list[tuple[str, FailurePoint]]:
     """Single points of failure of every travelling mode, most people cut off first."""
     out = []

@@ -74,8 +74,8 @@ class SiteTrees:
     time_s: np.ndarray
     next_node: np.ndarray
     next_edge: np.ndarray
-    entries: list[np.ndarray] | None = None
-    weight: np.ndarray | None = None
+    entries: list[np.ndarray]
+    weight: np.ndarray
 
     def walk(self, nodes: np.ndarray, dests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every hop of the paths from ``nodes[w]`` to destination ``dests[w]``.
@@ -124,9 +124,7 @@ def stack_trees(trees: Sequence[SiteTrees]) -> SiteTrees:
     first = trees[0]
     if any(t.network is not first.network for t in trees):
         raise ValueError("stack_trees needs trees built on the same network.")
-    entries = None
-    if all(t.entries is not None for t in trees):
-        entries = [e for t in trees for e in t.entries]  # type: ignore[union-attr]
+    entries = [e for t in trees for e in t.entries]
     stacked = {a: np.concatenate([getattr(t, a) for t in trees]) for a in _STACKED}
     return SiteTrees(first.network, **stacked, entries=entries, weight=first.weight)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -35,7 +37,7 @@ def added_sites(scenario: Scenario, known: set[str]) -> gpd.GeoDataFrame:
     ZoneError
         If coordinates are not plausible lon/lat (e.g. swapped).
     """
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     seen = {n.casefold() for n in known}
     for a in scenario.added_sites:
         if a.name.strip().casefold() in seen:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import shapely
@@ -26,13 +26,16 @@ EVACUATED_STATUSES = frozenset({"evakueringsordre", "varsel"})
 #: Largest zone radius / plume length accepted (m): beyond this, check the units.
 MAX_EXTENT_M = 50_000.0
 
+#: Any shapely geometry: reprojecting keeps the geometry type.
+_G = TypeVar("_G", bound=BaseGeometry)
 
-def to_work(geom: BaseGeometry) -> BaseGeometry:
+
+def to_work(geom: _G) -> _G:
     """Project a lon/lat geometry to EPSG:25832."""
     return shapely.transform(geom, lambda xy: np.column_stack(_TO_WORK.transform(*xy.T)))
 
 
-def to_map(geom: BaseGeometry) -> BaseGeometry:
+def to_map(geom: _G) -> _G:
     """Project an EPSG:25832 geometry to lon/lat."""
     return shapely.transform(geom, lambda xy: np.column_stack(_TO_MAP.transform(*xy.T)))
 

@@ -91,7 +91,7 @@ def inside_zone_nodes(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
     """Mask of network nodes inside the zone."""
     pts = shapely.points(trees.network.xy)
     shapely.prepare(zone)
-    return shapely.contains(zone, pts)
+    return np.asarray(shapely.contains(zone, pts))
 
 
 def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
@@ -145,7 +145,7 @@ class _Layout:
     """
 
     used: np.ndarray  # edge indices of the used edges (n_used,)
-    cap: np.ndarray  # units per step, per used edge
+    cap: np.ndarray  # units per step, per run (row) and used edge
     edge: np.ndarray  # used-edge position of each cell
     steps: np.ndarray  # free-flow steps of each cell's edge
     target: np.ndarray  # cell the discharged traffic queues at next (-1: arrives)
@@ -209,7 +209,7 @@ def _layout(
     outside = np.bincount(comm[go], weights=u[go] * clear[comm[go], o[go]], minlength=k)
     return _Layout(
         used=used,
-        cap=cap[used] * dt / 3600.0,
+        cap=cap[:, used] * dt / 3600.0,
         edge=ce,
         steps=steps[ce],
         target=target,
@@ -261,10 +261,43 @@ def simulate(
     trace
         Also record every used edge's queue per step (``ClearanceCurves.trace``).
     """
-    net = trees.network
-    cap = net.capacity if capacity_per_h is None else capacity_per_h
+    cap = trees.network.capacity if capacity_per_h is None else capacity_per_h
+    return simulate_capacities(
+        trees,
+        origin_node,
+        units,
+        mobilisation,
+        inside,
+        [cap],
+        dt=dt,
+        slice_of=slice_of,
+        n_slices=n_slices,
+        trace=trace,
+    )[0]
+
+
+def simulate_capacities(
+    trees: SiteTrees,
+    origin_node: np.ndarray,
+    units: np.ndarray,
+    mobilisation: list[tuple[float, float]],
+    inside: np.ndarray,
+    capacities: list[np.ndarray],
+    *,
+    dt: float = 10.0,
+    slice_of: np.ndarray | None = None,
+    n_slices: int = 1,
+    trace: bool = False,
+) -> list[ClearanceCurves]:
+    """:func:`simulate` for several per-edge capacity arrays on the same routes at once.
+
+    The runs share the layout and one time loop (the queues of every run are
+    rows of one array), so the low/central/high capacity runs of a plan cost
+    little more than one; each run's curves are those :func:`simulate` gives.
+    ``trace`` needs a single capacity array.
+    """
     units = np.asarray(units, dtype=float)
-    lay = _layout(trees, origin_node, units, inside, cap, dt)
+    lay = _layout(trees, origin_node, units, inside, np.vstack(capacities), dt)
     n_steps = int(MAX_HORIZON_S / dt)
     t = np.arange(n_steps + 1) * dt
     k = units.shape[1]
@@ -274,78 +307,106 @@ def simulate(
         mobilisation, t[:n_rel], np.zeros(k) if slice_of is None else slice_of, n_slices
     )
     released = np.diff(rel, axis=1, prepend=0.0)
-    left, arrived, queues = _run(lay, released, n_steps, trace)
+    runs, queues = _run(lay, released, n_steps, trace)
     total = float(units.sum())
-    t = t[: len(left)]
-    out = ClearanceCurves(t, np.minimum(left, total), np.minimum(arrived, total), total)
+    out = []
+    for left, arrived in runs:
+        tr = t[: len(left)]
+        out.append(ClearanceCurves(tr, np.minimum(left, total), np.minimum(arrived, total), total))
     if trace:
-        out.trace = QueueTrace(lay.used, dt, np.array(queues).reshape(len(queues), -1))
+        out[0].trace = QueueTrace(lay.used, dt, np.array(queues).reshape(len(queues), -1))
     return out
 
 
 def _run(
     lay: _Layout, released: np.ndarray, n_steps: int, trace: bool
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """The time loop: cumulative left/arrived per step (cut when all is done), queues.
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
+    """The time loop: per run, cumulative left/arrived per step (cut when that run is
+    done); the queues of the first run if traced.
 
     ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
-    beyond its width release nothing).
+    beyond its width release nothing). Runs (rows of ``lay.cap``) differ only in
+    capacities. The state is kept flat, run after run (position ``b * n + i``
+    for run ``b`` and cell, edge or step ``i``), so each step is a few
+    one-dimensional numpy operations whatever the number of runs.
     """
-    n_cells, n_used = len(lay.edge), len(lay.used)
-    n_rel = released.shape[1]
+    n_runs, n_cells, n_used = lay.cap.shape[0], len(lay.edge), len(lay.used)
     ring_len = int(lay.steps.max(initial=0)) + 1
-    ring = np.zeros(ring_len * n_cells)  # (ring_len, n_cells), flat for a 1-d np.add.at
-    queue = np.zeros(n_cells)
+    n_late = n_steps + ring_len + lay.horizon + 2
+    ring = np.zeros((ring_len, n_runs * n_cells))
+    queue = np.zeros(n_runs * n_cells)
+    by_run = queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
     releasing = np.zeros(n_steps + 1, dtype=bool)
-    releasing[:n_rel] = released.any(axis=0)
+    releasing[: released.shape[1]] = released.any(axis=0)
     instant = lay.instant_arrive.any()
+    runs = np.arange(n_runs)[:, None]
+
+    def flat(cells: np.ndarray, size: int, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat positions of ``cells`` in the state and of ``offset`` in a per-run array."""
+        return (runs * n_cells + cells).ravel(), (runs * size + offset).ravel()
+
     # Fixed per cell: where its discharge goes (zeros moved along cost nothing).
     lv = np.flatnonzero(lay.leaves)
     at_dest = np.flatnonzero(lay.target < 0)
     go = np.flatnonzero(lay.target >= 0)
-    go_steps, go_target = lay.steps[go], lay.target[go]
-    left, arrived = np.zeros(n_steps + 1), np.zeros(n_steps + 1)
-    late_arr = np.zeros(n_steps + ring_len + lay.horizon + 2)
-    late_left = np.zeros_like(late_arr)
-    cum_left = cum_arr = 0.0
+    lv_cell, lv_late = flat(lv, n_late, lay.steps[lv])
+    ad_cell, ad_late = flat(at_dest, n_late, lay.arrive_steps[at_dest])
+    go_cell, go_target = flat(go, n_cells, lay.target[go])
+    go_steps = np.tile(lay.steps[go], n_runs)
+    edge_pos = (runs * n_used + lay.edge).ravel()
+    cap = lay.cap.ravel()
+    left, arrived = np.zeros((n_runs, n_steps + 1)), np.zeros((n_runs, n_steps + 1))
+    late_arr, late_left = np.zeros(n_runs * n_late), np.zeros(n_runs * n_late)
+    late_inst = np.zeros(n_late)  # arrivals of units starting at their destination
+    cum_left, cum_arr = np.zeros(n_runs), np.zeros(n_runs)
+    late_cols = np.arange(n_runs) * n_late
     queues: list[np.ndarray] = []
+    done = np.full(n_runs, -1)
     # Nothing is scheduled beyond this step (all released, all queues empty after it).
-    busy_until = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
+    busy_until = np.full(n_runs, np.flatnonzero(releasing)[-1] if releasing.any() else 0)
     for s in range(n_steps + 1):
         slot = s % ring_len
-        queue += ring[slot * n_cells : (slot + 1) * n_cells]
-        ring[slot * n_cells : (slot + 1) * n_cells] = 0.0
+        queue += ring[slot]
+        ring[slot] = 0.0
         if releasing[s]:
             now = lay.first_units * released[lay.first_comm, s]
-            queue += np.bincount(lay.first_cell, weights=now, minlength=n_cells)
+            by_run += np.bincount(lay.first_cell, weights=now, minlength=n_cells)
             cum_left += lay.instant_leave @ released[:, s]
             # Starting on the destination's node, they still cover its off-network leg.
             if instant:
-                np.add.at(late_arr, s + lay.offnet_steps, lay.instant_arrive * released[:, s])
-            busy_until = max(busy_until, s + lay.horizon)
-        cum_left += late_left[s]
-        cum_arr += late_arr[s]
-        left[s], arrived[s] = cum_left, cum_arr
-        if not queue.any():
-            if trace:
-                queues.append(np.zeros(n_used))
-            if s >= busy_until:
-                return left[: s + 1], arrived[: s + 1], queues
+                np.add.at(late_inst, s + lay.offnet_steps, lay.instant_arrive * released[:, s])
+            busy_until = np.maximum(busy_until, s + lay.horizon)
+        cum_left += late_left[late_cols + s]
+        cum_arr += late_arr[late_cols + s] + late_inst[s]
+        left[:, s], arrived[:, s] = cum_left, cum_arr
+        busy = by_run.any(axis=1)
+        if trace:
+            queues.append(np.bincount(lay.edge, weights=by_run[0], minlength=n_used))
+        done[(done < 0) & ~busy & (s >= busy_until)] = s
+        if (done >= 0).all():
+            break
+        if not busy.any():
             continue
-        out = _discharge(queue, lay.edge, lay.cap)
+        out = _discharge(queue, edge_pos, cap)
         queue -= out
         if trace:
-            queues.append(np.bincount(lay.edge, weights=queue, minlength=n_used))
-        busy_until = max(busy_until, s + lay.horizon)
-        np.add.at(late_left, s + lay.steps[lv], out[lv])
-        np.add.at(late_arr, s + lay.arrive_steps[at_dest], out[at_dest])
-        np.add.at(ring, (s + go_steps) % ring_len * n_cells + go_target, out[go])
-    return left, arrived, queues
+            queues[-1] = np.bincount(lay.edge, weights=by_run[0], minlength=n_used)
+        busy_until[busy] = np.maximum(busy_until[busy], s + lay.horizon)
+        np.add.at(late_left, lv_late + s, out[lv_cell])
+        np.add.at(late_arr, ad_late + s, out[ad_cell])
+        np.add.at(
+            ring.ravel(), (s + go_steps) % ring_len * (n_runs * n_cells) + go_target, out[go_cell]
+        )
+    end = np.where(done >= 0, done + 1, n_steps + 1)
+    return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)], queues
 
 
-def _discharge(queue: np.ndarray, edge: np.ndarray, cap: np.ndarray) -> np.ndarray:
+def _discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """What each cell lets through this step: at most ``cap`` per edge, shared
-    between the groups queued there in proportion to their queues (FIFO in aggregate)."""
-    demand = np.bincount(edge, weights=queue, minlength=len(cap))
+    between the groups queued there in proportion to their queues (FIFO in aggregate).
+
+    ``edge_pos`` is each cell's position in ``cap`` (one entry per run and used edge).
+    """
+    demand = np.bincount(edge_pos, weights=queue, minlength=len(cap))
     ratio = np.divide(np.minimum(demand, cap), demand, out=np.zeros_like(demand), where=demand > 0)
-    return np.asarray(queue * ratio[edge])
+    return queue * ratio[edge_pos]

@@ -42,8 +42,14 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from geo.network import RoadNetwork
-from planning.clearance import ClearanceCurves, QueueTrace, departure_fraction, simulate
-from planning.routing import SiteTrees, route_weight, stack_trees, trees_for_weight
+from planning.clearance import (
+    ClearanceCurves,
+    QueueTrace,
+    departure_fraction,
+    simulate,
+    simulate_capacities,
+)
+from planning.routing import SiteTrees, stack_trees, trees_for_weight
 
 #: Departure increments the demand is routed in (resolution of route splits).
 DEFAULT_SLICES = 8
@@ -117,13 +123,19 @@ class FlowRoutes:
         ``capacity_factor`` rescales the routing capacities for the simulation
         only (what-if on the same routes); re-route for a new capacity instead.
         """
-        return simulate(
+        return self.clearances(inside, [capacity_factor], dt=dt)[0]
+
+    def clearances(
+        self, inside: np.ndarray, capacity_factors: list[float], *, dt: float = 10.0
+    ) -> list[ClearanceCurves]:
+        """:meth:`clearance` for several capacity factors, simulated side by side."""
+        return simulate_capacities(
             self.trees,
             self.origin_node,
             self.units,
             self.mobilisation,
             inside,
-            capacity_per_h=self.capacity_vph * capacity_factor,
+            [self.capacity_vph * f for f in capacity_factors],
             dt=dt,
             slice_of=self.slice_of,
             n_slices=self.n_slices,
@@ -198,8 +210,8 @@ def route_flows(
     units = np.asarray(units, dtype=float).reshape(len(origin_node), -1)
     if (origin_node < 0).any():
         raise ValueError("route_flows needs reachable origins: drop rows with node -1 first.")
-    weight = trees.weight if trees.weight is not None else route_weight(net)
-    entries = trees.entries if trees.entries is not None else [[n] for n in trees.site_nodes]
+    weight = trees.weight
+    entries = trees.entries
     cap = net.capacity * capacity_factor
     k = units.shape[1]
     sliced = np.tile(units / n_slices, (1, n_slices))
@@ -210,7 +222,7 @@ def route_flows(
     layers = [trees]
     for s in range(1, n_slices if len(loaded) else 1):
         # The slices routed so far, simulated: the queues slice s will meet.
-        predicted = simulate(
+        trace = simulate(
             stack_trees(layers),
             origin_node,
             sliced[:, : s * k],
@@ -222,7 +234,8 @@ def route_flows(
             n_slices=n_slices,
             trace=True,
         ).trace
-        delay = _queue_delay(net, predicted, cap, starts[s], physical, origin_node[loaded])
+        assert trace is not None  # simulate(trace=True) always records one
+        delay = _queue_delay(net, trace, cap, starts[s], physical, origin_node[loaded])
         layers.append(trees_for_weight(net, weight + delay * exposure, entries, trees.offnet_m))
     stacked = stack_trees(layers)
     if len(layers) < n_slices:  # nothing to route: one slice is all there is

@@ -44,10 +44,12 @@ def clearance_runs(
     low, central, high = scenario.capacity_range
     runs: dict[str, dict[str, ClearanceCurves]] = {"central": {}, "low": {}, "high": {}}
     for mode, mf in flows.items():
-        for key, factor in (("central", central), ("low", low), ("high", high)):
-            curves = mf.routes.clearance(mf.inside, capacity_factor=factor / central)
-            curves.units_per_person = mf.units_per_person
-            runs[key][mode] = curves
+        keys, factors = ("central", "low", "high"), (central, low, high)
+        # One simulation loop for the three capacities (same routes, same layout).
+        curves = mf.routes.clearances(mf.inside, [f / central for f in factors])
+        for key, c in zip(keys, curves, strict=True):
+            c.units_per_person = mf.units_per_person
+            runs[key][mode] = c
     return runs["central"], {"low": runs["low"], "high": runs["high"]}
 
 
@@ -221,7 +223,7 @@ def summarise(**parts: Any) -> dict[str, Any]:
     }
 
 
-def _site_entries(sites: gpd.GeoDataFrame, reasons: list[Message | None]) -> list[dict]:
+def _site_entries(sites: gpd.GeoDataFrame, reasons: list[Message | None]) -> list[dict[str, Any]]:
     return [
         {
             "name": r.name,

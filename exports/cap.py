@@ -16,6 +16,7 @@ import math
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -137,9 +138,10 @@ def to_cap_xml(
     _sub(root, "scope", "Public")
     if plan.scenario.exercise:
         _sub(root, "note", f"{t('map.exercise', 'nb')} / {t('map.exercise', 'en')}")
+    alert = _Alert(plan, zones, ring_sets, status, sender_name, web)
     for code in lang_pair:
         lang, cap_lang = CAP_LANGUAGES[code]
-        _info(root, plan, zones, ring_sets, status, lang, cap_lang, sender_name, web)
+        _info(root, alert, lang, cap_lang)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode", default_namespace=CAP_NS)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
@@ -230,17 +232,21 @@ def _site_list(plan: Any, lang: str) -> str:
     return ", ".join(names) if names else t("cap.no_sites", lang)
 
 
-def _info(
-    root: ET.Element,
-    plan: Any,
-    zones: Any,
-    ring_sets: list[list[list[tuple[float, float]]]],
-    status: str,
-    lang: str,
-    cap_lang: str,
-    sender_name: str | None,
-    web: str | None,
-) -> None:
+@dataclass(frozen=True)
+class _Alert:
+    """What the ``info`` blocks (one per language) of one alert share."""
+
+    plan: Any
+    zones: Any
+    ring_sets: list[list[list[tuple[float, float]]]]
+    status: str
+    sender_name: str | None
+    web: str | None
+
+
+def _info(root: ET.Element, alert: _Alert, lang: str, cap_lang: str) -> None:
+    plan, zones, status = alert.plan, alert.zones, alert.status
+    sender_name, web = alert.sender_name, alert.web
     response, urgency, severity, certainty = _STATUS_CAP[status]
     prefix = t("cap.exercise_prefix", lang) if plan.scenario.exercise else ""
     area_name = ", ".join(str(label) for label in zones["label"] if label) or plan.scenario.name
@@ -266,7 +272,9 @@ def _info(
     _sub(info, "instruction", t(f"cap.instruction.{status}", lang, sites=_site_list(plan, lang)))
     if web:
         _sub(info, "web", web)
-    for label, zone_status, rings in zip(zones["label"], zones["status"], ring_sets, strict=True):
+    for label, zone_status, rings in zip(
+        zones["label"], zones["status"], alert.ring_sets, strict=True
+    ):
         area = ET.SubElement(info, _q("area"))
         desc = zone_status_label(zone_status, lang)
         _sub(area, "areaDesc", f"{label} ({desc})" if label else desc)

@@ -41,12 +41,16 @@ import geopandas as gpd
 import osmnx as ox
 import pandas as pd
 import requests
+
+# osmnx 2.x keeps its exception classes in the private ``_errors`` module (there is no
+# public alias); the version pin in pyproject (osmnx>=2.0,<3) guards these imports.
 from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo import names, settings
 from geo.errors import FetchError, RegionDataError
-from geo.network_cache import cache_dir
+from geo.frame_cache import cache_dir
 from geo.region import CONTEXT_MARGIN_M
 
 log = logging.getLogger(__name__)
@@ -289,19 +293,23 @@ def _find_county(area: _Place) -> _Place | None:
     return county if inside else None
 
 
-def _buffer(polygon: BaseGeometry, margin_m: float) -> BaseGeometry:
+def _buffer(polygon: BaseGeometry, margin_m: float) -> Polygon | MultiPolygon:
     """``polygon`` (EPSG:4326) grown by ``margin_m`` metres, with fewer vertices."""
     # Simplifying by less than the margin keeps the whole place covered and makes
     # the Overpass query (which lists every vertex) much shorter.
     work = gpd.GeoSeries([polygon], crs=settings.MAP_CRS).to_crs(settings.WORK_CRS)
-    grown = work.buffer(margin_m).simplify(margin_m / 5)
-    return grown.to_crs(settings.MAP_CRS).iloc[0]
+    grown = work.buffer(margin_m).simplify(margin_m / 5).to_crs(settings.MAP_CRS).iloc[0]
+    if not isinstance(grown, Polygon | MultiPolygon):  # a buffer is areal unless empty
+        raise FetchError(f"The place boundary is not an area ({grown.geom_type}).")
+    return grown
 
 
-def _download_roads(polygon: BaseGeometry) -> list[dict[str, Any]]:
+def _download_roads(polygon: Polygon | MultiPolygon) -> list[dict[str, Any]]:
     """Raw Overpass responses: highway ways (whole) and their nodes in ``polygon``."""
     # osmnx's own downloader (polygon subdivision, rate limit, cache) without its
-    # graph step, which would cut ways at the polygon (see write_osm_xml).
+    # graph step, which would cut ways at the polygon (see write_osm_xml). It is
+    # private: osmnx 2.x has no public call returning raw Overpass ways and nodes
+    # (graph_from_polygon always builds and truncates a graph).
     responses = list(ox._overpass._download_overpass_network(polygon, "all", HIGHWAY_FILTER))
     # A remark means Overpass stopped early (e.g. "runtime error: Query timed out"):
     # the answer is incomplete, and a network with silent holes is worse than none.
@@ -312,7 +320,7 @@ def _download_roads(polygon: BaseGeometry) -> list[dict[str, Any]]:
     return responses
 
 
-def _download_pois(polygon: BaseGeometry) -> gpd.GeoDataFrame:
+def _download_pois(polygon: Polygon | MultiPolygon) -> gpd.GeoDataFrame:
     """Fire stations and hospitals in ``polygon`` (empty frame if there are none)."""
     try:
         gdf = ox.features_from_polygon(polygon, tags=POI_TAGS)
@@ -446,7 +454,8 @@ def _column(gdf: gpd.GeoDataFrame, name: str) -> pd.Series:
     """A tag column as strings ("" where missing; osmnx drops all-empty columns)."""
     if name not in gdf.columns:
         return pd.Series("", index=gdf.index)
-    return gdf[name].fillna("").astype(str)
+    column: pd.Series = gdf[name].fillna("").astype(str)
+    return column
 
 
 def _write_pois(pois: gpd.GeoDataFrame, folder: Path) -> None:

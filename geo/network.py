@@ -110,8 +110,11 @@ class RoadNetwork:
 
     @cached_property
     def _pairs(self) -> dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """Per direction (reverse or not): edge order by (row, col) node pair, each
-        pair's first position, and the pairs' rows and columns."""
+        """Per direction (reverse or not): edges grouped by node pair.
+
+        Each value is the edge order by (row, col) node pair, each pair's first
+        position, and the pairs' rows and columns.
+        """
         out = {}
         for reverse in (False, True):
             row, col = (self.edge_v, self.edge_u) if reverse else (self.edge_u, self.edge_v)

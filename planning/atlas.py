@@ -147,7 +147,8 @@ def exit_nodes(net: RoadNetwork) -> np.ndarray:
     """Main-road nodes within :data:`EXIT_EDGE_M` of the edge of the road data."""
     main = net.edges["highway"].isin(MAIN_ROADS).to_numpy()
     nodes = np.unique(np.concatenate([net.edge_u[main], net.edge_v[main]]))
-    edge = shapely.MultiPoint(net.xy).convex_hull.exterior
+    # The hull's boundary: its exterior ring (a point or line for degenerate data).
+    edge = shapely.MultiPoint(net.xy).convex_hull.boundary
     near = shapely.distance(shapely.points(net.xy[nodes]), edge) <= EXIT_EDGE_M
     return np.asarray(nodes[near])
 

@@ -165,7 +165,8 @@ def _run_on_dask(
         for done, _ in enumerate(as_completed(futures), start=1):
             if progress:
                 progress(done, len(tasks))
-        return client.gather(futures)
+        results: list[Any] = client.gather(futures)
+        return results
     finally:
         client.close()
         if cluster is not None:

@@ -31,10 +31,10 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
     cols = ["site", "people", "split_cells", "geometry"]
     if flows.empty:
         return gpd.GeoDataFrame(columns=cols, geometry="geometry", crs=settings.WORK_CRS)
-    per_origin = flows.groupby(["origin_id", "site"], as_index=False)["people"].sum()
+    per_origin = flows.groupby(["origin_id", "site"])["people"].sum().reset_index()
     n_sites = per_origin.groupby("origin_id")["site"].nunique()
-    major = per_origin.sort_values(["origin_id", "people"], ascending=[True, False])
-    major = major.drop_duplicates("origin_id").set_index("origin_id")["site"]
+    ranked = per_origin.sort_values(["origin_id", "people"], ascending=[True, False])
+    major = ranked.drop_duplicates("origin_id").set_index("origin_id")["site"]
     piece_of = groups.set_index("origin_id")["piece"]
     rows = []
     for site, people in per_origin.groupby("site")["people"].sum().items():

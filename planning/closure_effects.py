@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -38,9 +39,11 @@ def road_length_m(net: RoadNetwork, edges: np.ndarray) -> float:
     return float(length[first].sum())
 
 
-def closure_label(closure: dict, n: int) -> str:
+def closure_label(closure: dict[str, Any], n: int) -> str:
     """A closure's label: its ``label``/``name`` property if it has one, else ``Stengning n``."""
-    props = closure.get("properties") if isinstance(closure.get("properties"), dict) else {}
+    props = closure.get("properties")
+    if not isinstance(props, dict):
+        props = {}
     for key in ("label", "name"):
         value = closure.get(key) or props.get(key)
         if isinstance(value, str) and value.strip():
@@ -49,7 +52,7 @@ def closure_label(closure: dict, n: int) -> str:
 
 
 def closures_layer(
-    closures: Sequence[dict],
+    closures: Sequence[dict[str, Any]],
     geometries: Sequence[BaseGeometry],
     networks: Sequence[RoadNetwork],
 ) -> tuple[gpd.GeoDataFrame, list[Message]]:

@@ -174,7 +174,7 @@ def _trips(
     site_names, exit_name = names
     k = len(site_names)
     trips = [
-        (int(flows[r, j]), site_names[j], "", "assigned", "", j)
+        (int(flows[r, j]), str(site_names[j]), "", "assigned", "", int(j))
         for j in np.flatnonzero(flows[r, :k])
     ]
     if seekers_left := int(demand.seekers[r]) - int(flows[r, :k].sum()):

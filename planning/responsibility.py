@@ -194,15 +194,15 @@ def evaluate_condition(
         case "always":
             return True
         case "municipalities_affected_at_least":
-            return len(municipalities) >= value
+            return len(municipalities) >= int(value)
         case "municipalities_touched_any":
             return not municipalities.isdisjoint(value)
         case "zone_touches_preset":
             return not facts.touched_presets.isdisjoint(value)
         case "eps_hotel_capacity_exceeded":
-            return facts.eps_hotel_capacity_exceeded == value
+            return facts.eps_hotel_capacity_exceeded == bool(value)
         case "evacuees_at_least":
-            return facts.evacuees_total >= value
+            return facts.evacuees_total >= int(value)
         case "all":
             return all(evaluate_condition(c, municipalities, facts) for c in value)
         case "any":
@@ -236,11 +236,11 @@ def _check_facts(facts: ResponsibilityFacts) -> None:
 
 def _reaches(zone: BaseGeometry, geoms: gpd.GeoSeries) -> pd.Series:
     """Mask of ``geoms`` the zone reaches into (real overlap, or any contact for points/lines)."""
-    hits = geoms.intersects(zone)
+    hits: pd.Series = geoms.intersects(zone)
     if zone.area == 0 or not hits.any():
         return hits
     need = min(MIN_OVERLAP_M2, MIN_OVERLAP_SHARE * zone.area)
-    overlap = geoms[hits].intersection(zone).area
+    overlap: pd.Series = geoms[hits].intersection(zone).area
     return hits & overlap.reindex(geoms.index, fill_value=0.0).ge(need)
 
 

@@ -177,8 +177,11 @@ class Entries:
 
 
 def site_entries(net: RoadNetwork, site_xy: np.ndarray, weight: np.ndarray) -> Entries:
-    """Entry nodes of sites: the nearest usable node, plus main-road nodes within
-    :data:`ENTRY_RADIUS_M` when the site is on the network."""
+    """Entry nodes of sites.
+
+    The nearest usable node, plus main-road nodes within :data:`ENTRY_RADIUS_M`
+    when the site is on the network.
+    """
     site_xy = np.asarray(site_xy, dtype=float).reshape(-1, 2)
     candidates = _site_candidates(net, weight)
     tree = cKDTree(net.xy[candidates])

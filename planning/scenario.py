@@ -204,6 +204,13 @@ def check_scenario(s: Scenario) -> None:
         raise ScenarioError("Scenario name is empty: give the scenario a name.")
     if s.mode not in MODES:
         raise ScenarioError(f"Unknown mode {s.mode!r}: use one of {', '.join(MODES)}.")
+    _check_people_and_cars(s)
+    _check_mobilisation(s.mobilisation)
+    _check_model_parameters(s)
+    _check_sites_and_zones(s)
+
+
+def _check_people_and_cars(s: Scenario) -> None:
     if not 0.0 < s.population_scale <= 10.0:
         raise ScenarioError(
             f"population_scale {s.population_scale} is outside (0, 10]: "
@@ -221,8 +228,9 @@ def check_scenario(s: Scenario) -> None:
         if e.people < 0 or e.people > 200_000:
             raise ScenarioError(f"Extra population {e.label!r}: people must be 0-200,000.")
         _check_point(e.lon, e.lat, f"extra_population[{i}] ({e.label or 'no label'})")
-    _check_mobilisation(s.mobilisation)
-    _check_model_parameters(s)
+
+
+def _check_sites_and_zones(s: Scenario) -> None:
     for name, o in s.sites.items():
         if o.capacity is not None and not 0 <= o.capacity <= MAX_SITE_CAPACITY:
             wrong = "is negative" if o.capacity < 0 else "is too large"

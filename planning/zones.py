@@ -111,7 +111,10 @@ def plume(
     # Bearings are clockwise from north: x = sin, y = cos.
     arc = np.column_stack([src.x + length_m * np.sin(angles), src.y + length_m * np.cos(angles)])
     sector = Polygon([(src.x, src.y), *arc.tolist()])
-    return shapely.union(sector, src.buffer(near_radius_m, quad_segs=16))
+    # The circle is centred on the sector's apex, so the union is one polygon.
+    plume_area = shapely.union(sector, src.buffer(near_radius_m, quad_segs=16))
+    assert isinstance(plume_area, Polygon)
+    return plume_area
 
 
 def zone_geometry(spec: ZoneSpec) -> BaseGeometry:

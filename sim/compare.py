@@ -84,8 +84,10 @@ def write_json_atomic(data: dict[str, Any], path: Path) -> None:
 
 
 def drive_paths(plan: Plan) -> Any:
-    """The plan's car paths with people; a path with no road (origin at its
-    destination) becomes a zero-length line at the origin group's point.
+    """The plan's car paths with people.
+
+    A path with no road (origin at its destination) becomes a zero-length line
+    at the origin group's point.
 
     Raises
     ------

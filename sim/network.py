@@ -157,7 +157,7 @@ def _netconvert(args: list[str], target: Path, source: Path) -> None:
 
 @lru_cache(maxsize=1)
 def sumo_version() -> str:
-    """netconvert's version line (part of the cache key: a new SUMO rebuilds)."""
+    """The version line of netconvert (part of the cache key: a new SUMO rebuilds)."""
     cmd = [str(find_binary("netconvert")), "--version"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     return (done.stdout.strip().splitlines() or ["unknown"])[0]

@@ -105,6 +105,7 @@ class PostgisStore(ScenarioStore):
         self._init_schema()
 
     def __repr__(self) -> str:
+        """Store kind and where it keeps its data (no password)."""
         return f"PostgisStore({self._where()!r})"
 
     def _where(self) -> str:
@@ -242,6 +243,7 @@ class PostgisStore(ScenarioStore):
         return LogEvent(row[0], scenario_id, created, kind, text, user, row[1])
 
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
+        """See :meth:`store.base.ScenarioStore.list_scenarios`."""
         with self._tx() as con:
             rows = con.execute(
                 "SELECT s.id, s.name, s.latest_version, v.created, v.username, "
@@ -254,6 +256,7 @@ class PostgisStore(ScenarioStore):
         return [ScenarioInfo(r[0], r[1], r[2], _iso(r[3]), r[4], r[5]) for r in rows]
 
     def versions(self, scenario_id: str) -> list[VersionInfo]:
+        """See :meth:`store.base.ScenarioStore.versions`."""
         with self._tx() as con:
             self._scenario_row(con, scenario_id)
             rows = con.execute(
@@ -264,6 +267,7 @@ class PostgisStore(ScenarioStore):
         return [_version_info(r) for r in rows]
 
     def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
+        """See :meth:`store.base.ScenarioStore.load`."""
         with self._tx() as con:
             latest, _ = self._scenario_row(con, scenario_id)
             wanted = latest if version is None else version
@@ -277,6 +281,7 @@ class PostgisStore(ScenarioStore):
         return StoredVersion(_version_info(row[:7]), row[7], row[8])
 
     def events(self, scenario_id: str) -> list[LogEvent]:
+        """See :meth:`store.base.ScenarioStore.events`."""
         with self._tx() as con:
             self._scenario_row(con, scenario_id)
             rows = con.execute(

@@ -118,6 +118,7 @@ class SqliteStore(ScenarioStore):
         self._init_schema()
 
     def __repr__(self) -> str:
+        """Store kind and its database file."""
         return f"SqliteStore({str(self.path)!r})"
 
     def _connect(self) -> sqlite3.Connection:
@@ -273,6 +274,7 @@ class SqliteStore(ScenarioStore):
         return LogEvent(int(event_id or 0), scenario_id, created, kind, text, user, data)
 
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
+        """See :meth:`store.base.ScenarioStore.list_scenarios`."""
         with self._tx() as con:
             rows = con.execute(
                 "SELECT s.id, s.name, s.latest_version, v.created, v.username, "
@@ -284,6 +286,7 @@ class SqliteStore(ScenarioStore):
         return [ScenarioInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
     def versions(self, scenario_id: str) -> list[VersionInfo]:
+        """See :meth:`store.base.ScenarioStore.versions`."""
         with self._tx() as con:
             self._scenario_row(con, scenario_id)
             rows = con.execute(
@@ -293,6 +296,7 @@ class SqliteStore(ScenarioStore):
         return [_version_info(r) for r in rows]
 
     def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
+        """See :meth:`store.base.ScenarioStore.load`."""
         with self._tx() as con:
             latest, _ = self._scenario_row(con, scenario_id)
             wanted = latest if version is None else version
@@ -307,6 +311,7 @@ class SqliteStore(ScenarioStore):
         return StoredVersion(_version_info(row[:7]), row[7], results)
 
     def events(self, scenario_id: str) -> list[LogEvent]:
+        """See :meth:`store.base.ScenarioStore.events`."""
         with self._tx() as con:
             self._scenario_row(con, scenario_id)
             rows = con.execute(

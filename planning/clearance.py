@@ -35,8 +35,10 @@ MAX_HORIZON_S = 48 * 3600.0
 
 @dataclass
 class QueueTrace:
-    """Units still waiting at the entrance of each used edge after every step's discharge
-    (the backlog: traffic that gets through within its step has no wait)."""
+    """Units still waiting at the entrance of each used edge after every step's discharge.
+
+    The backlog: traffic that gets through within its step has no wait.
+    """
 
     edges: np.ndarray  # edge indices (n_used,)
     dt: float
@@ -321,8 +323,9 @@ def simulate_capacities(
 def _run(
     lay: _Layout, released: np.ndarray, n_steps: int, trace: bool
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
-    """The time loop: per run, cumulative left/arrived per step (cut when that run is
-    done); the queues of the first run if traced.
+    """Run the time loop: cumulative left/arrived per run and step, queues if traced.
+
+    Each run's curves are cut when that run is done; the trace is of the first run.
 
     ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
     beyond its width release nothing). Runs (rows of ``lay.cap``) differ only in
@@ -352,9 +355,14 @@ def _run(
     lv_cell, lv_late = flat(lv, n_late, lay.steps[lv])
     ad_cell, ad_late = flat(at_dest, n_late, lay.arrive_steps[at_dest])
     go_cell, go_target = flat(go, n_cells, lay.target[go])
+    # Ring positions of the discharged traffic for every ``s % ring_len`` (no arithmetic per step).
     go_steps = np.tile(lay.steps[go], n_runs)
+    ring_pos = [
+        (slot + go_steps) % ring_len * (n_runs * n_cells) + go_target for slot in range(ring_len)
+    ]
     edge_pos = (runs * n_used + lay.edge).ravel()
-    cap = lay.cap.ravel()
+    # A zero capacity stops an edge without a division by zero.
+    cap = np.maximum(lay.cap.ravel(), 1e-300)
     left, arrived = np.zeros((n_runs, n_steps + 1)), np.zeros((n_runs, n_steps + 1))
     late_arr, late_left = np.zeros(n_runs * n_late), np.zeros(n_runs * n_late)
     late_inst = np.zeros(n_late)  # arrivals of units starting at their destination
@@ -364,6 +372,7 @@ def _run(
     done = np.full(n_runs, -1)
     # Nothing is scheduled beyond this step (all released, all queues empty after it).
     busy_until = np.full(n_runs, np.flatnonzero(releasing)[-1] if releasing.any() else 0)
+    soonest = int(busy_until.min())  # no run can be done before this step
     for s in range(n_steps + 1):
         slot = s % ring_len
         queue += ring[slot]
@@ -375,38 +384,42 @@ def _run(
             # Starting on the destination's node, they still cover its off-network leg.
             if instant:
                 np.add.at(late_inst, s + lay.offnet_steps, lay.instant_arrive * released[:, s])
-            busy_until = np.maximum(busy_until, s + lay.horizon)
+            np.maximum(busy_until, s + lay.horizon, out=busy_until)
+            soonest = int(busy_until.min())
         cum_left += late_left[late_cols + s]
         cum_arr += late_arr[late_cols + s] + late_inst[s]
         left[:, s], arrived[:, s] = cum_left, cum_arr
         busy = by_run.any(axis=1)
         if trace:
             queues.append(np.bincount(lay.edge, weights=by_run[0], minlength=n_used))
-        done[(done < 0) & ~busy & (s >= busy_until)] = s
-        if (done >= 0).all():
-            break
+        if s >= soonest:
+            done[(done < 0) & ~busy & (s >= busy_until)] = s
+            if (done >= 0).all():
+                break
         if not busy.any():
             continue
         out = _discharge(queue, edge_pos, cap)
         queue -= out
         if trace:
             queues[-1] = np.bincount(lay.edge, weights=by_run[0], minlength=n_used)
-        busy_until[busy] = np.maximum(busy_until[busy], s + lay.horizon)
+        if s + lay.horizon > soonest:
+            np.maximum(busy_until, np.where(busy, s + lay.horizon, 0), out=busy_until)
+            soonest = int(busy_until.min())
         np.add.at(late_left, lv_late + s, out[lv_cell])
         np.add.at(late_arr, ad_late + s, out[ad_cell])
-        np.add.at(
-            ring.ravel(), (s + go_steps) % ring_len * (n_runs * n_cells) + go_target, out[go_cell]
-        )
+        np.add.at(ring.ravel(), ring_pos[slot], out[go_cell])
     end = np.where(done >= 0, done + 1, n_steps + 1)
     return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)], queues
 
 
 def _discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.ndarray:
-    """What each cell lets through this step: at most ``cap`` per edge, shared
-    between the groups queued there in proportion to their queues (FIFO in aggregate).
+    """Let each cell through this step: at most ``cap`` (> 0) per edge in all.
+
+    The groups queued at an edge share it in proportion to their queues (FIFO in aggregate).
 
     ``edge_pos`` is each cell's position in ``cap`` (one entry per run and used edge).
+    ``cap / max(demand, cap)`` is 1 where the edge's whole queue gets through
+    (also where it is empty) and ``cap / demand`` where it does not.
     """
     demand = np.bincount(edge_pos, weights=queue, minlength=len(cap))
-    ratio = np.divide(np.minimum(demand, cap), demand, out=np.zeros_like(demand), where=demand > 0)
-    return queue * ratio[edge_pos]
+    return queue * (cap / np.maximum(demand, cap))[edge_pos]

@@ -484,7 +484,8 @@ def _write_pois(pois: gpd.GeoDataFrame, folder: Path) -> None:
     _write_geojson(shelters, folder / "tilfluktsrom_osm.geojson")
 
 
-def _readme(facts: dict[str, Any], slug: str) -> str:
+def _readme_parts(facts: dict[str, Any]) -> tuple[str, str, str]:
+    """The README's county, POI and population paragraphs (they depend on what was found)."""
     county = (
         f"the county {facts['county']} (fylkesnummer {facts['fylkesnummer']}), from Nominatim"
         if facts["county"]
@@ -514,6 +515,11 @@ def _readme(facts: dict[str, Any], slug: str) -> str:
             "place are read), then either copy it to `population/` in this folder or "
             "re-run `evac fetch PLACE --population FILE`.\n"
         )
+    return county, pois, population
+
+
+def _readme(facts: dict[str, Any], slug: str) -> str:
+    county, pois, population = _readme_parts(facts)
     number = facts["kommunenummer"]
     number_note = (
         " (unknown: the OSM boundary has no 4-digit ref tag)"

@@ -174,9 +174,6 @@ def summarise(**parts: Any) -> dict[str, Any]:
         warnings.append(
             Message("warn.single_point_of_failure", {"road": f.name, "people": f.people_cut_off})
         )
-    why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
-    assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
-    closures = parts["closures"]
     return {
         "scenario": parts["scenario"].name,
         "preset": parts["scenario"].preset,
@@ -184,30 +181,9 @@ def summarise(**parts: Any) -> dict[str, Any]:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "zone_area_km2": round(parts["zone"].area / 1e6, 3),
         "population_vintage": population.vintage,
-        "evacuees_total": int(evacuees["people"].sum()),
-        "reception_seekers": by_status.get("assigned", 0) + by_status.get("unassigned", 0),
-        "assigned": {str(k): int(v) for k, v in assigned.items()},
-        "own_arrangements": by_status.get("own_arrangements", 0),
-        "unassigned": by_status.get("unassigned", 0),
-        "unreachable": by_status.get("unreachable", 0),
-        "unreachable_reasons": {why.text("en"): int(n) for why, n in why_unreachable},
-        "unreachable_reasons_nb": {why.text("nb"): int(n) for why, n in why_unreachable},
+        **_people_entries(evacuees, by_status, unreachable),
         "sites": _site_entries(sites, parts["site_reasons"]),
-        "exits": [
-            {"name": r.name, "name_en": r.name_en, "people": int(r.people)}
-            for r in parts["exits"].itertuples()
-        ],
-        "closures": [
-            {
-                "label": r.label,
-                "roads_cut": r.roads_cut.split("; ") if r.roads_cut else [],
-                "length_m": float(r.length_m),
-            }
-            for r in closures.itertuples()
-        ],
-        "single_points_of_failure": [
-            {"name": f.name, "mode": mode, "people_cut_off": f.people_cut_off} for mode, f in spofs
-        ],
+        **_road_entries(parts["exits"], parts["closures"], spofs),
         "clearance_minutes": clearance_minutes(parts["curves"]),
         "clearance_range_minutes": {k: clearance_minutes(v) for k, v in parts["ranges"].items()},
         "bottlenecks": bottlenecks(parts["routes"]),
@@ -220,6 +196,47 @@ def summarise(**parts: Any) -> dict[str, Any]:
         "warnings_nb": texts(warnings, "nb"),
         "assumptions": _assumptions(region, parts["scenario"], sites, population.source),
         "data": {"region": str(region.path), "attribution": settings.ATTRIBUTION},
+    }
+
+
+def _people_entries(
+    evacuees: gpd.GeoDataFrame, by_status: dict[str, int], unreachable: dict[Message, int]
+) -> dict[str, Any]:
+    """Summary keys counting people: in total, per status, per site and why unreachable."""
+    why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
+    assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
+    return {
+        "evacuees_total": int(evacuees["people"].sum()),
+        "reception_seekers": by_status.get("assigned", 0) + by_status.get("unassigned", 0),
+        "assigned": {str(k): int(v) for k, v in assigned.items()},
+        "own_arrangements": by_status.get("own_arrangements", 0),
+        "unassigned": by_status.get("unassigned", 0),
+        "unreachable": by_status.get("unreachable", 0),
+        "unreachable_reasons": {why.text("en"): int(n) for why, n in why_unreachable},
+        "unreachable_reasons_nb": {why.text("nb"): int(n) for why, n in why_unreachable},
+    }
+
+
+def _road_entries(
+    exits: gpd.GeoDataFrame, closures: gpd.GeoDataFrame, spofs: list[tuple[str, FailurePoint]]
+) -> dict[str, Any]:
+    """Summary keys about roads: exits used, closures and single points of failure."""
+    return {
+        "exits": [
+            {"name": r.name, "name_en": r.name_en, "people": int(r.people)}
+            for r in exits.itertuples()
+        ],
+        "closures": [
+            {
+                "label": r.label,
+                "roads_cut": r.roads_cut.split("; ") if r.roads_cut else [],
+                "length_m": float(r.length_m),
+            }
+            for r in closures.itertuples()
+        ],
+        "single_points_of_failure": [
+            {"name": f.name, "mode": mode, "people_cut_off": f.people_cut_off} for mode, f in spofs
+        ],
     }
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import errno
 import html
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -81,17 +83,34 @@ def to_geopackage(plan: Any, path: str | PathLike[str]) -> Path:
     layers = plan_layers(plan)
 
     def write(tmp: Path) -> None:
-        for name, frame in layers.items():
-            _gdal_write(
-                frame,
-                tmp,
-                layer=name,
-                driver="GPKG",
-                geometry_type=LAYERS[name],
-                promote_to_multi=LAYERS[name].startswith("Multi"),
-            )
+        with _no_sqlite_sync():
+            for name, frame in layers.items():
+                _gdal_write(
+                    frame,
+                    tmp,
+                    layer=name,
+                    driver="GPKG",
+                    geometry_type=LAYERS[name],
+                    promote_to_multi=LAYERS[name].startswith("Multi"),
+                )
 
     return atomic_write(path, write)
+
+
+@contextmanager
+def _no_sqlite_sync() -> Iterator[None]:
+    """GPKG writing without SQLite's per-transaction disk syncs (about twice as fast).
+
+    The file is written under a temporary name and moved into place only when
+    complete (:func:`geo.atomic.atomic_write`), so a crash leaves no half file
+    either way; syncing each of the nine layer transactions buys nothing.
+    """
+    old = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": old})
 
 
 def _gdal_write(frame: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import EvacError
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from geo.registry import Registry
     from planning.plan import Plan
     from planning.scenario import AdhocSite, Scenario
-
-Handler = Callable[[argparse.Namespace], int]
 
 
 def _add_region_commands(sub: argparse._SubParsersAction) -> None:

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -40,6 +39,7 @@ from exports.route_map import (
     _Panel,
     _routes,
 )
+from geo.settings import LOCAL_TZ
 from planning.i18n import format_number
 
 #: p90 clearance classes (upper bound in minutes, colour): ColorBrewer YlOrRd,
@@ -88,7 +88,7 @@ def p90_legend(lang: str) -> list[tuple[str, str]]:
 
 
 def _now(lang: str) -> str:
-    when = datetime.now(ZoneInfo("Europe/Oslo"))
+    when = datetime.now(LOCAL_TZ)
     return when.strftime("%d.%m.%Y kl. %H:%M" if lang == "nb" else "%Y-%m-%d %H:%M")
 
 

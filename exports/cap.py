@@ -19,13 +19,12 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 import shapely
 from pyproj import Transformer
 
 from geo.errors import ExportError
-from geo.settings import MAP_CRS, WORK_CRS
+from geo.settings import LOCAL_TZ, MAP_CRS, WORK_CRS
 from planning.i18n import format_number, t, zone_status_label
 
 CAP_NS: Final = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -179,7 +178,7 @@ def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
 
 
 def _cap_datetime(sent: datetime | None) -> str:
-    oslo = ZoneInfo("Europe/Oslo")
+    oslo = LOCAL_TZ
     when = sent or datetime.now(oslo)
     if when.tzinfo is None:
         when = when.replace(tzinfo=oslo)

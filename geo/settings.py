@@ -7,6 +7,10 @@ per scenario lives on :class:`planning.scenario.Scenario` instead.
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+from zoneinfo import ZoneInfo
+
+#: Local time of the municipality: map stamps, CAP send times, the exercise log.
+LOCAL_TZ: Final = ZoneInfo("Europe/Oslo")
 
 #: CRS every internal computation uses: EUREF89 / UTM zone 32N (metres).
 WORK_CRS: Final = "EPSG:25832"

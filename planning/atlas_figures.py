@@ -84,10 +84,8 @@ def zone_figures(summary: dict[str, Any]) -> dict[str, Any]:
 
 #: Atlas columns joined from lists (GeoPackage and CSV cells hold text).
 _LIST_FIELDS = ("kindergarten_names", "exits", "reception_sites", "actors", "rules_fired")
-#: Figures kept as columns of the atlas layer (the JSON keeps all of them).
-ATLAS_FIGURES = (
-    "population_vintage",
-    "kindergartens",
+#: The clearance-time figures (minutes), in table order.
+_TIME_FIGURES = (
     "leave_p50",
     "leave_p90",
     "p50",
@@ -96,6 +94,12 @@ ATLAS_FIGURES = (
     "p90_fast",
     "leave_p90_slow",
     "leave_p90_fast",
+)
+#: Figures kept as columns of the atlas layer (the JSON keeps all of them).
+ATLAS_FIGURES = (
+    "population_vintage",
+    "kindergartens",
+    *_TIME_FIGURES,
     "unreachable",
     "unassigned",
     "bottleneck",
@@ -103,18 +107,7 @@ ATLAS_FIGURES = (
 )
 
 
-_TIMES = frozenset(
-    {
-        "leave_p50",
-        "leave_p90",
-        "p50",
-        "p90",
-        "p90_slow",
-        "p90_fast",
-        "leave_p90_slow",
-        "leave_p90_fast",
-    }
-)
+_TIMES = frozenset(_TIME_FIGURES)
 
 
 def atlas_table(zones: gpd.GeoDataFrame, results: list[dict[str, Any]]) -> gpd.GeoDataFrame:

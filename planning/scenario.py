@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -18,10 +18,6 @@ from geo.coords import check_lonlat
 from geo.errors import ScenarioError, ZoneError
 from geo.validate import load_json
 from planning.scenario_schema import check_schema
-
-ZoneKind = Literal["polygon", "circle", "plume"]
-ZoneStatus = Literal["varsel", "evakueringsordre", "bli_innendors", "opphevet"]
-Mode = Literal["walk", "drive", "mixed"]
 
 ZONE_KINDS: tuple[str, ...] = ("polygon", "circle", "plume")
 ZONE_STATUSES: tuple[str, ...] = ("varsel", "evakueringsordre", "bli_innendors", "opphevet")

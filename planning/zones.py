@@ -153,13 +153,3 @@ def check_polygon(geom: BaseGeometry, what: str) -> BaseGeometry:
     if geom.area < 100.0:
         raise ZoneError(f"{what} covers {geom.area:.0f} m², less than 100 m²: draw a larger zone.")
     return geom
-
-
-def combined_zone(specs: list[ZoneSpec]) -> BaseGeometry:
-    """Union of the zones whose residents are evacuated."""
-    parts = [zone_geometry(z) for z in specs if z.status in EVACUATED_STATUSES]
-    if not parts:
-        raise ZoneError(
-            "No zone has status evakueringsordre or varsel: add a zone or change its status."
-        )
-    return shapely.union_all(parts)

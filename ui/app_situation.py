@@ -20,6 +20,7 @@ import streamlit as st
 from exports import web_map as map_builder
 from geo.errors import EvacError
 from geo.registry import Registry
+from geo.settings import LOCAL_TZ
 from planning.i18n import zone_status_label
 from planning.plan import Plan, make_plan
 from store import ScenarioStore, StoredVersion
@@ -27,7 +28,7 @@ from store.exercise_log import md_escape
 from ui.app_log import events_frame
 from ui.app_results import key_figures
 from ui.app_store import situation_url
-from ui.exercise_strings import LOCAL_TZ, local_time, tx
+from ui.exercise_strings import local_time, tx
 
 #: Seconds between two looks at the store.
 POLL_SECONDS: Final = 2.0

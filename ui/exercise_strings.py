@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
+from geo.settings import LOCAL_TZ
 from planning import i18n
 from store import exercise_log
 from ui.app_strings import tr
 
-#: Times are stored in UTC and shown in the municipality's local time.
-LOCAL_TZ: Final = ZoneInfo("Europe/Oslo")
+# Times are stored in UTC and shown in the municipality's local time (geo.settings.LOCAL_TZ).
 
 STRINGS: Final[dict[str, dict[str, str]]] = {
     # Save panel (sidebar)

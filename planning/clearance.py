@@ -138,12 +138,13 @@ def release_shares(
 
 @dataclass
 class _Layout:
-    """The state of a simulation: one *cell* per (group, edge) that carries traffic.
+    """The state of a simulation: one *cell* per edge and way on from it.
 
-    Commodities whose trees agree on every used edge move alike, so they share
-    one queue state (a *group*); only their departures differ. Each cell holds
-    the group's queue at the edge's entrance; a group's cells are only the edges
-    its traffic reaches, so the state stays small with many commodities.
+    Commodities that reach an edge and take the same way on from it (same edges,
+    same zone exit, same off-network leg: :func:`_downstream_labels`) move alike
+    from there, so they share one queue (a cell) at that edge's entrance; only
+    edges traffic reaches have cells, so the state stays small with many
+    commodities whose paths converge.
     """
 
     used: np.ndarray  # edge indices of the used edges (n_used,)
@@ -166,11 +167,29 @@ class _Layout:
         return int(max(self.arrive_steps.max(initial=0), self.offnet_steps.max(initial=0)))
 
 
-def _groups(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Group of each row of ``table`` (equal rows share one) and each group's first row."""
-    seen: dict[bytes, int] = {}
-    group = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in table], dtype=np.int64)
-    return group, np.unique(group, return_index=True)[1]
+def _downstream_labels(nxt_pos: np.ndarray, leaves: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """Label per (commodity, used edge): equal where the rest of the way is the same.
+
+    Two commodities on one edge share a label when they take the same edges from
+    there on, leave the zone at the same edge and drive the same off-network leg:
+    their traffic moves alike from that edge on, so it can share one queue (a
+    cell; proportional sharing is linear in the queues). Pointer doubling: after
+    round ``t`` a label covers the next ``2**t`` edges, so ``log2`` of the longest
+    path rounds of vectorised relabelling suffice.
+    """
+    k, n_used = nxt_pos.shape
+    rows = np.arange(k)[:, None]
+    end = nxt_pos < 0
+    first = np.where(end, off[:, None] + 1, 0) * 2 + leaves  # off-network leg counts at the end
+    key = first * n_used + np.arange(n_used)
+    label = np.unique(key, return_inverse=True)[1].reshape(k, n_used)
+    ptr = nxt_pos.copy()
+    while (ptr >= 0).any():
+        ahead = np.where(ptr >= 0, label[rows, np.maximum(ptr, 0)], -1)
+        label = np.unique(label * (label.max() + 2) + ahead + 1, return_inverse=True)[1]
+        label = label.reshape(k, n_used)
+        ptr = np.where(ptr >= 0, ptr[rows, np.maximum(ptr, 0)], -1)
+    return label
 
 
 def _layout(
@@ -197,16 +216,15 @@ def _layout(
     # Final exit from the zone; a destination node inside it counts on arrival.
     leaves = (clear[:, e_v] & ~clear[:, e_u]) | ((nxt_pos < 0) & ~clear[:, e_v])
     offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
-    group, rep = _groups(np.column_stack([nxt_pos, leaves, offnet_steps]))
-    nxt_pos, leaves, off = nxt_pos[rep], leaves[rep], offnet_steps[rep]
-    cells = np.unique(group[comm[walker]] * n_used + pos[hop])
-    cg, ce = cells // n_used, cells % n_used
-    nxt = nxt_pos[cg, ce]
-    target = np.where(nxt >= 0, np.searchsorted(cells, cg * n_used + np.maximum(nxt, 0)), -1)
+    label = _downstream_labels(nxt_pos, leaves, offnet_steps)
+    cells, rep = np.unique(label[comm[walker], pos[hop]], return_index=True)
+    rc, ce = comm[walker][rep], pos[hop][rep]  # a commodity and edge of each cell
+    nxt = nxt_pos[rc, ce]
+    target = np.where(nxt >= 0, np.searchsorted(cells, label[rc, np.maximum(nxt, 0)]), -1)
     steps = np.maximum(1, np.rint(net.travel_time_s[used] / dt)).astype(np.int64)
     e0 = trees.next_edge[comm, o]
     go = e0 >= 0
-    first_cell = np.searchsorted(cells, group[comm[go]] * n_used + pos[e0[go]])
+    first_cell = np.searchsorted(cells, label[comm[go], pos[e0[go]]])
     at_dest = np.bincount(comm[~go], weights=u[~go], minlength=k)
     outside = np.bincount(comm[go], weights=u[go] * clear[comm[go], o[go]], minlength=k)
     return _Layout(
@@ -215,8 +233,8 @@ def _layout(
         edge=ce,
         steps=steps[ce],
         target=target,
-        leaves=leaves[cg, ce],
-        arrive_steps=steps[ce] + off[cg],
+        leaves=leaves[rc, ce],
+        arrive_steps=steps[ce] + offnet_steps[rc],
         first_cell=first_cell,
         first_comm=comm[go],
         first_units=u[go],

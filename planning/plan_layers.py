@@ -324,14 +324,12 @@ def paths_layer(
     records = []
     for mode, mf in flows.items():
         net = mf.routes.trees.network
-        geoms = net.edges.geometry.to_numpy()
         labels: dict[int, str] = {}
-        for p in od[mode]:
+        lines = path_lines(net.edges.geometry.to_numpy(), [p.edges for p in od[mode]])
+        for p, line in zip(od[mode], lines, strict=True):
             if p.dest == k and (end := path_end(mf, p)) not in labels:
                 labels[end] = exit_label(net, end, centre)
             r, j = int(mf.rows[p.row]), p.dest
-            parts = geoms[p.edges]
-            line = shapely.line_merge(shapely.multilinestrings(parts)) if len(parts) else None
             records.append(
                 {
                     "origin_id": int(origin_id[demand.origin[r]]),
@@ -348,3 +346,18 @@ def paths_layer(
     return gpd.GeoDataFrame(
         records, columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
     )
+
+
+def path_lines(edge_geoms: np.ndarray, paths: list[np.ndarray]) -> np.ndarray:
+    """One merged line per path of edge indices (None for a path without edges).
+
+    All paths are built and merged in two vectorised shapely calls.
+    """
+    out = np.full(len(paths), None, dtype=object)
+    sizes = np.array([len(p) for p in paths], dtype=np.int64)
+    has = np.flatnonzero(sizes)
+    if len(has):
+        parts = edge_geoms[np.concatenate([paths[i] for i in has])]
+        which = np.repeat(np.arange(len(has)), sizes[has])
+        out[has] = shapely.line_merge(shapely.multilinestrings(parts, indices=which))
+    return out

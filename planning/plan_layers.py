@@ -128,9 +128,14 @@ def exit_trips(
 
 def _most_used_exit(trips: ExitTrips) -> dict[int, int]:
     """Demand row -> the exit node most of its people use."""
-    per_pair = pd.Series(trips.people).groupby([trips.row, trips.node]).sum()
-    best = per_pair.sort_values(kind="stable").groupby(level=0).tail(1)
-    return {int(r): int(v) for r, v in best.index}
+    if not len(trips.row):
+        return {}
+    pairs, which = np.unique(np.column_stack([trips.row, trips.node]), axis=0, return_inverse=True)
+    people = np.bincount(which.ravel(), weights=trips.people, minlength=len(pairs))
+    # Per row the pair with the most people; a tie goes to the higher node number.
+    order = np.lexsort((pairs[:, 1], people, pairs[:, 0]))
+    last = np.append(pairs[order[1:], 0] != pairs[order[:-1], 0], True)
+    return {int(r): int(v) for r, v in pairs[order[last]]}
 
 
 def exits_for(

@@ -88,17 +88,20 @@ class SiteTrees:
         walker, edge
             One entry per hop: walker index and edge index, in path order per walker.
         """
-        pos = np.array(nodes, dtype=np.int64)  # a copy: the walkers move
-        dests = np.asarray(dests, dtype=np.int64)
-        live = np.flatnonzero(pos >= 0)
+        n = self.next_edge.shape[1]
+        # Flat positions dest * n + node: one-dimensional takes are the fast kind.
+        next_edge, next_node = self.next_edge.ravel(), self.next_node.ravel()
+        nodes = np.asarray(nodes, dtype=np.int64)
+        live = np.flatnonzero(nodes >= 0)
+        at = np.asarray(dests, dtype=np.int64)[live] * n + nodes[live]
         walkers, edges = [], []
         while len(live):
-            e = self.next_edge[dests[live], pos[live]]
-            live = live[e >= 0]
-            e = e[e >= 0]
+            e = next_edge[at]
+            keep = e >= 0
+            live, at, e = live[keep], at[keep], e[keep]
             walkers.append(live)
             edges.append(e)
-            pos[live] = self.next_node[dests[live], pos[live]]
+            at += next_node[at] - at % n
         if not walkers:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         walker, edge = np.concatenate(walkers), np.concatenate(edges)

@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 from geo import settings
 from geo.errors import ZoneError
 from geo.network import RoadNetwork
-from planning.routing import MAX_SNAP_M, cheapest_edge_lookup
+from planning.routing import MAX_SNAP_M, hop_edges
 
 #: Default residents per zone (assumption, editable: ``--target-people``). About
 #: the size of a grunnkrets (SSB basic statistical unit, typically 200-2,000
@@ -153,7 +153,10 @@ def cell_corridors(cells: gpd.GeoDataFrame, net: RoadNetwork) -> tuple[list[str]
     dist, pred, _ = dijkstra(
         net.csr(weight, reverse=True), indices=exits, min_only=True, return_predecessors=True
     )
-    edge_of = cheapest_edge_lookup(net, weight)
+    # The edge each node leaves by towards the nearest exit (-1 at exits and off the tree).
+    next_edge = np.full(net.n_nodes, -1, dtype=np.int64)
+    step = np.flatnonzero(pred >= 0)
+    next_edge[step] = hop_edges(net.cheapest_edges(weight), net.n_nodes, step, pred[step])
     good = np.flatnonzero(np.isfinite(dist))
     gap, pos = cKDTree(net.xy[good]).query(cells[["cx", "cy"]].to_numpy())
     highway = net.edges["highway"].to_numpy()
@@ -169,14 +172,14 @@ def cell_corridors(cells: gpd.GeoDataFrame, net: RoadNetwork) -> tuple[list[str]
             continue
         node = int(good[p])
         times[i] = dist[node]
-        corridors.append(_first_main_road(node, pred, edge_of, highway, name, own))
+        corridors.append(_first_main_road(node, pred, next_edge, highway, name, own))
     return corridors, times
 
 
 def _first_main_road(
     node: int,
     pred: np.ndarray,
-    edge_of: dict[tuple[int, int], int],
+    next_edge: np.ndarray,
     highway: np.ndarray,
     name: np.ndarray,
     own: dict[int, str],
@@ -184,7 +187,7 @@ def _first_main_road(
     """Name (or class) of the first main-road edge on the path from ``node`` to an exit."""
     last = own.get(node, "")
     while pred[node] >= 0:
-        e = edge_of[(node, int(pred[node]))]
+        e = int(next_edge[node])
         label = str(name[e]) or f"({highway[e]})"
         if highway[e] in MAIN_ROADS:
             return label

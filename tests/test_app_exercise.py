@@ -10,14 +10,13 @@ checked in the browser tests), so the tests measure the panels, not Leaflet.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-import folium
 import pytest
-import streamlit_folium
+from app_support import fake_map
 from streamlit.testing.v1 import AppTest
 
-from exports import web_map as map_builder
 from store import ScenarioStore, open_store
 from store.sqlite import STORE_ENV_VAR
 from ui import app_log as AL
@@ -30,14 +29,12 @@ XSS = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> ScenarioStore:
+def store(tmp_path, monkeypatch) -> Iterator[ScenarioStore]:
     """A fresh store for the app (through EVAC_STORE) and for the test's own checks."""
     path = tmp_path / "store.sqlite"
     monkeypatch.setenv(STORE_ENV_VAR, str(path))
-    # An empty map: cheap to build and harmless if a later test reuses it from the cache.
-    monkeypatch.setattr(map_builder, "build_map", lambda *args, **kwargs: folium.Map())
-    monkeypatch.setattr(streamlit_folium, "st_folium", lambda *args, **kwargs: None)
-    return open_store(path)
+    with fake_map(monkeypatch):
+        yield open_store(path)
 
 
 def ok(at: AppTest) -> AppTest:

@@ -20,11 +20,14 @@ import streamlit as st
 from exports import web_map as map_builder
 from geo.errors import EvacError
 from planning.i18n import zone_status_label
-from planning.plan import Plan, make_plan
+from planning.plan import Plan
+from planning.scenario import scenario_to_json
 from store import ScenarioStore, StoredVersion
 from store.exercise_log import md_escape
 from ui.app_log import events_frame
+from ui.app_plan import cached_plan
 from ui.app_results import key_figures
+from ui.app_state import scenario_key
 from ui.app_store import situation_url
 from ui.exercise_strings import LOCAL_TZ, local_time, tx
 
@@ -51,7 +54,9 @@ def situation_plan(
 ) -> tuple[Plan | None, str]:
     """The plan of a saved version, or ``(None, why not)``; computed once for every viewer."""
     try:
-        return make_plan(_region, _stored.scenario(), registry_sites=_sites), ""
+        text = scenario_to_json(_stored.scenario())
+        key = scenario_key(text, _region.include_construction)
+        return cached_plan(key, text, _region, _sites), ""
     except EvacError as exc:
         return None, str(exc)
 

@@ -36,14 +36,14 @@ from ui.exercise_strings import local_time, tx
 SID: Final = "store_sid"
 BASE_VERSION: Final = "store_base_version"
 OPEN_NAME: Final = "store_name"
-USER: Final = "user_name"
+USER: Final = S.USER
 USER_INPUT: Final = "user_name_input"
 COMMENT: Final = "store_comment"
 CONFLICT: Final = "store_conflict"
 CONFLICT_DIFF: Final = "store_conflict_diff"
 #: The zone/site state last logged (see :mod:`ui.app_log`); dropped when a scenario is loaded.
 SNAPSHOT: Final = "log_snapshot"
-PLAN: Final = "plan"
+PLAN: Final = S.PLAN
 #: Row height of Streamlit's data grid, and the tallest the scenario list grows.
 ROW_PX: Final = 35
 MAX_ARCHIVE_PX: Final = 250
@@ -128,8 +128,9 @@ def open_version(
     except EvacError as exc:
         flash("error", str(exc))
         return
-    state[S.PRESET] = ""
-    for key in (PLAN, SNAPSHOT, CONFLICT, CONFLICT_DIFF):
+    S.put(state, S.PRESET, "")
+    S.drop_plan(state)
+    for key in (SNAPSHOT, CONFLICT, CONFLICT_DIFF):
         state.pop(key, None)
     _opened(stored.info, latest)
     if not quiet:
@@ -152,7 +153,7 @@ def save(sites: gpd.GeoDataFrame, lang: str) -> None:
         flash("error", str(exc))
         return
     plan = state.get(PLAN)
-    results = plan.summary if plan is not None and state.get("plan_json") == text else None
+    results = plan.summary if plan is not None and state.get(S.PLAN_JSON) == text else None
     comment = str(state.get(COMMENT, "")).strip()
     base = state.get(BASE_VERSION) if state.get(SID) else None
     try:

@@ -256,6 +256,80 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "Feil passord, eller navn mangler.",
         "en": "Wrong password, or the name is missing.",
     },
+    # --- ui-app (issue #9) ---
+    "zones.kind.file": {"nb": "fra filen {file}", "en": "from the file {file}"},
+    "zones.kind.area": {"nb": "område", "en": "area"},
+    "zones.undo": {"nb": "Angre siste endring", "en": "Undo last change"},
+    "zones.clear_confirm": {
+        "nb": "Fjerne alle soner og stengte veier? Du kan angre etterpå.",
+        "en": "Remove every zone and closed road? You can undo it afterwards.",
+    },
+    "zones.clear_yes": {"nb": "Ja, fjern alle", "en": "Yes, remove all"},
+    "zones.clear_no": {"nb": "Avbryt", "en": "Cancel"},
+    "map.pending_note": {
+        "nb": "Stiplet på kartet: soner og stengte veier som ikke er beregnet ennå. Trykk "
+        "«Beregn plan».",
+        "en": "Dashed on the map: zones and closed roads not computed yet. Press “Compute plan”.",
+    },
+    "params.vintage": {"nb": "Befolkningsdata (årgang)", "en": "Population data (vintage)"},
+    "params.vintage_help": {
+        "nb": "Automatisk = nyeste SSB-rutenett som dekker sonen (2023 for Akershus og Oslo).",
+        "en": "Automatic = the newest SSB grid covering the zone (2023 for Akershus and Oslo).",
+    },
+    "vintage.auto": {"nb": "automatisk", "en": "automatic"},
+    "vintage.2023": {"nb": "2023", "en": "2023"},
+    "vintage.2015": {"nb": "2015", "en": "2015"},
+    "params.reception_share": {
+        "nb": "Andel som trenger mottaksplass (antatt)",
+        "en": "Share needing a reception place (assumed)",
+    },
+    "params.reception_share_help": {
+        "nb": "Antatt: 5–15 % av evakuerte bruker offentlige mottakssteder; resten ordner seg "
+        "selv hos familie, venner eller på hotell (Baker 1991).",
+        "en": "Assumed: 5–15 % of evacuees use public reception sites; the rest make their own "
+        "arrangements with family, friends or hotels (Baker 1991).",
+    },
+    "params.exit_buffer": {
+        "nb": "Sikkerhetsavstand for utganger (m, antatt)",
+        "en": "Exit safety distance (m, assumed)",
+    },
+    "params.exit_buffer_help": {
+        "nb": "Hvor langt utenfor sonen et trygt utgangspunkt ligger for dem som ordner seg selv.",
+        "en": "How far outside the zone a safe exit point lies for those making own arrangements.",
+    },
+    "params.capacity_range": {
+        "nb": "Kapasitetsfaktor for veiene: lav / sentral / høy (antatt)",
+        "en": "Road capacity factor: low / central / high (assumed)",
+    },
+    "range.low": {"nb": "Lav", "en": "Low"},
+    "range.central": {"nb": "Sentral", "en": "Central"},
+    "range.high": {"nb": "Høy", "en": "High"},
+    "added.header": {"nb": "Egne mottakssteder", "en": "Added reception sites"},
+    "added.row": {
+        "nb": "{name}: {capacity} plasser ({kind})",
+        "en": "{name}: {capacity} places ({kind})",
+    },
+    "added.pick": {
+        "nb": "Legg til mottakssted ved klikk i kartet",
+        "en": "Add a reception site by clicking on the map",
+    },
+    "added.click_hint": {
+        "nb": "Klikk i kartet der mottaksstedet ligger.",
+        "en": "Click on the map where the reception site is.",
+    },
+    "added.point": {
+        "nb": "Valgt punkt: {lat} °N, {lon} °Ø",
+        "en": "Picked point: {lat} °N, {lon} °E",
+    },
+    "added.name": {"nb": "Navn på mottakssted", "en": "Name of the reception site"},
+    "added.capacity": {"nb": "Kapasitet (personer)", "en": "Capacity (people)"},
+    "added.kind": {"nb": "Type", "en": "Kind"},
+    "added.add": {"nb": "Legg til mottakssted", "en": "Add reception site"},
+    "site_kind.eps": {"nb": "evakuerte- og pårørendesenter", "en": "evacuee and relatives centre"},
+    "site_kind.eps_hotel": {"nb": "hotell (EPS-avtale)", "en": "hotel (EPS agreement)"},
+    "site_kind.arena": {"nb": "arena", "en": "arena"},
+    "site_kind.school": {"nb": "skole", "en": "school"},
+    "site_kind.other": {"nb": "annet", "en": "other"},
 }
 
 

@@ -25,7 +25,7 @@ LAND: Final = "#f2efe9"
 SEA: Final = "#c4dbe8"
 UNAVAILABLE: Final = "#9e9e9e"
 #: Reception sites, in :func:`planning.map_geometry.site_order` order.
-SITE_PALETTE: Final = ("#1f78b4", "#e7298a", "#8c510a", "#17becf", "#1b2a6b", "#6b6b00")
+SITE_PALETTE: Final = ("#1f78b4", "#8c510a", "#17becf", "#e7298a", "#1b2a6b", "#6b6b00")
 ZONE_COLOURS: Final[dict[str, str]] = {
     "evakueringsordre": "#d7191c",
     "varsel": "#e66101",

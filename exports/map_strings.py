@@ -151,8 +151,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     },
     "mapfig.closures": {"nb": "Stengte veier", "en": "Closed roads"},
     "actions.title": {"nb": "Tiltakskort", "en": "Action card"},
-    "actions.who": {"nb": "Hvem", "en": "Who"},
-    "actions.what": {"nb": "Hva", "en": "What"},
+    "actions.heading": {
+        "nb": "Tiltak: hvem gjør hva, etter hvilken avtale",
+        "en": "Actions: who does what, under which agreement",
+    },
     "actions.agreement": {"nb": "Avtale", "en": "Agreement"},
     "actions.none": {
         "nb": "Ingen tiltak utløst av reglene.",
@@ -166,7 +168,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "en": "Evacuees with own arrangements",
     },
     "popup.capacity_places": {"nb": "Plasser", "en": "Places"},
-    "actions.no_agreement": {"nb": "–", "en": "–"},
+    "mapfig.more_on_card": {
+        "nb": "+ {n} til (se tiltakskortet)",
+        "en": "+ {n} more (see the action card)",
+    },
 }
 
 

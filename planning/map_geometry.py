@@ -33,6 +33,8 @@ ARROW_MIN_SHARE: Final = 0.15
 ARROW_SPACING_M: Final = 250.0
 #: Street names printed on the busiest named roads (more would clutter a 1:20 000 map).
 MAX_ROAD_NAMES: Final = 6
+#: Site kinds in colour order (geo.registry site kinds); others follow.
+SITE_KIND_ORDER: Final = ("mass_evacuation", "eps", "eps_hotel")
 CLOSURE_COLUMNS: Final = ("label", "roads_cut", "length_m", "computed", "geometry")
 
 
@@ -267,11 +269,17 @@ def actor_faces(region: Any, actors: list[Any]) -> gpd.GeoDataFrame:
 
 
 def site_order(sites: pd.DataFrame, added: list[str]) -> list[str]:
-    """Sites in colour order: registry sites by name, then ad-hoc sites as added.
+    """Sites in colour order: registry sites by kind and name, then ad-hoc sites as added.
 
     A site's place in this order (and so its colour) depends only on which sites
-    exist, never on which are active in a scenario.
+    exist and what they are, never on which are active in a scenario. Mass
+    evacuation sites come first, so the site most people go to gets the first colour.
     """
     names = [str(n) for n in sites["name"]]
+    kinds = [str(k) for k in sites["kind"]] if "kind" in sites else [""] * len(names)
     extra = [n for n in added if n in names]
-    return sorted(set(names) - set(extra)) + list(dict.fromkeys(extra))
+    rank = {kind: i for i, kind in enumerate(SITE_KIND_ORDER)}
+    registry = sorted(
+        {(rank.get(k, len(rank)), n) for n, k in zip(names, kinds, strict=True) if n not in extra}
+    )
+    return [n for _, n in registry] + list(dict.fromkeys(extra))

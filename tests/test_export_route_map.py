@@ -70,16 +70,22 @@ def test_pdf_text_has_title_legend_figures_attribution_and_exercise_marker(pdf_n
         "Tegnforklaring",
         "Sone: Evakueringsordre",
         "Nedslagsfelt: Telenor Arena",
-        "Mottakssted utilgjengelig",
         "Nøkkeltall",
         "640 av 800 (antatt)",
-        "Rømningstid 90 %",
-        "48 min",
+        "Ute av sonen, 90 %",
+        "38 min (31–45)",
+        "Fremme, 90 %",
+        "48 min (40–55)",
         "Ansvarlige aktører",
         "Oslo politidistrikt",
         "Snarøya sør: Evakueringsordre",
-        "Thon Hotel Oslofjord (utilgjengelig)",
         "Snarøyveien 130 %",
+        "Stengt vei",
+        "Trygg utgang",
+        "Barnehage",
+        "Sårbart punkt",
+        "Kjøreretning",
+        "Tiltakskort",
         "ØVELSE",
         " ".join(ATTRIBUTION.split()),
     ):
@@ -171,3 +177,15 @@ def test_user_text_prints_as_typed_without_math_or_markup(layers):
     text = pdf_text(render_route_map(make_plan(name=name, label="Sone $1"), layers))
     assert name in text
     assert "Sone $1" in text
+
+
+@needs_pdftotext
+def test_unavailable_site_on_the_map_is_labelled_and_in_the_legend(layers, pdf_nb):
+    # The fixture's deactivated Thon Hotel lies outside the frame: neither drawn nor listed.
+    assert "Thon Hotel Oslofjord" not in pdf_text(pdf_nb).split("Tiltakskort")[0]
+    plan = make_plan()
+    expo = plan.sites["name"] == "Quality Hotel Expo"
+    plan.sites.loc[expo, ["available", "reason"]] = [False, "inside the hazard zone"]
+    text = pdf_text(render_route_map(plan, layers))
+    assert "Quality Hotel Expo (utilgjengelig)" in text
+    assert "Mottakssted utilgjengelig" in text

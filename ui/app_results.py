@@ -6,13 +6,14 @@ panel shows is exactly what the CLI and the exports report.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
 
 from geo.registry import Agreement
-from planning.i18n import format_number
+from planning.i18n import format_number, zone_status_label
 from ui.app_strings import tr
 
 
@@ -159,21 +160,68 @@ def action_table(summary: dict[str, Any], agreements: list[Agreement], lang: str
     return pd.DataFrame(rows)
 
 
-def assumption_table(summary: dict[str, Any]) -> pd.DataFrame:
-    """Every assumption the plan rests on, as text."""
+#: Assumption values that are codes or English model descriptions, shown in words.
+_VALUE_KEYS: Final = {"clearance_model", "clearance_covers"}
 
-    def text(v: Any) -> str:
-        if isinstance(v, list):
-            return ", ".join(text(x) for x in v)
-        return "–" if v is None else str(v)
 
+def _assumption_value(key: str, v: Any, lang: str) -> str:
+    """One assumption's value in words (codes and flags translated, lists joined)."""
+    if v is None:
+        return "–"
+    if key in _VALUE_KEYS:
+        return tr(f"assumption_value.{key}", lang)
+    if key == "population_source":
+        year = re.search(r"\d{4}", str(v))
+        return tr("assumption_value.population_source", lang, vintage=year[0] if year else v)
+    if key == "mode":
+        return tr(f"mode.{v}", lang)
+    if key == "population_vintage":
+        return tr(f"vintage.{v}", lang)
+    if key == "evacuated_statuses":
+        return ", ".join(zone_status_label(s, lang) for s in v)
+    if key == "mobilisation_curve":
+        return "; ".join(f"{_num(t, lang)} min: {_num(100 * f, lang)} %" for t, f in v)
+    if isinstance(v, bool):
+        return tr("value.yes" if v else "value.no", lang)
+    if isinstance(v, list | tuple):
+        return ", ".join(_assumption_value("", x, lang) for x in v) or "–"
+    if isinstance(v, float):
+        return _num(v, lang)
+    return str(v)
+
+
+def _num(x: float, lang: str) -> str:
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def assumption_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+    """Every assumption the plan rests on, with a readable label and value."""
+    items = summary["assumptions"].items()
     return pd.DataFrame(
-        {"key": list(summary["assumptions"]), "value": map(text, summary["assumptions"].values())}
+        {
+            tr("col.key", lang): [assumption_label(k, lang) for k, _ in items],
+            tr("col.value", lang): [_assumption_value(k, v, lang) for k, v in items],
+        }
     )
 
 
+def assumption_label(key: str, lang: str) -> str:
+    """The label of an assumption key; a key without a label is shown as it is."""
+    try:
+        return tr(f"assumption.{key}", lang)
+    except KeyError:
+        return key
+
+
 def _table(df: pd.DataFrame, **kwargs: Any) -> None:
+    """A sortable data grid, for numbers."""
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+
+
+def text_table(df: pd.DataFrame) -> None:
+    """A static table whose cells wrap, for sentences (actions, reasons, assumptions)."""
+    st.table(df, hide_index=True)
 
 
 def results_tabs(
@@ -217,25 +265,19 @@ def results_tabs(
         if problems.empty:
             st.success(tr("results.all_placed", lang))
         else:
-            _table(problems)
+            text_table(problems)
     with tabs[3]:
         st.markdown(f"**{tr('actors.title', lang)}**")
-        _table(actor_table(summary, lang))
+        text_table(actor_table(summary, lang))
         st.markdown(f"**{tr('results.actions', lang)}**")
-        _table(action_table(summary, agreements, lang))
+        text_table(action_table(summary, agreements, lang))
     with tabs[4]:
         if not summary["warnings"]:
             st.info(tr("results.no_warnings", lang))
         for w in localised(summary, "warnings", lang):
             st.warning(w)
     with tabs[5]:
-        _table(
-            assumption_table(summary),
-            column_config={
-                "key": st.column_config.TextColumn(tr("col.key", lang)),
-                "value": st.column_config.TextColumn(tr("col.value", lang)),
-            },
-        )
+        text_table(assumption_table(summary, lang))
         st.markdown(f"**{tr('data.header', lang)}**")
         st.markdown(
             "\n".join(

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from exports import cartography
 from exports import web_map as map_builder
 from geo.errors import EvacError
 from planning.i18n import zone_status_label
@@ -109,7 +110,7 @@ def _text_colour(background: str) -> str:
 
 def _status_colours(df: pd.DataFrame, lang: str) -> Any:
     """The status column coloured as on the map."""
-    colours = {zone_status_label(s, lang): c for s, c in map_builder.ZONE_COLOURS.items()}
+    colours = {zone_status_label(s, lang): c for s, c in cartography.ZONE_COLOURS.items()}
 
     def style(value: str) -> str:
         bg = colours.get(value)

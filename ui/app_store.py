@@ -14,7 +14,6 @@ the widgets, so they may load a scenario into them.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any, Final
 
@@ -23,12 +22,12 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import ConflictError, EvacError
-from planning.i18n import zone_status_label
 from planning.scenario import scenario_to_json
 from store import ScenarioStore, VersionInfo, open_store
 from store.exercise_log import md_escape
 from store.sqlite import STORE_ENV_VAR
 from ui import app_state as S
+from ui.app_diff import diff_table
 from ui.app_messages import flash
 from ui.exercise_strings import local_time, tx
 
@@ -47,16 +46,6 @@ PLAN: Final = S.PLAN
 #: Row height of Streamlit's data grid, and the tallest the scenario list grows.
 ROW_PX: Final = 35
 MAX_ARCHIVE_PX: Final = 250
-#: Longest value shown in a diff cell.
-MAX_CELL: Final = 120
-#: Result keys a version comparison shows: the key figures, not every table of the plan.
-DIFF_RESULTS: Final = (
-    "evacuees_total",
-    "assigned",
-    "unassigned",
-    "unreachable",
-    "clearance_minutes",
-)
 
 
 @st.cache_resource(show_spinner=False)
@@ -336,55 +325,22 @@ def conflict_block(sites: gpd.GeoDataFrame, lang: str) -> None:
         diff_view(current_store(), c["sid"], c["theirs"], c["mine"], lang)
 
 
-def _cell(key: str, value: Any, lang: str) -> str:
-    if value is None:
-        return "–"
-    if key.endswith("geometry"):
-        return tx("diff.geometry", lang)
-    if key.endswith(".status") and isinstance(value, str):
-        try:
-            return zone_status_label(value, lang)
-        except KeyError:
-            return value
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
-
-
-def diff_frames(diff: dict[str, Any], lang: str) -> dict[str, pd.DataFrame]:
-    """The zone, parameter and key-figure changes of :meth:`ScenarioStore.diff` as tables."""
-    old_col = tx("diff.version", lang, version=diff["from"])
-    new_col = tx("diff.version", lang, version=diff["to"])
-    frames = {}
-    for section in ("zones", "parameters", "results"):
-        rows = [
-            {
-                tx("diff.field", lang): key,
-                old_col: _cell(key, change["old"], lang),
-                new_col: _cell(key, change["new"], lang),
-            }
-            for key, change in diff[section].items()
-            if section != "results" or key.split(".")[0] in DIFF_RESULTS
-        ]
-        if rows:
-            frames[section] = pd.DataFrame(rows)
-    return frames
-
-
 def diff_view(store: ScenarioStore, scenario_id: str, v1: int, v2: int, lang: str) -> None:
     """What changed between two versions: zones, parameters and results."""
     if v1 == v2:
         st.caption(tx("diff.same", lang))
         return
     try:
-        frames = diff_frames(store.diff(scenario_id, v1, v2), lang)
+        zones = store.load(scenario_id, v2).scenario().zones
+        table = diff_table(store.diff(scenario_id, v1, v2), lang, [z.label for z in zones])
     except EvacError as exc:
         st.error(md_escape(str(exc)))
         return
-    if not frames:
+    if table.empty:
         st.info(tx("diff.none", lang))
-    for section, df in frames.items():
-        st.markdown(f"**{tx(f'diff.{section}', lang)}**")
-        st.dataframe(df, hide_index=True, width="stretch")
+        return
+    # A static table: values wrap, and user text (labels) stays plain text.
+    st.table(table, hide_index=True)
 
 
 def _version_label(v: VersionInfo, lang: str) -> str:

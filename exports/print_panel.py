@@ -139,8 +139,12 @@ class Panel:
             self.row(line, indent=indent, size=size)
 
     def symbol_row(self, draw: Draw, label: str) -> None:
+        """A legend swatch and its label; the swatch's artists get ``gid="legend:<label>"``."""
         y = self._advance(7.5, 1.75)
+        before = set(self.ax.get_children())
         draw(self.ax, 0.0, y - 0.6, 8.0, 3.2)
+        for artist in set(self.ax.get_children()) - before:
+            artist.set_gid(f"legend:{label}")
         self.ax.text(10.5, y, label, fontsize=self.page.pt(7.5), va="baseline")
 
     def gap(self, mm: float = 3.0) -> None:

@@ -125,7 +125,7 @@ def render_route_map(
             "hatch.linewidth": 0.6,
         }
     ):
-        pages = _compose(plan, region_layers or {}, paper, lang)
+        pages = compose_pages(plan, region_layers or {}, paper, lang)
         buffer = io.BytesIO()
         if fmt == "pdf":
             with PdfPages(buffer, metadata=_metadata(plan, fmt, lang)) as pdf:
@@ -148,10 +148,15 @@ def _metadata(plan: Any, fmt: str, lang: str) -> dict[str, str]:
     return {"Title": title, "Software": "evac-baerum"}
 
 
-def _compose(
+def compose_pages(
     plan: Any, layers: Mapping[str, gpd.GeoDataFrame], paper: str, lang: str
 ) -> list[Page]:
-    """The map page and the action card pages, each with its page number."""
+    """The map page and the action card pages, each with its page number.
+
+    Artists that carry meaning have a ``gid`` (``"site:<name>"``, ``"routes"``,
+    ``"closures"``, ``"exits"``, ``"legend:<label>"``…), so tests and tools can
+    find them.
+    """
     page = Page(paper)
     a4_w, a4_h = PAPER_MM["A4"]
     colours = carto.site_colours(plan.sites, plan.scenario)
@@ -365,7 +370,9 @@ def _routes(ax: Axes, page: Page, plan: Any) -> None:
         )
     )
     ax.add_collection(
-        LineCollection(segments, colors=colours, linewidths=widths, zorder=6.1, capstyle="round")
+        LineCollection(
+            segments, colors=colours, linewidths=widths, zorder=6.1, capstyle="round", gid="routes"
+        )
     )
 
 
@@ -478,7 +485,13 @@ def _closures(ax: Axes, page: Page, closures: gpd.GeoDataFrame) -> bool:
     geoms = closures.geometry.to_numpy()
     _add_lines(ax, geoms, color=carto.CLOSURE_CASING, linewidth=page.pt(5.5), zorder=6.4)
     _add_lines(
-        ax, geoms, color=carto.CLOSURE, linewidth=page.pt(2.5), linestyle=(0, (3, 1.5)), zorder=6.5
+        ax,
+        geoms,
+        color=carto.CLOSURE,
+        linewidth=page.pt(2.5),
+        linestyle=(0, (3, 1.5)),
+        zorder=6.5,
+        gid="closures",
     )
     return True
 
@@ -531,6 +544,7 @@ def _points(ax: Axes, page: Page, plan: Any) -> dict[str, bool]:
                 edgecolor=edge,
                 linewidth=page.pt(0.8),
                 zorder=7.5,
+                gid=key,
             )
     return shown
 
@@ -549,6 +563,7 @@ def _bottleneck_labels(ax: Axes, page: Page, plan: Any, lang: str, placer: _Labe
             edgecolor=carto.BOTTLENECK,
             linewidth=page.pt(1.6),
             zorder=9,
+            gid="bottlenecks",
         )
         label = f"{carto.road_label(row.name, row.highway, lang)}\n{row.load_ratio * 100:.0f} %"
         ax.annotate(

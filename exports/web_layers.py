@@ -278,8 +278,10 @@ def site_layer(
         popups.append(popup(str(row.name), pairs))
         tips.append(esc(tip))
     out["style"], out["popup"], out["tip"] = styles, popups, tips
+    ok = out["available"].astype(bool) if "available" in out else True
+    available = set(out.loc[ok, "name"].astype(str))
     for name in colours:
-        if name in set(out["name"]):
+        if name in available:
             legend.add(f"{t('legend.site', lang)}: {name}", colours[name], "dot")
     if plan is not None and not out["available"].all():
         legend.add(t("legend.site_unavailable", lang), carto.UNAVAILABLE, "dot")

@@ -142,6 +142,6 @@ def test_place_names_file_is_read_and_checked(tmp_path):
     make_place_names().to_crs(4326).to_file(good)
     assert read_place_names(good)["name"].tolist() == ["Snarøya", "Fornebu"]
     bad = tmp_path / "bad.geojson"
-    make_place_names().to_crs(4326).buffer(0.001).to_frame("geometry").assign(name="x").to_file(bad)
+    make_place_names().buffer(50.0).to_frame("geometry").assign(name="x").to_crs(4326).to_file(bad)
     with pytest.raises(RegionDataError, match="Point"):
         read_place_names(bad)

@@ -33,6 +33,8 @@ ZONE_COLOURS: Final[dict[str, str]] = {
     "opphevet": "#777777",
 }
 ZONE_FALLBACK: Final = "#d7191c"
+#: Zones added in the app but not yet taken into a plan (dashed outline).
+ZONE_PENDING: Final = "#d7191c"
 #: Paper hatching per zone status (a screen shows the colour only).
 ZONE_HATCH: Final[dict[str, str]] = {
     "evakueringsordre": "///",

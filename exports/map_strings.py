@@ -123,6 +123,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "Ikke beregnet: kjør planen på nytt",
         "en": "Not computed yet: run the plan again",
     },
+    "layer.pending": {"nb": "Ikke beregnet", "en": "Not computed"},
+    "legend.pending": {"nb": "ikke beregnet", "en": "not computed"},
+    "legend.zone_pending": {"nb": "Ny sone (ikke beregnet)", "en": "New zone (not computed)"},
     "layer.exits": {"nb": "Trygge utganger", "en": "Safe exits"},
     "legend.exit": {"nb": "Trygg utgang (egne løsninger)", "en": "Safe exit (own arrangements)"},
     "layer.kindergartens": {"nb": "Barnehager", "en": "Kindergartens"},
@@ -171,6 +174,71 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "mapfig.more_on_card": {
         "nb": "+ {n} til (se tiltakskortet)",
         "en": "+ {n} more (see the action card)",
+    },
+}
+
+#: Bokmål for Leaflet.draw's toolbar and drawing hints (merged into ``L.drawLocal``;
+#: English is Leaflet.draw's own default). Same nesting as Leaflet.draw's ``L.drawLocal``.
+DRAW_LOCAL_NB: Final[dict] = {
+    "draw": {
+        "toolbar": {
+            "actions": {"title": "Avbryt tegningen", "text": "Avbryt"},
+            "finish": {"title": "Fullfør tegningen", "text": "Fullfør"},
+            "undo": {"title": "Slett siste punkt", "text": "Slett siste punkt"},
+            "buttons": {
+                "polyline": "Tegn en stengt vei (linje)",
+                "polygon": "Tegn en sone (mangekant)",
+                "rectangle": "Tegn en sone (rektangel)",
+                "circle": "Tegn en sone (sirkel)",
+            },
+        },
+        "handlers": {
+            "circle": {
+                "tooltip": {"start": "Klikk og dra for å tegne en sirkel."},
+                "radius": "Radius",
+            },
+            "polygon": {
+                "tooltip": {
+                    "start": "Klikk for å begynne på sonen.",
+                    "cont": "Klikk for å fortsette.",
+                    "end": "Klikk på første punkt for å lukke sonen.",
+                }
+            },
+            "polyline": {
+                "error": "<strong>Feil:</strong> kantene kan ikke krysse hverandre!",
+                "tooltip": {
+                    "start": "Klikk for å begynne på linjen.",
+                    "cont": "Klikk for å fortsette linjen.",
+                    "end": "Klikk på siste punkt for å avslutte linjen.",
+                },
+            },
+            "rectangle": {"tooltip": {"start": "Klikk og dra for å tegne et rektangel."}},
+            "simpleshape": {"tooltip": {"end": "Slipp musen for å fullføre."}},
+        },
+    },
+    "edit": {
+        "toolbar": {
+            "actions": {
+                "save": {"title": "Lagre endringene", "text": "Lagre"},
+                "cancel": {"title": "Avbryt redigering, forkast endringene", "text": "Avbryt"},
+                "clearAll": {"title": "Fjern alt som er tegnet", "text": "Fjern alt"},
+            },
+            "buttons": {
+                "edit": "Rediger tegningene",
+                "editDisabled": "Ingenting å redigere",
+                "remove": "Slett tegninger",
+                "removeDisabled": "Ingenting å slette",
+            },
+        },
+        "handlers": {
+            "edit": {
+                "tooltip": {
+                    "text": "Dra i håndtakene for å endre formen.",
+                    "subtext": "Klikk Avbryt for å angre.",
+                }
+            },
+            "remove": {"tooltip": {"text": "Klikk på en tegning for å slette den."}},
+        },
     },
 }
 

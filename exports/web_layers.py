@@ -8,7 +8,6 @@ the legend. Colours come from :mod:`exports.cartography`.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Final
 
 import folium
@@ -30,15 +29,10 @@ from exports.web_common import (
     popup,
     to_map_crs,
 )
-from geo.errors import RegionDataError
-from geo.layers import read_layer
 from geo.registry import Actor, Agreement
-from geo.settings import SHAPES_DIR
 from planning.i18n import format_number
 from planning.map_geometry import actor_faces
 
-#: Place names for the start view; authored in the project (``name``, Point lon/lat).
-PLACE_NAMES_FILE: Final = SHAPES_DIR / "place_names.geojson"
 #: OSM highway classes per drawn road class: (key, classes, colour, weight).
 ROAD_CLASSES: Final = (
     ("minor", None, "#c8c8c8", 1.0),
@@ -64,23 +58,6 @@ ACTOR_COLOURS: Final[dict[str, str]] = {
     "site": "#2980b9",
     "rescue_centre": "#2c3e50",
 }
-
-
-def read_place_names(path: Path = PLACE_NAMES_FILE) -> gpd.GeoDataFrame | None:
-    """Place names (``name``, points) in EPSG:25832, or ``None`` if the file does not exist.
-
-    Raises
-    ------
-    RegionDataError
-        If the file exists but is unreadable, lacks ``name`` or holds non-points.
-    """
-    if not path.is_file():
-        return None
-    names = read_layer(path, ("name",), what="Place names")
-    if not (names.geom_type == "Point").all():
-        msg = f"Place names: {path.name} must hold Point geometries only (one per name)."
-        raise RegionDataError(msg)
-    return names
 
 
 def boundary_layer(region: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
@@ -135,12 +112,12 @@ def coverage_layer(region: Any, lang: str, legend: Legend) -> folium.FeatureGrou
 
 
 def place_name_layer(names: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
-    """Permanent place-name labels (bigger for a lower ``rank`` when the file has one)."""
+    """Permanent place-name labels, bigger for a lower ``rank`` (1 town … 4 neighbourhood)."""
     gdf = to_map_crs(names)
     rank = gdf["rank"] if "rank" in gdf else pd.Series(2, index=gdf.index)
     labels = [
         label_marker(
-            p.y, p.x, esc(n), f"evac-place evac-place-{min(max(int(r), 1), 3)}", anchor=(40, 8)
+            p.y, p.x, esc(n), f"evac-place evac-place-{min(max(int(r), 1), 4)}", anchor=(40, 8)
         )
         for n, p, r in zip(gdf["name"].astype(str), gdf.geometry, rank.fillna(2), strict=True)
     ]
@@ -278,7 +255,7 @@ def site_layer(
         popups.append(popup(str(row.name), pairs))
         tips.append(esc(tip))
     out["style"], out["popup"], out["tip"] = styles, popups, tips
-    ok = out["available"].astype(bool) if "available" in out else True
+    ok = out["available"].astype(bool) if "available" in out else pd.Series(True, out.index)
     available = set(out.loc[ok, "name"].astype(str))
     for name in colours:
         if name in available:

@@ -19,6 +19,7 @@ makes sure no asset comes from a CDN.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any, Final, Protocol
 
@@ -32,7 +33,7 @@ from folium.template import Template
 from exports import cartography as carto
 from exports import web_layers as base
 from exports import web_plan_layers as planl
-from exports.map_strings import t
+from exports.map_strings import DRAW_LOCAL_NB, t
 from exports.offline import AssetMode, localize
 from exports.web_common import (
     COORD_DECIMALS,
@@ -43,6 +44,7 @@ from exports.web_common import (
     js_string,
     to_map_crs,
 )
+from geo.place_names import load_place_names
 from geo.registry import Actor, Agreement, load_actors, load_agreements
 from geo.settings import ATTRIBUTION
 from planning import map_geometry as geom
@@ -123,6 +125,7 @@ _STYLE = """
     text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
   .evac-place-1 { font: bold 15px sans-serif; text-transform: uppercase; }
   .evac-place-3 { font-size: 11px; font-style: italic; }
+  .evac-place-4 { font-size: 10px; font-style: italic; color: #666; }
   .evac-arrow { color: #222; font-size: 14px; line-height: 14px;
     text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
   .evac-street { color: #222; font: italic 600 11px sans-serif; white-space: nowrap;
@@ -178,19 +181,23 @@ class MapFurniture(MacroElement):
 class PlanOverlay(MacroElement):
     """While its layer is on the map: the plan's legend rows, the ØVELSE banner, the framing.
 
-    Added to the first plan group; streamlit-folium removes that group when the
-    next plan arrives, which takes the rows and the banner away again.
+    Added to the first plan group (and to the pending group); streamlit-folium
+    removes the groups when the next plan arrives, which takes their rows and
+    the banner away again. Each overlay adds its own rows, so several can show.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function(layer) {
-          var banner = null;
+          var banner = null, rows = null;
           function show() {
             var map = layer._map;
             var slot = map.getContainer().querySelector(".evac-legend-plan");
-            if (slot) { slot.innerHTML = {{ this.legend }}; }
+            if (slot) {
+              rows = L.DomUtil.create("div", "", slot);
+              rows.innerHTML = {{ this.legend }};
+            }
             {% if this.banner %}
             banner = L.DomUtil.create("div", "evac-banner", map.getContainer());
             banner.innerHTML = {{ this.banner }};
@@ -198,9 +205,7 @@ class PlanOverlay(MacroElement):
             {% if this.bounds %}map.fitBounds({{ this.bounds }});{% endif %}
           }
           function hide() {
-            var map = layer._map;
-            var slot = map && map.getContainer().querySelector(".evac-legend-plan");
-            if (slot) { slot.innerHTML = ""; }
+            if (rows) { L.DomUtil.remove(rows); rows = null; }
             if (banner) { L.DomUtil.remove(banner); banner = null; }
           }
           layer.on("add", show);
@@ -219,6 +224,34 @@ class PlanOverlay(MacroElement):
         self.legend = js_string(legend_rows)
         self.bounds = bounds
         self.banner = js_string(banner_html) if banner_html else ""
+
+
+class DrawStrings(MacroElement):
+    """Leaflet.draw's toolbar and hints in bokmål; must come before the Draw control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(local) {
+          function merge(into, from) {
+            for (var key in from) {
+              if (typeof from[key] === "object") {
+                into[key] = into[key] || {};
+                merge(into[key], from[key]);
+              } else { into[key] = from[key]; }
+            }
+          }
+          merge(L.drawLocal, local);
+        })({{ this.strings }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DrawStrings"
+        # An object literal; "</" escaped so no string can close the <script>.
+        self.strings = json.dumps(DRAW_LOCAL_NB, ensure_ascii=False).replace("</", "<\\/")
 
 
 def _check_layers(layers: Sequence[str] | None) -> set[str]:
@@ -265,7 +298,8 @@ def build_base_map(
     draw
         Add the Draw control (polygon, rectangle, circle, polyline; edit, delete).
     place_names
-        Place-name points (``name``); default ``data/shapes/place_names.geojson`` if present.
+        Place-name points (``name``, ``rank`` 1–4, EPSG:25832); default
+        :func:`geo.place_names.load_place_names`.
     layer_control
         Add a layer control. The app passes its own to ``st_folium`` instead, so
         the control also lists the plan groups.
@@ -300,7 +334,7 @@ def _base_map(
         raise ValueError(msg)
     actors = load_actors() if actors is None else actors
     agreements = load_agreements() if agreements is None else agreements
-    names = base.read_place_names() if place_names is None else place_names
+    names = load_place_names() if place_names is None else place_names
     m = folium.Map(tiles=None, control_scale=True, zoom_start=12, location=[59.9, 10.55])
     _add_basemaps(m, region, lang, basemap)
     legend = Legend(lang)
@@ -328,7 +362,7 @@ def _base_map(
     for group in _build(BASE_LAYERS, wanted, builders, legend):
         group.add_to(m)
     if draw:
-        _add_draw(m)
+        _add_draw(m, lang)
     MapFurniture(legend.html(), ATTRIBUTION).add_to(m)
     _fit(m, geom.to_lonlat_bounds(region.coverage.bounds))
     return m
@@ -358,7 +392,6 @@ def plan_groups(
     lang: str = "nb",
     layers: Sequence[str] | None = None,
     agreements: list[Agreement] | None = None,
-    pending_closures: list[dict[str, Any]] | None = None,
 ) -> list[folium.FeatureGroup]:
     """The plan's layers as feature groups, bottom to top, for ``feature_group_to_add``.
 
@@ -370,9 +403,6 @@ def plan_groups(
         The region (kept for symmetry with :func:`build_base_map`; unused today).
     sites
         The registry's sites (agreements for popups).
-    pending_closures
-        Closures drawn since the plan was made (GeoJSON, lon/lat): drawn grey,
-        "ikke beregnet".
 
     Returns
     -------
@@ -386,13 +416,6 @@ def plan_groups(
     legend = Legend(lang)
     colours = carto.site_colours(plan.sites, plan.scenario)
     closures = geom.plan_closures(plan)
-    if pending_closures:
-        pending = geom.closures_from_geojson(pending_closures, computed=False)
-        closures = gpd.GeoDataFrame(
-            [*closures.to_dict("records"), *pending.to_dict("records")],
-            geometry="geometry",
-            crs=closures.crs,
-        )
     builders = _plan_builders(plan, sites, colours, closures, agreements, lang, legend)
     groups = _build(PLAN_LAYERS, wanted, builders, legend)
     overlay = folium.FeatureGroup(name="plan", control=False)
@@ -449,14 +472,40 @@ def _plan_builders(
     }
 
 
-def closure_group(items: list[dict[str, Any]], lang: str = "nb") -> folium.FeatureGroup | None:
-    """Closures drawn but not yet computed (no plan yet), for ``feature_group_to_add``."""
+def pending_group(
+    zones: list[tuple[str, dict[str, Any]]],
+    closures: list[dict[str, Any]],
+    lang: str = "nb",
+) -> folium.FeatureGroup | None:
+    """Zones and closures added since the last plan, marked "ikke beregnet".
+
+    Parameters
+    ----------
+    zones
+        ``(label, GeoJSON Polygon/MultiPolygon)`` in lon/lat.
+    closures
+        GeoJSON LineString/Polygon geometries in lon/lat.
+
+    Returns
+    -------
+    folium.FeatureGroup or None
+        One layer with both (and its legend rows), or ``None`` when there is nothing.
+    """
+    if not zones and not closures:
+        return None
     legend = Legend(lang)
     legend.section()
-    layer = planl.closure_layer(geom.closures_from_geojson(items, computed=False), lang, legend)
-    if layer is not None:
-        PlanOverlay(legend.rows(), None).add_to(layer)
-    return layer
+    children: list[folium.Element] = []
+    if zones:
+        children.append(planl.pending_zone_layer(zones, lang, legend))
+    if closures:
+        frame = geom.closures_from_geojson(closures, computed=False)
+        children.append(planl.closure_layer(frame, lang, legend))
+    fg = folium.FeatureGroup(name=t("layer.pending", lang))
+    for child in children:
+        child.add_to(fg)
+    PlanOverlay(legend.rows(), None).add_to(fg)
+    return fg
 
 
 def _banner(plan: PlanLike, lang: str) -> str:
@@ -519,7 +568,9 @@ def _fit(m: folium.Map, bounds: tuple[float, float, float, float]) -> None:
     m.fit_bounds(np.round([[south, west], [north, east]], COORD_DECIMALS).tolist())
 
 
-def _add_draw(m: folium.Map) -> None:
+def _add_draw(m: folium.Map, lang: str) -> None:
+    if lang == "nb":
+        DrawStrings().add_to(m)
     Draw(
         position="topleft",
         show_geometry_on_click=False,

@@ -14,6 +14,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import shape
 
 from exports import cartography as carto
 from exports.map_strings import t
@@ -29,8 +30,10 @@ from exports.web_common import (
     to_map_crs,
 )
 from exports.web_layers import plan_reasons
+from geo.settings import WORK_CRS
 from planning import map_geometry as geom
 from planning.i18n import format_number, zone_status_label
+from planning.zones import to_work
 
 
 def zone_layer(plan: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
@@ -60,6 +63,35 @@ def zone_layer(plan: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
         )
     name = layer_name("zone", lang)
     return group(name, geojson_layer(out, name))
+
+
+def pending_zone_layer(
+    zones: list[tuple[str, dict[str, Any]]], lang: str, legend: Legend
+) -> folium.GeoJson:
+    """Zones drawn or loaded since the last plan: a dashed outline, "ikke beregnet"."""
+    frame = gpd.GeoDataFrame(
+        {"label": [label for label, _ in zones]},
+        geometry=[to_work(shape(g)) for _, g in zones],
+        crs=WORK_CRS,
+    )
+    out = to_map_crs(frame, SIMPLIFY_M["plan"])
+    pending = t("legend.pending", lang)
+    out["style"] = [
+        {
+            "color": carto.ZONE_PENDING,
+            "weight": 3,
+            "dashArray": "2 7",
+            "fillColor": carto.ZONE_PENDING,
+            "fillOpacity": 0.05,
+        }
+    ] * len(out)
+    labels = [f"{label or t('layer.zone', lang)} ({pending})" for label in out["label"]]
+    out["popup"] = [
+        popup(label, [(t("popup.status", lang), t("popup.pending", lang))]) for label in labels
+    ]
+    out["tip"] = [esc(label) for label in labels]
+    legend.add(t("legend.zone_pending", lang), carto.ZONE_PENDING, dashed=True)
+    return geojson_layer(out, t("layer.pending", lang))
 
 
 def catchment_layer(

@@ -12,9 +12,7 @@ from streamlit_folium import generate_leaflet_string
 
 from exports import cartography as carto
 from exports.map_strings import t
-from exports.web_layers import read_place_names
-from exports.web_map import PLAN_LAYERS, build_base_map, closure_group, plan_bounds, plan_groups
-from geo.errors import RegionDataError
+from exports.web_map import PLAN_LAYERS, build_base_map, pending_group, plan_bounds, plan_groups
 from geo.registry import load_sites
 from tests.fixtures_plan import CLOSURE_LINE, make_place_names, make_plan
 
@@ -114,16 +112,35 @@ def test_routes_carry_direction_arrows_and_main_street_names(groups):
     assert has(script, "<div class='evac-street'") and has(script, ">Snarøyveien<")
 
 
-def test_pending_closures_are_grey_and_say_not_computed(region, sites):
-    pending = [{"type": "LineString", "coordinates": [[10.61, 59.885], [10.615, 59.886]]}]
-    groups = plan_groups(make_plan(), region, sites, pending_closures=pending)
-    closures = next(g for g in groups if g.layer_name == t("layer.closures", "nb"))
-    script = generate_leaflet_string(closures)
-    assert carto.CLOSURE in script and carto.CLOSURE_PENDING in script
-    assert has(script, "Ikke beregnet")
-    alone = closure_group([{"type": "LineString", "coordinates": CLOSURE_LINE}], "en")
-    text = generate_leaflet_string(alone)
-    assert has(text, "Closed road (not yet computed)") and carto.CLOSURE not in text
+def test_pending_zones_and_closures_are_one_layer_that_says_not_computed():
+    zone = {
+        "type": "Polygon",
+        "coordinates": [[[10.60, 59.88], [10.61, 59.88], [10.61, 59.89], [10.60, 59.88]]],
+    }
+    closure = {"type": "LineString", "coordinates": CLOSURE_LINE}
+    fg = pending_group([("Ny sone <b>", zone)], [closure], "nb")
+    script = generate_leaflet_string(fg)
+    assert fg.layer_name == "Ikke beregnet"
+    assert has(script, "Ny sone &lt;b&gt; (ikke beregnet)")
+    assert carto.CLOSURE_PENDING in script and carto.CLOSURE not in script
+    assert has(script, "Ny sone (ikke beregnet)") and has(script, "Stengt vei (ikke beregnet)")
+    only = generate_leaflet_string(pending_group([], [closure], "en"))
+    assert has(only, "Closed road (not yet computed)") and "dashArray" in only
+    assert pending_group([], [], "nb") is None
+
+
+def test_plan_and_pending_legends_add_their_own_rows(groups):
+    # Several overlays can show at once: each adds and removes its own rows.
+    script = generate_leaflet_string(groups[0])
+    assert 'L.DomUtil.create("div", "", slot)' in script
+    assert "L.DomUtil.remove(rows)" in script and 'innerHTML = ""' not in script
+
+
+def test_draw_tools_speak_bokmal_on_a_bokmal_map(base_html, region, sites):
+    assert "L.drawLocal" in base_html and has(base_html, "Tegn en sone (mangekant)")
+    assert base_html.index("L.drawLocal") < base_html.index("new L.Control.Draw")
+    english = build_base_map(region, sites, lang="en", layers=["sites"]).get_root().render()
+    assert "L.drawLocal" not in english
 
 
 def test_unnamed_roads_read_as_their_class_not_an_osm_tag(region, sites):
@@ -136,12 +153,6 @@ def test_unnamed_roads_read_as_their_class_not_an_osm_tag(region, sites):
     assert has(script, "kommunal vei") and not has(script, "(tertiary)")
 
 
-def test_place_names_file_is_read_and_checked(tmp_path):
-    assert read_place_names(tmp_path / "missing.geojson") is None
-    good = tmp_path / "place_names.geojson"
-    make_place_names().to_crs(4326).to_file(good)
-    assert read_place_names(good)["name"].tolist() == ["Snarøya", "Fornebu"]
-    bad = tmp_path / "bad.geojson"
-    make_place_names().buffer(50.0).to_frame("geometry").assign(name="x").to_crs(4326).to_file(bad)
-    with pytest.raises(RegionDataError, match="Point"):
-        read_place_names(bad)
+def test_place_names_default_to_the_authored_file(region, sites):
+    page = build_base_map(region, sites, layers=["place_names"], draw=False).get_root().render()
+    assert has(page, "evac-place evac-place-1'>Sandvika<")

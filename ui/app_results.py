@@ -12,6 +12,7 @@ from typing import Any, Final
 import pandas as pd
 import streamlit as st
 
+from exports.cartography import minutes_text
 from geo.registry import Agreement
 from planning.i18n import format_number, zone_status_label
 from ui.app_strings import tr
@@ -25,48 +26,91 @@ def localised(summary: dict[str, Any], key: str, lang: str) -> Any:
     return summary.get(f"{key}_nb", summary[key]) if lang == "nb" else summary[key]
 
 
-def _minutes(value: float | None, lang: str) -> str:
-    return tr("figures.not_available", lang) if value is None else f"{value:.0f}"
+def clearance_text(summary: dict[str, Any], field: str, lang: str) -> str:
+    """A clearance time with its capacity range: ``"57 min (45–70)"`` (v2 plans)."""
+    central = (summary.get("clearance_minutes") or {}).get(field)
+    ranges = summary.get("clearance_range_minutes") or {}
+    low = (ranges.get("low") or {}).get(field)
+    high = (ranges.get("high") or {}).get(field)
+    return minutes_text(central, lang, low, high)
 
 
-def key_figures(summary: dict[str, Any], lang: str) -> None:
-    """One row of metrics: evacuees, assigned, unassigned, unreachable, clearance times."""
-    total = summary["evacuees_total"]
-    assigned = sum(summary["assigned"].values())
-    clear = summary["clearance_minutes"]
-    share = (lambda n: tr("results.share", lang, share=round(100 * n / total))) if total else None
-    cols = st.columns([1, 1, 1, 1, 1.3, 1.3])
-    cols[0].metric(tr("figures.evacuees", lang), format_number(total, lang), border=True)
-    cols[1].metric(
-        tr("results.assigned_total", lang),
-        format_number(assigned, lang),
-        share(assigned) if share else None,
-        delta_color="off",
+def _count_metric(col: Any, label: str, n: int, share: Any, lang: str, bad: bool) -> None:
+    col.metric(
+        label,
+        format_number(n, lang),
+        share(n) if share and n else None,
+        delta_color="inverse" if bad and n else "off",
         delta_arrow="off",
         border=True,
     )
-    for col, key in ((cols[2], "unassigned"), (cols[3], "unreachable")):
-        n = summary[key]
-        col.metric(
-            tr(f"figures.{key}", lang),
-            format_number(n, lang),
-            share(n) if share and n else None,
-            delta_color="inverse" if n else "off",
-            delta_arrow="off",
-            border=True,
-        )
+
+
+def key_figures(summary: dict[str, Any], lang: str) -> None:
+    """One row of metrics: evacuees, assigned, own arrangements (v2), unassigned,
+    unreachable, and the 90 % times out of the zone and at the sites with their range."""
+    total = summary["evacuees_total"]
+    share = (lambda n: tr("results.share", lang, share=round(100 * n / total))) if total else None
+    counts = [("results.assigned_total", sum(summary["assigned"].values()), False)]
+    if "own_arrangements" in summary:
+        counts.append(("results.own_arrangements", summary["own_arrangements"], False))
+    counts += [("figures.unassigned", summary["unassigned"], True)]
+    counts += [("figures.unreachable", summary["unreachable"], True)]
+    cols = st.columns([1] * (len(counts) + 1) + [1.4, 1.4])
+    cols[0].metric(tr("figures.evacuees", lang), format_number(total, lang), border=True)
+    for col, (label, n, bad) in zip(cols[1:], counts, strict=False):
+        _count_metric(col, tr(label, lang), n, share, lang, bad)
     help_text = tr("results.clearance_help", lang)
-    for col, label, p90, p100 in (
-        (cols[4], "results.leave", "leave_p90", "leave_p100"),
-        (cols[5], "results.arrive", "p90", "p100"),
+    for col, label, field in (
+        (cols[-2], "results.leave90", "leave_p90"),
+        (cols[-1], "results.arrive90", "p90"),
     ):
-        pair = tr(
-            "results.minutes_pair",
-            lang,
-            p90=_minutes(clear[p90], lang),
-            p100=_minutes(clear[p100], lang),
+        col.metric(
+            tr(label, lang), clearance_text(summary, field, lang), help=help_text, border=True
         )
-        col.metric(tr(label, lang), pair, help=help_text, border=True)
+
+
+def v2_tables(summary: dict[str, Any], lang: str) -> dict[str, pd.DataFrame]:
+    """Exits, closures, single points of failure and kindergartens of a v2 plan.
+
+    Only the sections the summary has (a plan from before the v2 engine has none).
+    """
+    sections: dict[str, pd.DataFrame] = {}
+    if summary.get("exits"):
+        sections["exits"] = pd.DataFrame(
+            {
+                tr("col.exit", lang): [e["name"] for e in summary["exits"]],
+                tr("col.people", lang): [
+                    format_number(e["people"], lang) for e in summary["exits"]
+                ],
+            }
+        )
+    if summary.get("closures"):
+        rows = summary["closures"]
+        sections["closures"] = pd.DataFrame(
+            {
+                tr("col.closure", lang): [c.get("label") or "–" for c in rows],
+                tr("col.roads_cut", lang): [
+                    ", ".join(c.get("roads_cut") or []) or "–" for c in rows
+                ],
+                tr("col.length", lang): [format_number(c.get("length_m", 0), lang) for c in rows],
+            }
+        )
+    if summary.get("single_points_of_failure"):
+        rows = summary["single_points_of_failure"]
+        sections["single_points"] = pd.DataFrame({tr("col.road", lang): [p["name"] for p in rows]})
+    if summary.get("kindergartens"):
+        rows = summary["kindergartens"]
+        sections["kindergartens"] = pd.DataFrame(
+            {
+                tr("col.kindergarten", lang): [k["name"] for k in rows],
+                tr("col.children", lang): [
+                    format_number(k.get("capacity") or 0, lang) for k in rows
+                ],
+                tr("col.address", lang): [k.get("address") or "–" for k in rows],
+            }
+        )
+    return sections
 
 
 def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
@@ -238,6 +282,7 @@ def results_tabs(
             tr("tab.problems", lang),
             tr("tab.actors", lang),
             tr("tab.warnings", lang, n=len(summary["warnings"])),
+            tr("tab.exits", lang),
             tr("tab.assumptions", lang),
             tr("tab.exports", lang),
         ]
@@ -277,6 +322,13 @@ def results_tabs(
         for w in localised(summary, "warnings", lang):
             st.warning(w)
     with tabs[5]:
+        sections = v2_tables(summary, lang)
+        if not sections:
+            st.info(tr("results.no_v2", lang))
+        for name, df in sections.items():
+            st.markdown(f"**{tr(f'v2.{name}', lang)}**")
+            text_table(df)
+    with tabs[6]:
         text_table(assumption_table(summary, lang))
         st.markdown(f"**{tr('data.header', lang)}**")
         st.markdown(
@@ -288,4 +340,4 @@ def results_tabs(
                 ]
             )
         )
-    return tabs[6]
+    return tabs[7]

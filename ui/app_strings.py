@@ -162,15 +162,14 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     # Results
     "results.title": {"nb": "Resultater", "en": "Results"},
     "results.assigned_total": {"nb": "Tildelt plass", "en": "Assigned a place"},
-    "results.leave": {"nb": "Ute av sonen 90 % / 100 %", "en": "Out of the zone 90 % / 100 %"},
-    "results.arrive": {"nb": "Fremme 90 % / 100 %", "en": "Arrived 90 % / 100 %"},
-    "results.minutes_pair": {"nb": "{p90} / {p100} min", "en": "{p90} / {p100} min"},
     "results.share": {"nb": "{share} % av evakuerte", "en": "{share} % of evacuees"},
     "results.clearance_help": {
-        "nb": "Tid fra evakueringsordren til 90 % og 100 % av de tildelte har forlatt sonen "
-        "og er fremme ved mottaksstedet (kø-modell langs rutene).",
-        "en": "Time from the evacuation order until 90 % and 100 % of those assigned have "
-        "left the zone and reached their site (queue model along the routes).",
+        "nb": "Tid fra evakueringsordren til 90 % av de evakuerte har forlatt sonen, og til "
+        "90 % er fremme ved mottaksstedet (kø-modell langs rutene). I parentes: spennet for "
+        "lav og høy veikapasitet (antatt).",
+        "en": "Time from the evacuation order until 90 % of evacuees have left the zone, and "
+        "until 90 % have reached their site (queue model along the routes). In brackets: the "
+        "range for low and high road capacity (assumed).",
     },
     "tab.sites": {"nb": "Mottakssteder", "en": "Reception sites"},
     "tab.bottlenecks": {"nb": "Flaskehalser", "en": "Bottlenecks"},
@@ -434,6 +433,35 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "diff.param.own_arrangements": {"nb": "Ordner seg selv", "en": "Own arrangements"},
     "diff.param.format": {"nb": "Filformat", "en": "File format"},
     "diff.param.extra_population": {"nb": "Ekstra befolkning", "en": "Extra population"},
+    "results.own_arrangements": {"nb": "Ordner seg selv", "en": "Own arrangements"},
+    "results.leave90": {"nb": "Ute av sonen (90 %)", "en": "Out of the zone (90 %)"},
+    "results.arrive90": {"nb": "Fremme (90 %)", "en": "Arrived (90 %)"},
+    "tab.exits": {
+        "nb": "Utganger, stengninger, sårbarheter",
+        "en": "Exits, closures, weak points",
+    },
+    "results.no_v2": {
+        "nb": "Denne planen har ingen utganger, stengninger, sårbare punkter eller barnehager "
+        "å vise.",
+        "en": "This plan has no exits, closures, weak points or kindergartens to show.",
+    },
+    "v2.exits": {
+        "nb": "Trygge utganger for dem som ordner seg selv",
+        "en": "Safe exits for those making own arrangements",
+    },
+    "v2.closures": {"nb": "Stengte veier", "en": "Closed roads"},
+    "v2.single_points": {
+        "nb": "Sårbare punkter: veier der ett stengt punkt stenger alle ute",
+        "en": "Single points of failure: roads where one closure cuts everyone off",
+    },
+    "v2.kindergartens": {"nb": "Barnehager i sonen", "en": "Kindergartens in the zone"},
+    "col.exit": {"nb": "Utgang", "en": "Exit"},
+    "col.closure": {"nb": "Stengning", "en": "Closure"},
+    "col.roads_cut": {"nb": "Veier som stenges", "en": "Roads cut"},
+    "col.length": {"nb": "Lengde (m)", "en": "Length (m)"},
+    "col.kindergarten": {"nb": "Barnehage", "en": "Kindergarten"},
+    "col.children": {"nb": "Barn", "en": "Children"},
+    "col.address": {"nb": "Adresse", "en": "Address"},
 }
 
 

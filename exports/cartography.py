@@ -70,6 +70,14 @@ FIRE_STATION: Final = "#ff7f00"
 COVERAGE: Final = "#3c3c3c"
 PLACE_NAME: Final = "#4a4a4a"
 
+#: Paper point symbols: layer key -> (matplotlib marker, size in pt², face, edge).
+#: The map and its legend both draw from here, so the legend shows the marker.
+PRINT_POINTS: Final[dict[str, tuple[str, float, str, str]]] = {
+    "kindergartens": ("p", 60, KINDERGARTEN, "black"),
+    "single_points": ("D", 50, SINGLE_POINT, "white"),
+    "exits": ("^", 75, EXIT, "white"),
+}
+
 #: OSM ``highway`` value -> key of its Norwegian road class name. Source: the
 #: Norwegian OSM tagging guidelines (wiki.openstreetmap.org/wiki/No:Veiklassifisering):
 #: secondary = fylkesvei, tertiary/unclassified = kommunal vei, service = privat vei.

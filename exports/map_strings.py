@@ -139,7 +139,6 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "layer.coverage": {"nb": "Veidataenes dekning", "en": "Road data coverage"},
     "legend.coverage": {"nb": "Veidata dekker dette området", "en": "Road data covers this area"},
     "layer.place_names": {"nb": "Stedsnavn", "en": "Place names"},
-    "legend.plan_title": {"nb": "Plan", "en": "Plan"},
     "mapfig.leave_p90": {"nb": "Ute av sonen, 90 %", "en": "Out of the zone, 90 %"},
     "mapfig.leave_p100": {"nb": "Ute av sonen, alle", "en": "Out of the zone, all"},
     "mapfig.arrive_p90": {"nb": "Fremme, 90 %", "en": "Arrived, 90 %"},
@@ -152,7 +151,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "Egne løsninger (trygg utgang)",
         "en": "Own arrangements (safe exit)",
     },
-    "mapfig.closures": {"nb": "Stengte veier", "en": "Closed roads"},
+    "mapfig.closures": {"nb": "Stengte veier:", "en": "Closed roads:"},
     "actions.title": {"nb": "Tiltakskort", "en": "Action card"},
     "actions.heading": {
         "nb": "Tiltak: hvem gjør hva, etter hvilken avtale",

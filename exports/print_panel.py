@@ -17,6 +17,7 @@ from exports import cartography as carto
 from exports.map_strings import t
 from exports.print_page import PT_TO_MM, Page
 from planning.i18n import format_number, zone_status_label
+from planning.map_geometry import plan_closures
 
 #: Site names longer than this are cut in the key figures so values stay clear.
 SITE_NAME_CHARS: Final = 24
@@ -140,7 +141,7 @@ class Panel:
 
     def symbol_row(self, draw: Draw, label: str) -> None:
         """A legend swatch and its label; the swatch's artists get ``gid="legend:<label>"``."""
-        y = self._advance(7.5, 1.75)
+        y = self._advance(7.5, 1.6)
         before = set(self.ax.get_children())
         draw(self.ax, 0.0, y - 0.6, 8.0, 3.2)
         for artist in set(self.ax.get_children()) - before:
@@ -187,9 +188,10 @@ class Panel:
         self, plan: Any, shown: dict[str, bool], colours: dict[str, str], lang: str
     ) -> None:
         """Each available site: its square over its catchment's tint, in its own colour."""
-        available = plan.sites.loc[plan.sites["available"].astype(bool), "name"].astype(str)
+        available = set(plan.sites.loc[plan.sites["available"].astype(bool), "name"].astype(str))
         served = set(plan.catchments["site"].astype(str))
-        for site in list(available)[:MAX_LEGEND_SITES]:
+        # In colour order, the same order as the web map's legend.
+        for site in [s for s in colours if s in available][:MAX_LEGEND_SITES]:
             colour = carto.site_colour(colours, site)
             under = colour if site in served else None
             label = t("legend.catchment", lang, site=site) if under else site
@@ -208,16 +210,10 @@ class Panel:
                 "legend.closure",
             ),
             "bottlenecks": (sym.marker("white", carto.BOTTLENECK, "o", 45), "legend.bottleneck"),
-            "single_points": (
-                sym.marker(carto.SINGLE_POINT, "white", "D", 35),
-                "legend.single_point",
-            ),
-            "exits": (sym.marker(carto.EXIT, "white", "^", 55), "legend.exit"),
-            "kindergartens": (
-                sym.marker(carto.KINDERGARTEN, "black", "p", 45),
-                "legend.kindergarten",
-            ),
         }
+        for key in ("single_points", "exits", "kindergartens"):
+            marker, size, face, edge = carto.PRINT_POINTS[key]
+            rows[key] = (sym.marker(face, edge, marker, size), f"legend.{key.removesuffix('s')}")
         for key, (draw, label) in rows.items():
             if shown.get(key):
                 self.symbol_row(draw, t(label, lang))
@@ -252,9 +248,20 @@ class Panel:
             self.wrapped(t("mapfig.range_note", lang), size=6.5)
 
     def zones(self, plan: Any, lang: str) -> None:
+        """Zones with their status, then the closed roads (label and roads cut)."""
         self.heading(t("zones.title", lang))
         for label, status in zip(plan.zone["label"], plan.zone["status"], strict=True):
             self.wrapped(f"{label or '–'}: {zone_status_label(status, lang)}", size=7.5)
+        closures = plan_closures(plan)
+        if closures.empty:
+            return
+        self.gap(1.5)
+        self.row(t("mapfig.closures", lang), size=7.5)
+        for i, row in enumerate(closures.itertuples()):
+            text = carto.closure_label(row.label, i, lang)
+            if list(row.roads_cut):
+                text += f": {', '.join(map(str, row.roads_cut))}"
+            self.wrapped(f"• {text}", indent=3, size=7.0)
 
     def actors(self, plan: Any, lang: str) -> None:
         """Actor names, as many as fit; the action card lists them all with their roles."""

@@ -514,25 +514,14 @@ def _arrows(ax: Axes, page: Page, routes: gpd.GeoDataFrame) -> None:
 
 def _points(ax: Axes, page: Page, plan: Any) -> dict[str, bool]:
     """Kindergartens, single points of failure and safe exits (v2 layers), when present."""
-    layers = {
-        "kindergartens": (
-            getattr(plan, "kindergartens", None),
-            carto.KINDERGARTEN,
-            "black",
-            "p",
-            45,
-        ),
-        "single_points": (
-            mapgeo.single_points_of_failure(plan),
-            carto.SINGLE_POINT,
-            "white",
-            "D",
-            35,
-        ),
-        "exits": (getattr(plan, "exits", None), carto.EXIT, "white", "^", 55),
+    frames = {
+        "kindergartens": getattr(plan, "kindergartens", None),
+        "single_points": mapgeo.single_points_of_failure(plan),
+        "exits": getattr(plan, "exits", None),
     }
     shown = {}
-    for key, (frame, face, edge, marker, size) in layers.items():
+    for key, frame in frames.items():
+        marker, size, face, edge = carto.PRINT_POINTS[key]
         shown[key] = frame is not None and not frame.empty
         if shown[key]:
             ax.scatter(

@@ -123,6 +123,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "Ikke beregnet: kjør planen på nytt",
         "en": "Not computed yet: run the plan again",
     },
+    "layer.plan_sites": {"nb": "Mottakssteder i planen", "en": "Reception sites in the plan"},
     "layer.pending": {"nb": "Ikke beregnet", "en": "Not computed"},
     "legend.pending": {"nb": "ikke beregnet", "en": "not computed"},
     "legend.zone_pending": {"nb": "Ny sone (ikke beregnet)", "en": "New zone (not computed)"},

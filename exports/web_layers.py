@@ -262,7 +262,8 @@ def site_layer(
             legend.add(f"{t('legend.site', lang)}: {name}", colours[name], "dot")
     if plan is not None and not out["available"].all():
         legend.add(t("legend.site_unavailable", lang), carto.UNAVAILABLE, "dot")
-    name = layer_name("sites", lang)
+    # With a plan the layer sits next to the registry's in the app: say which is which.
+    name = layer_name("plan_sites" if plan is not None else "sites", lang)
     return group(name, geojson_layer(out, name, points=True))
 
 

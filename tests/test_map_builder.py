@@ -59,6 +59,8 @@ def test_every_layer_is_named_in_the_layer_control(plan_html, region, key):
     vintage = region.population_vintage
     if key == "actors":
         name = t("layer.actors", "nb", kind=t("actor_kind.police", "nb"))
+    elif key == "sites":  # with a plan, the sites show the plan's state
+        name = t("layer.plan_sites", "nb")
     else:
         name = t(f"layer.{key}", "nb", vintage=vintage)
     assert has(plan_html, name), name

@@ -38,6 +38,8 @@ class Symbols:
         self.pt = page.pt
 
     def box(self, face: str, edge: str, alpha: float = 1.0, hatch: str | None = None) -> Draw:
+        """A filled (optionally hatched) rectangle."""
+
         def draw(ax: Axes, x: float, y: float, w: float, h: float) -> None:
             ax.add_patch(
                 Rectangle(
@@ -55,6 +57,8 @@ class Symbols:
         return draw
 
     def line(self, colour: str, width: float, casing: str | None = None) -> Draw:
+        """A line of ``width`` points, on a wider ``casing`` colour if given."""
+
         def draw(ax: Axes, x: float, y: float, w: float, h: float) -> None:
             if casing:
                 ax.plot([x, x + w], [y + h / 2] * 2, color=casing, lw=self.pt(width + 2.5))
@@ -73,6 +77,8 @@ class Symbols:
         over: str = "",
         under: str | None = None,
     ) -> Draw:
+        """A marker, optionally over a tint (``under``) or under a cross (``over``)."""
+
         def draw(ax: Axes, x: float, y: float, w: float, h: float) -> None:
             if under:
                 ax.add_patch(Rectangle((x, y), w, h, facecolor=under, alpha=0.3, lw=0))
@@ -114,12 +120,14 @@ class Panel:
         return self.y
 
     def heading(self, text: str) -> None:
+        """A bold heading with a rule under it."""
         y = self._advance(9.5, 1.2)
         self.ax.text(0, y, text, fontsize=self.page.pt(9.5), fontweight="bold", va="baseline")
         self.ax.plot([0, self.width], [y - 1.3, y - 1.3], color="#333333", lw=self.page.pt(0.5))
         self.y -= 2.8
 
     def row(self, left: str, right: str = "", *, indent: float = 0, size: float = 7.5) -> None:
+        """A text row, with a bold right-aligned value if given."""
         y = self._advance(size)
         self.ax.text(indent, y, left, fontsize=self.page.pt(size), va="baseline")
         if right:
@@ -134,6 +142,7 @@ class Panel:
             )
 
     def wrapped(self, text: str, *, indent: float = 0, size: float = 7.0) -> None:
+        """``text`` wrapped to the panel's width."""
         # DejaVu Sans averages about 0.55 em per character.
         chars = int((self.width - indent) / (size * PT_TO_MM * 0.55))
         for line in textwrap.wrap(text, chars) or [""]:
@@ -149,6 +158,7 @@ class Panel:
         self.ax.text(10.5, y, label, fontsize=self.page.pt(7.5), va="baseline")
 
     def gap(self, mm: float = 3.0) -> None:
+        """Vertical space."""
         self.y -= mm
 
     def fill(self, plan: Any, shown: dict[str, bool], colours: dict[str, str], lang: str) -> None:
@@ -219,6 +229,7 @@ class Panel:
                 self.symbol_row(draw, t(label, lang))
 
     def figures(self, plan: Any, lang: str) -> None:
+        """Key figures: people, places per site, leave and arrive times."""
         summary = plan.summary
         people = lambda v: format_number(v, lang)  # noqa: E731
         self.heading(t("figures.title", lang))

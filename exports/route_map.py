@@ -615,6 +615,14 @@ def _evacuees(ax: Axes, page: Page, evacuees: gpd.GeoDataFrame) -> None:
     )
 
 
+def _crossed_site(ax: Axes, page: Page, x: float, y: float, name: str, marker: dict) -> None:
+    """An unavailable site: a grey square with a cross."""
+    ax.scatter([x], [y], color="#d9d9d9", edgecolor=carto.UNAVAILABLE, gid=f"site:{name}", **marker)
+    ax.scatter(
+        [x], [y], s=page.pt(60), marker="x", color="#555555", linewidth=page.pt(1.2), zorder=8.1
+    )
+
+
 def _sites(
     ax: Axes,
     page: Page,
@@ -640,23 +648,7 @@ def _sites(
             ax.scatter([x], [y], color=colour, edgecolor="black", gid=f"site:{row.name}", **marker)
             label, text_colour, style = row.name, "black", "normal"
         else:
-            ax.scatter(
-                [x],
-                [y],
-                color="#d9d9d9",
-                edgecolor=carto.UNAVAILABLE,
-                gid=f"site:{row.name}",
-                **marker,
-            )
-            ax.scatter(
-                [x],
-                [y],
-                s=page.pt(60),
-                marker="x",
-                color="#555555",
-                linewidth=page.pt(1.2),
-                zorder=8.1,
-            )
+            _crossed_site(ax, page, x, y, str(row.name), marker)
             label = f"{row.name}\n({t('site.unavailable', lang)})"
             text_colour, style = "#666666", "italic"
         ax.annotate(

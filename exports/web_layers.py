@@ -61,6 +61,7 @@ ACTOR_COLOURS: Final[dict[str, str]] = {
 
 
 def boundary_layer(region: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
+    """Municipal borders: the home municipality bold, neighbours dashed."""
     gdf = to_map_crs(region.neighbours, SIMPLIFY_M["boundaries"])
     home = gdf["kommunenummer"] == region.home
     gdf["style"] = [
@@ -127,6 +128,7 @@ def place_name_layer(names: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
 def poi_layer(
     gdf: gpd.GeoDataFrame, key: str, colour: str, lang: str, legend: Legend, show: bool = True
 ) -> folium.FeatureGroup:
+    """Points of interest (hospitals, fire stations) as coloured dots with name popups."""
     out = to_map_crs(gdf)
     names = out["name"].fillna("").astype(str)
     out["style"] = [
@@ -144,6 +146,7 @@ def poi_layer(
 
 
 def shelter_layer(region: Any, lang: str, legend: Legend, show: bool) -> folium.FeatureGroup:
+    """Public shelters with their number of places."""
     out = to_map_crs(region.shelters)
     out["style"] = [
         {"radius": 4, "color": "#333", "weight": 1, "fillColor": carto.SHELTER, "fillOpacity": 0.9}

@@ -37,6 +37,7 @@ from planning.zones import to_work
 
 
 def zone_layer(plan: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
+    """The zones, dashed in their status colour, with label and status."""
     out = to_map_crs(plan.zone, SIMPLIFY_M["plan"])
     statuses = out["status"].astype(str)
     out["style"] = [
@@ -97,6 +98,7 @@ def pending_zone_layer(
 def catchment_layer(
     plan: Any, colours: dict[str, str], lang: str, legend: Legend
 ) -> folium.FeatureGroup:
+    """Catchments tinted in their site's colour, with people and split cells."""
     out = to_map_crs(plan.catchments, SIMPLIFY_M["plan"])
     out["style"] = [
         {
@@ -283,6 +285,7 @@ def _value(row: pd.Series, column: str, lang: str) -> str:
 def evacuee_layer(
     plan: Any, colours: dict[str, str], lang: str, legend: Legend, show: bool
 ) -> folium.FeatureGroup:
+    """Origin groups sized by people, coloured by site (or by status when not assigned)."""
     out = to_map_crs(plan.evacuees)
     most = max(float(out["people"].max()), 1.0) if len(out) else 1.0
     reasons = plan_reasons(plan.summary, lang)

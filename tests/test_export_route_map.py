@@ -189,3 +189,54 @@ def test_unavailable_site_on_the_map_is_labelled_and_in_the_legend(layers, pdf_n
     text = pdf_text(render_route_map(plan, layers))
     assert "Quality Hotel Expo (utilgjengelig)" in text
     assert "Mottakssted utilgjengelig" in text
+
+
+def pdf_page_text(pdf: bytes, page: int) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+@needs_pdftotext
+def test_second_page_is_the_full_action_card_with_attribution_on_every_page(pdf_nb):
+    card = pdf_page_text(pdf_nb, 2)
+    for expected in (
+        "Tiltakskort",
+        "1. Oslo politidistrikt",
+        "Leder evakueringen og stenger veier inn til sonen.",
+        "2. Bærum kommune",
+        "Avtale: Avtale om etablering av EPS ved Quality Hotel Expo",
+        "Alle ansvarlige aktører",
+        "Asker og Bærum brann og redning",
+        "Nødetat i Bærum",
+        "Side 2 av 2",
+        "ØVELSE",
+    ):
+        assert expected in card, expected
+    for page in (1, 2):
+        assert " ".join(ATTRIBUTION.split()) in pdf_page_text(pdf_nb, page)
+    assert "Side 1 av 2" in pdf_page_text(pdf_nb, 1)
+
+
+@needs_pdftotext
+def test_action_card_in_english_and_as_a_png_page(layers, pdf_en):
+    card = pdf_page_text(pdf_en, 2)
+    assert "Action card" in card and "Leads the evacuation" in card
+    png = render_route_map(make_plan(), layers, fmt="png", dpi=40, page=2)
+    assert np.asarray(Image.open(io.BytesIO(png)).convert("L")).std() > 5
+    with pytest.raises(ValueError, match="Page 3"):
+        render_route_map(make_plan(), layers, fmt="png", dpi=40, page=3)
+
+
+@needs_pdftotext
+def test_unnamed_bottleneck_reads_as_its_road_class(layers):
+    plan = make_plan()
+    plan.routes.loc[plan.routes["load_ratio"] == 1.30, "name"] = "(tertiary)"
+    plan.summary["bottlenecks"][0]["name"] = "(tertiary)"
+    text = pdf_page_text(render_route_map(plan, layers), 1)
+    assert "kommunal vei 130 %" in text and "(tertiary)" not in text

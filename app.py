@@ -227,11 +227,11 @@ def plan_map(region: Region, sites: Any, plan: Any, lg: str) -> None:
     computed = plan.scenario if plan is not None else None
     pending = S.pending_edits(state, computed)
     construction = bool(region.include_construction)
-    base = AM.base_map(lg, construction, region, sites)
+    base = AM.base_component(lg, construction, region, sites)
     plan_key = S.scenario_key(state.get(S.PLAN_JSON, ""), construction)
-    groups = AM.map_groups(plan, plan_key, pending, region, sites, lg)
+    scripts, names = AM.map_scripts(plan, plan_key, pending, region, sites, lg)
     picking = bool(S.value(state, S.SITE_PICK))
-    out = AM.show_map(base, groups, S.MAP_WIDGET, clicks=picking)
+    out = AM.show_map((lg, construction), base, scripts, names, clicks=picking)
     if pending[0] or pending[1]:
         st.caption(tr("map.pending_note", lg))
     clicked = picking and S.take_click(state, out.get("last_clicked"))

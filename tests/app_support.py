@@ -22,8 +22,13 @@ from ui import app_map
 
 
 def _clear() -> None:
-    app_map.base_map.clear()
-    app_map.plan_layers.clear()
+    for cached in (
+        app_map.base_map,
+        app_map.base_component,
+        app_map.plan_scripts,
+        app_map.layer_control_script,
+    ):
+        cached.clear()
 
 
 @contextmanager
@@ -48,6 +53,7 @@ def fake_map(mp: pytest.MonkeyPatch, returns: dict[str, Any] | None = None) -> I
     )
     mp.setattr(web_map, "build_map", lambda *a, **k: folium.Map())
     mp.setattr(streamlit_folium, "st_folium", fake_st_folium)
+    mp.setattr(streamlit_folium, "_component_func", fake_st_folium)
     try:
         yield calls
     finally:

@@ -191,7 +191,12 @@ class Panel:
             self.gap(1.0)
         self._extra_rows(shown, lang)
         self.symbol_row(sym.marker(carto.ORIGIN, "white", "o", 25), t("legend.origin", lang))
-        if (plan.evacuees["status"] != "assigned").any():
+        status = plan.evacuees["status"].astype(str)
+        if (status == "own_arrangements").any():
+            self.symbol_row(
+                sym.marker(carto.EXIT, "white", "o", 25), t("legend.own_arrangements_origin", lang)
+            )
+        if (~status.isin(["assigned", "own_arrangements"])).any():
             self.symbol_row(sym.marker("black", None, "x", 25), t("legend.not_assigned", lang))
 
     def _site_rows(

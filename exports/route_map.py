@@ -595,23 +595,35 @@ def _street_names(ax: Axes, page: Page, routes: gpd.GeoDataFrame, placer: _Label
 
 
 def _evacuees(ax: Axes, page: Page, evacuees: gpd.GeoDataFrame) -> None:
+    """Origins sized by people: grey if assigned a site, green if going to a safe exit
+    (own arrangements), a black cross if without a place or unreachable."""
     if evacuees.empty:
         return
     people = evacuees["people"].to_numpy(dtype=float)
     sizes = page.pt(4) + page.pt(40) * np.sqrt(people / max(people.max(), 1.0))
-    ok = (evacuees["status"] == "assigned").to_numpy()
+    status = evacuees["status"].astype(str).to_numpy()
     xs, ys = evacuees.geometry.x.to_numpy(), evacuees.geometry.y.to_numpy()
+    for value, colour in (("assigned", carto.ORIGIN), ("own_arrangements", carto.EXIT)):
+        ok = status == value
+        ax.scatter(
+            xs[ok],
+            ys[ok],
+            s=sizes[ok],
+            color=colour,
+            edgecolor="white",
+            linewidth=page.pt(0.4),
+            zorder=7,
+            gid=f"origins:{value}",
+        )
+    rest = ~np.isin(status, ["assigned", "own_arrangements"])
     ax.scatter(
-        xs[ok],
-        ys[ok],
-        s=sizes[ok],
-        color=carto.ORIGIN,
-        edgecolor="white",
-        linewidth=page.pt(0.4),
+        xs[rest],
+        ys[rest],
+        s=page.pt(30),
+        marker="x",
+        color="black",
+        linewidth=page.pt(1.3),
         zorder=7,
-    )
-    ax.scatter(
-        xs[~ok], ys[~ok], s=page.pt(30), marker="x", color="black", linewidth=page.pt(1.3), zorder=7
     )
 
 

@@ -183,3 +183,15 @@ def test_clearance_rows_say_leave_and_arrive_with_the_capacity_range(plan):
     rows = dict(carto.clearance_rows(no_range, "en"))
     assert rows["Out of the zone, 90 %"] == "57 min"
     assert rows["Arrived, 90 %"] == "–"
+
+
+def test_own_arrangements_origins_are_exit_green_not_crossed_on_both_maps(region):
+    plan = make_plan()
+    plan.evacuees.loc[0, "status"] = "own_arrangements"
+    paper = compose_pages(plan, {}, "A4", "nb")[0].fig
+    assert print_colours(paper, "origins:own_arrangements") == {carto.EXIT}
+    assert print_colours(paper, "legend:Evakuerte med egne løsninger") == {carto.EXIT}
+    page = build_map(region, load_sites(), plan, layers=["evacuees"], draw=False)
+    html = page.get_root().render()
+    assert web_colour(html, "820 – egne løsninger") == carto.EXIT
+    assert carto.EXIT in web_legend(html)["Evakuerte med egne løsninger"]

@@ -14,18 +14,23 @@ from pathlib import Path
 
 from exports.bundle import basemap_layers
 from exports.route_map import render_route_map
-from geo.region import load_region
-from planning.plan import make_plan
+from geo.region import Region, load_region
+from planning.plan import Plan, make_plan
 from planning.presets import load_preset
 
 DPI = 110
 PAGES = {1: "route_map_a4.png", 2: "route_map_actions.png"}
 
 
+def snaroya_plan() -> tuple[Region, Plan]:
+    """The region pack and the Snarøya preset's plan (also used by ``bench/``)."""
+    region = load_region()
+    return region, make_plan(region, load_preset("snaroya"))
+
+
 def main(out: Path) -> None:
     """Render both pages of the Snarøya plan as PNG files into ``out``."""
-    region = load_region()
-    plan = make_plan(region, load_preset("snaroya"))
+    region, plan = snaroya_plan()
     layers = basemap_layers(region)
     out.mkdir(parents=True, exist_ok=True)
     for page, name in PAGES.items():

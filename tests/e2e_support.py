@@ -149,6 +149,13 @@ MAP_PATHS_JS = f"""() => {{
     const d = f && f.contentDocument;
     return d ? d.querySelectorAll('path.leaflet-interactive').length : 0;
 }}"""
+#: JavaScript: a plan is shown and up to date (in either language).
+PLAN_READY_JS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const text = main ? main.innerText : '';
+    return (text.includes('Plan beregnet') || text.includes('Plan computed'))
+        && !text.includes('Scenarioet er endret') && !text.includes('The scenario changed');
+}"""
 #: JavaScript: the page is idle (no script run) and shows one map.
 IDLE_JS = f"""() => !document.querySelector('[data-testid="stStatusWidget"] button')
     && document.querySelectorAll('{MAP_IFRAME}').length === 1"""
@@ -183,26 +190,30 @@ class Journey:
         assert not self.problems, self.problems
 
     def timed(self, name: str, action: Any, done_js: str, timeout: float = 60_000) -> float:
-        """Run ``action``, wait for ``done_js`` to be true and the page idle; record the time."""
+        """Run ``action`` and time it until ``done_js`` is true (the result is visible);
+        then wait for the page to be idle (not timed) and check it."""
         start = time.perf_counter()
         action()
-        self.page.wait_for_function(done_js, timeout=timeout, polling=50)
-        self.idle(timeout)
+        self.page.wait_for_function(done_js, timeout=timeout, polling=20)
         seconds = time.perf_counter() - start
         self.timings.append((name, seconds))
+        self.idle(timeout)
         self.check(name)
         return seconds
 
     # -- the map ---------------------------------------------------------------------------
     def map_frame(self) -> Any:
+        """The map's frame, once the page holds exactly one map (a rebuilt map briefly
+        sits next to the old one)."""
+        self.page.wait_for_function(
+            f"() => document.querySelectorAll('{MAP_IFRAME}').length === 1", polling=50
+        )
         return self.page.frame_locator(MAP_IFRAME)
 
     def map_box(self) -> dict[str, float]:
         """The map canvas's box on the page (absolute pixels)."""
-        frame_box = self.page.locator(MAP_IFRAME).bounding_box()
-        inner = self.map_frame().locator(".leaflet-container").bounding_box()
         # Playwright gives boxes inside frames in page coordinates already.
-        return inner or frame_box
+        return self.map_frame().locator(".leaflet-container").bounding_box()
 
     def click_map(self, dx: float, dy: float) -> None:
         """A real mouse click ``(dx, dy)`` pixels from the map's centre."""
@@ -223,6 +234,17 @@ class Journey:
             self.click_map(dx, dy)
         self.click_map(*(points[0] if close else points[-1]))
 
+    def mark_map(self) -> None:
+        """Mark the map's iframe, so :meth:`remounted_js` can tell a rebuilt map from it."""
+        self.page.evaluate(f"() => document.querySelector('{MAP_IFRAME}').dataset.old = '1'")
+
+    def remounted_js(self) -> str:
+        """JavaScript: the marked map is gone and its replacement has drawn its layers."""
+        return f"""() => {{
+            const maps = document.querySelectorAll('{MAP_IFRAME}');
+            return maps.length === 1 && !maps[0].dataset.old && ({MAP_PATHS_JS})() > 0;
+        }}"""
+
     # -- the page --------------------------------------------------------------------------
     def sidebar_text(self, text: str) -> str:
         """JavaScript: the sidebar shows ``text``."""
@@ -242,6 +264,17 @@ class Journey:
         with self.page.expect_download(timeout=90_000) as info:
             self.page.get_by_role("button", name=label).click()
         return Path(info.value.path()).read_bytes()
+
+    def plan(self, name: str, *, changes: bool = True) -> float:
+        """Press "Beregn plan" and wait for the results on the map; return the seconds.
+
+        ``changes``: the scenario changed since the last plan, so the map's layers change.
+        """
+        before = self.page.evaluate(MAP_PATHS_JS)
+        run = self.page.locator('[data-testid="stSidebar"] button', has_text="plan").first
+        changed = f"&& ({MAP_PATHS_JS})() !== {before}" if changes else ""
+        done = f"() => ({PLAN_READY_JS})() && ({MAP_PATHS_JS})() > 0 {changed}"
+        return self.timed(name, run.click, done)
 
     def report(self) -> str:
         """The timings as lines ``step: seconds``."""

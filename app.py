@@ -32,7 +32,7 @@ from ui import app_store as AS
 from ui.access import require_access
 from ui.app_exports import export_panel, file_stem
 from ui.app_messages import error_text, flash, flash_error, show_error, show_flashes
-from ui.app_plan import cached_plan
+from ui.app_plan import cached_plan, prefetch
 from ui.app_results import key_figures, results_tabs
 from ui.app_situation import situation_view
 from ui.app_strings import LANG_NAMES, tr
@@ -222,6 +222,17 @@ def compute(region: Region, sites: Any, lg: str) -> None:
         show_error(exc, lg)
 
 
+def prefetch_plan(scenario_json: str, region: Region, sites: Any, lg: str) -> None:
+    """Compute the edited scenario's plan and map layers ahead of the button press."""
+    key = S.scenario_key(scenario_json, region.include_construction)
+    if S.should_prefetch(state, key):
+
+        def layers(plan: Any) -> None:
+            AM.plan_scripts(key, lg, plan, region, sites)
+
+        prefetch(key, scenario_json, region, sites, layers)
+
+
 def plan_map(region: Region, sites: Any, plan: Any, lg: str) -> None:
     """The map with the plan's layers and the edits not computed yet; imports new drawings."""
     computed = plan.scenario if plan is not None else None
@@ -310,6 +321,8 @@ def planner_page(sites: Any, agreements: Any, presets: list[Any]) -> None:
         compute(region, sites, lg)
         current_json = state.get(S.PLAN_JSON, current_json)
     fresh = S.plan_fresh(state, current_json)
+    if not fresh and current is not None and current.zones:
+        prefetch_plan(current_json, region, sites, lg)
     with save_slot:
         AS.save_panel(sites, lg, fresh)
     plan = state.get(S.PLAN)

@@ -18,7 +18,7 @@ import pytest
 import streamlit_folium
 
 from exports import web_map
-from ui import app_map
+from ui import app_map, app_plan
 
 
 def _clear() -> None:
@@ -54,6 +54,8 @@ def fake_map(mp: pytest.MonkeyPatch, returns: dict[str, Any] | None = None) -> I
     mp.setattr(web_map, "build_map", lambda *a, **k: folium.Map())
     mp.setattr(streamlit_folium, "st_folium", fake_st_folium)
     mp.setattr(streamlit_folium, "_component_func", fake_st_folium)
+    # No background plans: a thread outliving the test could cache a stand-in map layer.
+    mp.setattr(app_plan, "prefetch", lambda *a, **k: None)
     try:
         yield calls
     finally:

@@ -8,11 +8,13 @@ planner with the same scenario). The plan object is shared, read only.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import geopandas as gpd
 import streamlit as st
 
+from geo.errors import EvacError
 from planning.plan import Plan, make_plan
 from planning.scenario import scenario_from_json
 
@@ -28,3 +30,26 @@ def cached_plan(key: str, scenario_json: str, _region: Any, _sites: gpd.GeoDataF
     """
     scenario = scenario_from_json(scenario_json)
     return make_plan(_region, scenario, registry_sites=_sites)
+
+
+def prefetch(
+    key: str, scenario_json: str, region: Any, sites: gpd.GeoDataFrame, *after: Any
+) -> None:
+    """Start computing a plan in the background, so "Beregn plan" finds it ready.
+
+    The planner edits a zone, looks at it on the map and then presses the button;
+    the plan is computed meanwhile (the cache's per-key lock makes a press during
+    the computation wait for it instead of computing twice). ``after`` are
+    callables run with the plan once it exists (e.g. building its map layers).
+    Errors are left for the button press to show.
+    """
+
+    def work() -> None:
+        try:
+            plan = cached_plan(key, scenario_json, region, sites)
+            for step in after:
+                step(plan)
+        except EvacError:
+            return
+
+    threading.Thread(target=work, name=f"prefetch-{key[:8]}", daemon=True).start()

@@ -94,6 +94,7 @@ PLAN: Final = "plan"
 PLAN_JSON: Final = "plan_json"
 PLAN_SECONDS: Final = "plan_seconds"
 EXPORTS: Final = "exports"
+PREFETCHED: Final = "prefetched_plan_key"
 FLASH: Final = "flash"
 ACCESS_GRANTED: Final = "access_granted"
 USER: Final = "user_name"
@@ -735,6 +736,14 @@ def drop_plan(state: State) -> None:
     for key in (PLAN, PLAN_JSON, PLAN_SECONDS):
         state.pop(key, None)
     state[EXPORTS] = {}
+
+
+def should_prefetch(state: State, key: str) -> bool:
+    """True once per scenario key: the plan of an edited scenario may be computed ahead."""
+    if state.get(PREFETCHED) == key:
+        return False
+    state[PREFETCHED] = key
+    return True
 
 
 def plan_fresh(state: Mapping[str, Any], scenario_json: str | None) -> bool:

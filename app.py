@@ -242,7 +242,8 @@ def plan_map(region: Region, sites: Any, plan: Any, lg: str) -> None:
     plan_key = S.scenario_key(state.get(S.PLAN_JSON, ""), construction)
     scripts, names = AM.map_scripts(plan, plan_key, pending, region, sites, lg)
     picking = bool(S.value(state, S.SITE_PICK))
-    out = AM.show_map((lg, construction), base, scripts, names, clicks=picking)
+    mount = S.map_mount(state, (lg, construction))
+    out = AM.show_map((lg, construction), base, scripts, names, clicks=picking, mount=mount)
     if pending[0] or pending[1]:
         st.caption(tr("map.pending_note", lg))
     clicked = picking and S.take_click(state, out.get("last_clicked"))

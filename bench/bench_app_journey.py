@@ -35,12 +35,12 @@ from e2e_support import (
 ROUNDS = 5
 
 
-def remount(j: Journey, language: str, check_text: str) -> float:
+def remount(j: Journey, language: str, check_text: str, legend: str) -> float:
     """Switch language: the browser builds the whole map again, plan included."""
     sidebar = j.page.locator('[data-testid="stSidebar"]')
     j.mark_map()
     done = f"""() => ({j.sidebar_text(check_text)})() && ({PLAN_READY_JS})()
-        && ({j.remounted_js()})()"""
+        && ({j.remounted_js(legend)})()"""
     return j.timed(f"remount ({language})", lambda: sidebar.get_by_text(language).click(), done)
 
 
@@ -66,8 +66,10 @@ def run(j: Journey) -> tuple[list[float], list[float]]:
             j.sidebar_text(f"{'Sone' if i % 2 == 0 else 'Zone'} {i + 2}:"),
         )
         zone_times.append(j.plan(f"zone-to-results {i + 1}"))
-        language, text = ("English", "Compute plan") if i % 2 == 0 else ("Norsk bokmål", "Beregn")
-        remounts.append(remount(j, language, text))
+        switch = ("English", "Compute plan", "Legend")
+        if i % 2:
+            switch = ("Norsk bokmål", "Beregn", "Tegnforklaring")
+        remounts.append(remount(j, *switch))
     return zone_times, remounts
 
 

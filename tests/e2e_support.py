@@ -238,11 +238,14 @@ class Journey:
         """Mark the map's iframe, so :meth:`remounted_js` can tell a rebuilt map from it."""
         self.page.evaluate(f"() => document.querySelector('{MAP_IFRAME}').dataset.old = '1'")
 
-    def remounted_js(self) -> str:
-        """JavaScript: the marked map is gone and its replacement has drawn its layers."""
+    def remounted_js(self, legend: str) -> str:
+        """JavaScript: the marked map is gone and its replacement, whose legend button reads
+        ``legend`` (the map's language), has drawn its layers."""
         return f"""() => {{
             const maps = document.querySelectorAll('{MAP_IFRAME}');
-            return maps.length === 1 && !maps[0].dataset.old && ({MAP_PATHS_JS})() > 0;
+            const doc = maps.length === 1 && !maps[0].dataset.old && maps[0].contentDocument;
+            return !!doc && doc.body.innerText.includes({json.dumps(legend)})
+                && ({MAP_PATHS_JS})() > 0;
         }}"""
 
     # -- the page --------------------------------------------------------------------------

@@ -115,6 +115,9 @@ def journey(j: Journey, url: str, tmp: Path) -> list[float]:
         "Norsk", lambda: sidebar.get_by_text("Norsk bokmål").click(), j.sidebar_text("Beregn plan")
     )
     assert "Stengte veier: 1" in sidebar.inner_text(), "closures survive the language switch"
+    page.wait_for_timeout(1000)
+    maps = page.evaluate("() => document.querySelectorAll('iframe[title*=st_folium]').length")
+    assert maps == 1, f"{maps} maps on the page a second after the language switch"
     j.plan("plan (same scenario, cached)", changes=False)
 
     path = tmp / ZONE_FILE
@@ -185,7 +188,7 @@ def test_plan_close_a_road_replan_switch_language_upload_export_save(app_url):
             except Exception:
                 shot = Path(tempfile.gettempdir()) / "evac_journey_failure.png"
                 page.screenshot(path=str(shot), full_page=True)
-                print(f"failure screenshot: {shot}\n{j.report()}")
+                print(f"failure screenshot: {shot}\n{j.report()}\nproblems: {j.problems}")
                 raise
         print("\n" + j.report())
         print(f"median zone-to-results: {statistics.median(zone_to_results):.2f} s")

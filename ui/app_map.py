@@ -125,11 +125,16 @@ def show_map(
     scripts: Sequence[str],
     names: Sequence[str],
     clicks: bool,
+    mount: int,
 ) -> dict[str, Any]:
-    """Draw the map; return what the browser reports (drawings, and clicks if asked for)."""
+    """Draw the map; return what the browser reports (drawings, and clicks if asked for).
+
+    ``mount`` (see :func:`ui.app_state.map_mount`) is part of the component's key.
+    """
     returned = ["all_drawings", "last_clicked"] if clicks else ["all_drawings"]
+    args = {**base.args, "key": f"{base.args.get('key', 'map')}-{mount}"}
     out = streamlit_folium._component_func(
-        **base.args,
+        **args,
         feature_group="".join(scripts) or None,
         layer_control=layer_control_script(base_key, tuple(names), base),
         returned_objects=returned,

@@ -95,6 +95,8 @@ PLAN_JSON: Final = "plan_json"
 PLAN_SECONDS: Final = "plan_seconds"
 EXPORTS: Final = "exports"
 PREFETCHED: Final = "prefetched_plan_key"
+MAP_BASE: Final = "map_base"
+MAP_MOUNT: Final = "map_mount"
 FLASH: Final = "flash"
 ACCESS_GRANTED: Final = "access_granted"
 USER: Final = "user_name"
@@ -736,6 +738,19 @@ def drop_plan(state: State) -> None:
     for key in (PLAN, PLAN_JSON, PLAN_SECONDS):
         state.pop(key, None)
     state[EXPORTS] = {}
+
+
+def map_mount(state: State, base_key: object) -> int:
+    """A number that changes whenever the base map changes (a language switch).
+
+    The browser's map component is keyed by it, so a map is never remounted under
+    the key of one it replaced: after a quick English -> Norsk switch the frontend
+    otherwise kept neither map.
+    """
+    if state.get(MAP_BASE) != base_key:
+        state[MAP_BASE] = base_key
+        state[MAP_MOUNT] = int(state.get(MAP_MOUNT, 0)) + 1
+    return int(state[MAP_MOUNT])
 
 
 def should_prefetch(state: State, key: str) -> bool:

@@ -148,7 +148,7 @@ def test_restore_saves_the_old_version_again_as_the_newest(store):
     sid = at.session_state[AS.SID]
     set_status(at, "opphevet")
     ok(save(at))
-    at.selectbox(key=f"arc_version::{sid}").select(1).run()
+    at.selectbox(key=AS.archive_key("version", sid, "nb")).select(1).run()
     ok(at.button(key="arc_restore").click().run())
     versions = store.versions(sid)
     assert [v.version for v in versions] == [1, 2, 3]
@@ -225,7 +225,7 @@ def test_loading_a_scenario_is_not_logged_as_edits(store):
     sid = at.session_state[AS.SID]
     set_status(at, "varsel")
     ok(save(at))
-    at.selectbox(key=f"arc_version::{sid}").select(1).run()
+    at.selectbox(key=AS.archive_key("version", sid, "nb")).select(1).run()
     ok(at.button(key="arc_open").click().run())
     assert [e.kind for e in store.events(sid)] == ["save", "status_change", "save"]
 
@@ -309,3 +309,13 @@ def test_changes_between_snapshots_become_log_entries():
 def test_situation_link_points_at_the_open_scenario():
     assert AS.situation_url("abc123", "nb") == "?view=situation&scenario=abc123"
     assert AS.situation_url("abc123", "en").endswith("&lang=en")
+
+
+@pytest.mark.usefixtures("store")
+def test_archive_and_log_survive_a_language_switch():
+    at = snaroya_saved()
+    save(at, "andre")
+    for lang in ("en", "nb"):
+        at.radio(key=S.LANG).set_value(lang).run()
+        ok(at)
+    assert at.selectbox(key=AS.archive_key("version", at.session_state[AS.SID], "nb")).value == 2

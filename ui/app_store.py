@@ -343,6 +343,13 @@ def diff_view(store: ScenarioStore, scenario_id: str, v1: int, v2: int, lang: st
     st.table(table, hide_index=True)
 
 
+def archive_key(widget: str, scenario_id: str, lang: str) -> str:
+    """Key of an archive select box. Its options are shown with language-dependent labels,
+    which Streamlit cannot read back after a language switch, so each language has its own
+    widget (the choice falls back to the default instead of breaking)."""
+    return f"arc_{widget}::{scenario_id}::{lang}"
+
+
 def _version_label(v: VersionInfo, lang: str) -> str:
     label = tx(
         "archive.version_label",
@@ -397,7 +404,7 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
             if by_id[i].deleted
             else by_id[i].name
         ),
-        key="arc_sid",
+        key=archive_key("sid", "", lang),
     )
     chosen = by_id[sid]
     versions = store.versions(sid)
@@ -405,7 +412,10 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
     labels = {v.version: _version_label(v, lang) for v in versions}
     pick_col, open_col, restore_col = st.columns([4, 1, 2], vertical_alignment="bottom")
     version = pick_col.selectbox(
-        tx("archive.version", lang), numbers, format_func=labels.get, key=f"arc_version::{sid}"
+        tx("archive.version", lang),
+        numbers,
+        format_func=labels.get,
+        key=archive_key("version", sid, lang),
     )
     open_col.button(
         tx("archive.open", lang),
@@ -453,9 +463,13 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
             numbers,
             index=1,
             format_func=labels.get,
-            key=f"arc_from::{sid}",
+            key=archive_key("from", sid, lang),
         )
         v2 = b_col.selectbox(
-            tx("archive.to", lang), numbers, index=0, format_func=labels.get, key=f"arc_to::{sid}"
+            tx("archive.to", lang),
+            numbers,
+            index=0,
+            format_func=labels.get,
+            key=archive_key("to", sid, lang),
         )
         diff_view(store, sid, v1, v2, lang)

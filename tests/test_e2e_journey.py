@@ -160,6 +160,7 @@ def save_and_situation(j: Journey) -> None:
     name_box = page.locator('[data-testid="stSidebar"] input[aria-label="Ditt navn"]')
     name_box.fill("Ola")
     name_box.press("Enter")
+    page.wait_for_function(j.sidebar_text("Bruker: Ola"), polling=50)
     j.idle()
     save = page.get_by_role("button", name="Lagre i arkivet")
     j.timed("save", save.click, j.sidebar_text("Situasjonsbilde"))
@@ -188,7 +189,12 @@ def test_plan_close_a_road_replan_switch_language_upload_export_save(app_url):
             except Exception:
                 shot = Path(tempfile.gettempdir()) / "evac_journey_failure.png"
                 page.screenshot(path=str(shot), full_page=True)
+                maps = page.evaluate(
+                    "() => Array.from(document.querySelectorAll('iframe'), f => f.title + ' '"
+                    " + f.getAttribute('height') + ' ' + f.getBoundingClientRect().height)"
+                )
                 print(f"failure screenshot: {shot}\n{j.report()}\nproblems: {j.problems}")
+                print(f"iframes: {maps}")
                 raise
         print("\n" + j.report())
         print(f"median zone-to-results: {statistics.median(zone_to_results):.2f} s")

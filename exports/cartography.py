@@ -19,6 +19,7 @@ import re
 from typing import Any, Final
 
 from exports.map_strings import t
+from planning.i18n import road_class_name
 from planning.map_geometry import site_order
 
 LAND: Final = "#f2efe9"
@@ -78,26 +79,6 @@ PRINT_POINTS: Final[dict[str, tuple[str, float, str, str]]] = {
     "exits": ("^", 75, EXIT, "white"),
 }
 
-#: OSM ``highway`` value -> key of its Norwegian road class name. Source: the
-#: Norwegian OSM tagging guidelines (wiki.openstreetmap.org/wiki/No:Veiklassifisering):
-#: secondary = fylkesvei, tertiary/unclassified = kommunal vei, service = privat vei.
-ROAD_CLASS_KEYS: Final[dict[str, str]] = {
-    "motorway": "road_class.motorway",
-    "motorway_link": "road_class.ramp",
-    "trunk": "road_class.trunk",
-    "trunk_link": "road_class.ramp",
-    "primary": "road_class.primary",
-    "primary_link": "road_class.ramp",
-    "secondary": "road_class.secondary",
-    "secondary_link": "road_class.ramp",
-    "tertiary": "road_class.municipal",
-    "tertiary_link": "road_class.municipal",
-    "unclassified": "road_class.municipal",
-    "residential": "road_class.residential",
-    "living_street": "road_class.living_street",
-    "service": "road_class.private",
-    "track": "road_class.track",
-}
 _CLASS_IN_PARENS = re.compile(r"^\((?P<highway>[a-z_]+)\)$")
 
 
@@ -112,7 +93,7 @@ def road_label(name: object, highway: object = "", lang: str = "nb") -> str:
     if text and not match:
         return text
     cls = match["highway"] if match else str(highway or "")
-    return t(ROAD_CLASS_KEYS.get(cls, "road_class.other"), lang)
+    return road_class_name(cls, lang)
 
 
 def load_colour(ratio: float) -> str:

@@ -133,7 +133,7 @@ def test_zone_status_colour_matches_on_screen_paper_and_legends(web, paper):
 @pytest.mark.parametrize(
     ("gid", "legend", "colour"),
     [
-        ("exits", "Trygg utgang (egne løsninger)", carto.EXIT),
+        ("exits", "Trygg utgang (egne ordninger)", carto.EXIT),
         ("kindergartens", "Barnehage", carto.KINDERGARTEN),
         ("single_points", "Sårbart punkt (eneste vei ut)", carto.SINGLE_POINT),
     ],
@@ -190,8 +190,8 @@ def test_own_arrangements_origins_are_exit_green_not_crossed_on_both_maps(region
     plan.evacuees.loc[0, "status"] = "own_arrangements"
     paper = compose_pages(plan, {}, "A4", "nb")[0].fig
     assert print_colours(paper, "origins:own_arrangements") == {carto.EXIT}
-    assert print_colours(paper, "legend:Evakuerte med egne løsninger") == {carto.EXIT}
+    assert print_colours(paper, "legend:Evakuerte med egne ordninger") == {carto.EXIT}
     page = build_map(region, load_sites(), plan, layers=["evacuees"], draw=False)
     html = page.get_root().render()
-    assert web_colour(html, "820 – egne løsninger") == carto.EXIT
-    assert carto.EXIT in web_legend(html)["Evakuerte med egne løsninger"]
+    assert web_colour(html, "820 – egne ordninger") == carto.EXIT
+    assert carto.EXIT in web_legend(html)["Evakuerte med egne ordninger"]

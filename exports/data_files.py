@@ -2,8 +2,10 @@
 
 Layers, in this order: ``zone``, ``evacuees``, ``catchments``, ``routes``,
 ``paths`` (one route line per origin group and site),
-``sites``, ``exits``, ``closures`` and ``kindergartens`` (in the zone) (the GeoDataFrames of
-:class:`planning.plan.Plan`).
+``sites`` (the GeoDataFrames of :class:`planning.plan.Plan`), ``closures``
+(closed roads: label, roads cut, length; from the plan, or from its scenario
+for a plan made before the planner listed them), ``exits`` (safe exits) and
+``kindergartens`` (empty for a plan without them).
 
 * GeoPackage keeps the working CRS, EPSG:25832, one table per layer.
 * GeoJSON follows RFC 7946: EPSG:4326, lon/lat order, no ``crs`` member,
@@ -33,6 +35,7 @@ import shapely
 
 from geo.atomic import atomic_write
 from geo.settings import MAP_CRS, WORK_CRS
+from planning.map_geometry import plan_closures
 from planning.scenario import scenario_to_json
 
 #: Exported layers with their GeoPackage geometry type.
@@ -43,10 +46,14 @@ LAYERS: dict[str, str] = {
     "routes": "LineString",
     "paths": "MultiLineString",
     "sites": "Point",
-    # Evacuation model v2: safe exits, road closures (lines or polygons).
-    "exits": "Point",
     "closures": "Unknown",
+    "exits": "Point",
     "kindergartens": "Point",
+}
+#: Columns of the v2 point layers, for an empty table when a plan lacks them.
+_V2_COLUMNS: dict[str, list[str]] = {
+    "exits": ["name", "people"],
+    "kindergartens": ["name", "capacity", "address"],
 }
 #: Column shown as the KML placemark name and description per layer.
 _KML_FIELDS: dict[str, tuple[str, str]] = {
@@ -56,8 +63,8 @@ _KML_FIELDS: dict[str, tuple[str, str]] = {
     "routes": ("name", "load_ratio"),
     "paths": ("site", "people"),
     "sites": ("name", "address"),
-    "exits": ("name", "people"),
     "closures": ("label", "roads_cut"),
+    "exits": ("name", "people"),
     "kindergartens": ("name", "address"),
 }
 #: GeoJSON coordinate decimals: 1e-7 degrees is about 1 cm.
@@ -66,7 +73,19 @@ GEOJSON_DECIMALS = 7
 
 def plan_layers(plan: Any) -> dict[str, gpd.GeoDataFrame]:
     """Return the plan's export layers in EPSG:25832, keyed by layer name."""
-    return {name: getattr(plan, name).to_crs(WORK_CRS) for name in LAYERS}
+    layers = {name: getattr(plan, name).to_crs(WORK_CRS) for name in list(LAYERS)[:6]}
+    closures = plan_closures(plan)
+    # Lists do not fit a GeoPackage column: the roads cut as one "; "-separated text.
+    closures["roads_cut"] = ["; ".join(map(str, roads)) for roads in closures["roads_cut"]]
+    layers["closures"] = closures
+    for name, columns in _V2_COLUMNS.items():
+        frame = getattr(plan, name, None)
+        layers[name] = (
+            gpd.GeoDataFrame(columns=[*columns, "geometry"], geometry="geometry", crs=WORK_CRS)
+            if frame is None
+            else frame.to_crs(WORK_CRS)
+        )
+    return layers
 
 
 def to_geopackage(plan: Any, path: str | PathLike[str]) -> Path:

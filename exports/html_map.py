@@ -12,7 +12,8 @@ from typing import Any
 import geopandas as gpd
 
 from exports.map_strings import t
-from exports.web_map import PlanLike, build_map, esc
+from exports.web_common import esc
+from exports.web_map import PlanLike, build_map
 
 
 def to_html(plan: PlanLike, region: Any, sites: gpd.GeoDataFrame, lang: str = "nb") -> str:

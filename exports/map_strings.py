@@ -145,6 +145,137 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "crit.legend_rise": {"nb": "Stenging øker p90", "en": "Closure raises p90"},
     "crit.legend_other": {"nb": "Liten virkning", "en": "Little effect"},
     "crit.ranking": {"nb": "Rangering", "en": "Ranking"},
+    # --- ui-carto ---
+    "closure.default_label": {"nb": "Stengt vei {n}", "en": "Closed road {n}"},
+    "layer.closures": {"nb": "Stengte veier", "en": "Closed roads"},
+    "legend.closure": {"nb": "Stengt vei", "en": "Closed road"},
+    "legend.closure_pending": {
+        "nb": "Stengt vei (ikke beregnet)",
+        "en": "Closed road (not yet computed)",
+    },
+    "popup.roads_cut": {"nb": "Stengte veier", "en": "Roads closed"},
+    "popup.length": {"nb": "Lengde", "en": "Length"},
+    "popup.pending": {
+        "nb": "Ikke beregnet: kjør planen på nytt",
+        "en": "Not computed yet: run the plan again",
+    },
+    "layer.plan_sites": {"nb": "Mottakssteder i planen", "en": "Reception sites in the plan"},
+    "layer.pending": {"nb": "Ikke beregnet", "en": "Not computed"},
+    "legend.pending": {"nb": "ikke beregnet", "en": "not computed"},
+    "legend.zone_pending": {"nb": "Ny sone (ikke beregnet)", "en": "New zone (not computed)"},
+    "layer.exits": {"nb": "Trygge utganger", "en": "Safe exits"},
+    "legend.exit": {"nb": "Trygg utgang (egne ordninger)", "en": "Safe exit (own arrangements)"},
+    "layer.kindergartens": {"nb": "Barnehager", "en": "Kindergartens"},
+    "legend.kindergarten": {"nb": "Barnehage", "en": "Kindergarten"},
+    "layer.single_points": {"nb": "Sårbare veipunkter", "en": "Single points of failure"},
+    "legend.single_point": {
+        "nb": "Sårbart punkt (eneste vei ut)",
+        "en": "Single point of failure (only way out)",
+    },
+    "legend.direction": {"nb": "Kjøreretning", "en": "Direction of travel"},
+    "layer.coverage": {"nb": "Veidataenes dekning", "en": "Road data coverage"},
+    "legend.coverage": {"nb": "Veidata dekker dette området", "en": "Road data covers this area"},
+    "layer.place_names": {"nb": "Stedsnavn", "en": "Place names"},
+    "mapfig.leave_p90": {"nb": "Ute av sonen, 90 %", "en": "Out of the zone, 90 %"},
+    "mapfig.leave_p100": {"nb": "Ute av sonen, alle", "en": "Out of the zone, all"},
+    "mapfig.arrive_p90": {"nb": "Fremme, 90 %", "en": "Arrived, 90 %"},
+    "mapfig.arrive_p100": {"nb": "Fremme, alle", "en": "Arrived, all"},
+    "mapfig.range_note": {
+        "nb": "I parentes: spenn for lav–høy veikapasitet",
+        "en": "In brackets: range for low–high road capacity",
+    },
+    "mapfig.own_arrangements": {
+        "nb": "Egne ordninger (trygg utgang)",
+        "en": "Own arrangements (safe exit)",
+    },
+    "mapfig.closures": {"nb": "Stengte veier:", "en": "Closed roads:"},
+    "actions.title": {"nb": "Tiltakskort", "en": "Action card"},
+    "actions.heading": {
+        "nb": "Tiltak: hvem gjør hva, etter hvilken avtale",
+        "en": "Actions: who does what, under which agreement",
+    },
+    "actions.agreement": {"nb": "Avtale", "en": "Agreement"},
+    "actions.none": {
+        "nb": "Ingen tiltak utløst av reglene.",
+        "en": "No actions triggered by the rules.",
+    },
+    "actions.all_actors": {"nb": "Alle ansvarlige aktører", "en": "All responsible actors"},
+    "actions.page": {"nb": "Side {n} av {total}", "en": "Page {n} of {total}"},
+    "popup.evacuee_status.own_arrangements": {"nb": "egne ordninger", "en": "own arrangements"},
+    "legend.own_arrangements_origin": {
+        "nb": "Evakuerte med egne ordninger",
+        "en": "Evacuees with own arrangements",
+    },
+    "popup.capacity_places": {"nb": "Plasser", "en": "Places"},
+    "mapfig.more_on_card": {
+        "nb": "+ {n} til (se tiltakskortet)",
+        "en": "+ {n} more (see the action card)",
+    },
+}
+
+#: Bokmål for Leaflet.draw's toolbar and drawing hints (merged into ``L.drawLocal``;
+#: English is Leaflet.draw's own default). Same nesting as Leaflet.draw's ``L.drawLocal``.
+DRAW_LOCAL_NB: Final[dict] = {
+    "draw": {
+        "toolbar": {
+            "actions": {"title": "Avbryt tegningen", "text": "Avbryt"},
+            "finish": {"title": "Fullfør tegningen", "text": "Fullfør"},
+            "undo": {"title": "Slett siste punkt", "text": "Slett siste punkt"},
+            "buttons": {
+                "polyline": "Tegn en stengt vei (linje)",
+                "polygon": "Tegn en sone (mangekant)",
+                "rectangle": "Tegn en sone (rektangel)",
+                "circle": "Tegn en sone (sirkel)",
+            },
+        },
+        "handlers": {
+            "circle": {
+                "tooltip": {"start": "Klikk og dra for å tegne en sirkel."},
+                "radius": "Radius",
+            },
+            "polygon": {
+                "tooltip": {
+                    "start": "Klikk for å begynne på sonen.",
+                    "cont": "Klikk for å fortsette.",
+                    "end": "Klikk på første punkt for å lukke sonen.",
+                }
+            },
+            "polyline": {
+                "error": "<strong>Feil:</strong> kantene kan ikke krysse hverandre!",
+                "tooltip": {
+                    "start": "Klikk for å begynne på linjen.",
+                    "cont": "Klikk for å fortsette linjen.",
+                    "end": "Klikk på siste punkt for å avslutte linjen.",
+                },
+            },
+            "rectangle": {"tooltip": {"start": "Klikk og dra for å tegne et rektangel."}},
+            "simpleshape": {"tooltip": {"end": "Slipp musen for å fullføre."}},
+        },
+    },
+    "edit": {
+        "toolbar": {
+            "actions": {
+                "save": {"title": "Lagre endringene", "text": "Lagre"},
+                "cancel": {"title": "Avbryt redigering, forkast endringene", "text": "Avbryt"},
+                "clearAll": {"title": "Fjern alt som er tegnet", "text": "Fjern alt"},
+            },
+            "buttons": {
+                "edit": "Rediger tegningene",
+                "editDisabled": "Ingenting å redigere",
+                "remove": "Slett tegninger",
+                "removeDisabled": "Ingenting å slette",
+            },
+        },
+        "handlers": {
+            "edit": {
+                "tooltip": {
+                    "text": "Dra i håndtakene for å endre formen.",
+                    "subtext": "Klikk Avbryt for å angre.",
+                }
+            },
+            "remove": {"tooltip": {"text": "Klikk på en tegning for å slette den."}},
+        },
+    },
 }
 
 

@@ -29,7 +29,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.errors import ZoneError
 from geo.network import RoadNetwork
-from planning.routing import MAX_SNAP_M
+from planning.routing import MAX_SNAP_M, hop_edges
 
 #: Default residents per zone (assumption, editable: ``--target-people``). About
 #: the size of a grunnkrets (SSB basic statistical unit, typically 200-2,000
@@ -132,17 +132,6 @@ def cell_links(cells: gpd.GeoDataFrame, net: RoadNetwork, *, diagonal: bool = Fa
     return links[np.lexsort((links[:, 1], links[:, 0]))]
 
 
-def _cheapest_edge_lookup(net: RoadNetwork, weight: np.ndarray) -> dict[tuple[int, int], int]:
-    """(u, v) node-index pair -> index of the cheapest finite edge between them."""
-    # Moved here from planning.routing, which dropped it in the v2 engine (atlas is its
-    # only user; the import had broken `import planning.atlas`).
-    best: dict[tuple[int, int], int] = {}
-    order = np.argsort(weight, kind="stable")
-    for e in order[np.isfinite(weight[order])]:
-        best.setdefault((int(net.edge_u[e]), int(net.edge_v[e])), int(e))
-    return best
-
-
 def exit_nodes(net: RoadNetwork) -> np.ndarray:
     """Main-road nodes within :data:`EXIT_EDGE_M` of the edge of the road data."""
     main = net.edges["highway"].isin(MAIN_ROADS).to_numpy()
@@ -166,7 +155,10 @@ def cell_corridors(cells: gpd.GeoDataFrame, net: RoadNetwork) -> tuple[list[str]
     dist, pred, _ = dijkstra(
         net.csr(weight, reverse=True), indices=exits, min_only=True, return_predecessors=True
     )
-    edge_of = _cheapest_edge_lookup(net, weight)
+    # The edge each node leaves by towards the nearest exit (-1 at exits and off the tree).
+    next_edge = np.full(net.n_nodes, -1, dtype=np.int64)
+    step = np.flatnonzero(pred >= 0)
+    next_edge[step] = hop_edges(net.cheapest_edges(weight), net.n_nodes, step, pred[step])
     good = np.flatnonzero(np.isfinite(dist))
     gap, pos = cKDTree(net.xy[good]).query(cells[["cx", "cy"]].to_numpy())
     highway = net.edges["highway"].to_numpy()
@@ -182,14 +174,14 @@ def cell_corridors(cells: gpd.GeoDataFrame, net: RoadNetwork) -> tuple[list[str]
             continue
         node = int(good[p])
         times[i] = dist[node]
-        corridors.append(_first_main_road(node, pred, edge_of, highway, name, own))
+        corridors.append(_first_main_road(node, pred, next_edge, highway, name, own))
     return corridors, times
 
 
 def _first_main_road(
     node: int,
     pred: np.ndarray,
-    edge_of: dict[tuple[int, int], int],
+    next_edge: np.ndarray,
     highway: np.ndarray,
     name: np.ndarray,
     own: dict[int, str],
@@ -197,7 +189,7 @@ def _first_main_road(
     """Name (or class) of the first main-road edge on the path from ``node`` to an exit."""
     last = own.get(node, "")
     while pred[node] >= 0:
-        e = edge_of[(node, int(pred[node]))]
+        e = int(next_edge[node])
         label = str(name[e]) or f"({highway[e]})"
         if highway[e] in MAIN_ROADS:
             return label

@@ -12,8 +12,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.network import RoadNetwork
 from planning import routing
-from planning.destinations import road_class_name
-from planning.i18n import Message, t
+from planning.i18n import Message, road_class_name, t
 
 #: Columns of the closures layer.
 CLOSURE_COLUMNS = ("label", "roads_cut", "length_m", "geometry")

@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.network import RoadNetwork
 from planning.evacuees import integer_split
-from planning.i18n import STRINGS, t
+from planning.i18n import road_class_name, t
 
 #: Road classes whose dead ends at the edge of the data are roads leaving the
 #: data (they continue beyond it), not real dead ends. Tertiary roads and below
@@ -158,19 +158,13 @@ def road_label(net: RoadNetwork, node: int, lang: str = "nb") -> str:
     """Name of the biggest road at ``node``; unnamed roads by their class in brackets."""
     at = np.flatnonzero((net.edge_v == node) | (net.edge_u == node))
     if len(at) == 0:
-        return t("road_class.road", lang)
+        return road_class_name("", lang)
     cap = net.edges["capacity_vph"].to_numpy(float)[at]
     names = net.edges["name"].to_numpy()[at]
     named = names != ""
     pick = at[named][np.argmax(cap[named])] if named.any() else at[np.argmax(cap)]
     name = str(net.edges["name"].iloc[pick])
     return name or f"({road_class_name(str(net.edges['highway'].iloc[pick]), lang)})"
-
-
-def road_class_name(highway: str, lang: str = "nb") -> str:
-    """The road class in words (``residential`` -> ``boligvei``)."""
-    key = f"road_class.{highway}"
-    return t(key if key in STRINGS else "road_class.road", lang)
 
 
 def compass(from_xy: tuple[float, float], to_xy: np.ndarray, lang: str = "nb") -> str:

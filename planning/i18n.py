@@ -238,6 +238,18 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "ingen vei innen {metres} m (utenfor veidataene)",
         "en": "no road within {metres} m (outside the road data)",
     },
+    # Road classes in words (keys from ROAD_CLASS_KEYS).
+    "road_class.motorway": {"nb": "motorvei", "en": "motorway"},
+    "road_class.ramp": {"nb": "rampe", "en": "slip road"},
+    "road_class.trunk": {"nb": "riksvei (hovedvei)", "en": "trunk road"},
+    "road_class.primary": {"nb": "riksvei", "en": "national road"},
+    "road_class.secondary": {"nb": "fylkesvei", "en": "county road"},
+    "road_class.municipal": {"nb": "kommunal vei", "en": "municipal road"},
+    "road_class.residential": {"nb": "boliggate", "en": "residential street"},
+    "road_class.living_street": {"nb": "gatetun", "en": "living street"},
+    "road_class.private": {"nb": "privat vei", "en": "private road"},
+    "road_class.track": {"nb": "traktorvei", "en": "track"},
+    "road_class.other": {"nb": "vei uten navn", "en": "unnamed road"},
     # --- engine-A ---
     # Evacuation model v2: statuses, exits, closures, single points of failure.
     "status.assigned": {"nb": "Tildelt mottaksplass", "en": "Reception place"},
@@ -245,7 +257,6 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "status.unassigned": {"nb": "Uten mottaksplass", "en": "No reception place"},
     "status.unreachable": {"nb": "Ikke nåbare", "en": "Unreachable"},
     "figures.own_arrangements": {"nb": "Egne ordninger", "en": "Own arrangements"},
-    "popup.evacuee_status.own_arrangements": {"nb": "egne ordninger", "en": "own arrangements"},
     "figures.exits": {"nb": "Sikre utganger", "en": "Safe exits"},
     "direction.n": {"nb": "nord", "en": "north"},
     "direction.ne": {"nb": "nordøst", "en": "north-east"},
@@ -255,28 +266,6 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "direction.sw": {"nb": "sørvest", "en": "south-west"},
     "direction.w": {"nb": "vest", "en": "west"},
     "direction.nw": {"nb": "nordvest", "en": "north-west"},
-    "road_class.motorway": {"nb": "motorvei", "en": "motorway"},
-    "road_class.motorway_link": {"nb": "motorveirampe", "en": "motorway ramp"},
-    "road_class.trunk": {"nb": "hovedvei", "en": "trunk road"},
-    "road_class.trunk_link": {"nb": "rampe", "en": "ramp"},
-    "road_class.primary": {"nb": "primærvei", "en": "primary road"},
-    "road_class.primary_link": {"nb": "rampe", "en": "ramp"},
-    "road_class.secondary": {"nb": "sekundærvei", "en": "secondary road"},
-    "road_class.secondary_link": {"nb": "rampe", "en": "ramp"},
-    "road_class.tertiary": {"nb": "samlevei", "en": "tertiary road"},
-    "road_class.tertiary_link": {"nb": "rampe", "en": "ramp"},
-    "road_class.unclassified": {"nb": "lokalvei", "en": "local road"},
-    "road_class.residential": {"nb": "boligvei", "en": "residential street"},
-    "road_class.living_street": {"nb": "gatetun", "en": "living street"},
-    "road_class.service": {"nb": "tjenestevei", "en": "service road"},
-    "road_class.track": {"nb": "traktorvei", "en": "track"},
-    "road_class.footway": {"nb": "gangvei", "en": "footway"},
-    "road_class.path": {"nb": "sti", "en": "path"},
-    "road_class.cycleway": {"nb": "sykkelvei", "en": "cycleway"},
-    "road_class.pedestrian": {"nb": "gågate", "en": "pedestrian street"},
-    "road_class.steps": {"nb": "trapp", "en": "steps"},
-    "road_class.construction": {"nb": "vei under bygging", "en": "road under construction"},
-    "road_class.road": {"nb": "vei", "en": "road"},
     "warn.zone_at_sea": {
         "nb": "Ingen bor her og sonen berører ingen kommune (sjø eller utenfor kartet): "
         "kontroller sonen.",
@@ -319,6 +308,28 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "en": "no reception site available",
     },
     "closure.label": {"nb": "Stengning {n}", "en": "Closure {n}"},
+}
+
+
+#: OSM ``highway`` value -> key of its Norwegian road class name. Source: the
+#: Norwegian OSM tagging guidelines (wiki.openstreetmap.org/wiki/No:Veiklassifisering):
+#: secondary = fylkesvei, tertiary/unclassified = kommunal vei, service = privat vei.
+ROAD_CLASS_KEYS: Final[dict[str, str]] = {
+    "motorway": "road_class.motorway",
+    "motorway_link": "road_class.ramp",
+    "trunk": "road_class.trunk",
+    "trunk_link": "road_class.ramp",
+    "primary": "road_class.primary",
+    "primary_link": "road_class.ramp",
+    "secondary": "road_class.secondary",
+    "secondary_link": "road_class.ramp",
+    "tertiary": "road_class.municipal",
+    "tertiary_link": "road_class.municipal",
+    "unclassified": "road_class.municipal",
+    "residential": "road_class.residential",
+    "living_street": "road_class.living_street",
+    "service": "road_class.private",
+    "track": "road_class.track",
 }
 
 
@@ -416,3 +427,8 @@ def format_number(value: float, lang: str = DEFAULT_LANG) -> str:
     """
     text = f"{round(value):,}"
     return text.replace(",", "\u00a0") if lang == "nb" else text
+
+
+def road_class_name(highway: str, lang: str = DEFAULT_LANG) -> str:
+    """An OSM road class in words (``tertiary`` -> ``kommunal vei``), for unnamed roads."""
+    return t(ROAD_CLASS_KEYS.get(highway, "road_class.other"), lang)

@@ -161,7 +161,7 @@ def route_weight(
     return weight
 
 
-def _hop_edges(
+def hop_edges(
     pairs: tuple[np.ndarray, np.ndarray], n: int, node: np.ndarray, nxt: np.ndarray
 ) -> np.ndarray:
     """Edge of each hop ``node[i] -> nxt[i]``, from ``RoadNetwork.cheapest_edges`` output."""
@@ -222,7 +222,7 @@ def trees_for_weight(
         # On the reversed graph a node's predecessor is its next hop forwards.
         node = np.flatnonzero(p >= 0)
         pred[j, node] = p[node]
-        nxt_edge[j, node] = _hop_edges(pairs, net.n_nodes, node, p[node])
+        nxt_edge[j, node] = hop_edges(pairs, net.n_nodes, node, p[node])
     site_nodes = np.array([e[0] for e in entries], dtype=np.int64)
     return SiteTrees(
         net,

@@ -200,7 +200,7 @@ def _report(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "minutes": {"fast": fast, "sumo": sumo, "ratio_sumo_to_fast": ratios(sumo, fast)},
         "demand": {
-            "people": int(paths["people"].sum()),
+            "people": round(float(paths["people"].sum())),
             "paths": len(paths),
             "persons_per_car": plan.scenario.persons_per_car,
             "cars_exact": round(float(paths["people"].sum()) / plan.scenario.persons_per_car, 1),

@@ -8,6 +8,7 @@ recorded, so a test can assert the app stayed offline.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -137,3 +138,147 @@ def new_offline_context(browser: Any, external: list[str], **kwargs: Any) -> Any
     context = browser.new_context(**kwargs)
     context.route("**/*", only_local)
     return context
+
+
+# -- driving the planner page with real clicks -------------------------------------------------
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: JavaScript: the number of interactive Leaflet paths inside the map (0 before it is drawn).
+MAP_PATHS_JS = f"""() => {{
+    const f = document.querySelector('{MAP_IFRAME}');
+    const d = f && f.contentDocument;
+    return d ? d.querySelectorAll('path.leaflet-interactive').length : 0;
+}}"""
+#: JavaScript: a plan is shown and up to date (in either language).
+PLAN_READY_JS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const text = main ? main.innerText : '';
+    return (text.includes('Plan beregnet') || text.includes('Plan computed'))
+        && !text.includes('Scenarioet er endret') && !text.includes('The scenario changed');
+}"""
+#: JavaScript: the page is idle (no script run) and shows one map.
+IDLE_JS = f"""() => !document.querySelector('[data-testid="stStatusWidget"] button')
+    && document.querySelectorAll('{MAP_IFRAME}').length === 1"""
+
+
+class Journey:
+    """A planner's page in Chromium with helpers that click like a user and time each step.
+
+    ``problems`` collects console errors, uncaught page errors and Streamlit
+    exception boxes; ``timings`` the seconds from each action to its result.
+    """
+
+    def __init__(self, page: Any, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.problems: list[str] = []
+        self.timings: list[tuple[str, float]] = []
+        page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    # -- waiting ---------------------------------------------------------------------------
+    def idle(self, timeout: float = 60_000) -> None:
+        """Wait until Streamlit has finished its run (polled every 50 ms)."""
+        self.page.wait_for_timeout(150)  # let the click reach the server first
+        self.page.wait_for_function(IDLE_JS, timeout=timeout, polling=50)
+
+    def check(self, step: str) -> None:
+        """No exception box on the page and no console error so far."""
+        boxes = self.page.locator('[data-testid="stException"]')
+        if boxes.count():
+            self.problems.append(f"{step}: {boxes.first.inner_text()[:500]}")
+        assert not self.problems, self.problems
+
+    def timed(self, name: str, action: Any, done_js: str, timeout: float = 60_000) -> float:
+        """Run ``action`` and time it until ``done_js`` is true (the result is visible);
+        then wait for the page to be idle (not timed) and check it."""
+        start = time.perf_counter()
+        action()
+        self.page.wait_for_function(done_js, timeout=timeout, polling=20)
+        seconds = time.perf_counter() - start
+        self.timings.append((name, seconds))
+        self.idle(timeout)
+        self.check(name)
+        return seconds
+
+    # -- the map ---------------------------------------------------------------------------
+    def map_frame(self) -> Any:
+        """The map's frame, once the page holds exactly one map (a rebuilt map briefly
+        sits next to the old one)."""
+        self.page.wait_for_function(
+            f"() => document.querySelectorAll('{MAP_IFRAME}').length === 1", polling=50
+        )
+        return self.page.frame_locator(MAP_IFRAME)
+
+    def map_box(self) -> dict[str, float]:
+        """The map canvas's box on the page (absolute pixels)."""
+        # Playwright gives boxes inside frames in page coordinates already.
+        return self.map_frame().locator(".leaflet-container").bounding_box()
+
+    def click_map(self, dx: float, dy: float) -> None:
+        """A real mouse click ``(dx, dy)`` pixels from the map's centre."""
+        box = self.map_box()
+        x = box["x"] + box["width"] / 2 + dx
+        y = box["y"] + box["height"] / 2 + dy
+        self.page.mouse.move(x, y)
+        self.page.mouse.down()
+        self.page.mouse.up()
+        self.page.wait_for_timeout(120)
+
+    def draw(self, tool: str, points: list[tuple[float, float]], close: bool) -> None:
+        """Pick a Leaflet.draw tool and click its vertices; ``close`` clicks the first again,
+        otherwise the last point is clicked again (how Leaflet.draw finishes a line)."""
+        self.map_frame().locator(f"a.leaflet-draw-draw-{tool}").click()
+        self.page.wait_for_timeout(200)
+        for dx, dy in points:
+            self.click_map(dx, dy)
+        self.click_map(*(points[0] if close else points[-1]))
+
+    def mark_map(self) -> None:
+        """Mark the map's iframe, so :meth:`remounted_js` can tell a rebuilt map from it."""
+        self.page.evaluate(f"() => document.querySelector('{MAP_IFRAME}').dataset.old = '1'")
+
+    def remounted_js(self, legend: str) -> str:
+        """JavaScript: the marked map is gone and its replacement, whose legend button reads
+        ``legend`` (the map's language), has drawn its layers."""
+        return f"""() => {{
+            const maps = document.querySelectorAll('{MAP_IFRAME}');
+            const doc = maps.length === 1 && !maps[0].dataset.old && maps[0].contentDocument;
+            return !!doc && doc.body.innerText.includes({json.dumps(legend)})
+                && ({MAP_PATHS_JS})() > 0;
+        }}"""
+
+    # -- the page --------------------------------------------------------------------------
+    def sidebar_text(self, text: str) -> str:
+        """JavaScript: the sidebar shows ``text``."""
+        return f"""() => {{
+            const s = document.querySelector('[data-testid="stSidebar"]');
+            return !!s && s.innerText.includes({json.dumps(text)});
+        }}"""
+
+    def page_text(self, text: str, present: bool = True) -> str:
+        """JavaScript: the main area shows (or no longer shows) ``text``."""
+        op = "" if present else "!"
+        return f"""() => {op}document.querySelector('section.main, [data-testid="stMain"]')
+            .innerText.includes({json.dumps(text)})"""
+
+    def download(self, label: str) -> bytes:
+        """Click a download button; return the file's bytes."""
+        with self.page.expect_download(timeout=90_000) as info:
+            self.page.get_by_role("button", name=label).click()
+        return Path(info.value.path()).read_bytes()
+
+    def plan(self, name: str, *, changes: bool = True) -> float:
+        """Press "Beregn plan" and wait for the results on the map; return the seconds.
+
+        ``changes``: the scenario changed since the last plan, so the map's layers change.
+        """
+        before = self.page.evaluate(MAP_PATHS_JS)
+        run = self.page.locator('[data-testid="stSidebar"] button', has_text="plan").first
+        changed = f"&& ({MAP_PATHS_JS})() !== {before}" if changes else ""
+        done = f"() => ({PLAN_READY_JS})() && ({MAP_PATHS_JS})() > 0 {changed}"
+        return self.timed(name, run.click, done)
+
+    def report(self) -> str:
+        """The timings as lines ``step: seconds``."""
+        return "\n".join(f"{name:<40} {seconds:6.2f} s" for name, seconds in self.timings)

@@ -23,6 +23,7 @@ SNAROYA_RING = [
     (10.613, 59.893),
     (10.595, 59.888),
 ]
+CLOSURE_LINE = [[10.600, 59.8895], [10.6035, 59.8905]]
 # A small islet off Snarøya makes the zone a MultiPolygon (two parts).
 ISLET_RING = [(10.585, 59.8735), (10.592, 59.8735), (10.592, 59.877), (10.585, 59.877)]
 
@@ -39,8 +40,8 @@ class FakePlan:
     paths: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    # v2 layers (None: a plan made before the planner had them).
     exits: gpd.GeoDataFrame | None = None
-    closures: gpd.GeoDataFrame | None = None
     kindergartens: gpd.GeoDataFrame | None = None
 
 
@@ -58,6 +59,8 @@ def make_plan(
         mode="drive",
         sites={"Thon Hotel Oslofjord": SiteOverride(active=False)},
         exercise=exercise,
+        # A closure on the road west of the zone (lon/lat, as the app stores it).
+        closures=[{"type": "LineString", "coordinates": CLOSURE_LINE}],
     )
     zone = _frame(
         [
@@ -204,6 +207,11 @@ def make_plan(
         "unreachable": 35,
         "unreachable_reasons": {"no road connection": 35},
         "clearance_minutes": {"leave_p90": 38.0, "leave_p100": 60.0, "p90": 47.5, "p100": 74.0},
+        "clearance_range_minutes": {
+            "low": {"leave_p90": 45.0, "leave_p100": 70.0, "p90": 55.0, "p100": 86.0},
+            "high": {"leave_p90": 31.0, "leave_p100": 50.0, "p90": 40.0, "p100": 63.0},
+        },
+        "single_points_of_failure": [{"name": "Rolfsbuktveien"}],
         "bottlenecks": [
             {"name": "Snarøyveien", "vehicles": 584, "capacity_vph": 450, "load_ratio": 1.30}
         ],
@@ -227,7 +235,22 @@ def make_plan(
                 "why_en": "Emergency service in Bærum",
             },
         ],
-        "actions": [],
+        "actions": [
+            {
+                "who": "oslo_politidistrikt",
+                "who_name": "Oslo politidistrikt",
+                "what_nb": "Leder evakueringen og stenger veier inn til sonen.",
+                "what_en": "Leads the evacuation and closes roads into the zone.",
+                "agreement": "",
+            },
+            {
+                "who": "baerum_kommune",
+                "who_name": "Bærum kommune",
+                "what_nb": "Åpner EPS på Quality Hotel Expo.",
+                "what_en": "Opens the EPS at Quality Hotel Expo.",
+                "agreement": "eps_quality_expo",
+            },
+        ],
         "warnings": [],
         "assumptions": {"persons_per_car": 2.5},
         "scenario": name,
@@ -258,50 +281,30 @@ def make_plan(
         ]
     )
     exits = _frame(
-        [
-            {
-                "name": "Rolfsbuktveien nordøst",
-                "name_en": "Rolfsbuktveien north-east",
-                "road": "Rolfsbuktveien",
-                "data_edge": False,
-                "people": 1_200,
-                "geometry": Point(10.6195, 59.9005),
-            }
-        ]
-    )
-    closures = _frame(
-        [
-            {
-                "label": label,
-                "roads_cut": "Snarøyveien",
-                "length_m": 12.5,
-                "geometry": LineString([(10.6169, 59.884), (10.6185, 59.884)]),
-            }
-        ]
+        [{"name": "Snarøyveien nord", "people": 120, "geometry": Point(10.6245, 59.8985)}]
     )
     kindergartens = _frame(
         [
             {
-                "name": "Flåklypa barnehage",
-                "capacity": 36,
-                "address": "Fürstveien 46, 1367 SNARØYA",
-                "operator": "Snarøya Kvinne- og Familielag",
-                "geometry": Point(10.60554, 59.87709),
+                "name": "Snarøya barnehage",
+                "capacity": 60,
+                "address": "Snarøyveien 100",
+                "geometry": Point(10.6085, 59.8845),
             }
         ]
     )
     return FakePlan(
-        scenario,
-        zone,
-        evacuees,
-        catchments,
-        routes,
-        paths,
-        sites,
-        summary,
-        exits,
-        closures,
-        kindergartens,
+        scenario, zone, evacuees, catchments, routes, paths, sites, summary, exits, kindergartens
+    )
+
+
+def make_place_names() -> gpd.GeoDataFrame:
+    """Two place names, as ``data/shapes/place_names.geojson`` holds them."""
+    return _frame(
+        [
+            {"name": "Snarøya", "geometry": Point(10.608, 59.884)},
+            {"name": "Fornebu", "geometry": Point(10.620, 59.897)},
+        ]
     )
 
 

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit_folium
+from app_support import fake_map
 from streamlit.testing.v1 import AppTest
 
-from exports import web_map as map_builder
 from geo.registry import load_sites
 from planning.presets import PRESETS_DIR
 from planning.scenario import scenario_from_json, scenario_to_json
@@ -50,8 +49,8 @@ DRAWN_CLOSURE = {
 @pytest.fixture
 def no_map(monkeypatch):
     """Skip building and rendering the folium map (checked in the first tests and e2e)."""
-    monkeypatch.setattr(streamlit_folium, "st_folium", lambda *args, **kwargs: None)
-    monkeypatch.setattr(map_builder, "build_map", lambda *args, **kwargs: None)
+    with fake_map(monkeypatch) as calls:
+        yield calls
 
 
 def start() -> AppTest:
@@ -88,6 +87,7 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
 def test_app_starts_in_norwegian_and_switches_to_english():
     at = start()
     assert at.button(key="run").label == "Beregn plan"
+    assert at.radio(key=S.LANG).value == "nb"
     assert at.title[0].value == "Evakueringsplanlegger"
     assert at.info, "the empty app explains how to start"
     at.radio(key="lang").set_value("en").run()
@@ -131,20 +131,20 @@ def test_site_capacity_and_availability_change_the_result():
     sites = table_with(at, "Mottakssted").set_index("Mottakssted")
     assert sites.loc[ARENA, "Tildelt"] == 0
     assert "deaktivert" in sites.loc[ARENA, "Status"]
-    assert at.session_state["plan"].scenario.sites[ARENA].active is False
+    assert at.session_state[S.PLAN].scenario.sites[ARENA].active is False
 
 
 def test_drawn_polygon_is_the_zone_and_drawn_line_a_closure(monkeypatch):
-    def fake_st_folium(*args, **kwargs):
-        return {"all_drawings": [DRAWN_ZONE, DRAWN_CLOSURE]}
+    with fake_map(monkeypatch, {"all_drawings": [DRAWN_ZONE, DRAWN_CLOSURE]}):
+        at = start()
+        _check_drawn(at)
 
-    monkeypatch.setattr(map_builder, "build_map", lambda *args, **kwargs: None)
-    monkeypatch.setattr(streamlit_folium, "st_folium", fake_st_folium)
-    at = start()
+
+def _check_drawn(at: AppTest) -> None:
     assert at.text_input(key=S.zone_label_key(0)).value == "Tegnet sone 1"
     assert any("Stengte veier: 1" in c.value for c in at.caption)
     run_plan(at)
-    plan = at.session_state["plan"]
+    plan = at.session_state[S.PLAN]
     assert [z.kind for z in plan.scenario.zones] == ["polygon"]
     assert plan.scenario.zones[0].geometry == DRAWN_ZONE["geometry"]
     assert plan.scenario.closures == [DRAWN_CLOSURE["geometry"]]
@@ -168,7 +168,7 @@ def test_impossible_parameters_show_the_planner_message():
     at.text_input(key=S.MOBILISATION).set_value("0:0; 30:0.5").run()
     at.button(key="run").click().run()
     assert not at.exception
-    assert any("exactly 1" in e.value for e in at.error)
+    assert any("nøyaktig 1" in e.value for e in at.error)
 
 
 @pytest.mark.usefixtures("no_map")
@@ -196,3 +196,30 @@ def test_bad_scenario_file_shows_an_error(data):
     at.file_uploader(key="scenario_file").set_value(("x.json", data, "application/json")).run()
     assert not at.exception
     assert at.error
+
+
+@pytest.mark.usefixtures("no_map")
+def test_norsk_english_norsk_keeps_every_choice_and_the_plan_still_runs():
+    at = start()
+    at.selectbox(key=S.PRESET).select("snaroya").run()
+    uid = at.session_state[S.ZONES][0].uid
+    at.selectbox(key=S.zone_status_key(uid)).select("varsel").run()
+    at.radio(key=S.MODE).set_value("mixed").run()
+    at.slider(key=S.CAR_SHARE).set_value(0.55).run()
+    at.radio(key=S.HZ_KIND).set_value("plume").run()
+    at.radio(key=S.VINTAGE).set_value("2015").run()
+    for lang in ("en", "nb", "en", "nb"):
+        at.radio(key=S.LANG).set_value(lang).run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key=S.zone_status_key(uid)).value == "varsel"
+    assert at.text_input(key=S.zone_label_key(uid)).value == "Snarøya"
+    assert at.toggle(key=S.EXERCISE).value is True
+    assert at.radio(key=S.MODE).value == "mixed"
+    assert at.slider(key=S.CAR_SHARE).value == 0.55
+    assert at.radio(key=S.HZ_KIND).value == "plume"
+    assert at.selectbox(key=S.PRESET).value == "snaroya"
+    assert at.text_input(key=S.NAME).value == "Evakuering av Snarøya"
+    run_plan(at)
+    plan = at.session_state[S.PLAN]
+    assert plan.scenario.zones[0].status == "varsel"
+    assert plan.scenario.population_vintage == "2015"

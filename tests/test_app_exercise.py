@@ -10,14 +10,13 @@ checked in the browser tests), so the tests measure the panels, not Leaflet.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-import folium
 import pytest
-import streamlit_folium
+from app_support import fake_map
 from streamlit.testing.v1 import AppTest
 
-from exports import web_map as map_builder
 from store import ScenarioStore, open_store
 from store.sqlite import STORE_ENV_VAR
 from ui import app_log as AL
@@ -30,14 +29,12 @@ XSS = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> ScenarioStore:
+def store(tmp_path, monkeypatch) -> Iterator[ScenarioStore]:
     """A fresh store for the app (through EVAC_STORE) and for the test's own checks."""
     path = tmp_path / "store.sqlite"
     monkeypatch.setenv(STORE_ENV_VAR, str(path))
-    # An empty map: cheap to build and harmless if a later test reuses it from the cache.
-    monkeypatch.setattr(map_builder, "build_map", lambda *args, **kwargs: folium.Map())
-    monkeypatch.setattr(streamlit_folium, "st_folium", lambda *args, **kwargs: None)
-    return open_store(path)
+    with fake_map(monkeypatch):
+        yield open_store(path)
 
 
 def ok(at: AppTest) -> AppTest:
@@ -131,9 +128,13 @@ def test_second_planner_saving_from_an_old_base_gets_the_conflict_and_both_versi
     assert store.load(sid, 3).scenario().sites[ARENA].capacity == 500
 
     kari.button(key="conflict_compare").click().run()
-    fields = {f for df in kari.dataframe if "Felt" in df.value.columns for f in df.value["Felt"]}
-    assert "zones[0].status" in fields
-    assert any(f.startswith(f"sites.{ARENA}") for f in fields), fields
+    what = "Hva er endret"
+    # The conflict's comparison comes first (the archive tab below compares too).
+    diff = next(t.value for t in kari.table if what in t.value.columns)
+    rows = diff.set_index(what)
+    assert rows.loc["Sone 1 «Snarøya»: status"].tolist()[1:] == ["Varsel", "Evakueringsordre"]
+    assert rows.loc[f"{ARENA}: innstillinger"].tolist()[1:] == ["–", "i bruk: ja, kapasitet: 500"]
+    assert not any("zones[" in f or "{" in " ".join(rows.loc[f]) for f in rows.index), rows
     kari.button(key="conflict_open").click().run()
     assert AS.CONFLICT not in ok(kari).session_state, "the conflict is settled"
     assert kari.selectbox(key=S.zone_status_key(kari.session_state[S.ZONES][0].uid)).value == (
@@ -147,7 +148,7 @@ def test_restore_saves_the_old_version_again_as_the_newest(store):
     sid = at.session_state[AS.SID]
     set_status(at, "opphevet")
     ok(save(at))
-    at.selectbox(key=f"arc_version::{sid}").select(1).run()
+    at.selectbox(key=AS.archive_key("version", sid, "nb")).select(1).run()
     ok(at.button(key="arc_restore").click().run())
     versions = store.versions(sid)
     assert [v.version for v in versions] == [1, 2, 3]
@@ -224,7 +225,7 @@ def test_loading_a_scenario_is_not_logged_as_edits(store):
     sid = at.session_state[AS.SID]
     set_status(at, "varsel")
     ok(save(at))
-    at.selectbox(key=f"arc_version::{sid}").select(1).run()
+    at.selectbox(key=AS.archive_key("version", sid, "nb")).select(1).run()
     ok(at.button(key="arc_open").click().run())
     assert [e.kind for e in store.events(sid)] == ["save", "status_change", "save"]
 
@@ -308,3 +309,13 @@ def test_changes_between_snapshots_become_log_entries():
 def test_situation_link_points_at_the_open_scenario():
     assert AS.situation_url("abc123", "nb") == "?view=situation&scenario=abc123"
     assert AS.situation_url("abc123", "en").endswith("&lang=en")
+
+
+@pytest.mark.usefixtures("store")
+def test_archive_and_log_survive_a_language_switch():
+    at = snaroya_saved()
+    save(at, "andre")
+    for lang in ("en", "nb"):
+        at.radio(key=S.LANG).set_value(lang).run()
+        ok(at)
+    assert at.selectbox(key=AS.archive_key("version", at.session_state[AS.SID], "nb")).value == 2

@@ -56,8 +56,8 @@ def test_untouched_sites_add_no_override_but_changed_ones_do(sites):
     state: dict = {}
     S.init_state(state, sites)
     assert S.build_scenario(state, sites).sites == {}
-    state[S.site_capacity_key("Telenor Arena")] = 500
-    state[S.site_active_key("Quality Hotel Expo")] = False
+    S.put(state, S.site_capacity_key("Telenor Arena"), 500)
+    S.put(state, S.site_active_key("Quality Hotel Expo"), False)
     assert S.build_scenario(state, sites).sites == {
         "Telenor Arena": SiteOverride(active=True, capacity=500),
         "Quality Hotel Expo": SiteOverride(active=False, capacity=None),
@@ -67,8 +67,8 @@ def test_untouched_sites_add_no_override_but_changed_ones_do(sites):
 def test_zone_label_and_status_come_from_their_widgets(sites):
     state: dict = {}
     S.init_state(state, sites)
-    (uid,) = S.add_zones(state, [ZoneSpec(kind="polygon", label="A", geometry=SQUARE)])
-    state[S.zone_status_key(uid)] = "varsel"
+    (uid,) = S.add_zones(state, [ZoneSpec(kind="polygon", label="A", geometry=SQUARE)], "map")
+    state[S.zone_status_key(uid)] = "varsel"  # as the widgets leave them
     state[S.zone_label_key(uid)] = "Nord"
     (zone,) = S.build_scenario(state, sites).zones
     assert (zone.label, zone.status) == ("Nord", "varsel")
@@ -161,3 +161,150 @@ def test_every_app_label_exists_in_both_languages_with_the_same_placeholders():
     for key, texts in STRINGS.items():
         assert set(texts) == {"nb", "en"}, key
         assert fields(texts["nb"]) == fields(texts["en"]), key
+
+
+def _zone(label: str = "A") -> ZoneSpec:
+    return ZoneSpec(kind="polygon", label=label, geometry=SQUARE)
+
+
+def test_a_translated_label_in_a_choice_widget_never_reaches_the_model(sites):
+    # After a language switch Streamlit can hand back the old language's label
+    # ("Evakueringsordre", "Bil") as a select box's value: the code must survive.
+    state: dict = {}
+    S.init_state(state, sites)
+    (uid,) = S.add_zones(state, [_zone()], "map")
+    S.put(state, S.zone_status_key(uid), "varsel")
+    S.put(state, S.MODE, "mixed")
+    state[S.zone_status_key(uid)] = "Evakueringsordre"
+    state[S.MODE] = "Bil"
+    state[S.LANG] = "en"
+    S.sync_widgets(state)
+    assert state[S.zone_status_key(uid)] == "varsel"
+    assert state[S.MODE] == "mixed"
+    assert S.lang(state) == "en"
+    assert S.build_scenario(state, sites).zones[0].status == "varsel"
+
+
+def test_a_widget_dropped_by_streamlit_is_restored_from_the_model(sites):
+    state: dict = {}
+    S.init_state(state, sites)
+    S.put(state, S.EXERCISE, True)
+    S.put(state, S.CAR_SHARE, 0.4)
+    del state[S.EXERCISE], state[S.CAR_SHARE]  # a run that stopped before drawing them
+    S.sync_widgets(state)
+    assert (state[S.EXERCISE], state[S.CAR_SHARE]) == (True, 0.4)
+
+
+def test_undo_reverts_the_last_zone_or_closure_edit_step_by_step(sites):
+    state: dict = {}
+    S.init_state(state, sites)
+    assert not S.can_undo(state)
+    (a,) = S.add_zones(state, [_zone("A")], "map")
+    S.put(state, S.zone_status_key(a), "varsel")
+    S.add_closures(state, [{"type": "LineString", "coordinates": [[10.6, 59.89], [10.61, 59.9]]}])
+    S.remove_zone(state, a)
+    assert S.build_scenario(state, sites).zones == []
+    S.undo(state)
+    (zone,) = S.build_scenario(state, sites).zones
+    assert (zone.label, zone.status) == ("A", "varsel")
+    assert len(state[S.CLOSURES]) == 1
+    S.undo(state)
+    assert state[S.CLOSURES] == []
+    S.undo(state)
+    assert state[S.ZONES] == [] and not S.can_undo(state)
+
+
+def test_remove_all_asks_first_and_can_be_undone(sites):
+    state: dict = {}
+    S.init_state(state, sites)
+    S.add_zones(state, [_zone("A"), _zone("B")], "map")
+    S.ask_clear(state)
+    assert state[S.CONFIRM_CLEAR] and len(state[S.ZONES]) == 2
+    S.cancel_clear(state)
+    assert not state[S.CONFIRM_CLEAR] and len(state[S.ZONES]) == 2
+    S.ask_clear(state)
+    S.clear_zones(state)
+    assert state[S.ZONES] == [] and not state[S.CONFIRM_CLEAR]
+    S.undo(state)
+    assert [z.label for z in S.build_scenario(state, sites).zones] == ["A", "B"]
+
+
+def test_an_uploaded_zone_is_labelled_with_the_file_name_and_names_the_scenario(sites):
+    doc = {"type": "Feature", "properties": {}, "geometry": SQUARE}
+    state: dict = {}
+    S.init_state(state, sites)
+    assert S.add_upload(state, json.dumps(doc).encode(), "Oksenøya vest.geojson") == (1, 0)
+    (entry,) = state[S.ZONES]
+    assert entry.source == "file:Oksenøya vest.geojson"
+    scenario = S.build_scenario(state, sites)
+    assert scenario.zones[0].label == "Oksenøya vest"
+    assert scenario.name == "Oksenøya vest"
+
+
+def test_a_typed_name_is_kept_when_a_file_is_uploaded(sites):
+    doc = {"type": "Feature", "properties": {}, "geometry": SQUARE}
+    state: dict = {}
+    S.init_state(state, sites)
+    state[S.NAME] = "Øvelse Snarøya"
+    S.name_typed(state)
+    S.add_upload(state, json.dumps(doc).encode(), "sone.geojson")
+    assert S.build_scenario(state, sites).name == "Øvelse Snarøya"
+
+
+def test_pending_edits_are_what_the_computed_scenario_lacks(sites):
+    line = {"type": "LineString", "coordinates": [[10.6, 59.89], [10.61, 59.9]]}
+    state: dict = {}
+    S.init_state(state, sites)
+    S.add_zones(state, [_zone("A")], "map")
+    computed = S.build_scenario(state, sites)
+    assert S.pending_edits(state, computed) == ([], [])
+    S.add_zones(
+        state,
+        [ZoneSpec(kind="circle", label="B", center=(10.62, 59.895), radius_m=300)],
+        "template",
+    )
+    S.add_closures(state, [line])
+    zones, closures = S.pending_edits(state, computed)
+    assert [label for label, _ in zones] == ["B"]
+    assert zones[0][1]["type"] == "Polygon"
+    assert closures == [line]
+    # A status change is not a new shape: nothing new to draw.
+    S.put(state, S.zone_status_key(state[S.ZONES][0].uid), "varsel")
+    assert [label for label, _ in S.pending_edits(state, computed)[0]] == ["B"]
+    all_zones, _ = S.pending_edits(state, None)
+    assert [label for label, _ in all_zones] == ["A", "B"]
+
+
+def test_a_site_added_by_a_map_click_is_saved_in_the_scenario(sites):
+    state: dict = {}
+    S.init_state(state, sites)
+    assert S.take_click(state, {"lat": 59.9012, "lng": 10.6101})
+    assert not S.take_click(state, {"lat": 59.9012, "lng": 10.6101}), "same click twice"
+    S.put(state, S.NEW_SITE_NAME, "  Fornebu   skole ")
+    S.put(state, S.NEW_SITE_CAPACITY, 300)
+    S.put(state, S.NEW_SITE_KIND, "school")
+    S.add_site(state)
+    (site,) = S.build_scenario(state, sites).added_sites
+    assert (site.name, site.lon, site.lat, site.capacity, site.kind) == (
+        "Fornebu skole",
+        10.6101,
+        59.9012,
+        300,
+        "school",
+    )
+    assert state[S.PICKED_POINT] is None
+    S.remove_site(state, 0)
+    assert S.build_scenario(state, sites).added_sites == []
+
+
+def test_v2_parameters_round_trip_through_the_widgets(sites):
+    scenario = load_preset("snaroya")
+    scenario.reception_share = 0.08
+    scenario.exit_buffer_m = 750.0
+    scenario.capacity_range = (0.6, 1.0, 1.4)
+    scenario.population_vintage = "2015"
+    state: dict = {}
+    S.init_state(state, sites)
+    S.apply_scenario(state, scenario, sites)
+    assert scenario_to_json(S.build_scenario(state, sites)) == scenario_to_json(scenario)
+    assert S.scenario_key("a", False) != S.scenario_key("a", True)

@@ -12,6 +12,7 @@ from pyproj import CRS
 
 from exports.data_files import (
     LAYERS,
+    plan_layers,
     scenario_file,
     to_geojson,
     to_geopackage,
@@ -29,14 +30,14 @@ def plan():
     return make_plan()
 
 
-def test_geopackage_holds_the_five_layers_in_utm32(plan, tmp_path):
+def test_geopackage_holds_every_layer_in_utm32(plan, tmp_path):
     path = to_geopackage(plan, tmp_path / "plan.gpkg")
     listed = {name: geom for name, geom in pyogrio.list_layers(path)}
     assert list(listed) == list(LAYERS)
     for name in LAYERS:
         info = pyogrio.read_info(path, layer=name)
         assert CRS(info["crs"]).equals(CRS(WORK_CRS))
-        assert info["features"] == len(getattr(plan, name))
+        assert info["features"] == len(plan_layers(plan)[name])
     zone = gpd.read_file(path, layer="zone")
     assert zone.geometry.iloc[0].equals_exact(plan.zone.geometry.iloc[0], tolerance=1e-6)
 
@@ -62,7 +63,7 @@ def test_geojson_is_rfc7946_lon_lat_without_crs_member(plan):
     data = json.loads(to_geojson(plan))
     assert data["type"] == "FeatureCollection"
     assert "crs" not in data
-    assert len(data["features"]) == sum(len(getattr(plan, n)) for n in LAYERS)
+    assert len(data["features"]) == sum(len(f) for f in plan_layers(plan).values())
     coords = shapely.get_coordinates(
         [shapely.from_geojson(json.dumps(f["geometry"])) for f in data["features"]]
     )
@@ -112,7 +113,7 @@ def test_kml_parses_and_has_a_placemark_per_feature(plan, tmp_path):
     path = to_kml(plan, tmp_path / "plan.kml")
     root = ET.parse(path).getroot()
     placemarks = root.findall(f".//{KML_NS}Placemark")
-    assert len(placemarks) == sum(len(getattr(plan, n)) for n in LAYERS)
+    assert len(placemarks) == sum(len(f) for f in plan_layers(plan).values())
     names = [p.findtext(f"{KML_NS}name") for p in placemarks]
     assert "Telenor Arena" in names and "Snarøyveien" in names
     folders = [f.findtext(f"{KML_NS}name") for f in root.iter() if f.tag.endswith("Folder")]
@@ -134,3 +135,45 @@ def test_kml_escapes_hostile_names_and_descriptions(tmp_path):
 
 def test_scenario_file_round_trips(plan):
     assert scenario_from_json(scenario_file(plan)) == plan.scenario
+
+
+def test_closures_from_the_scenario_are_a_layer_with_their_length(plan, tmp_path):
+    path = to_geopackage(plan, tmp_path / "plan.gpkg")
+    closures = gpd.read_file(path, layer="closures")
+    assert len(closures) == 1 and closures.crs.equals(CRS(WORK_CRS))
+    # The fixture's closure runs ~250 m along the road west of the zone.
+    assert 150 < closures["length_m"].iloc[0] < 350
+    assert bool(closures["computed"].iloc[0])
+    kml = ET.parse(to_kml(plan, tmp_path / "plan.kml")).getroot()
+    # GDAL writes the first layer as a Folder, the appended ones as Documents.
+    names = [
+        e.findtext(f"{KML_NS}name") for e in kml.iter() if e.tag.endswith(("Folder", "Document"))
+    ]
+    assert "closures" in names
+
+
+def test_closures_the_planner_listed_keep_label_and_roads_cut(tmp_path):
+    from shapely.geometry import LineString
+
+    plan = make_plan()
+    plan.closures = gpd.GeoDataFrame(
+        {"label": ["Sperring Snarøyveien"], "roads_cut": [["Snarøyveien", "Bruksveien"]]},
+        geometry=[LineString([(590000, 6640000), (590100, 6640050)])],
+        crs=WORK_CRS,
+    )
+    plan.closures["length_m"] = 111.8
+    data = json.loads(to_geojson(plan, "closures"))
+    props = data["features"][0]["properties"]
+    assert props["label"] == "Sperring Snarøyveien"
+    assert props["roads_cut"] == "Snarøyveien; Bruksveien"
+
+
+def test_exits_and_kindergartens_are_exported_and_empty_for_an_older_plan(plan, tmp_path):
+    path = to_geopackage(plan, tmp_path / "plan.gpkg")
+    assert gpd.read_file(path, layer="exits")["name"].tolist() == ["Snarøyveien nord"]
+    assert gpd.read_file(path, layer="kindergartens")["capacity"].tolist() == [60]
+    old = make_plan()
+    old.exits = old.kindergartens = None
+    path = to_geopackage(old, tmp_path / "old.gpkg")
+    assert pyogrio.read_info(path, layer="exits")["features"] == 0
+    assert "capacity" in pyogrio.read_info(path, layer="kindergartens")["fields"]

@@ -70,16 +70,22 @@ def test_pdf_text_has_title_legend_figures_attribution_and_exercise_marker(pdf_n
         "Tegnforklaring",
         "Sone: Evakueringsordre",
         "Nedslagsfelt: Telenor Arena",
-        "Mottakssted utilgjengelig",
         "Nøkkeltall",
         "640 av 800 (antatt)",
-        "Rømningstid 90 %",
-        "48 min",
+        "Ute av sonen, 90 %",
+        "38 min (31–45)",
+        "Fremme, 90 %",
+        "48 min (40–55)",
         "Ansvarlige aktører",
         "Oslo politidistrikt",
         "Snarøya sør: Evakueringsordre",
-        "Thon Hotel Oslofjord (utilgjengelig)",
         "Snarøyveien 130 %",
+        "Stengt vei",
+        "Trygg utgang",
+        "Barnehage",
+        "Sårbart punkt",
+        "Kjøreretning",
+        "Tiltakskort",
         "ØVELSE",
         " ".join(ATTRIBUTION.split()),
     ):
@@ -178,3 +184,66 @@ def test_key_figures_show_people_going_to_their_own_arrangements(layers):
     plan.summary["own_arrangements"] = 2_322
     text = pdf_text(render_route_map(plan, layers, lang="nb"))
     assert "Egne ordninger" in text and "2 322" in text
+
+
+@needs_pdftotext
+def test_unavailable_site_on_the_map_is_labelled_and_in_the_legend(layers, pdf_nb):
+    # The fixture's deactivated Thon Hotel lies outside the frame: neither drawn nor listed.
+    assert "Thon Hotel Oslofjord" not in pdf_text(pdf_nb).split("Tiltakskort")[0]
+    plan = make_plan()
+    expo = plan.sites["name"] == "Quality Hotel Expo"
+    plan.sites.loc[expo, ["available", "reason"]] = [False, "inside the hazard zone"]
+    text = pdf_text(render_route_map(plan, layers))
+    assert "Quality Hotel Expo (utilgjengelig)" in text
+    assert "Mottakssted utilgjengelig" in text
+
+
+def pdf_page_text(pdf: bytes, page: int) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+@needs_pdftotext
+def test_second_page_is_the_full_action_card_with_attribution_on_every_page(pdf_nb):
+    card = pdf_page_text(pdf_nb, 2)
+    for expected in (
+        "Tiltakskort",
+        "1. Oslo politidistrikt",
+        "Leder evakueringen og stenger veier inn til sonen.",
+        "2. Bærum kommune",
+        "Avtale: Avtale om etablering av EPS ved Quality Hotel Expo",
+        "Alle ansvarlige aktører",
+        "Asker og Bærum brann og redning",
+        "Nødetat i Bærum",
+        "Side 2 av 2",
+        "ØVELSE",
+    ):
+        assert expected in card, expected
+    for page in (1, 2):
+        assert " ".join(ATTRIBUTION.split()) in pdf_page_text(pdf_nb, page)
+    assert "Side 1 av 2" in pdf_page_text(pdf_nb, 1)
+
+
+@needs_pdftotext
+def test_action_card_in_english_and_as_a_png_page(layers, pdf_en):
+    card = pdf_page_text(pdf_en, 2)
+    assert "Action card" in card and "Leads the evacuation" in card
+    png = render_route_map(make_plan(), layers, fmt="png", dpi=40, page=2)
+    assert np.asarray(Image.open(io.BytesIO(png)).convert("L")).std() > 5
+    with pytest.raises(ValueError, match="Page 3"):
+        render_route_map(make_plan(), layers, fmt="png", dpi=40, page=3)
+
+
+@needs_pdftotext
+def test_unnamed_bottleneck_reads_as_its_road_class(layers):
+    plan = make_plan()
+    plan.routes.loc[plan.routes["load_ratio"] == 1.30, "name"] = "(tertiary)"
+    plan.summary["bottlenecks"][0]["name"] = "(tertiary)"
+    text = pdf_page_text(render_route_map(plan, layers), 1)
+    assert "kommunal vei 130 %" in text and "(tertiary)" not in text

@@ -11,20 +11,20 @@ from shapely.geometry import Point
 
 from exports import map_strings as strings
 from exports.map_strings import t
+from exports.web_layers import plan_reasons
 from exports.web_map import (
     FIT_PAD_MIN_M,
     LAYERS,
     LEGEND_OPEN_MIN_PX,
     UNAVAILABLE,
-    actor_faces,
     build_map,
     plan_bounds,
-    plan_reasons,
 )
 from geo.registry import load_actors, load_sites
 from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
 from planning import i18n
-from tests.fixtures_plan import make_plan
+from planning.map_geometry import actor_faces
+from tests.fixtures_plan import make_place_names, make_plan
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -41,7 +41,7 @@ def plan():
 
 @pytest.fixture(scope="module")
 def plan_html(region, sites, plan) -> str:
-    return build_map(region, sites, plan).get_root().render()
+    return build_map(region, sites, plan, place_names=make_place_names()).get_root().render()
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,8 @@ def test_every_layer_is_named_in_the_layer_control(plan_html, region, key):
     vintage = region.population_vintage
     if key == "actors":
         name = t("layer.actors", "nb", kind=t("actor_kind.police", "nb"))
+    elif key == "sites":  # with a plan, the sites show the plan's state
+        name = t("layer.plan_sites", "nb")
     else:
         name = t(f"layer.{key}", "nb", vintage=vintage)
     assert has(plan_html, name), name

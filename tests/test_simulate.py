@@ -30,7 +30,7 @@ from geo.settings import DEFAULT_DATA_DIR
 from planning.plan import Plan
 from sim import binaries
 from sim.compare import drive_paths, fast_estimate, simulate_plan
-from sim.demand import car_counts, cars_from_paths, departure_times_s
+from sim.demand import apportion, car_counts, cars_from_paths, departure_times_s, spread_slots
 from sim.network import SumoNet, build_net, closed_edge_ids, net_without, read_net
 from sim.results import leave_time, weighted_time
 from sim.run import CAR_LENGTH_WITH_GAP_M, SimulationError, meso_types_xml, run_sumo
@@ -102,8 +102,9 @@ def test_every_car_is_accounted_for(
     out_dir, data = snaroya_sim
     v, d = data["vehicles"], data["demand"]
     drive = snaroya_plan.paths[snaroya_plan.paths["mode"] == "drive"]
-    assert d["people"] == int(drive["people"].sum())
-    assert v["cars"] == d["cars"] == int(car_counts(drive["people"].to_numpy(), 2.5).sum())
+    assert d["people"] == round(drive["people"].sum())
+    per_group = drive.groupby("origin_id")["people"].sum().to_numpy()
+    assert v["cars"] == d["cars"] == int(car_counts(per_group, 2.5).sum())
     assert v["cars"] == v["arrived"] + v["not_arrived"] + v["not_inserted"]
     # Rounding per group never loses a car against the exact total.
     assert d["cars"] >= round(d["cars_exact"])
@@ -327,12 +328,25 @@ def test_meso_headways_give_the_planners_lane_capacity() -> None:
 def test_planner_capacities_slow_sumo_down(
     sumo: None, tmp_path: Path, snaroya_plan: Plan, region: Region
 ) -> None:
-    # The six largest groups: enough cars to queue at Skogenbuen, quick to simulate.
-    biggest = snaroya_plan.paths.nlargest(6, "people")
-    plan = dataclasses.replace(snaroya_plan, paths=biggest)
+    # The 15 largest origin groups (every path of theirs): enough cars to queue on
+    # the way out, quick to simulate.
+    paths = snaroya_plan.paths
+    biggest = paths.groupby("origin_id")["people"].sum().nlargest(15).index
+    plan = dataclasses.replace(snaroya_plan, paths=paths[paths["origin_id"].isin(biggest)])
     own = simulate_plan(plan, region, tmp_path / "own")
     planner = simulate_plan(plan, region, tmp_path / "planner", planner_capacities=True)
     assert (tmp_path / "planner" / "sumo" / "meso_types.add.xml").is_file()
     assert "planner" in planner["model"]["capacities"]
     assert own["vehicles"]["cars"] == planner["vehicles"]["cars"]
     assert planner["minutes"]["sumo"]["arrive_p90"] > own["minutes"]["sumo"]["arrive_p90"]
+
+
+def test_a_group_split_over_paths_keeps_its_car_count_and_release() -> None:
+    # 10 people of one group, split 6 / 3 / 1 over three routes: 4 cars, not 5.
+    assert apportion(4, np.array([6.0, 3.0, 1.0])).tolist() == [2, 1, 1]
+    assert apportion(4, np.array([6.0, 3.0, 1.0])).sum() == 4
+    slots = spread_slots(np.array([2, 1, 1]))
+    assert sorted(slots.tolist()) == [0, 0, 1, 2]
+    # The biggest route's cars are not bunched at the start or at the end of the curve.
+    first, last = np.flatnonzero(slots == 0)[[0, -1]]
+    assert first == 0 and last >= 2

@@ -18,6 +18,8 @@ from typing import Any
 
 import streamlit as st
 
+from ui import app_state as S
+
 _OIDC_KEYS = ("client_id", "server_metadata_url")
 
 
@@ -44,21 +46,21 @@ def require_access(t: Any) -> str:
     """
     auth = auth_settings()
     if "password" in auth:
-        if not st.session_state.get("access_granted"):
+        if not st.session_state.get(S.ACCESS_GRANTED):
             with st.form("login"):
                 name = st.text_input(t("login_name"))
                 pw = st.text_input(t("login_password"), type="password")
                 if st.form_submit_button(t("login_button")):
                     if password_ok(pw, str(auth["password"])) and name.strip():
-                        st.session_state["access_granted"] = True
-                        st.session_state["user_name"] = name.strip()
+                        st.session_state[S.ACCESS_GRANTED] = True
+                        st.session_state[S.USER] = name.strip()
                         st.rerun()
                     st.error(t("login_failed"))
             st.stop()
-        return str(st.session_state.get("user_name", ""))
+        return str(st.session_state.get(S.USER, ""))
     if any(k in auth for k in _OIDC_KEYS):
         if not st.user.is_logged_in:
             st.button(t("login_button"), on_click=st.login)
             st.stop()
         return str(st.user.get("name") or st.user.get("email") or "")
-    return str(st.session_state.get("user_name", ""))
+    return str(st.session_state.get(S.USER, ""))

@@ -37,16 +37,16 @@ def snapshot(state: Mapping[str, Any], sites: gpd.GeoDataFrame) -> dict[str, Any
     return {
         "zones": {
             e.uid: (
-                state.get(S.zone_label_key(e.uid), e.spec.label),
-                state.get(S.zone_status_key(e.uid), e.spec.status),
+                S.value(state, S.zone_label_key(e.uid), e.spec.label),
+                S.value(state, S.zone_status_key(e.uid), e.spec.status),
             )
             for e in state[S.ZONES]
         },
         "closures": len(state[S.CLOSURES]),
         "sites": {
             row.name: (
-                bool(state.get(S.site_active_key(row.name), True)),
-                int(state.get(S.site_capacity_key(row.name), row.capacity)),
+                bool(S.value(state, S.site_active_key(row.name), True)),
+                int(S.value(state, S.site_capacity_key(row.name), row.capacity)),
             )
             for row in sites.itertuples()
         },

@@ -6,13 +6,15 @@ panel shows is exactly what the CLI and the exports report.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
 
+from exports.cartography import minutes_text
 from geo.registry import Agreement
-from planning.i18n import format_number
+from planning.i18n import format_number, zone_status_label
 from ui.app_strings import tr
 
 
@@ -24,48 +26,91 @@ def localised(summary: dict[str, Any], key: str, lang: str) -> Any:
     return summary.get(f"{key}_nb", summary[key]) if lang == "nb" else summary[key]
 
 
-def _minutes(value: float | None, lang: str) -> str:
-    return tr("figures.not_available", lang) if value is None else f"{value:.0f}"
+def clearance_text(summary: dict[str, Any], field: str, lang: str) -> str:
+    """A clearance time with its capacity range: ``"57 min (45–70)"`` (v2 plans)."""
+    central = (summary.get("clearance_minutes") or {}).get(field)
+    ranges = summary.get("clearance_range_minutes") or {}
+    low = (ranges.get("low") or {}).get(field)
+    high = (ranges.get("high") or {}).get(field)
+    return minutes_text(central, lang, low, high)
 
 
-def key_figures(summary: dict[str, Any], lang: str) -> None:
-    """One row of metrics: evacuees, assigned, unassigned, unreachable, clearance times."""
-    total = summary["evacuees_total"]
-    assigned = sum(summary["assigned"].values())
-    clear = summary["clearance_minutes"]
-    share = (lambda n: tr("results.share", lang, share=round(100 * n / total))) if total else None
-    cols = st.columns([1, 1, 1, 1, 1.3, 1.3])
-    cols[0].metric(tr("figures.evacuees", lang), format_number(total, lang), border=True)
-    cols[1].metric(
-        tr("results.assigned_total", lang),
-        format_number(assigned, lang),
-        share(assigned) if share else None,
-        delta_color="off",
+def _count_metric(col: Any, label: str, n: int, share: Any, lang: str, bad: bool) -> None:
+    col.metric(
+        label,
+        format_number(n, lang),
+        share(n) if share and n else None,
+        delta_color="inverse" if bad and n else "off",
         delta_arrow="off",
         border=True,
     )
-    for col, key in ((cols[2], "unassigned"), (cols[3], "unreachable")):
-        n = summary[key]
-        col.metric(
-            tr(f"figures.{key}", lang),
-            format_number(n, lang),
-            share(n) if share and n else None,
-            delta_color="inverse" if n else "off",
-            delta_arrow="off",
-            border=True,
-        )
+
+
+def key_figures(summary: dict[str, Any], lang: str) -> None:
+    """One row of metrics: evacuees, assigned, own arrangements (v2), unassigned,
+    unreachable, and the 90 % times out of the zone and at the sites with their range."""
+    total = summary["evacuees_total"]
+    share = (lambda n: tr("results.share", lang, share=round(100 * n / total))) if total else None
+    counts = [("results.assigned_total", sum(summary["assigned"].values()), False)]
+    if "own_arrangements" in summary:
+        counts.append(("results.own_arrangements", summary["own_arrangements"], False))
+    counts += [("figures.unassigned", summary["unassigned"], True)]
+    counts += [("figures.unreachable", summary["unreachable"], True)]
+    cols = st.columns([1] * (len(counts) + 1) + [1.4, 1.4])
+    cols[0].metric(tr("figures.evacuees", lang), format_number(total, lang), border=True)
+    for col, (label, n, bad) in zip(cols[1:], counts, strict=False):
+        _count_metric(col, tr(label, lang), n, share, lang, bad)
     help_text = tr("results.clearance_help", lang)
-    for col, label, p90, p100 in (
-        (cols[4], "results.leave", "leave_p90", "leave_p100"),
-        (cols[5], "results.arrive", "p90", "p100"),
+    for col, label, field in (
+        (cols[-2], "results.leave90", "leave_p90"),
+        (cols[-1], "results.arrive90", "p90"),
     ):
-        pair = tr(
-            "results.minutes_pair",
-            lang,
-            p90=_minutes(clear[p90], lang),
-            p100=_minutes(clear[p100], lang),
+        col.metric(
+            tr(label, lang), clearance_text(summary, field, lang), help=help_text, border=True
         )
-        col.metric(tr(label, lang), pair, help=help_text, border=True)
+
+
+def v2_tables(summary: dict[str, Any], lang: str) -> dict[str, pd.DataFrame]:
+    """Exits, closures, single points of failure and kindergartens of a v2 plan.
+
+    Only the sections the summary has (a plan from before the v2 engine has none).
+    """
+    sections: dict[str, pd.DataFrame] = {}
+    if summary.get("exits"):
+        sections["exits"] = pd.DataFrame(
+            {
+                tr("col.exit", lang): [e["name"] for e in summary["exits"]],
+                tr("col.people", lang): [
+                    format_number(e["people"], lang) for e in summary["exits"]
+                ],
+            }
+        )
+    if summary.get("closures"):
+        rows = summary["closures"]
+        sections["closures"] = pd.DataFrame(
+            {
+                tr("col.closure", lang): [c.get("label") or "–" for c in rows],
+                tr("col.roads_cut", lang): [
+                    ", ".join(c.get("roads_cut") or []) or "–" for c in rows
+                ],
+                tr("col.length", lang): [format_number(c.get("length_m", 0), lang) for c in rows],
+            }
+        )
+    if summary.get("single_points_of_failure"):
+        rows = summary["single_points_of_failure"]
+        sections["single_points"] = pd.DataFrame({tr("col.road", lang): [p["name"] for p in rows]})
+    if summary.get("kindergartens"):
+        rows = summary["kindergartens"]
+        sections["kindergartens"] = pd.DataFrame(
+            {
+                tr("col.kindergarten", lang): [k["name"] for k in rows],
+                tr("col.children", lang): [
+                    format_number(k.get("capacity") or 0, lang) for k in rows
+                ],
+                tr("col.address", lang): [k.get("address") or "–" for k in rows],
+            }
+        )
+    return sections
 
 
 def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
@@ -159,21 +204,68 @@ def action_table(summary: dict[str, Any], agreements: list[Agreement], lang: str
     return pd.DataFrame(rows)
 
 
-def assumption_table(summary: dict[str, Any]) -> pd.DataFrame:
-    """Every assumption the plan rests on, as text."""
+#: Assumption values that are codes or English model descriptions, shown in words.
+_VALUE_KEYS: Final = {"clearance_model", "clearance_covers"}
 
-    def text(v: Any) -> str:
-        if isinstance(v, list):
-            return ", ".join(text(x) for x in v)
-        return "–" if v is None else str(v)
 
+def _assumption_value(key: str, v: Any, lang: str) -> str:
+    """One assumption's value in words (codes and flags translated, lists joined)."""
+    if v is None:
+        return "–"
+    if key in _VALUE_KEYS:
+        return tr(f"assumption_value.{key}", lang)
+    if key == "population_source":
+        year = re.search(r"\d{4}", str(v))
+        return tr("assumption_value.population_source", lang, vintage=year[0] if year else v)
+    if key == "mode":
+        return tr(f"mode.{v}", lang)
+    if key == "population_vintage":
+        return tr(f"vintage.{v}", lang)
+    if key == "evacuated_statuses":
+        return ", ".join(zone_status_label(s, lang) for s in v)
+    if key == "mobilisation_curve":
+        return "; ".join(f"{_num(t, lang)} min: {_num(100 * f, lang)} %" for t, f in v)
+    if isinstance(v, bool):
+        return tr("value.yes" if v else "value.no", lang)
+    if isinstance(v, list | tuple):
+        return ", ".join(_assumption_value("", x, lang) for x in v) or "–"
+    if isinstance(v, float):
+        return _num(v, lang)
+    return str(v)
+
+
+def _num(x: float, lang: str) -> str:
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def assumption_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+    """Every assumption the plan rests on, with a readable label and value."""
+    items = summary["assumptions"].items()
     return pd.DataFrame(
-        {"key": list(summary["assumptions"]), "value": map(text, summary["assumptions"].values())}
+        {
+            tr("col.key", lang): [assumption_label(k, lang) for k, _ in items],
+            tr("col.value", lang): [_assumption_value(k, v, lang) for k, v in items],
+        }
     )
 
 
+def assumption_label(key: str, lang: str) -> str:
+    """The label of an assumption key; a key without a label is shown as it is."""
+    try:
+        return tr(f"assumption.{key}", lang)
+    except KeyError:
+        return key
+
+
 def _table(df: pd.DataFrame, **kwargs: Any) -> None:
+    """A sortable data grid, for numbers."""
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+
+
+def text_table(df: pd.DataFrame) -> None:
+    """A static table whose cells wrap, for sentences (actions, reasons, assumptions)."""
+    st.table(df, hide_index=True)
 
 
 def results_tabs(
@@ -190,6 +282,7 @@ def results_tabs(
             tr("tab.problems", lang),
             tr("tab.actors", lang),
             tr("tab.warnings", lang, n=len(summary["warnings"])),
+            tr("tab.exits", lang),
             tr("tab.assumptions", lang),
             tr("tab.exports", lang),
         ]
@@ -217,25 +310,26 @@ def results_tabs(
         if problems.empty:
             st.success(tr("results.all_placed", lang))
         else:
-            _table(problems)
+            text_table(problems)
     with tabs[3]:
         st.markdown(f"**{tr('actors.title', lang)}**")
-        _table(actor_table(summary, lang))
+        text_table(actor_table(summary, lang))
         st.markdown(f"**{tr('results.actions', lang)}**")
-        _table(action_table(summary, agreements, lang))
+        text_table(action_table(summary, agreements, lang))
     with tabs[4]:
         if not summary["warnings"]:
             st.info(tr("results.no_warnings", lang))
         for w in localised(summary, "warnings", lang):
             st.warning(w)
     with tabs[5]:
-        _table(
-            assumption_table(summary),
-            column_config={
-                "key": st.column_config.TextColumn(tr("col.key", lang)),
-                "value": st.column_config.TextColumn(tr("col.value", lang)),
-            },
-        )
+        sections = v2_tables(summary, lang)
+        if not sections:
+            st.info(tr("results.no_v2", lang))
+        for name, df in sections.items():
+            st.markdown(f"**{tr(f'v2.{name}', lang)}**")
+            text_table(df)
+    with tabs[6]:
+        text_table(assumption_table(summary, lang))
         st.markdown(f"**{tr('data.header', lang)}**")
         st.markdown(
             "\n".join(
@@ -246,4 +340,4 @@ def results_tabs(
                 ]
             )
         )
-    return tabs[6]
+    return tabs[7]

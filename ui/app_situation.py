@@ -17,16 +17,19 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from exports import cartography
 from exports import web_map as map_builder
 from geo.errors import EvacError
-from geo.registry import Registry
 from geo.settings import LOCAL_TZ
 from planning.i18n import zone_status_label
-from planning.plan import Plan, make_plan
+from planning.plan import Plan
+from planning.scenario import scenario_to_json
 from store import ScenarioStore, StoredVersion
 from store.exercise_log import md_escape
 from ui.app_log import events_frame
+from ui.app_plan import cached_plan
 from ui.app_results import key_figures
+from ui.app_state import scenario_key
 from ui.app_store import situation_url
 from ui.exercise_strings import local_time, tx
 
@@ -49,11 +52,13 @@ def situation_plan(
     version: int,
     _stored: StoredVersion,
     _region: Any,
-    _registry: Registry,
+    _sites: gpd.GeoDataFrame,
 ) -> tuple[Plan | None, str]:
     """The plan of a saved version, or ``(None, why not)``; computed once for every viewer."""
     try:
-        return make_plan(_stored.scenario(), _region, _registry), ""
+        text = scenario_to_json(_stored.scenario())
+        key = scenario_key(text, _region.include_construction)
+        return cached_plan(key, text, _region, _sites), ""
     except EvacError as exc:
         return None, str(exc)
 
@@ -106,7 +111,7 @@ def _text_colour(background: str) -> str:
 
 def _status_colours(df: pd.DataFrame, lang: str) -> Any:
     """The status column coloured as on the map."""
-    colours = {zone_status_label(s, lang): c for s, c in map_builder.ZONE_COLOURS.items()}
+    colours = {zone_status_label(s, lang): c for s, c in cartography.ZONE_COLOURS.items()}
 
     def style(value: str) -> str:
         bg = colours.get(value)
@@ -142,7 +147,7 @@ def _pick_scenario(store: ScenarioStore, lang: str) -> None:
 
 
 def situation_view(
-    store: ScenarioStore, region: Any, registry: Registry, lang: str, banner: str
+    store: ScenarioStore, region: Any, sites: gpd.GeoDataFrame, lang: str, banner: str
 ) -> None:
     """Draw the situation view of ``?scenario=<id>`` (read only).
 
@@ -150,8 +155,8 @@ def situation_view(
     ----------
     store
         The scenario store.
-    region, registry
-        The region pack and the registry (sites, actors, rules), as the planner uses them.
+    region, sites
+        The region pack and the registry's reception sites, as the planner uses them.
     lang
         ``"nb"`` or ``"en"``.
     banner
@@ -190,8 +195,7 @@ def situation_view(
         st.warning(tx("sit.deleted", lang))
 
     key = repr(store)
-    sites = registry.sites
-    plan, why = situation_plan(key, scenario_id, info.version, stored, region, registry)
+    plan, why = situation_plan(key, scenario_id, info.version, stored, region, sites)
     if plan is not None:
         key_figures(plan.summary, lang)
     else:

@@ -1,32 +1,52 @@
-"""The planner app's state: widget values <-> :class:`~planning.scenario.Scenario`.
+"""The planner app's session state: the one module that knows its keys.
 
-The app keeps one scenario in ``st.session_state``: the zones and closures as
-lists, every parameter as the value of its widget. :func:`apply_scenario` puts a
-scenario (a preset, a loaded file) into that state and :func:`build_scenario`
-reads it back, so loading a scenario file and saving it again gives the same
-JSON byte for byte. The functions take any mutable mapping, so they are tested
-without Streamlit.
+The app keeps one scenario in the session: zones, closures and added sites as
+lists, every parameter as a *language-neutral* value (status codes, mode codes,
+numbers) in a model dict. Widgets are views of the model: :func:`sync_widgets`
+runs at the top of every script run, reads what the user changed
+(:func:`harvest`) and writes the model back into the widget keys (:func:`seed`).
+So a value survives a language switch (a select box's frontend value is its
+*translated* label, which the next language cannot read back) and a widget
+that was not drawn in a run.
+
+:func:`apply_scenario` puts a scenario (a preset, a loaded file) into the state
+and :func:`build_scenario` reads it back, so loading a scenario file and saving
+it again gives the same JSON byte for byte. Every function takes a mutable
+mapping, so they are tested without Streamlit.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
 
-from geo.errors import ScenarioError
+from geo.errors import ScenarioError, ZoneError
 from geo.registry import canonical_site_overrides
 from geo.zone_files import read_geometries, split_upload
-from planning.scenario import Scenario, SiteOverride, ZoneSpec
+from planning.i18n import LANGS
+from planning.scenario import (
+    ADHOC_SITE_KINDS,
+    MODES,
+    POPULATION_VINTAGES,
+    ZONE_STATUSES,
+    AdhocSite,
+    Scenario,
+    SiteOverride,
+    ZoneSpec,
+)
 from planning.zones import zone_geometry
 
 State = MutableMapping[str, Any]
 
-# Widget keys of the scenario parameters.
+# -- widget keys (their values live in the model) ---------------------------------------------
+LANG: Final = "lang"
 NAME: Final = "scenario_name"
 EXERCISE: Final = "exercise"
 SCALE: Final = "population_scale"
@@ -36,22 +56,94 @@ CAR_SHARE: Final = "car_share"
 PERSONS_PER_CAR: Final = "persons_per_car"
 MOBILISATION: Final = "mobilisation"
 PRESET: Final = "preset"
-# Non-widget state.
+RECEPTION_SHARE: Final = "reception_share"
+EXIT_BUFFER: Final = "exit_buffer_m"
+CAP_LOW: Final = "capacity_low"
+CAP_CENTRAL: Final = "capacity_central"
+CAP_HIGH: Final = "capacity_high"
+VINTAGE: Final = "population_vintage"
+CONSTRUCTION: Final = "include_construction"
+HZ_KIND: Final = "hz_kind"
+HZ_LAT: Final = "hz_lat"
+HZ_LON: Final = "hz_lon"
+HZ_RADIUS: Final = "hz_radius"
+HZ_WIND: Final = "hz_wind"
+HZ_LENGTH: Final = "hz_length"
+HZ_ANGLE: Final = "hz_angle"
+SITE_PICK: Final = "site_pick_mode"
+NEW_SITE_NAME: Final = "new_site_name"
+NEW_SITE_CAPACITY: Final = "new_site_capacity"
+NEW_SITE_KIND: Final = "new_site_kind"
+# Widgets whose value is not part of the model (files, buttons, the map).
+ZONE_FILE: Final = "zone_file"
+SCENARIO_FILE: Final = "scenario_file"
+MAP_WIDGET: Final = "plan_map"
+# -- non-widget state -------------------------------------------------------------------------
+MODEL: Final = "model"
 BASE: Final = "base_scenario"
 ZONES: Final = "zones"
 CLOSURES: Final = "closures"
+ADDED_SITES: Final = "added_sites"
 NEXT_UID: Final = "next_zone_uid"
 SEEN_DRAWINGS: Final = "seen_drawings"
+NAME_TYPED: Final = "name_typed"
+UNDO: Final = "undo_stack"
+CONFIRM_CLEAR: Final = "confirm_clear"
+PICKED_POINT: Final = "picked_point"
+SEEN_CLICK: Final = "seen_click"
+PLAN: Final = "plan"
+PLAN_JSON: Final = "plan_json"
+PLAN_SECONDS: Final = "plan_seconds"
+EXPORTS: Final = "exports"
+PREFETCHED: Final = "prefetched_plan_key"
+MAP_BASE: Final = "map_base"
+MAP_MOUNT: Final = "map_mount"
+FLASH: Final = "flash"
+ACCESS_GRANTED: Final = "access_granted"
+USER: Final = "user_name"
 
+#: Zone/closure edits that can be undone.
+UNDO_DEPTH: Final = 20
+#: Default hazard point: central Fornebu (Telenor Arena area, see DOMAIN.md).
+HAZARD_LAT, HAZARD_LON = 59.8965, 10.6190
+#: Values of the widgets that are not scenario fields, before the user touches them.
+UI_DEFAULTS: Final[dict[str, Any]] = {
+    LANG: "nb",
+    PRESET: "",
+    CONSTRUCTION: False,
+    HZ_KIND: "circle",
+    HZ_LAT: HAZARD_LAT,
+    HZ_LON: HAZARD_LON,
+    HZ_RADIUS: 1000.0,
+    HZ_WIND: 200.0,
+    HZ_LENGTH: 1500.0,
+    HZ_ANGLE: 40.0,
+    SITE_PICK: False,
+    NEW_SITE_NAME: "",
+    NEW_SITE_CAPACITY: 200,
+    NEW_SITE_KIND: "eps",
+}
+#: Allowed values of the choice widgets: anything else (a translated label) is ignored.
+_CHOICES: Final[dict[str, tuple[Any, ...]]] = {
+    LANG: LANGS,
+    MODE: MODES,
+    VINTAGE: POPULATION_VINTAGES,
+    HZ_KIND: ("circle", "plume"),
+    NEW_SITE_KIND: ADHOC_SITE_KINDS,
+}
 _LINE_TYPES: Final = ("LineString", "MultiLineString")
 
 
 @dataclass
 class ZoneEntry:
-    """A zone in the app, with a stable id for its widgets."""
+    """A zone in the app, with a stable id for its widgets and where it came from.
+
+    ``source`` is ``"map"``, ``"template"``, ``"scenario"`` or ``"file:<name>"``.
+    """
 
     uid: int
     spec: ZoneSpec
+    source: str = "scenario"
 
 
 def site_active_key(name: str) -> str:
@@ -72,6 +164,68 @@ def zone_label_key(uid: int) -> str:
 def zone_status_key(uid: int) -> str:
     """Widget key of a zone's status select box."""
     return f"zone_status::{uid}"
+
+
+# -- the model --------------------------------------------------------------------------------
+
+
+def put(state: State, key: str, value: Any) -> None:
+    """Set a model value and its widget (call before the widget is drawn, or in a callback)."""
+    state.setdefault(MODEL, {})[key] = value
+    state[key] = value
+
+
+def value(state: Mapping[str, Any], key: str, default: Any = None) -> Any:
+    """A model value."""
+    return state.get(MODEL, {}).get(key, default)
+
+
+def drop(state: State, key: str) -> None:
+    """Forget a model value and its widget."""
+    state.get(MODEL, {}).pop(key, None)
+    state.pop(key, None)
+
+
+def _valid(key: str, v: Any) -> bool:
+    if key in _CHOICES:
+        return v in _CHOICES[key]
+    if key.startswith("zone_status::"):
+        return v in ZONE_STATUSES
+    return v is not None or key == OVERRIDE
+
+
+def harvest(state: State) -> None:
+    """Copy what the user changed in the widgets into the model.
+
+    A choice widget's value is accepted only if it is one of the codes: after a
+    language switch Streamlit may hand back the old language's label.
+    """
+    model = state.setdefault(MODEL, {})
+    for key in list(model):
+        if key in state:
+            v = state[key]
+            if _valid(key, v):
+                model[key] = v
+
+
+def seed(state: State) -> None:
+    """Write the model into the widget keys (top of a run, before any widget is drawn)."""
+    for key, v in state.get(MODEL, {}).items():
+        state[key] = v
+
+
+def sync_widgets(state: State) -> None:
+    """Harvest then seed: the model wins over stale or foreign widget values."""
+    harvest(state)
+    seed(state)
+
+
+def lang(state: Mapping[str, Any]) -> str:
+    """The chosen UI language."""
+    return str(value(state, LANG, "nb"))
+
+
+# -- scenario <-> state -----------------------------------------------------------------------
 
 
 def format_mobilisation(curve: Iterable[tuple[float, float]]) -> str:
@@ -112,15 +266,20 @@ def parse_mobilisation(text: str) -> list[tuple[float, float]]:
 
 
 def init_state(state: State, sites: gpd.GeoDataFrame) -> None:
-    """Fill an empty state with the default scenario (no zone yet)."""
-    if BASE not in state:
-        state[SEEN_DRAWINGS] = set()
-        state[NEXT_UID] = 0
-        apply_scenario(state, Scenario(name="Scenario"), sites)
+    """Fill an empty state with the default scenario (no zone yet) and UI defaults."""
+    if BASE in state:
+        return
+    state[SEEN_DRAWINGS] = set()
+    state[NEXT_UID] = 0
+    state[UNDO] = []
+    state.setdefault(MODEL, {})
+    for key, v in UI_DEFAULTS.items():
+        put(state, key, v)
+    apply_scenario(state, Scenario(name="Scenario"), sites)
 
 
 def apply_scenario(state: State, scenario: Scenario, sites: gpd.GeoDataFrame) -> None:
-    """Put ``scenario`` into the state: zones, closures and every widget value.
+    """Put ``scenario`` into the state: zones, closures, sites and every widget value.
 
     Call it before the widgets are drawn (in a callback or at the top of the script).
     Site overrides given by an alternative name (``Unity Arena``) are filed under
@@ -128,64 +287,49 @@ def apply_scenario(state: State, scenario: Scenario, sites: gpd.GeoDataFrame) ->
     """
     scenario = replace(scenario, sites=canonical_site_overrides(sites, scenario.sites))
     for entry in state.get(ZONES, []):
-        state.pop(zone_label_key(entry.uid), None)
-        state.pop(zone_status_key(entry.uid), None)
+        drop(state, zone_label_key(entry.uid))
+        drop(state, zone_status_key(entry.uid))
     state[BASE] = copy.deepcopy(scenario)
     state[ZONES] = []
-    add_zones(state, copy.deepcopy(scenario.zones))
+    state[UNDO] = []
+    state[CONFIRM_CLEAR] = False
+    add_zones(state, copy.deepcopy(scenario.zones), "scenario", undoable=False)
     state[CLOSURES] = copy.deepcopy(scenario.closures)
-    state[NAME] = scenario.name
-    state[EXERCISE] = bool(scenario.exercise)
-    state[SCALE] = float(scenario.population_scale)
-    state[OVERRIDE] = scenario.population_override
-    state[MODE] = scenario.mode
-    state[CAR_SHARE] = float(scenario.car_share)
-    state[PERSONS_PER_CAR] = float(scenario.persons_per_car)
-    state[MOBILISATION] = format_mobilisation(scenario.mobilisation)
+    state[ADDED_SITES] = copy.deepcopy(scenario.added_sites)
+    low, central, high = scenario.capacity_range
+    for key, v in (
+        (NAME, scenario.name),
+        (EXERCISE, bool(scenario.exercise)),
+        (SCALE, float(scenario.population_scale)),
+        (OVERRIDE, scenario.population_override),
+        (MODE, scenario.mode),
+        (CAR_SHARE, float(scenario.car_share)),
+        (PERSONS_PER_CAR, float(scenario.persons_per_car)),
+        (MOBILISATION, format_mobilisation(scenario.mobilisation)),
+        (RECEPTION_SHARE, float(scenario.reception_share)),
+        (EXIT_BUFFER, float(scenario.exit_buffer_m)),
+        (CAP_LOW, float(low)),
+        (CAP_CENTRAL, float(central)),
+        (CAP_HIGH, float(high)),
+        (VINTAGE, scenario.population_vintage),
+    ):
+        put(state, key, v)
     for row in sites.itertuples():
         o = scenario.sites.get(row.name)
-        state[site_active_key(row.name)] = o.active if o else True
+        put(state, site_active_key(row.name), o.active if o else True)
         has_cap = o is not None and o.capacity is not None
-        state[site_capacity_key(row.name)] = int(o.capacity if has_cap else row.capacity)
+        put(state, site_capacity_key(row.name), int(o.capacity if has_cap else row.capacity))
 
 
-def add_zones(state: State, specs: Iterable[ZoneSpec]) -> list[int]:
-    """Append zones, giving each a new id and its label/status widget values."""
-    uids = []
-    for spec in specs:
-        uid = state[NEXT_UID]
-        state[NEXT_UID] = uid + 1
-        state[ZONES].append(ZoneEntry(uid, spec))
-        state[zone_label_key(uid)] = spec.label
-        state[zone_status_key(uid)] = spec.status
-        uids.append(uid)
-    return uids
+def set_auto_name(state: State, name: str) -> None:
+    """Name the scenario after a preset or file, unless the user typed a name."""
+    if not state.get(NAME_TYPED):
+        put(state, NAME, name)
 
 
-def remove_zone(state: State, uid: int) -> None:
-    """Drop the zone with id ``uid`` (a button callback)."""
-    state[ZONES] = [e for e in state[ZONES] if e.uid != uid]
-    state.pop(zone_label_key(uid), None)
-    state.pop(zone_status_key(uid), None)
-
-
-def clear_zones(state: State) -> None:
-    """Drop every zone and closure (drawings already imported stay ignored)."""
-    for entry in list(state[ZONES]):
-        remove_zone(state, entry.uid)
-    state[CLOSURES] = []
-
-
-def current_zones(state: Mapping[str, Any]) -> list[ZoneSpec]:
-    """The zones with the labels and statuses currently in their widgets."""
-    return [
-        replace(
-            e.spec,
-            label=state.get(zone_label_key(e.uid), e.spec.label),
-            status=state.get(zone_status_key(e.uid), e.spec.status),
-        )
-        for e in state[ZONES]
-    ]
+def name_typed(state: State) -> None:
+    """The user edited the name (the name input's callback): stop following loads."""
+    state[NAME_TYPED] = True
 
 
 def site_overrides(state: Mapping[str, Any], sites: gpd.GeoDataFrame) -> dict[str, SiteOverride]:
@@ -197,8 +341,8 @@ def site_overrides(state: Mapping[str, Any], sites: gpd.GeoDataFrame) -> dict[st
     base: dict[str, SiteOverride] = state[BASE].sites
     out = {name: copy.copy(o) for name, o in base.items()}
     for row in sites.itertuples():
-        active = bool(state.get(site_active_key(row.name), True))
-        cap = int(state.get(site_capacity_key(row.name), row.capacity))
+        active = bool(value(state, site_active_key(row.name), True))
+        cap = int(value(state, site_capacity_key(row.name), row.capacity))
         o = base.get(row.name)
         if o is not None:
             keep_cap = o.capacity is not None or cap != int(row.capacity)
@@ -209,8 +353,8 @@ def site_overrides(state: Mapping[str, Any], sites: gpd.GeoDataFrame) -> dict[st
     return out
 
 
-def build_scenario(state: Mapping[str, Any], sites: gpd.GeoDataFrame) -> Scenario:
-    """The scenario the widgets describe.
+def build_scenario(state: State, sites: gpd.GeoDataFrame) -> Scenario:
+    """The scenario the widgets describe (after taking in the latest widget values).
 
     Raises
     ------
@@ -218,23 +362,181 @@ def build_scenario(state: Mapping[str, Any], sites: gpd.GeoDataFrame) -> Scenari
         If the mobilisation text cannot be read (other checks are left to
         :meth:`Scenario.validate`).
     """
+    harvest(state)
     base: Scenario = state[BASE]
-    override = state.get(OVERRIDE)
+    override = value(state, OVERRIDE)
     return Scenario(
-        name=str(state[NAME]),
+        name=str(value(state, NAME)),
         zones=current_zones(state),
         closures=copy.deepcopy(state[CLOSURES]),
-        population_scale=float(state[SCALE]),
+        population_scale=float(value(state, SCALE)),
         population_override=None if override is None else int(override),
         extra_population=copy.deepcopy(base.extra_population),
-        mode=str(state[MODE]),
-        car_share=float(state[CAR_SHARE]),
-        persons_per_car=float(state[PERSONS_PER_CAR]),
-        mobilisation=parse_mobilisation(str(state[MOBILISATION])),
+        mode=str(value(state, MODE)),
+        car_share=float(value(state, CAR_SHARE)),
+        persons_per_car=float(value(state, PERSONS_PER_CAR)),
+        mobilisation=parse_mobilisation(str(value(state, MOBILISATION))),
         sites=site_overrides(state, sites),
-        exercise=bool(state[EXERCISE]),
+        exercise=bool(value(state, EXERCISE)),
         preset=base.preset,
+        reception_share=float(value(state, RECEPTION_SHARE)),
+        exit_buffer_m=float(value(state, EXIT_BUFFER)),
+        capacity_range=(
+            float(value(state, CAP_LOW)),
+            float(value(state, CAP_CENTRAL)),
+            float(value(state, CAP_HIGH)),
+        ),
+        population_vintage=str(value(state, VINTAGE)),
+        added_sites=copy.deepcopy(state[ADDED_SITES]),
     )
+
+
+def scenario_key(scenario_json: str, *extra: object) -> str:
+    """A hash of a scenario's JSON (and any other plan input): the plan cache key."""
+    text = json.dumps([scenario_json, *map(str, extra)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- zones, closures, undo --------------------------------------------------------------------
+
+
+def _push_undo(state: State) -> None:
+    """Remember the zones and closures before an edit."""
+    snap = {
+        "zones": copy.deepcopy(state[ZONES]),
+        "closures": copy.deepcopy(state[CLOSURES]),
+        "labels": {e.uid: value(state, zone_label_key(e.uid)) for e in state[ZONES]},
+        "statuses": {e.uid: value(state, zone_status_key(e.uid)) for e in state[ZONES]},
+    }
+    stack = state.setdefault(UNDO, [])
+    stack.append(snap)
+    del stack[:-UNDO_DEPTH]
+
+
+def can_undo(state: Mapping[str, Any]) -> bool:
+    """Whether there is a zone/closure edit to undo."""
+    return bool(state.get(UNDO))
+
+
+def undo(state: State) -> None:
+    """Undo the last zone/closure edit (a button callback)."""
+    if not state.get(UNDO):
+        return
+    snap = state[UNDO].pop()
+    for entry in state[ZONES]:
+        drop(state, zone_label_key(entry.uid))
+        drop(state, zone_status_key(entry.uid))
+    state[ZONES] = snap["zones"]
+    state[CLOSURES] = snap["closures"]
+    for entry in state[ZONES]:
+        put(state, zone_label_key(entry.uid), snap["labels"][entry.uid])
+        put(state, zone_status_key(entry.uid), snap["statuses"][entry.uid])
+    state[CONFIRM_CLEAR] = False
+
+
+def add_zones(
+    state: State, specs: Iterable[ZoneSpec], source: str, *, undoable: bool = True
+) -> list[int]:
+    """Append zones, giving each a new id and its label/status widget values."""
+    specs = list(specs)
+    if undoable and specs:
+        _push_undo(state)
+    uids = []
+    for spec in specs:
+        uid = state[NEXT_UID]
+        state[NEXT_UID] = uid + 1
+        state[ZONES].append(ZoneEntry(uid, spec, source))
+        put(state, zone_label_key(uid), spec.label)
+        put(state, zone_status_key(uid), spec.status)
+        uids.append(uid)
+    return uids
+
+
+def add_closures(state: State, closures: list[dict[str, Any]], *, undoable: bool = True) -> None:
+    """Append road closures (GeoJSON lines in lon/lat)."""
+    if undoable and closures:
+        _push_undo(state)
+    state[CLOSURES].extend(closures)
+
+
+def remove_zone(state: State, uid: int) -> None:
+    """Drop the zone with id ``uid`` (a button callback)."""
+    _push_undo(state)
+    state[ZONES] = [e for e in state[ZONES] if e.uid != uid]
+    drop(state, zone_label_key(uid))
+    drop(state, zone_status_key(uid))
+
+
+def ask_clear(state: State) -> None:
+    """First click on "remove all": ask for confirmation."""
+    state[CONFIRM_CLEAR] = True
+
+
+def cancel_clear(state: State) -> None:
+    """The planner changed their mind."""
+    state[CONFIRM_CLEAR] = False
+
+
+def clear_zones(state: State) -> None:
+    """Drop every zone and closure (confirmed; undoable; drawings already imported stay ignored)."""
+    _push_undo(state)
+    for entry in state[ZONES]:
+        drop(state, zone_label_key(entry.uid))
+        drop(state, zone_status_key(entry.uid))
+    state[ZONES] = []
+    state[CLOSURES] = []
+    state[CONFIRM_CLEAR] = False
+
+
+def current_zones(state: Mapping[str, Any]) -> list[ZoneSpec]:
+    """The zones with the labels and statuses currently in their widgets."""
+    return [
+        replace(
+            e.spec,
+            label=value(state, zone_label_key(e.uid), e.spec.label),
+            status=value(state, zone_status_key(e.uid), e.spec.status),
+        )
+        for e in state[ZONES]
+    ]
+
+
+def _shape(spec: ZoneSpec) -> str:
+    return json.dumps(replace(spec, label="", status="").__dict__, sort_keys=True, default=list)
+
+
+def pending_edits(
+    state: Mapping[str, Any], computed: Scenario | None
+) -> tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]]:
+    """Zones and closures not in the computed plan's scenario ("ikke beregnet").
+
+    Returns
+    -------
+    tuple
+        ``[(label, GeoJSON polygon in lon/lat)]`` and closure lines (GeoJSON, lon/lat).
+    """
+    done_zones = {_shape(z) for z in computed.zones} if computed else set()
+    done_lines = [json.dumps(c, sort_keys=True) for c in computed.closures] if computed else []
+    zones = []
+    for spec in current_zones(state):
+        if _shape(spec) in done_zones:
+            continue
+        try:
+            zones.append((spec.label, zone_lonlat(spec)))
+        except ZoneError:
+            continue  # an unusable zone is reported when the plan is computed
+    closures = [c for c in state[CLOSURES] if json.dumps(c, sort_keys=True) not in done_lines]
+    return zones, closures
+
+
+def zone_lonlat(spec: ZoneSpec) -> dict[str, Any]:
+    """A zone's polygon as GeoJSON in lon/lat (circles and plumes included)."""
+    from shapely.geometry import mapping
+
+    gdf = gpd.GeoSeries([zone_geometry(spec)], crs="EPSG:25832").to_crs("EPSG:4326")
+    return dict(mapping(gdf.iloc[0]))
+
+
+# -- drawings and uploads ---------------------------------------------------------------------
 
 
 def _drawing_key(feature: Mapping[str, Any]) -> str:
@@ -294,13 +596,17 @@ def import_drawings(
     new = [f for f in features or [] if _drawing_key(f) not in seen]
     seen.update(_drawing_key(f) for f in new)
     zones, closures = drawing_specs(new, label, start=len(state[ZONES]) + 1)
-    add_zones(state, zones)
-    state[CLOSURES].extend(closures)
+    if zones or closures:
+        _push_undo(state)
+    add_zones(state, zones, "map", undoable=False)
+    add_closures(state, closures, undoable=False)
     return len(zones), len(closures)
 
 
 def upload_specs(data: bytes, filename: str) -> tuple[list[ZoneSpec], list[dict[str, Any]]]:
     """Zones (polygons) and closures (lines) of an uploaded GeoJSON, GeoPackage or KML file.
+
+    A polygon without a name property is labelled with the file's name.
 
     Raises
     ------
@@ -308,13 +614,150 @@ def upload_specs(data: bytes, filename: str) -> tuple[list[ZoneSpec], list[dict[
         If the file is unreadable or holds neither a polygon nor a line.
     """
     features, lines = split_upload(read_geometries(data, filename), filename)
+    stem = Path(filename).stem
+    if len(features) == 1 and features[0]["label"] == f"{stem} 1":
+        features[0]["label"] = stem
     zones = [ZoneSpec(kind="polygon", label=f["label"], geometry=f["geometry"]) for f in features]
     for z in zones:
         zone_geometry(z)  # reject unusable polygons now, with the file's labels
     return zones, lines
 
 
+def add_upload(state: State, data: bytes, filename: str) -> tuple[int, int]:
+    """Add an uploaded file's zones and closures (one undoable edit); name the scenario.
+
+    Returns
+    -------
+    tuple of int
+        Number of zones and closures added.
+    """
+    zones, closures = upload_specs(data, filename)
+    _push_undo(state)
+    add_zones(state, zones, f"file:{filename}", undoable=False)
+    add_closures(state, closures, undoable=False)
+    set_auto_name(state, Path(filename).stem)
+    return len(zones), len(closures)
+
+
 def checked_zone(spec: ZoneSpec) -> ZoneSpec:
     """Return ``spec`` after checking it gives a usable polygon (raises ZoneError)."""
     zone_geometry(spec)
     return spec
+
+
+def hazard_spec(state: Mapping[str, Any], circle_label: str, plume_label: str) -> ZoneSpec:
+    """The circle or plume zone the hazard template inputs describe.
+
+    ``circle_label`` is formatted with ``{radius}``, ``plume_label`` with ``{wind}``.
+    """
+    center = (float(value(state, HZ_LON)), float(value(state, HZ_LAT)))
+    if value(state, HZ_KIND) == "circle":
+        radius = float(value(state, HZ_RADIUS))
+        return ZoneSpec(
+            kind="circle",
+            label=circle_label.format(radius=f"{radius:.0f}"),
+            center=center,
+            radius_m=radius,
+        )
+    wind = float(value(state, HZ_WIND))
+    return ZoneSpec(
+        kind="plume",
+        label=plume_label.format(wind=f"{wind:.0f}"),
+        center=center,
+        wind_from_deg=wind,
+        length_m=float(value(state, HZ_LENGTH)),
+        angle_deg=float(value(state, HZ_ANGLE)),
+    )
+
+
+# -- added reception sites (clicked on the map) ------------------------------------------------
+
+
+def take_click(state: State, clicked: Mapping[str, Any] | None) -> bool:
+    """Remember a new map click as the point of the next added site; True if it is new."""
+    if not clicked:
+        return False
+    point = (round(float(clicked["lng"]), 6), round(float(clicked["lat"]), 6))
+    if state.get(SEEN_CLICK) == point:
+        return False
+    state[SEEN_CLICK] = point
+    state[PICKED_POINT] = point
+    return True
+
+
+def add_site(state: State) -> AdhocSite:
+    """Add the site described by the new-site inputs at the picked point (a callback).
+
+    Raises
+    ------
+    ScenarioError
+        Without a picked point or a name.
+    """
+    harvest(state)
+    point = state.get(PICKED_POINT)
+    name = " ".join(str(value(state, NEW_SITE_NAME, "")).split())
+    if point is None:
+        raise ScenarioError("Click on the map where the reception site is, then add it.")
+    if not name:
+        raise ScenarioError("Give the new reception site a name.")
+    site = AdhocSite(
+        name=name,
+        lon=point[0],
+        lat=point[1],
+        capacity=int(value(state, NEW_SITE_CAPACITY)),
+        kind=str(value(state, NEW_SITE_KIND)),
+    )
+    state[ADDED_SITES] = [*state[ADDED_SITES], site]
+    state[PICKED_POINT] = None
+    put(state, NEW_SITE_NAME, "")
+    return site
+
+
+def remove_site(state: State, index: int) -> None:
+    """Drop the added site at ``index`` (a button callback)."""
+    state[ADDED_SITES] = [s for i, s in enumerate(state[ADDED_SITES]) if i != index]
+
+
+# -- the computed plan ------------------------------------------------------------------------
+
+
+def store_plan(state: State, plan: Any, scenario_json: str, seconds: float) -> None:
+    """Remember the computed plan and the scenario it was computed for."""
+    if state.get(PLAN_JSON) != scenario_json or state.get(PLAN) is not plan:
+        state[EXPORTS] = {}
+    state[PLAN] = plan
+    state[PLAN_JSON] = scenario_json
+    state[PLAN_SECONDS] = seconds
+
+
+def drop_plan(state: State) -> None:
+    """Forget the plan (a new scenario was loaded)."""
+    for key in (PLAN, PLAN_JSON, PLAN_SECONDS):
+        state.pop(key, None)
+    state[EXPORTS] = {}
+
+
+def map_mount(state: State, base_key: object) -> int:
+    """A number that changes whenever the base map changes (a language switch).
+
+    The browser's map component is keyed by it, so a map is never remounted under
+    the key of one it replaced: after a quick English -> Norsk switch the frontend
+    otherwise kept neither map.
+    """
+    if state.get(MAP_BASE) != base_key:
+        state[MAP_BASE] = base_key
+        state[MAP_MOUNT] = int(state.get(MAP_MOUNT, 0)) + 1
+    return int(state[MAP_MOUNT])
+
+
+def should_prefetch(state: State, key: str) -> bool:
+    """True once per scenario key: the plan of an edited scenario may be computed ahead."""
+    if state.get(PREFETCHED) == key:
+        return False
+    state[PREFETCHED] = key
+    return True
+
+
+def plan_fresh(state: Mapping[str, Any], scenario_json: str | None) -> bool:
+    """Whether the stored plan was computed for exactly this scenario."""
+    return state.get(PLAN) is not None and scenario_json == state.get(PLAN_JSON)

@@ -14,7 +14,6 @@ the widgets, so they may load a scenario into them.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any, Final
 
@@ -23,12 +22,12 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import ConflictError, EvacError
-from planning.i18n import zone_status_label
 from planning.scenario import scenario_to_json
 from store import ScenarioStore, VersionInfo, open_store
 from store.exercise_log import md_escape
 from store.sqlite import STORE_ENV_VAR
 from ui import app_state as S
+from ui.app_diff import diff_table
 from ui.app_messages import flash
 from ui.exercise_strings import local_time, tx
 
@@ -36,27 +35,17 @@ from ui.exercise_strings import local_time, tx
 SID: Final = "store_sid"
 BASE_VERSION: Final = "store_base_version"
 OPEN_NAME: Final = "store_name"
-USER: Final = "user_name"
+USER: Final = S.USER
 USER_INPUT: Final = "user_name_input"
 COMMENT: Final = "store_comment"
 CONFLICT: Final = "store_conflict"
 CONFLICT_DIFF: Final = "store_conflict_diff"
 #: The zone/site state last logged (see :mod:`ui.app_log`); dropped when a scenario is loaded.
 SNAPSHOT: Final = "log_snapshot"
-PLAN: Final = "plan"
+PLAN: Final = S.PLAN
 #: Row height of Streamlit's data grid, and the tallest the scenario list grows.
 ROW_PX: Final = 35
 MAX_ARCHIVE_PX: Final = 250
-#: Longest value shown in a diff cell.
-MAX_CELL: Final = 120
-#: Result keys a version comparison shows: the key figures, not every table of the plan.
-DIFF_RESULTS: Final = (
-    "evacuees_total",
-    "assigned",
-    "unassigned",
-    "unreachable",
-    "clearance_minutes",
-)
 
 
 @st.cache_resource(show_spinner=False)
@@ -128,8 +117,9 @@ def open_version(
     except EvacError as exc:
         flash("error", str(exc))
         return
-    state[S.PRESET] = ""
-    for key in (PLAN, SNAPSHOT, CONFLICT, CONFLICT_DIFF):
+    S.put(state, S.PRESET, "")
+    S.drop_plan(state)
+    for key in (SNAPSHOT, CONFLICT, CONFLICT_DIFF):
         state.pop(key, None)
     _opened(stored.info, latest)
     if not quiet:
@@ -152,7 +142,7 @@ def save(sites: gpd.GeoDataFrame, lang: str) -> None:
         flash("error", str(exc))
         return
     plan = state.get(PLAN)
-    results = plan.summary if plan is not None and state.get("plan_json") == text else None
+    results = plan.summary if plan is not None and state.get(S.PLAN_JSON) == text else None
     comment = str(state.get(COMMENT, "")).strip()
     base = state.get(BASE_VERSION) if state.get(SID) else None
     try:
@@ -335,55 +325,29 @@ def conflict_block(sites: gpd.GeoDataFrame, lang: str) -> None:
         diff_view(current_store(), c["sid"], c["theirs"], c["mine"], lang)
 
 
-def _cell(key: str, value: Any, lang: str) -> str:
-    if value is None:
-        return "–"
-    if key.endswith("geometry"):
-        return tx("diff.geometry", lang)
-    if key.endswith(".status") and isinstance(value, str):
-        try:
-            return zone_status_label(value, lang)
-        except KeyError:
-            return value
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
-
-
-def diff_frames(diff: dict[str, Any], lang: str) -> dict[str, pd.DataFrame]:
-    """The zone, parameter and key-figure changes of :meth:`ScenarioStore.diff` as tables."""
-    old_col = tx("diff.version", lang, version=diff["from"])
-    new_col = tx("diff.version", lang, version=diff["to"])
-    frames = {}
-    for section in ("zones", "parameters", "results"):
-        rows = [
-            {
-                tx("diff.field", lang): key,
-                old_col: _cell(key, change["old"], lang),
-                new_col: _cell(key, change["new"], lang),
-            }
-            for key, change in diff[section].items()
-            if section != "results" or key.split(".")[0] in DIFF_RESULTS
-        ]
-        if rows:
-            frames[section] = pd.DataFrame(rows)
-    return frames
-
-
 def diff_view(store: ScenarioStore, scenario_id: str, v1: int, v2: int, lang: str) -> None:
     """What changed between two versions: zones, parameters and results."""
     if v1 == v2:
         st.caption(tx("diff.same", lang))
         return
     try:
-        frames = diff_frames(store.diff(scenario_id, v1, v2), lang)
+        zones = store.load(scenario_id, v2).scenario().zones
+        table = diff_table(store.diff(scenario_id, v1, v2), lang, [z.label for z in zones])
     except EvacError as exc:
         st.error(md_escape(str(exc)))
         return
-    if not frames:
+    if table.empty:
         st.info(tx("diff.none", lang))
-    for section, df in frames.items():
-        st.markdown(f"**{tx(f'diff.{section}', lang)}**")
-        st.dataframe(df, hide_index=True, width="stretch")
+        return
+    # A static table: values wrap, and user text (labels) stays plain text.
+    st.table(table, hide_index=True)
+
+
+def archive_key(widget: str, scenario_id: str, lang: str) -> str:
+    """Key of an archive select box. Its options are shown with language-dependent labels,
+    which Streamlit cannot read back after a language switch, so each language has its own
+    widget (the choice falls back to the default instead of breaking)."""
+    return f"arc_{widget}::{scenario_id}::{lang}"
 
 
 def _version_label(v: VersionInfo, lang: str) -> str:
@@ -440,7 +404,7 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
             if by_id[i].deleted
             else by_id[i].name
         ),
-        key="arc_sid",
+        key=archive_key("sid", "", lang),
     )
     chosen = by_id[sid]
     versions = store.versions(sid)
@@ -448,7 +412,10 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
     labels = {v.version: _version_label(v, lang) for v in versions}
     pick_col, open_col, restore_col = st.columns([4, 1, 2], vertical_alignment="bottom")
     version = pick_col.selectbox(
-        tx("archive.version", lang), numbers, format_func=labels.get, key=f"arc_version::{sid}"
+        tx("archive.version", lang),
+        numbers,
+        format_func=labels.get,
+        key=archive_key("version", sid, lang),
     )
     open_col.button(
         tx("archive.open", lang),
@@ -496,9 +463,13 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
             numbers,
             index=1,
             format_func=labels.get,
-            key=f"arc_from::{sid}",
+            key=archive_key("from", sid, lang),
         )
         v2 = b_col.selectbox(
-            tx("archive.to", lang), numbers, index=0, format_func=labels.get, key=f"arc_to::{sid}"
+            tx("archive.to", lang),
+            numbers,
+            index=0,
+            format_func=labels.get,
+            key=archive_key("to", sid, lang),
         )
         diff_view(store, sid, v1, v2, lang)

@@ -164,15 +164,14 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     # Results
     "results.title": {"nb": "Resultater", "en": "Results"},
     "results.assigned_total": {"nb": "Tildelt plass", "en": "Assigned a place"},
-    "results.leave": {"nb": "Ute av sonen 90 % / 100 %", "en": "Out of the zone 90 % / 100 %"},
-    "results.arrive": {"nb": "Fremme 90 % / 100 %", "en": "Arrived 90 % / 100 %"},
-    "results.minutes_pair": {"nb": "{p90} / {p100} min", "en": "{p90} / {p100} min"},
     "results.share": {"nb": "{share} % av evakuerte", "en": "{share} % of evacuees"},
     "results.clearance_help": {
-        "nb": "Tid fra evakueringsordren til 90 % og 100 % av de tildelte har forlatt sonen "
-        "og er fremme ved mottaksstedet (kø-modell langs rutene).",
-        "en": "Time from the evacuation order until 90 % and 100 % of those assigned have "
-        "left the zone and reached their site (queue model along the routes).",
+        "nb": "Tid fra evakueringsordren til 90 % av de evakuerte har forlatt sonen, og til "
+        "90 % er fremme ved mottaksstedet (kø-modell langs rutene). I parentes: spennet for "
+        "lav og høy veikapasitet (antatt).",
+        "en": "Time from the evacuation order until 90 % of evacuees have left the zone, and "
+        "until 90 % have reached their site (queue model along the routes). In brackets: the "
+        "range for low and high road capacity (assumed).",
     },
     "tab.sites": {"nb": "Mottakssteder", "en": "Reception sites"},
     "tab.bottlenecks": {"nb": "Flaskehalser", "en": "Bottlenecks"},
@@ -330,6 +329,213 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "atlas.col_p90": {"nb": "p90 (min)", "en": "p90 (min)"},
     "atlas.col_leave": {"nb": "Ute p90 (min)", "en": "Out p90 (min)"},
     "atlas.col_bottleneck": {"nb": "Flaskehals", "en": "Bottleneck"},
+    # --- ui-app (issue #9) ---
+    "zones.kind.file": {"nb": "fra filen {file}", "en": "from the file {file}"},
+    "zones.kind.area": {"nb": "område", "en": "area"},
+    "zones.undo": {"nb": "Angre siste endring", "en": "Undo last change"},
+    "zones.clear_confirm": {
+        "nb": "Fjerne alle soner og stengte veier? Du kan angre etterpå.",
+        "en": "Remove every zone and closed road? You can undo it afterwards.",
+    },
+    "zones.clear_yes": {"nb": "Ja, fjern alle", "en": "Yes, remove all"},
+    "zones.clear_no": {"nb": "Avbryt", "en": "Cancel"},
+    "map.pending_note": {
+        "nb": "Stiplet på kartet: soner og stengte veier som ikke er beregnet ennå. Trykk "
+        "«Beregn plan».",
+        "en": "Dashed on the map: zones and closed roads not computed yet. Press “Compute plan”.",
+    },
+    "params.vintage": {"nb": "Befolkningsdata (årgang)", "en": "Population data (vintage)"},
+    "params.vintage_help": {
+        "nb": "Automatisk = nyeste SSB-rutenett som dekker sonen (2023 for Akershus og Oslo).",
+        "en": "Automatic = the newest SSB grid covering the zone (2023 for Akershus and Oslo).",
+    },
+    "vintage.auto": {"nb": "automatisk", "en": "automatic"},
+    "vintage.2023": {"nb": "2023", "en": "2023"},
+    "vintage.2015": {"nb": "2015", "en": "2015"},
+    "params.reception_share": {
+        "nb": "Andel som trenger mottaksplass (antatt)",
+        "en": "Share needing a reception place (assumed)",
+    },
+    "params.reception_share_help": {
+        "nb": "Antatt: 5–15 % av evakuerte bruker offentlige mottakssteder; resten ordner seg "
+        "selv hos familie, venner eller på hotell (Baker 1991).",
+        "en": "Assumed: 5–15 % of evacuees use public reception sites; the rest make their own "
+        "arrangements with family, friends or hotels (Baker 1991).",
+    },
+    "params.exit_buffer": {
+        "nb": "Sikkerhetsavstand for utganger (m, antatt)",
+        "en": "Exit safety distance (m, assumed)",
+    },
+    "params.exit_buffer_help": {
+        "nb": "Hvor langt utenfor sonen et trygt utgangspunkt ligger for dem som ordner seg selv.",
+        "en": "How far outside the zone a safe exit point lies for those making own arrangements.",
+    },
+    "params.capacity_range": {
+        "nb": "Kapasitetsfaktor for veiene: lav / sentral / høy (antatt)",
+        "en": "Road capacity factor: low / central / high (assumed)",
+    },
+    "range.low": {"nb": "Lav", "en": "Low"},
+    "range.central": {"nb": "Sentral", "en": "Central"},
+    "range.high": {"nb": "Høy", "en": "High"},
+    "added.header": {"nb": "Egne mottakssteder", "en": "Added reception sites"},
+    "added.row": {
+        "nb": "{name}: {capacity} plasser ({kind})",
+        "en": "{name}: {capacity} places ({kind})",
+    },
+    "added.pick": {
+        "nb": "Legg til mottakssted ved klikk i kartet",
+        "en": "Add a reception site by clicking on the map",
+    },
+    "added.click_hint": {
+        "nb": "Klikk i kartet der mottaksstedet ligger.",
+        "en": "Click on the map where the reception site is.",
+    },
+    "added.point": {
+        "nb": "Valgt punkt: {lat} °N, {lon} °Ø",
+        "en": "Picked point: {lat} °N, {lon} °E",
+    },
+    "added.name": {"nb": "Navn på mottakssted", "en": "Name of the reception site"},
+    "added.capacity": {"nb": "Kapasitet (personer)", "en": "Capacity (people)"},
+    "added.kind": {"nb": "Type", "en": "Kind"},
+    "added.add": {"nb": "Legg til mottakssted", "en": "Add reception site"},
+    "site_kind.eps": {"nb": "evakuerte- og pårørendesenter", "en": "evacuee and relatives centre"},
+    "site_kind.eps_hotel": {"nb": "hotell (EPS-avtale)", "en": "hotel (EPS agreement)"},
+    "site_kind.arena": {"nb": "arena", "en": "arena"},
+    "site_kind.school": {"nb": "skole", "en": "school"},
+    "site_kind.other": {"nb": "annet", "en": "other"},
+    "value.yes": {"nb": "ja", "en": "yes"},
+    "value.no": {"nb": "nei", "en": "no"},
+    "assumption.population_source": {"nb": "Befolkningskilde", "en": "Population source"},
+    "assumption.population_scale": {"nb": "Befolkningsfaktor", "en": "Population factor"},
+    "assumption.population_override": {
+        "nb": "Overstyrt antall bosatte",
+        "en": "Residents override",
+    },
+    "assumption.extra_population": {"nb": "Ekstra befolkning", "en": "Extra population"},
+    "assumption.mode": {"nb": "Transportmåte", "en": "Travel mode"},
+    "assumption.car_share": {"nb": "Andel med bil", "en": "Share by car"},
+    "assumption.persons_per_car": {"nb": "Personer per bil", "en": "Persons per car"},
+    "assumption.mobilisation_curve": {
+        "nb": "Mobilisering (andel avreist etter minutter)",
+        "en": "Mobilisation (share departed after minutes)",
+    },
+    "assumption.site_capacities_assumed": {
+        "nb": "Mottakssteder med antatt kapasitet",
+        "en": "Reception sites with assumed capacity",
+    },
+    "assumption.roads_under_construction": {
+        "nb": "Veier under bygging tillatt",
+        "en": "Roads under construction allowed",
+    },
+    "assumption.clearance_model": {"nb": "Modell for rømningstid", "en": "Clearance-time model"},
+    "assumption.clearance_covers": {"nb": "Rømningstiden gjelder", "en": "Clearance time covers"},
+    "assumption.off_network_detour_factor": {
+        "nb": "Omveisfaktor utenfor veinettet",
+        "en": "Detour factor off the road network",
+    },
+    "assumption.max_snap_m": {
+        "nb": "Største avstand til nærmeste vei (m)",
+        "en": "Largest distance to the nearest road (m)",
+    },
+    "assumption.evacuated_statuses": {
+        "nb": "Sonestatuser som evakueres",
+        "en": "Zone statuses that are evacuated",
+    },
+    "assumption.reception_share": {
+        "nb": "Andel som trenger mottaksplass",
+        "en": "Share needing a reception place",
+    },
+    "assumption.exit_buffer_m": {
+        "nb": "Sikkerhetsavstand for utganger (m)",
+        "en": "Exit safety distance (m)",
+    },
+    "assumption.capacity_range": {
+        "nb": "Kapasitetsfaktor lav / sentral / høy",
+        "en": "Capacity factor low / central / high",
+    },
+    "assumption.population_vintage": {"nb": "Befolkningsdata (årgang)", "en": "Population vintage"},
+    "assumption_value.population_source": {
+        "nb": "SSB 250 m-rutenett {vintage} (bosatte, natt)",
+        "en": "SSB 250 m grid {vintage} (residents, night)",
+    },
+    "assumption_value.clearance_model": {
+        "nb": "kø-modell over tid langs de tildelte rutene",
+        "en": "point-queue time-expanded flow over assigned routes",
+    },
+    "assumption_value.clearance_covers": {
+        "nb": "evakuerte med plass (uten plass / ikke nåbare venter der de er)",
+        "en": "assigned evacuees (unassigned/unreachable wait in place)",
+    },
+    "diff.zones": {"nb": "Soner", "en": "Zones"},
+    "diff.parameters": {"nb": "Forutsetninger", "en": "Parameters"},
+    "diff.results": {"nb": "Resultater", "en": "Results"},
+    "diff.version": {"nb": "Versjon {version}", "en": "Version {version}"},
+    "diff.section": {"nb": "Del", "en": "Part"},
+    "diff.what": {"nb": "Hva er endret", "en": "What changed"},
+    "diff.zone_row": {"nb": "Sone {n} «{label}»: {what}", "en": "Zone {n} “{label}”: {what}"},
+    "diff.zone_whole": {"nb": "lagt til / fjernet", "en": "added / removed"},
+    "diff.zone_field.label": {"nb": "navn", "en": "name"},
+    "diff.zone_field.status": {"nb": "status", "en": "status"},
+    "diff.zone_field.geometry": {"nb": "område", "en": "outline"},
+    "diff.zone_field.kind": {"nb": "type", "en": "kind"},
+    "diff.zone_field.center": {"nb": "sentrum", "en": "centre"},
+    "diff.zone_field.radius_m": {"nb": "radius (m)", "en": "radius (m)"},
+    "diff.zone_field.wind_from_deg": {"nb": "vind fra (grader)", "en": "wind from (degrees)"},
+    "diff.zone_field.length_m": {"nb": "lengde (m)", "en": "length (m)"},
+    "diff.zone_field.angle_deg": {"nb": "åpningsvinkel", "en": "opening angle"},
+    "diff.site_field.active": {"nb": "{site}: i bruk", "en": "{site}: in use"},
+    "diff.site_field.capacity": {"nb": "{site}: kapasitet", "en": "{site}: capacity"},
+    "diff.site_field.whole": {"nb": "{site}: innstillinger", "en": "{site}: settings"},
+    "diff.site_value": {
+        "nb": "i bruk: {active}, kapasitet: {capacity}",
+        "en": "in use: {active}, capacity: {capacity}",
+    },
+    "diff.registry": {"nb": "fra registeret", "en": "from the registry"},
+    "diff.assigned_to": {"nb": "Tildelt {site}", "en": "Assigned to {site}"},
+    "diff.clearance": {"nb": "Rømningstid {which} (min)", "en": "Clearance {which} (min)"},
+    "diff.outline": {"nb": "endret område", "en": "changed outline"},
+    "diff.closures_n": {"nb": "{n} stengte veier", "en": "{n} closed roads"},
+    "diff.param.name": {"nb": "Navn på scenario", "en": "Scenario name"},
+    "diff.param.preset": {"nb": "Ferdig scenario", "en": "Ready-made scenario"},
+    "diff.param.exercise": {"nb": "Øvelse", "en": "Exercise"},
+    "diff.param.closures": {"nb": "Stengte veier", "en": "Closed roads"},
+    "diff.param.mobilisation": {"nb": "Mobilisering", "en": "Mobilisation"},
+    "diff.param.added_sites": {"nb": "Egne mottakssteder", "en": "Added reception sites"},
+    "diff.param.evacuees_total": {"nb": "Evakuerte totalt", "en": "Evacuees in total"},
+    "diff.param.unassigned": {"nb": "Uten plass", "en": "Unassigned"},
+    "diff.param.unreachable": {"nb": "Ikke nåbare", "en": "Unreachable"},
+    "diff.param.own_arrangements": {"nb": "Ordner seg selv", "en": "Own arrangements"},
+    "diff.param.format": {"nb": "Filformat", "en": "File format"},
+    "diff.param.extra_population": {"nb": "Ekstra befolkning", "en": "Extra population"},
+    "results.own_arrangements": {"nb": "Ordner seg selv", "en": "Own arrangements"},
+    "results.leave90": {"nb": "Ute av sonen (90 %)", "en": "Out of the zone (90 %)"},
+    "results.arrive90": {"nb": "Fremme (90 %)", "en": "Arrived (90 %)"},
+    "tab.exits": {
+        "nb": "Utganger, stengninger, sårbarheter",
+        "en": "Exits, closures, weak points",
+    },
+    "results.no_v2": {
+        "nb": "Denne planen har ingen utganger, stengninger, sårbare punkter eller barnehager "
+        "å vise.",
+        "en": "This plan has no exits, closures, weak points or kindergartens to show.",
+    },
+    "v2.exits": {
+        "nb": "Trygge utganger for dem som ordner seg selv",
+        "en": "Safe exits for those making own arrangements",
+    },
+    "v2.closures": {"nb": "Stengte veier", "en": "Closed roads"},
+    "v2.single_points": {
+        "nb": "Sårbare punkter: veier der ett stengt punkt stenger alle ute",
+        "en": "Single points of failure: roads where one closure cuts everyone off",
+    },
+    "v2.kindergartens": {"nb": "Barnehager i sonen", "en": "Kindergartens in the zone"},
+    "col.exit": {"nb": "Utgang", "en": "Exit"},
+    "col.closure": {"nb": "Stengning", "en": "Closure"},
+    "col.roads_cut": {"nb": "Veier som stenges", "en": "Roads cut"},
+    "col.length": {"nb": "Lengde (m)", "en": "Length (m)"},
+    "col.kindergarten": {"nb": "Barnehage", "en": "Kindergarten"},
+    "col.children": {"nb": "Barn", "en": "Children"},
+    "col.address": {"nb": "Adresse", "en": "Address"},
 }
 
 

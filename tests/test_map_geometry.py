@@ -1,0 +1,120 @@
+"""Map geometry decided once for screen and paper: framing, bottlenecks, closures, arrows."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from shapely.geometry import LineString, Point
+
+from geo.settings import WORK_CRS
+from planning import map_geometry as mg
+from tests.fixtures_plan import make_plan
+
+
+def _routes(rows: list[tuple[str, str, float, float, list]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        [
+            {"name": n, "mode": m, "people": p, "load_ratio": r, "capacity_vph": 900.0}
+            for n, m, p, r, _ in rows
+        ],
+        geometry=[LineString(c) for *_, c in rows],
+        crs=WORK_CRS,
+    )
+
+
+def test_bottleneck_sits_on_the_edge_the_summary_measured_not_the_first_of_its_name():
+    routes = _routes(
+        [
+            ("Snarøyveien", "drive", 900, 0.65, [(0, 0), (100, 0)]),
+            ("Snarøyveien", "drive", 900, 1.30, [(0, 500), (100, 500)]),
+            ("Snarøyveien", "walk", 50, 1.30, [(0, 900), (100, 900)]),
+        ]
+    )
+    points = mg.bottleneck_points(
+        routes, [{"name": "Snarøyveien", "mode": "drive", "load_ratio": 1.30, "vehicles": 1}]
+    )
+    assert points.geometry.iloc[0].equals(Point(50, 500))
+    assert points["load_ratio"].iloc[0] == 1.30
+    missing = mg.bottleneck_points(routes, [{"name": "Nowhere", "load_ratio": 2.0}])
+    assert missing.empty and missing.crs == WORK_CRS
+
+
+def test_plan_extent_covers_zone_receiving_sites_and_exits_but_not_idle_sites():
+    plan = make_plan()
+    minx, miny, maxx, maxy = mg.plan_extent(plan)
+    for point in [*plan.sites.loc[plan.sites["assigned"] > 0].geometry, *plan.exits.geometry]:
+        assert minx <= point.x <= maxx and miny <= point.y <= maxy
+    thon = plan.sites.set_index("name").loc["Thon Hotel Oslofjord"].geometry
+    assert thon.x < minx
+    padded = mg.padded((0.0, 0.0, 1000.0, 100.0))
+    assert padded == (-300.0, -300.0, 1300.0, 400.0)  # at least FIT_PAD_MIN_M
+
+
+def test_closures_come_from_the_plan_when_it_lists_them_else_from_the_scenario():
+    plan = make_plan()
+    from_scenario = mg.plan_closures(plan)
+    assert len(from_scenario) == 1 and from_scenario["computed"].all()
+    assert 150 < from_scenario["length_m"].iloc[0] < 350
+    plan.closures = gpd.GeoDataFrame(
+        {"label": ["A"], "roads_cut": [["Snarøyveien"]], "length_m": [12.0]},
+        geometry=[LineString([(0, 0), (12, 0)])],
+        crs=WORK_CRS,
+    )
+    listed = mg.plan_closures(plan)
+    assert listed["label"].tolist() == ["A"] and listed["roads_cut"].iloc[0] == ["Snarøyveien"]
+    pending = mg.closures_from_geojson(
+        [
+            {
+                "type": "Polygon",
+                "coordinates": [[[10.6, 59.9], [10.61, 59.9], [10.6, 59.91], [10.6, 59.9]]],
+            }
+        ],
+        computed=False,
+    )
+    assert not pending["computed"].any() and pending["length_m"].iloc[0] == 0.0
+
+
+def test_direction_arrows_follow_the_travel_direction_and_keep_apart():
+    routes = _routes(
+        [
+            ("East", "drive", 100, 0.5, [(0, 0), (400, 0)]),
+            ("North", "drive", 100, 0.5, [(1000, 0), (1000, 400)]),
+            ("Next to east", "drive", 90, 0.5, [(0, 20), (400, 20)]),
+            ("Quiet", "drive", 1, 0.1, [(3000, 0), (3400, 0)]),
+        ]
+    )
+    arrows = mg.direction_arrows(routes)
+    angles = sorted(round(a) for a in arrows["angle_deg"])
+    assert angles == [0, 90]  # the near-duplicate and the quiet road get none
+
+
+def test_main_road_labels_name_the_busiest_named_roads_upright():
+    routes = _routes(
+        [
+            ("Snarøyveien", "drive", 900, 1.0, [(400, 0), (0, 0)]),  # drawn westwards
+            ("(tertiary)", "drive", 5000, 1.0, [(0, 100), (400, 100)]),
+            ("Bruksveien", "drive", 10, 0.1, [(0, 200), (100, 200)]),
+        ]
+    )
+    labels = mg.main_road_labels(routes, n=1)
+    assert labels["name"].tolist() == ["Snarøyveien"]
+    assert -90 <= labels["angle_deg"].iloc[0] <= 90
+
+
+def test_single_points_of_failure_from_the_routes_column_or_the_summary():
+    plan = make_plan()
+    assert mg.single_points_of_failure(plan)["name"].tolist() == ["Rolfsbuktveien"]
+    plan.routes["single_point_of_failure"] = plan.routes["name"] == "Widerøeveien"
+    assert mg.single_points_of_failure(plan)["name"].tolist() == ["Widerøeveien"]
+
+
+def test_site_order_puts_mass_evacuation_first_then_names_then_ad_hoc_sites():
+    sites = gpd.GeoDataFrame(
+        {
+            "name": ["Thon Hotel", "Quality Hotel Expo", "Telenor Arena", "Ad hoc"],
+            "kind": ["eps_hotel", "eps_hotel", "mass_evacuation", "eps"],
+        }
+    )
+    expected = ["Telenor Arena", "Quality Hotel Expo", "Thon Hotel", "Ad hoc"]
+    assert mg.site_order(sites, ["Ad hoc"]) == expected
+    # Order comes from the sites alone: any row order gives the same answer.
+    assert mg.site_order(sites.iloc[::-1], ["Ad hoc"]) == expected

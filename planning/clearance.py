@@ -440,4 +440,6 @@ def _discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.n
     (also where it is empty) and ``cap / demand`` where it does not.
     """
     demand = np.bincount(edge_pos, weights=queue, minlength=len(cap))
-    return queue * (cap / np.maximum(demand, cap))[edge_pos]
+    ratio = cap / np.maximum(demand, cap)
+    out: np.ndarray = queue * ratio[edge_pos]
+    return out

@@ -108,6 +108,7 @@ class FlowRoutes:
     edge_units: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
+        """Sum the units on every edge over all chosen paths."""
         self.edge_units = self.trees.edge_loads(self.origin_node, self.units)
 
     @property

@@ -595,8 +595,11 @@ def _street_names(ax: Axes, page: Page, routes: gpd.GeoDataFrame, placer: _Label
 
 
 def _evacuees(ax: Axes, page: Page, evacuees: gpd.GeoDataFrame) -> None:
-    """Origins sized by people: grey if assigned a site, green if going to a safe exit
-    (own arrangements), a black cross if without a place or unreachable."""
+    """Origins sized by people.
+
+    Grey if assigned a site, green if going to a safe exit (own arrangements), a
+    black cross if without a place or unreachable.
+    """
     if evacuees.empty:
         return
     people = evacuees["people"].to_numpy(dtype=float)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 
@@ -48,13 +48,14 @@ def load_place_names(path: str | Path | None = None) -> gpd.GeoDataFrame:
     return gdf.to_crs(WORK_CRS)
 
 
-def _row(feature: dict, where: Path, i: int) -> tuple[str, int, str, float, float]:
+def _row(feature: dict[str, Any], where: Path, i: int) -> tuple[str, int, str, float, float]:
     props = feature.get("properties") or {}
     geom = feature.get("geometry") or {}
     name, rank, source = props.get("name"), props.get("rank"), props.get("source")
     if not isinstance(name, str) or not name.strip():
         raise RegistryError(f"{where}: feature {i} has no name; add properties.name.")
-    if rank not in RANKS:
+    # A JSON true would pass `in RANKS` as 1: only real numbers count.
+    if isinstance(rank, bool) or not isinstance(rank, int | float) or rank not in RANKS:
         raise RegistryError(f"{where}: {name}: rank {rank!r} must be 1, 2, 3 or 4.")
     if not isinstance(source, str) or not source.strip():
         raise RegistryError(f"{where}: {name}: say where the point comes from (properties.source).")

@@ -66,7 +66,9 @@ def to_lonlat_bounds(bounds: Bounds) -> Bounds:
     return tuple(float(v) for v in box.total_bounds)  # type: ignore[return-value]
 
 
-def bottleneck_points(routes: gpd.GeoDataFrame, bottlenecks: list[dict]) -> gpd.GeoDataFrame:
+def bottleneck_points(
+    routes: gpd.GeoDataFrame, bottlenecks: list[dict[str, Any]]
+) -> gpd.GeoDataFrame:
     """One point per listed bottleneck, on the very edge the summary measured.
 
     The summary names the road, mode, capacity and load of its worst edge; the

@@ -91,6 +91,11 @@ def value_text(path: str, v: Any, lang: str) -> str:
     if _ZONE.fullmatch(path) and isinstance(v, dict):
         status = zone_status_label(v.get("status", "evakueringsordre"), lang)
         return f"{v.get('label', '')} ({status})"
+    return _plain_value_text(v, lang)
+
+
+def _plain_value_text(v: Any, lang: str) -> str:
+    """A value in words by its type alone (yes/no, a number, a mapping, a list)."""
     if isinstance(v, bool):
         return tr("value.yes" if v else "value.no", lang)
     if isinstance(v, int | float):

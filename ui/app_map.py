@@ -78,8 +78,11 @@ def group_script(group: folium.FeatureGroup, idx: int) -> str:
 def plan_scripts(
     key: str, lang: str, _plan: Plan, _region: Any, _sites: gpd.GeoDataFrame
 ) -> tuple[list[str], list[str]]:
-    """The script of each of a plan's feature groups, and its name in the layer control
-    ("" for a group kept out of it); ``key`` names the plan."""
+    """The script of each of a plan's feature groups, and its name in the layer control.
+
+    The name is "" for a group kept out of the control; ``key`` names the plan (the
+    cache key).
+    """
     groups = web_map.plan_groups(_plan, _region, _sites, lang=lang)
     return [group_script(g, i) for i, g in enumerate(groups)], [_control_name(g) for g in groups]
 

@@ -47,8 +47,11 @@ def _count_metric(col: Any, label: str, n: int, share: Any, lang: str, bad: bool
 
 
 def key_figures(summary: dict[str, Any], lang: str) -> None:
-    """One row of metrics: evacuees, assigned, own arrangements (v2), unassigned,
-    unreachable, and the 90 % times out of the zone and at the sites with their range."""
+    """One row of metrics.
+
+    Evacuees, assigned, own arrangements (v2), unassigned, unreachable, and the 90 %
+    times out of the zone and at the sites with their range.
+    """
     total = summary["evacuees_total"]
     share = (lambda n: tr("results.share", lang, share=round(100 * n / total))) if total else None
     counts = [("results.assigned_total", sum(summary["assigned"].values()), False)]

@@ -344,9 +344,12 @@ def diff_view(store: ScenarioStore, scenario_id: str, v1: int, v2: int, lang: st
 
 
 def archive_key(widget: str, scenario_id: str, lang: str) -> str:
-    """Key of an archive select box. Its options are shown with language-dependent labels,
-    which Streamlit cannot read back after a language switch, so each language has its own
-    widget (the choice falls back to the default instead of breaking)."""
+    """Key of an archive select box.
+
+    Its options are shown with language-dependent labels, which Streamlit cannot read
+    back after a language switch, so each language has its own widget (the choice falls
+    back to the default instead of breaking).
+    """
     return f"arc_{widget}::{scenario_id}::{lang}"
 
 

@@ -27,7 +27,7 @@ from geo import settings
 #: The manifest holding the SHA-256 digests of a cache folder's files.
 _MANIFEST = "checksums.json"
 #: Bump when the layout or the reading logic of cached layers changes.
-LAYER_SCHEMA = 1
+LAYER_SCHEMA = 2
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,8 @@ def write_frames(frames: dict[str, gpd.GeoDataFrame], folder: Path, *, what: str
     """Write GeoParquet files (``<name>.parquet``) and their checksums into ``folder``.
 
     Written to a temporary folder, then renamed: a crash never leaves half a
-    cache. A cache that cannot be written (read-only or full disk) only costs
-    speed: it is logged and rebuilt next run.
+    cache. A cache that cannot be written (read-only or full disk, a column
+    GeoParquet cannot hold) only costs speed: it is logged and rebuilt next run.
     """
     tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
     try:
@@ -61,7 +61,9 @@ def write_frames(frames: dict[str, gpd.GeoDataFrame], folder: Path, *, what: str
         digests = {f"{n}.parquet": file_digest(tmp / f"{n}.parquet") for n in frames}
         (tmp / _MANIFEST).write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
         tmp.rename(folder)
-    except OSError as exc:
+    except (
+        Exception
+    ) as exc:  # a cache that cannot be written (disk, odd column types) only costs speed
         if not folder.is_dir():  # not merely another process winning the race
             log.warning("%s not saved in %s (%s); it is rebuilt next run.", what, folder, exc)
         shutil.rmtree(tmp, ignore_errors=True)

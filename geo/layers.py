@@ -64,9 +64,12 @@ def read_boundaries(path: Path, required: tuple[str, ...], *, what: str) -> gpd.
     """
     if not path.is_file():  # the message of read_layer, without hashing a missing file
         return read_layer(path, required, what=what)
-    return cached_layer(
-        path, "boundaries", lambda: read_layer(path, required, what=what), params=list(required)
-    )
+    columns = [*required, "geometry"]  # only these: other columns may not fit GeoParquet
+
+    def build() -> gpd.GeoDataFrame:
+        return read_layer(path, required, what=what)[columns]
+
+    return cached_layer(path, "boundaries", build, params=list(required))
 
 
 def drop_missing_geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

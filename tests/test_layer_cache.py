@@ -14,7 +14,7 @@ import pytest
 import shapely
 
 from geo import settings
-from geo.frame_cache import cache_dir
+from geo.frame_cache import cache_dir, cached_layer
 from geo.layers import read_boundaries
 from geo.population import PopulationSource, read_population
 from geo.region import Region
@@ -104,3 +104,17 @@ def test_population_grid_keeps_its_vintage_through_the_cache(tmp_path: Path, cac
     assert again.attrs["vintage"] == direct.attrs["vintage"] == "2023"
     assert list(again["population"]) == list(direct["population"]) == list(first["population"])
     assert cache_dir() == cache
+
+
+def test_a_frame_that_cannot_be_cached_is_still_returned(
+    tmp_path: Path, cache: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write_counties(tmp_path / "fylker.geojson")
+    mixed = gpd.GeoDataFrame(
+        {"value": [1, "a"]}, geometry=[shapely.Point(0, 0)] * 2, crs=settings.WORK_CRS
+    )
+    with caplog.at_level(logging.WARNING, logger="geo"):
+        got = cached_layer(path, "odd", lambda: mixed)
+    assert got is mixed
+    assert any("not saved" in r.getMessage() for r in caplog.records)
+    assert not list((cache / "layers").glob("odd-*"))

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from exports.map_strings import t
-from geo.settings import ATTRIBUTION
+from geo.settings import ATTRIBUTION, LOCAL_TZ
 from planning.i18n import format_number
 
 #: Landscape paper sizes (width, height) in millimetres.
@@ -68,10 +67,9 @@ def label_box() -> dict[str, Any]:
 def created(plan: Any, lang: str) -> str:
     """When the plan was made, in Oslo time."""
     raw = plan.summary.get("created")
-    oslo = ZoneInfo("Europe/Oslo")
-    when = datetime.fromisoformat(raw) if raw else datetime.now(oslo)
+    when = datetime.fromisoformat(raw) if raw else datetime.now(LOCAL_TZ)
     # Printed maps show local time; a plan may record its creation in UTC.
-    when = when.astimezone(oslo) if when.tzinfo else when
+    when = when.astimezone(LOCAL_TZ) if when.tzinfo else when
     return when.strftime("%d.%m.%Y kl. %H:%M" if lang == "nb" else "%Y-%m-%d %H:%M")
 
 

@@ -291,17 +291,7 @@ def results_tabs(
         ]
     )
     with tabs[0]:
-        _table(
-            site_table(summary, lang),
-            column_config={
-                tr("col.use", lang): st.column_config.ProgressColumn(
-                    tr("col.use", lang), format="%.0f %%", min_value=0.0, max_value=100.0
-                )
-            },
-        )
-        if summary["unassigned"]:
-            people = format_number(summary["unassigned"], lang)
-            st.warning(tr("results.unassigned_note", lang, people=people))
+        _sites_tab(summary, lang)
     with tabs[1]:
         if summary["bottlenecks"]:
             _table(bottleneck_table(summary, lang))
@@ -332,15 +322,35 @@ def results_tabs(
             st.markdown(f"**{tr(f'v2.{name}', lang)}**")
             text_table(df)
     with tabs[6]:
-        text_table(assumption_table(summary, lang))
-        st.markdown(f"**{tr('data.header', lang)}**")
-        st.markdown(
-            "\n".join(
-                [
-                    f"- {tr('data.population', lang, vintage=population_vintage)}",
-                    f"- {tr('data.attribution', lang, text=summary['data']['attribution'])}",
-                    f"- {tr('data.region', lang, path=summary['data']['region'])}",
-                ]
-            )
-        )
+        _assumptions_tab(summary, population_vintage, lang)
     return tabs[7]
+
+
+def _sites_tab(summary: dict[str, Any], lang: str) -> None:
+    """Sites with their use, and a note on people left without a place."""
+    _table(
+        site_table(summary, lang),
+        column_config={
+            tr("col.use", lang): st.column_config.ProgressColumn(
+                tr("col.use", lang), format="%.0f %%", min_value=0.0, max_value=100.0
+            )
+        },
+    )
+    if summary["unassigned"]:
+        people = format_number(summary["unassigned"], lang)
+        st.warning(tr("results.unassigned_note", lang, people=people))
+
+
+def _assumptions_tab(summary: dict[str, Any], population_vintage: str, lang: str) -> None:
+    """The plan's assumptions and where its data come from."""
+    text_table(assumption_table(summary, lang))
+    st.markdown(f"**{tr('data.header', lang)}**")
+    st.markdown(
+        "\n".join(
+            [
+                f"- {tr('data.population', lang, vintage=population_vintage)}",
+                f"- {tr('data.attribution', lang, text=summary['data']['attribution'])}",
+                f"- {tr('data.region', lang, path=summary['data']['region'])}",
+            ]
+        )
+    )

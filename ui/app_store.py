@@ -23,7 +23,7 @@ import streamlit as st
 
 from geo.errors import ConflictError, EvacError
 from planning.scenario import scenario_to_json
-from store import ScenarioStore, VersionInfo, open_store
+from store import ScenarioInfo, ScenarioStore, VersionInfo, open_store
 from store.exercise_log import md_escape
 from store.sqlite import STORE_ENV_VAR
 from ui import app_state as S
@@ -366,7 +366,6 @@ def _version_label(v: VersionInfo, lang: str) -> str:
 
 def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
     """Saved scenarios: open a version, compare, restore, duplicate, delete and undelete."""
-    state = st.session_state
     store = current_store()
     if not user_name():
         st.info(tx("store.need_user", lang), icon=":material/person:")
@@ -380,6 +379,35 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
     if not scenarios:
         st.caption(tx("archive.none", lang))
         return
+    _archive_table(scenarios, lang)
+    chosen = _pick_scenario(scenarios, lang)
+    sid = chosen.scenario_id
+    versions = store.versions(sid)
+    numbers = [v.version for v in reversed(versions)]
+    labels = {v.version: _version_label(v, lang) for v in versions}
+    _version_row(chosen, numbers, labels, sites, lang)
+    _copy_delete_row(chosen, sites, lang)
+    if len(numbers) > 1:
+        st.markdown(f"**{tx('archive.compare', lang)}**")
+        a_col, b_col = st.columns(2)
+        v1 = a_col.selectbox(
+            tx("archive.from", lang),
+            numbers,
+            index=1,
+            format_func=labels.get,
+            key=archive_key("from", sid, lang),
+        )
+        v2 = b_col.selectbox(
+            tx("archive.to", lang),
+            numbers,
+            index=0,
+            format_func=labels.get,
+            key=archive_key("to", sid, lang),
+        )
+        diff_view(store, sid, v1, v2, lang)
+
+
+def _archive_table(scenarios: list[ScenarioInfo], lang: str) -> None:
     st.dataframe(
         pd.DataFrame(
             {
@@ -395,9 +423,13 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
         width="stretch",
         height=min(ROW_PX * (len(scenarios) + 1) + 3, MAX_ARCHIVE_PX),
     )
+
+
+def _pick_scenario(scenarios: list[ScenarioInfo], lang: str) -> ScenarioInfo:
+    """The scenario chosen in the archive (the open one first, deleted ones marked)."""
     by_id = {s.scenario_id: s for s in scenarios}
     ids = list(by_id)
-    current = state.get(SID)
+    current = st.session_state.get(SID)
     sid = st.selectbox(
         tx("archive.scenario", lang),
         ids,
@@ -409,10 +441,18 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
         ),
         key=archive_key("sid", "", lang),
     )
-    chosen = by_id[sid]
-    versions = store.versions(sid)
-    numbers = [v.version for v in reversed(versions)]
-    labels = {v.version: _version_label(v, lang) for v in versions}
+    return by_id[sid]
+
+
+def _version_row(
+    chosen: ScenarioInfo,
+    numbers: list[int],
+    labels: dict[int, str],
+    sites: gpd.GeoDataFrame,
+    lang: str,
+) -> None:
+    """Version choice with its open and restore buttons."""
+    sid = chosen.scenario_id
     pick_col, open_col, restore_col = st.columns([4, 1, 2], vertical_alignment="bottom")
     version = pick_col.selectbox(
         tx("archive.version", lang),
@@ -437,6 +477,11 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
         icon=":material/history:",
         width="stretch",
     )
+
+
+def _copy_delete_row(chosen: ScenarioInfo, sites: gpd.GeoDataFrame, lang: str) -> None:
+    """Duplicate under a new name; delete or undelete."""
+    sid = chosen.scenario_id
     name_col, dup_col, del_col = st.columns([4, 1, 2], vertical_alignment="bottom")
     name_key = f"arc_dup_name::{sid}"
     name_col.text_input(
@@ -458,21 +503,3 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
         icon=":material/restore_from_trash:" if chosen.deleted else ":material/delete:",
         width="stretch",
     )
-    if len(numbers) > 1:
-        st.markdown(f"**{tx('archive.compare', lang)}**")
-        a_col, b_col = st.columns(2)
-        v1 = a_col.selectbox(
-            tx("archive.from", lang),
-            numbers,
-            index=1,
-            format_func=labels.get,
-            key=archive_key("from", sid, lang),
-        )
-        v2 = b_col.selectbox(
-            tx("archive.to", lang),
-            numbers,
-            index=0,
-            format_func=labels.get,
-            key=archive_key("to", sid, lang),
-        )
-        diff_view(store, sid, v1, v2, lang)

@@ -338,61 +338,85 @@ def simulate_capacities(
     return out
 
 
-def _run(
-    lay: _Layout, released: np.ndarray, n_steps: int, trace: bool
-) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
-    """Run the time loop: cumulative left/arrived per run and step, queues if traced.
+@dataclass
+class _Moves:
+    """Where each cell's discharge goes, as flat positions (fixed for a whole run).
 
-    Each run's curves are cut when that run is done; the trace is of the first run.
-
-    ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
-    beyond its width release nothing). Runs (rows of ``lay.cap``) differ only in
-    capacities. The state is kept flat, run after run (position ``b * n + i``
-    for run ``b`` and cell, edge or step ``i``), so each step is a few
-    one-dimensional numpy operations whatever the number of runs.
+    The state is kept flat, run after run (position ``b * n + i`` for run ``b``
+    and cell or step ``i``), so each step is a few one-dimensional numpy
+    operations whatever the number of runs.
     """
+
+    ring_len: int  # slots of the ring of traffic travelling along edges
+    n_late: int  # steps of the per-run arrays of future leave/arrive counts
+    lv_cell: np.ndarray  # cells whose discharge leaves the zone ...
+    lv_late: np.ndarray  # ... and the step offsets (per run) when it has
+    ad_cell: np.ndarray  # cells whose discharge arrives ...
+    ad_late: np.ndarray  # ... and when
+    go_cell: np.ndarray  # cells whose discharge queues at a next cell ...
+    ring_pos: list[np.ndarray]  # ... its ring position for each ``step % ring_len``
+    edge_pos: np.ndarray  # each cell's (run, used edge) position in ``cap``
+    cap: np.ndarray  # units per step per (run, used edge), > 0
+
+
+def _moves(lay: _Layout, n_steps: int) -> _Moves:
     n_runs, n_cells, n_used = lay.cap.shape[0], len(lay.edge), len(lay.used)
     ring_len = int(lay.steps.max(initial=0)) + 1
     n_late = n_steps + ring_len + lay.horizon + 2
-    ring = np.zeros((ring_len, n_runs * n_cells))
-    queue = np.zeros(n_runs * n_cells)
-    by_run = queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
-    releasing = np.zeros(n_steps + 1, dtype=bool)
-    releasing[: released.shape[1]] = released.any(axis=0)
-    instant = lay.instant_arrive.any()
     runs = np.arange(n_runs)[:, None]
 
     def flat(cells: np.ndarray, size: int, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Flat positions of ``cells`` in the state and of ``offset`` in a per-run array."""
         return (runs * n_cells + cells).ravel(), (runs * size + offset).ravel()
 
-    # Fixed per cell: where its discharge goes (zeros moved along cost nothing).
     lv = np.flatnonzero(lay.leaves)
     at_dest = np.flatnonzero(lay.target < 0)
     go = np.flatnonzero(lay.target >= 0)
-    lv_cell, lv_late = flat(lv, n_late, lay.steps[lv])
-    ad_cell, ad_late = flat(at_dest, n_late, lay.arrive_steps[at_dest])
     go_cell, go_target = flat(go, n_cells, lay.target[go])
-    # Ring positions of the discharged traffic for every ``s % ring_len`` (no arithmetic per step).
     go_steps = np.tile(lay.steps[go], n_runs)
-    ring_pos = [
-        (slot + go_steps) % ring_len * (n_runs * n_cells) + go_target for slot in range(ring_len)
-    ]
-    edge_pos = (runs * n_used + lay.edge).ravel()
-    # A zero capacity stops an edge without a division by zero.
-    cap = np.maximum(lay.cap.ravel(), 1e-300)
+    return _Moves(
+        ring_len,
+        n_late,
+        *flat(lv, n_late, lay.steps[lv]),
+        *flat(at_dest, n_late, lay.arrive_steps[at_dest]),
+        go_cell,
+        [(slot + go_steps) % ring_len * (n_runs * n_cells) + go_target for slot in range(ring_len)],
+        (runs * n_used + lay.edge).ravel(),
+        # A zero capacity stops an edge without a division by zero.
+        np.maximum(lay.cap.ravel(), 1e-300),
+    )
+
+
+def _run(
+    lay: _Layout, released: np.ndarray, n_steps: int, trace: bool
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
+    """Run the time loop: cumulative left/arrived per run and step, queues if traced.
+
+    Each run's curves are cut when that run is done; the trace is of the first run.
+    ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
+    beyond its width release nothing). Runs (rows of ``lay.cap``) differ only in
+    capacities; their state is flat (:class:`_Moves`).
+    """
+    n_runs, n_cells, n_used = lay.cap.shape[0], len(lay.edge), len(lay.used)
+    mv = _moves(lay, n_steps)
+    ring = np.zeros((mv.ring_len, n_runs * n_cells))
+    queue = np.zeros(n_runs * n_cells)
+    by_run = queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
+    releasing = np.zeros(n_steps + 1, dtype=bool)
+    releasing[: released.shape[1]] = released.any(axis=0)
+    instant = lay.instant_arrive.any()
     left, arrived = np.zeros((n_runs, n_steps + 1)), np.zeros((n_runs, n_steps + 1))
-    late_arr, late_left = np.zeros(n_runs * n_late), np.zeros(n_runs * n_late)
-    late_inst = np.zeros(n_late)  # arrivals of units starting at their destination
+    late_arr, late_left = np.zeros(n_runs * mv.n_late), np.zeros(n_runs * mv.n_late)
+    late_inst = np.zeros(mv.n_late)  # arrivals of units starting at their destination
     cum_left, cum_arr = np.zeros(n_runs), np.zeros(n_runs)
-    late_cols = np.arange(n_runs) * n_late
+    late_cols = np.arange(n_runs) * mv.n_late
     queues: list[np.ndarray] = []
     done = np.full(n_runs, -1)
     # Nothing is scheduled beyond this step (all released, all queues empty after it).
     busy_until = np.full(n_runs, np.flatnonzero(releasing)[-1] if releasing.any() else 0)
     soonest = int(busy_until.min())  # no run can be done before this step
     for s in range(n_steps + 1):
-        slot = s % ring_len
+        slot = s % mv.ring_len
         queue += ring[slot]
         ring[slot] = 0.0
         if releasing[s]:
@@ -416,16 +440,16 @@ def _run(
                 break
         if not busy.any():
             continue
-        out = _discharge(queue, edge_pos, cap)
+        out = _discharge(queue, mv.edge_pos, mv.cap)
         queue -= out
         if trace:
             queues[-1] = np.bincount(lay.edge, weights=by_run[0], minlength=n_used)
         if s + lay.horizon > soonest:
             np.maximum(busy_until, np.where(busy, s + lay.horizon, 0), out=busy_until)
             soonest = int(busy_until.min())
-        np.add.at(late_left, lv_late + s, out[lv_cell])
-        np.add.at(late_arr, ad_late + s, out[ad_cell])
-        np.add.at(ring.ravel(), ring_pos[slot], out[go_cell])
+        np.add.at(late_left, mv.lv_late + s, out[mv.lv_cell])
+        np.add.at(late_arr, mv.ad_late + s, out[mv.ad_cell])
+        np.add.at(ring.ravel(), mv.ring_pos[slot], out[mv.go_cell])
     end = np.where(done >= 0, done + 1, n_steps + 1)
     return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)], queues
 

@@ -10,7 +10,6 @@ counties a grid does not cover.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import RegionDataError
+from geo.names import slugify
 
 #: Vintage assumed for a grid whose file name carries no year.
 DEFAULT_VINTAGE = "2015"
@@ -104,10 +104,8 @@ def _source_for(path: Path, counties: pd.DataFrame) -> PopulationSource:
 
 
 def _slug(text: str) -> str:
-    """Lower case, æøå as ae/o/a, other accents dropped, spaces and dashes as ``_``."""
-    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "_".join(text.replace("-", " ").split())
+    """ASCII words of ``text`` joined by ``_`` (``"Møre og Romsdal"`` -> ``"more_og_romsdal"``)."""
+    return slugify(text, fallback="", sep="_")
 
 
 def coverage_gap_m2(

@@ -49,7 +49,7 @@ from planning.plan_layers import (
     paths_layer,
     routes_layer,
 )
-from planning.plan_summary import clearance_runs, summarise
+from planning.plan_summary import SummaryInputs, clearance_runs, summarise
 from planning.population_vintage import choose_population
 from planning.scenario import Scenario
 from planning.site_table import routed_sites, site_table
@@ -327,22 +327,24 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     )
     warnings += kids.warnings
     summary = summarise(
-        region=region,
-        registry=registry,
-        scenario=scenario,
-        zone=zone,
-        evacuees=evacuees,
-        sites=sites,
-        site_reasons=site_reasons,
-        unreachable=unreachable,
-        routes=route_layer,
-        curves=curves,
-        ranges=ranges,
-        exits=exits,
-        closures=closures,
-        spofs=spofs,
-        warnings=warnings,
-        population=population,
+        SummaryInputs(
+            region=region,
+            registry=registry,
+            scenario=scenario,
+            zone=zone,
+            evacuees=evacuees,
+            sites=sites,
+            site_reasons=site_reasons,
+            unreachable=unreachable,
+            routes=route_layer,
+            curves=curves,
+            ranges=ranges,
+            exits=exits,
+            closures=closures,
+            spofs=spofs,
+            warnings=warnings,
+            population=population,
+        )
     )
     _add_kindergartens(summary, kids)
     return Plan(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from planning.site_table import routed_sites
 from planning.zones import EVACUATED_STATUSES
 
 if TYPE_CHECKING:
+    from planning.population_vintage import PopulationChoice
     from planning.spof import FailurePoint
 
 #: How many bottlenecks the summary lists.
@@ -150,24 +152,42 @@ def _status_warnings(
     return out
 
 
-def summarise(**parts: Any) -> dict[str, Any]:
+@dataclass
+class SummaryInputs:
+    """Everything :func:`summarise` reads: the plan's layers and the model's by-products."""
+
+    region: Region
+    registry: Registry
+    scenario: Scenario
+    zone: BaseGeometry
+    evacuees: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    site_reasons: list[Message | None]
+    unreachable: dict[Message, int]
+    routes: gpd.GeoDataFrame
+    curves: dict[str, ClearanceCurves]
+    ranges: dict[str, dict[str, ClearanceCurves]]
+    exits: gpd.GeoDataFrame
+    closures: gpd.GeoDataFrame
+    spofs: list[tuple[str, FailurePoint]]
+    warnings: list[Message]
+    population: PopulationChoice
+
+
+def summarise(parts: SummaryInputs) -> dict[str, Any]:
     """The plan summary (see ARCHITECTURE.md; v2 keys in ``notes/engine-A.md``)."""
-    region: Region = parts["region"]
-    evacuees: gpd.GeoDataFrame = parts["evacuees"]
-    sites: gpd.GeoDataFrame = parts["sites"]
-    unreachable: dict[Message, int] = parts["unreachable"]
-    spofs: list[tuple[str, FailurePoint]] = parts["spofs"]
-    warnings: list[Message] = parts["warnings"]
+    region, evacuees, sites = parts.region, parts.evacuees, parts.sites
+    unreachable, spofs, warnings = parts.unreachable, parts.spofs, parts.warnings
     by_status = {k: int(v) for k, v in evacuees.groupby("status")["people"].sum().items()}
-    resp = _responsibility(region, parts["registry"], parts["zone"], evacuees, sites)
-    population = parts["population"]
+    resp = _responsibility(region, parts.registry, parts.zone, evacuees, sites)
+    population = parts.population
     warnings += _status_warnings(
         region,
         population.vintage,
-        parts["zone"],
+        parts.zone,
         by_status,
         unreachable,
-        parts["site_reasons"],
+        parts.site_reasons,
         resp,
     )
     for _mode, f in spofs:
@@ -175,18 +195,18 @@ def summarise(**parts: Any) -> dict[str, Any]:
             Message("warn.single_point_of_failure", {"road": f.name, "people": f.people_cut_off})
         )
     return {
-        "scenario": parts["scenario"].name,
-        "preset": parts["scenario"].preset,
-        "exercise": parts["scenario"].exercise,
+        "scenario": parts.scenario.name,
+        "preset": parts.scenario.preset,
+        "exercise": parts.scenario.exercise,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "zone_area_km2": round(parts["zone"].area / 1e6, 3),
+        "zone_area_km2": round(parts.zone.area / 1e6, 3),
         "population_vintage": population.vintage,
         **_people_entries(evacuees, by_status, unreachable),
-        "sites": _site_entries(sites, parts["site_reasons"]),
-        **_road_entries(parts["exits"], parts["closures"], spofs),
-        "clearance_minutes": clearance_minutes(parts["curves"]),
-        "clearance_range_minutes": {k: clearance_minutes(v) for k, v in parts["ranges"].items()},
-        "bottlenecks": bottlenecks(parts["routes"]),
+        "sites": _site_entries(sites, parts.site_reasons),
+        **_road_entries(parts.exits, parts.closures, spofs),
+        "clearance_minutes": clearance_minutes(parts.curves),
+        "clearance_range_minutes": {k: clearance_minutes(v) for k, v in parts.ranges.items()},
+        "bottlenecks": bottlenecks(parts.routes),
         "municipalities": resp.municipalities,
         "counties": resp.counties,
         "responsible_actors": resp.actors,
@@ -194,7 +214,7 @@ def summarise(**parts: Any) -> dict[str, Any]:
         "actions": resp.actions,
         "warnings": texts(warnings, "en"),
         "warnings_nb": texts(warnings, "nb"),
-        "assumptions": _assumptions(region, parts["scenario"], sites, population.source),
+        "assumptions": _assumptions(region, parts.scenario, sites, population.source),
         "data": {"region": str(region.path), "attribution": settings.ATTRIBUTION},
     }
 

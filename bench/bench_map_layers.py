@@ -10,26 +10,15 @@ Run: ``PYTHONPATH=. .venv/bin/python bench/bench_map_layers.py``
 from __future__ import annotations
 
 import runpy
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_time
 
 from exports.web_map import build_base_map, build_map, plan_groups
 from geo.registry import load_sites
 
 # The plan comes from the screenshot script, the one place that makes it.
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "route_map_screenshots.py"
-
-
-def median_time(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls (s)."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:

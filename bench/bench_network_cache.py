@@ -5,9 +5,7 @@ Run: ``.venv/bin/python bench/bench_network_cache.py`` (target: warm >= 10x fast
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
+from timing import median_time
 
 from geo.network_cache import load_networks
 from geo.region import load_region
@@ -15,21 +13,11 @@ from geo.region import load_region
 MODES = ("drive", "walk")
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls (s)."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     osm = load_region().osm_path
     load_networks(osm, MODES)  # make sure the cache exists
-    cold = best_of(lambda: load_networks(osm, MODES, use_cache=False), repeat=3)
-    warm = best_of(lambda: load_networks(osm, MODES), repeat=5)
+    cold = median_time(lambda: load_networks(osm, MODES, use_cache=False), repeat=3)
+    warm = median_time(lambda: load_networks(osm, MODES), repeat=5)
     nets = load_networks(osm, MODES)
     sizes = ", ".join(f"{m} {n.n_nodes:,} nodes / {n.n_edges:,} edges" for m, n in nets.items())
     print(f"OSM file: {osm.name} ({osm.stat().st_size / 1e6:.1f} MB); {sizes}")

@@ -27,12 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from functools import partial
 from unittest import mock
 
 import networkx as nx
 import numpy as np
+from timing import median_time
 
 from geo.network import RoadNetwork, network_from_arrays
 from geo.region import load_region
@@ -52,16 +52,6 @@ GRIDS = ((100, 100, True), (316, 10, True), (1000, 1, False))
 CURVE = [(0.0, 0.0), (30.0, 1.0)]
 #: Shares reported for clearance: leave p50/p90/p100, arrive p50/p90/p100.
 FIGURES = ((0.5, False), (0.9, False), (1.0, False), (0.5, True), (0.9, True), (1.0, True))
-
-
-def median_time(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls (s)."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def nx_pairs(graph: nx.DiGraph, origins: np.ndarray, sites: np.ndarray) -> float:

@@ -374,5 +374,5 @@ def render_criticality(
                 effect = t("crit.cut_off", lang, people=format_number(row.people_cut_off, lang))
             else:
                 effect = t("crit.rise", lang, minutes=_minutes(row.p90_increase, lang))
-            panel.row(f"{row.rank}. {row.name}", effect, size=6.5)
+            panel.row(f"{row.rank}. {carto.road_label(row.name, lang=lang)}", effect, size=6.5)
         return _save(page.fig, fmt, dpi, t("crit.title", lang))

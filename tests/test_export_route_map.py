@@ -183,7 +183,7 @@ def test_key_figures_show_people_going_to_their_own_arrangements(layers):
     plan = make_plan()
     plan.summary["own_arrangements"] = 2_322
     text = pdf_text(render_route_map(plan, layers, lang="nb"))
-    assert "Egne løsninger" in text and "2 322" in text
+    assert "Egne ordninger" in text and "2 322" in text
 
 
 @needs_pdftotext

@@ -27,6 +27,10 @@ _POINT = frozenset({"Point"})
 _LINE = frozenset({"LineString", "MultiLineString"})
 _AREA = frozenset({"Polygon", "MultiPolygon"})
 
+#: Layers whose rows may lack a geometry (``None``, not empty): paths of trips
+#: that start on their destination's node (``planning.plan_layers.paths_layer``).
+LINELESS_OK: Final = frozenset({"paths"})
+
 #: Documented columns per layer: name -> kind ("int", "float", "bool", "str").
 LAYER_COLUMNS: Final[dict[str, dict[str, str]]] = {
     "zone": {"label": "str", "status": "str", "kind": "str", "evacuated": "bool"},
@@ -273,7 +277,9 @@ def _one_layer_problems(name: str, frame: gpd.GeoDataFrame) -> list[str]:
         elif len(frame) and not _dtype_ok(frame[column], kind):
             out.append(f"{name}.{column} has dtype {frame[column].dtype}, expected {kind}")
     geoms = frame.geometry
-    if geoms.isna().any() or geoms.is_empty.any():
+    # A trip that starts on its destination's node travels no road: its path has no line.
+    missing = geoms.is_empty if name in LINELESS_OK else geoms.isna() | geoms.is_empty
+    if missing.any():
         out.append(f"layer {name!r} has rows without geometry")
     wrong = set(geoms.dropna().geom_type) - LAYER_GEOMETRY[name]
     if wrong:

@@ -387,7 +387,9 @@ def make_plan(
                 "off_network_m": 0.0,
                 "geometry": LineString(line),
             }
-            for i, (site, people, minutes, line) in enumerate(
+            # Origin ids as in the evacuees layer (origin 2 is unreachable: no path).
+            for i, (site, people, minutes, line) in zip(
+                (0, 1, 3),
                 [
                     (
                         "Telenor Arena",
@@ -397,7 +399,8 @@ def make_plan(
                     ),
                     ("Quality Hotel Expo", 640.0, 9.0, [(10.61, 59.88), (10.6287, 59.9019)]),
                     ("", 120.0, 8.0, [(10.615, 59.887), (10.6245, 59.8985)]),
-                ]
+                ],
+                strict=True,
             )
         ]
     )

@@ -262,7 +262,7 @@ def make_plan(
                 "added": False,
                 "active": False,
                 "available": False,
-                "reason": "deactivated in scenario",
+                "reason": "deactivated in the scenario",
                 "assigned": 0,
                 "off_network_m": 2500.0,
                 "geometry": Point(10.5215, 59.8879),

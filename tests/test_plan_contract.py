@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -22,6 +23,15 @@ def test_every_preset_plan_keeps_the_contract(preset_plans: dict[str, Plan]) -> 
 
 def test_the_export_fixture_plan_keeps_the_contract() -> None:
     validate_plan(make_plan())
+
+
+def test_the_export_fixture_plan_has_the_plans_attributes_and_layers(
+    snaroya_plan: Plan,
+) -> None:
+    fake = make_plan()
+    # Everything but the clearance curves, which no export reads.
+    assert {f.name for f in fields(FakePlan)} == {f.name for f in fields(Plan)} - {"curves"}
+    assert list(fake.layers()) == list(snaroya_plan.layers())
 
 
 def _drop_status(p: FakePlan) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final, Protocol
 
 import geopandas as gpd
@@ -224,7 +224,7 @@ class PlanLike(Protocol):
 
     summary: dict[str, Any]
 
-    def layers(self) -> dict[str, gpd.GeoDataFrame]: ...
+    def layers(self) -> Mapping[str, Any]: ...
 
 
 def validate_plan(plan: PlanLike) -> None:
@@ -252,10 +252,11 @@ def _dtype_ok(series: pd.Series, kind: str) -> bool:
         return pd.api.types.is_float_dtype(series)
     if kind == "bool":
         return pd.api.types.is_bool_dtype(series)
-    return pd.api.types.is_string_dtype(series) and series.map(type).eq(str).all()
+    # Object columns pass is_string_dtype by their first values: check every value.
+    return pd.api.types.is_string_dtype(series) and all(isinstance(v, str) for v in series)
 
 
-def layer_problems(layers: dict[str, gpd.GeoDataFrame]) -> list[str]:
+def layer_problems(layers: Mapping[str, Any]) -> list[str]:
     """Missing layers or columns, wrong dtypes, CRS and geometry types."""
     out = [f"layer {name!r} is missing" for name in LAYER_COLUMNS if name not in layers]
     out += [f"layer {name!r} is not documented" for name in layers if name not in LAYER_COLUMNS]
@@ -337,7 +338,7 @@ def _status_people(evacuees: gpd.GeoDataFrame) -> dict[str, int]:
 
 
 def conservation_problems(
-    layers: dict[str, gpd.GeoDataFrame], summary: dict[str, Any]
+    layers: Mapping[str, gpd.GeoDataFrame], summary: dict[str, Any]
 ) -> list[str]:
     """People are neither lost nor double counted between the layers and the summary.
 

@@ -66,10 +66,12 @@ def exits_frame(plan: Plan) -> gpd.GeoDataFrame:
 
 
 def figures_path(preset: str) -> Path:
+    """The golden figures file of ``preset``."""
     return GOLDEN_DIR / f"{preset}.json"
 
 
 def exits_path(preset: str) -> Path:
+    """The golden exits GeoJSON of ``preset``."""
     return GOLDEN_DIR / f"{preset}_exits.geojson"
 
 
@@ -82,7 +84,9 @@ def write_golden(preset: str, plan: Plan) -> None:
 
 
 def read_golden(preset: str) -> dict[str, Any]:
-    return json.loads(figures_path(preset).read_text(encoding="utf-8"))
+    """The golden figures of ``preset`` as written by :func:`write_golden`."""
+    stored: dict[str, Any] = json.loads(figures_path(preset).read_text(encoding="utf-8"))
+    return stored
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:

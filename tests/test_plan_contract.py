@@ -63,6 +63,7 @@ def _missing_key(p: FakePlan) -> None:
 
 
 def _line_exit(p: FakePlan) -> None:
+    assert p.exits is not None
     p.exits.geometry = [LineString([(0, 0), (1, 1)])]
 
 

@@ -1,8 +1,10 @@
 """Printed atlas maps: the overview (zones by p90 clearance), the zone book and criticality.
 
 Drawn with matplotlib only, on the region's own vector basemap, with the page
-layout, basemap, route drawing, panel and footer of :mod:`exports.route_map`
-and the scale bar and north arrow of :mod:`exports.map_furniture`.
+(title band, foot with attribution) of :mod:`exports.print_page`, the panel of
+:mod:`exports.print_panel`, the frame, basemap and route drawing of
+:mod:`exports.route_map`, the colours of :mod:`exports.cartography` and the
+scale bar and north arrow of :mod:`exports.map_furniture`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import io
 import math
 from collections.abc import Mapping
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
@@ -22,22 +23,28 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import LineCollection
-from matplotlib.patches import Rectangle
 
+from exports import cartography as carto
 from exports.map_furniture import draw_north_arrow, draw_scale_bar, fit_extent, scale_denominator
 from exports.map_strings import t
+from exports.print_page import (
+    FOOTER_H,
+    MARGIN,
+    Page,
+    footer,
+    label_box,
+    map_note,
+    title_band,
+)
+from exports.print_panel import Panel
 from exports.route_map import (
-    _MARGIN,
-    _PANEL_W,
-    PAPER_MM,
-    _add_lines,
-    _add_polygons,
-    _basemap,
-    _footer,
-    _label_box,
-    _Page,
-    _Panel,
-    _routes,
+    GAP,
+    PANEL_W,
+    add_lines,
+    add_polygons,
+    draw_basemap,
+    draw_routes,
+    map_frame_mm,
 )
 from geo.settings import LOCAL_TZ
 from planning.i18n import format_number
@@ -54,13 +61,13 @@ P90_CLASSES: tuple[tuple[float, str], ...] = (
 )
 NO_TIME = "#bdbdbd"
 FAILED = "#636363"
-#: Criticality colours: cuts people off, raises p90, little effect.
-_CRIT = ("#b2182b", "#ef8a62", "#999999")
+#: Criticality colours: cuts people off (the overload/bottleneck red), raises p90,
+#: little effect.
+_CRIT = (carto.BOTTLENECK, "#ef8a62", "#999999")
 _CRIT_LABELS = 8
 # Type 42 embeds TrueType fonts (PDF text stays text); user text is never TeX.
 _RC = {"text.parse_math": False, "pdf.fonttype": 42, "font.family": "DejaVu Sans"}
-_HEADER_TOP = 10.0
-#: Artists below this z-order are the basemap (land, roads; see route_map._ROAD_STYLE).
+#: Artists below this z-order are the basemap (land, roads; see route_map.draw_basemap).
 _BASEMAP_TOP = 3.5
 #: Zones listed on the overview page (the rest are in atlas.json and the GPKG).
 _MAX_LISTED = 45
@@ -98,56 +105,36 @@ def _minutes(value: Any, lang: str) -> str:
     return format_number(round(float(value)), lang)
 
 
-def _header(page: _Page, title: str, subtitle: str) -> None:
-    width, height = PAPER_MM["A4"]
-    top = height - _HEADER_TOP
-    page.text(_MARGIN, top, title, fontsize=18, fontweight="bold", va="top")
-    page.text(_MARGIN, top - 9.5, subtitle, fontsize=9, va="top", color="#333333")
-    line = page.axes(_MARGIN, top - 15, width - 2 * _MARGIN, 0.01)
-    line.axis("off")
-    line.axhline(0.5, color="#333333", linewidth=page.pt(0.8))
-
-
 def _map_axes(
-    page: _Page, bounds: tuple[float, float, float, float], layers: Mapping[str, Any]
+    page: Page, bounds: tuple[float, float, float, float], layers: Mapping[str, Any]
 ) -> tuple[Axes, float]:
     """The map frame left of the panel, with basemap; returns it and its width (mm)."""
-    width, height = PAPER_MM["A4"]
-    map_w = width - 2 * _MARGIN - _PANEL_W - 5
-    map_h = height - 2 * _MARGIN - 15 - 11
-    ax = page.axes(_MARGIN, _MARGIN + 11, map_w, map_h)
+    map_w, map_h = map_frame_mm()
+    ax = page.axes(MARGIN, MARGIN + FOOTER_H, map_w, map_h)
     minx, miny, maxx, maxy = fit_extent(bounds, map_w / map_h)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect("equal", adjustable="box")
     ax.set_xticks([])
     ax.set_yticks([])
-    _basemap(ax, page, layers, shapely.box(minx, miny, maxx, maxy))
+    draw_basemap(ax, page, layers, shapely.box(minx, miny, maxx, maxy))
     # The basemap (thousands of road paths) is drawn as an image inside the PDF:
     # a vector basemap makes every page take seconds to write, a zone book minutes.
     ax.set_rasterization_zorder(_BASEMAP_TOP)
     return ax, map_w
 
 
-def _finish(ax: Axes, page: _Page, map_w: float, lang: str) -> None:
+def _finish(ax: Axes, page: Page, map_w: float, lang: str) -> None:
     draw_scale_bar(ax, page.pt(6.5))
     draw_north_arrow(ax, t("map.north", lang), page.pt(9))
     denominator = scale_denominator(ax.get_xlim()[1] - ax.get_xlim()[0], map_w)
-    _footer(page, lang, denominator, PAPER_MM["A4"][0])
+    footer(page, lang, map_note(lang, denominator))
 
 
-def _panel(page: _Page) -> _Panel:
-    width, height = PAPER_MM["A4"]
-    map_h = height - 2 * _MARGIN - 15 - 11
-    ax = page.axes(width - _MARGIN - _PANEL_W, _MARGIN + 11, _PANEL_W, map_h)
-    return _Panel(ax, page, _PANEL_W, map_h)
-
-
-def _swatch(colour: str) -> Any:
-    def draw(ax: Axes, x: float, y: float, w: float, h: float) -> None:
-        ax.add_patch(Rectangle((x, y), w, h, facecolor=colour, edgecolor="#555555", lw=0.4))
-
-    return draw
+def _panel(page: Page) -> Panel:
+    map_w, map_h = map_frame_mm()
+    ax = page.axes(MARGIN + map_w + GAP, MARGIN + FOOTER_H, PANEL_W, map_h)
+    return Panel(ax, page, PANEL_W, map_h)
 
 
 def _save(fig: Any, fmt: str, dpi: int, title: str) -> bytes:
@@ -175,7 +162,7 @@ def render_overview(
         Basemap layers (:func:`exports.bundle.basemap_layers`).
     """
     with mpl.rc_context(_RC):
-        page = _Page("A4")
+        page = Page("A4")
         vintage = next((v for v in atlas["population_vintage"] if v), "")
         subtitle = t(
             "atlas.subtitle",
@@ -185,12 +172,12 @@ def render_overview(
             vintage=vintage,
             when=_now(lang),
         )
-        _header(page, t("atlas.title", lang), subtitle)
+        title_band(page, t("atlas.title", lang), subtitle)
         ax, map_w = _map_axes(page, tuple(atlas.total_bounds), layers)
         colours = [p90_colour(p, e) for p, e in zip(atlas["p90"], atlas["error"], strict=True)]
         for geom, colour in zip(atlas.geometry, colours, strict=True):
-            _add_polygons(ax, [geom], facecolor=colour, alpha=0.8, edgecolor="none", zorder=4)
-        _add_lines(ax, atlas.geometry, color="#333333", linewidth=page.pt(0.6), zorder=4.2)
+            add_polygons(ax, [geom], facecolor=colour, alpha=0.8, edgecolor="none", zorder=4)
+        add_lines(ax, atlas.geometry, color="#333333", linewidth=page.pt(0.6), zorder=4.2)
         for i, geom in enumerate(atlas.geometry, start=1):
             p = geom.representative_point()
             ax.text(
@@ -200,7 +187,7 @@ def render_overview(
                 fontsize=page.pt(6),
                 ha="center",
                 va="center",
-                bbox=_label_box(),
+                bbox=label_box(),
                 zorder=25,
             )
         _finish(ax, page, map_w, lang)
@@ -208,11 +195,11 @@ def render_overview(
         return _save(page.fig, fmt, dpi, t("atlas.title", lang))
 
 
-def _overview_panel(panel: _Panel, atlas: gpd.GeoDataFrame, lang: str) -> None:
+def _overview_panel(panel: Panel, atlas: gpd.GeoDataFrame, lang: str) -> None:
     """The p90 legend and the numbered zone list."""
     panel.heading(t("atlas.legend_p90", lang))
     for label, colour in p90_legend(lang):
-        panel.symbol_row(_swatch(colour), label)
+        panel.symbol_row(panel.sym.box(colour, "#555555"), label)
     panel.gap()
     panel.heading(t("atlas.zones", lang))
     size = 6.5 if len(atlas) <= 40 else 5.0
@@ -231,28 +218,31 @@ def _zone_page(
     lang: str,
 ) -> Any:
     routes = result.get("routes")
-    page = _Page("A4")
+    page = Page("A4")
     ident = t("atlas.zone_id", lang, id=row.zone_id, cells=row.n_cells)
-    _header(page, t("atlas.zone_page", lang, name=row.name), ident)
+    title_band(page, t("atlas.zone_page", lang, name=row.name), ident)
     used = sites[sites["name"].isin(str(row.reception_sites).split("; "))]
     frames = [np.array([row.geometry]), used.geometry.to_numpy()]
     if routes is not None and len(routes):
         frames.append(routes.geometry.to_numpy())
     bounds = tuple(shapely.total_bounds(np.concatenate(frames)))
     ax, map_w = _map_axes(page, bounds, layers)
-    _add_lines(ax, atlas.geometry, color="#777777", linewidth=page.pt(0.4), zorder=4)
+    add_lines(ax, atlas.geometry, color="#777777", linewidth=page.pt(0.4), zorder=4)
     colour = p90_colour(row.p90, row.error)
-    _add_polygons(ax, [row.geometry], facecolor=colour, alpha=0.55, edgecolor="none", zorder=4.1)
-    _add_lines(ax, [row.geometry], color="#d7191c", linewidth=page.pt(1.6), zorder=4.3)
+    add_polygons(ax, [row.geometry], facecolor=colour, alpha=0.55, edgecolor="none", zorder=4.1)
+    outline = carto.zone_colour("evakueringsordre")
+    add_lines(ax, [row.geometry], color=outline, linewidth=page.pt(1.6), zorder=4.3)
     if routes is not None and len(routes):
-        _routes(ax, page, SimpleNamespace(routes=routes))
+        draw_routes(ax, page, routes)
+    # Colours over the whole registry, so a site looks the same on every page and map.
+    colours = carto.site_colours(sites)
     for site in used.itertuples():
         ax.scatter(
             [site.geometry.x],
             [site.geometry.y],
             s=page.pt(80),
             marker="s",
-            color="#1b9e77",
+            color=carto.site_colour(colours, site.name),
             edgecolor="black",
             zorder=8,
         )
@@ -262,7 +252,7 @@ def _zone_page(
             xytext=(6, 6),
             textcoords="offset points",
             fontsize=page.pt(7),
-            bbox=_label_box(),
+            bbox=label_box(),
             zorder=26,
         )
     _finish(ax, page, map_w, lang)
@@ -270,7 +260,7 @@ def _zone_page(
     return page.fig
 
 
-def _zone_panel(panel: _Panel, row: Any, actions: list[dict[str, str]], lang: str) -> None:
+def _zone_panel(panel: Panel, row: Any, actions: list[dict[str, str]], lang: str) -> None:
     none = t("atlas.none", lang)
     panel.heading(t("atlas.figures", lang))
     vintage = row.population_vintage or ""
@@ -349,9 +339,9 @@ def render_criticality(
 ) -> bytes:
     """Map of the ranked links (see :func:`planning.criticality.rank_links`), top ones labelled."""
     with mpl.rc_context(_RC):
-        page = _Page("A4")
+        page = Page("A4")
         subtitle = t("crit.subtitle", lang, name=scenario_name, p90=_minutes(p90_before, lang))
-        _header(page, t("crit.title", lang), subtitle)
+        title_band(page, t("crit.title", lang), subtitle)
         ax, map_w = _map_axes(page, tuple(ranked.total_bounds), layers)
         colours = [crit_colour(r) for r in ranked.itertuples()]
         widths = [page.pt(4.0 if c == _CRIT[0] else 2.5 if c == _CRIT[1] else 1.2) for c in colours]
@@ -365,7 +355,7 @@ def render_criticality(
                 (p.x, p.y),
                 fontsize=page.pt(7),
                 fontweight="bold",
-                bbox=_label_box(),
+                bbox=label_box(),
                 zorder=26,
                 ha="center",
                 va="center",
@@ -376,7 +366,7 @@ def render_criticality(
         for key, colour in zip(
             ("crit.legend_cut", "crit.legend_rise", "crit.legend_other"), _CRIT, strict=True
         ):
-            panel.symbol_row(_swatch(colour), t(key, lang))
+            panel.symbol_row(panel.sym.box(colour, "#555555"), t(key, lang))
         panel.gap()
         panel.heading(t("crit.ranking", lang))
         for row in ranked.head(20).itertuples():
@@ -384,5 +374,5 @@ def render_criticality(
                 effect = t("crit.cut_off", lang, people=format_number(row.people_cut_off, lang))
             else:
                 effect = t("crit.rise", lang, minutes=_minutes(row.p90_increase, lang))
-            panel.row(f"{row.rank}. {row.name}", effect, size=6.5)
+            panel.row(f"{row.rank}. {carto.road_label(row.name, lang=lang)}", effect, size=6.5)
         return _save(page.fig, fmt, dpi, t("crit.title", lang))

@@ -14,16 +14,8 @@ import pandas as pd
 from exports.atlas_maps import p90_colour, p90_legend
 from exports.map_strings import t
 from exports.offline import AssetMode, localize
-from exports.web_map import (
-    COORD_DECIMALS,
-    MapFurniture,
-    _add_basemaps,
-    _geojson_layer,
-    _Legend,
-    _popup,
-    _to_map_crs,
-    esc,
-)
+from exports.web_common import COORD_DECIMALS, Legend, esc, geojson_layer, popup, to_map_crs
+from exports.web_map import MapFurniture, add_basemaps
 from geo.settings import ATTRIBUTION
 from planning.i18n import format_number
 
@@ -41,15 +33,15 @@ def build_atlas_map(
     user-visible text is escaped.
     """
     m = folium.Map(tiles=None, control_scale=True, zoom_start=13, location=[59.9, 10.6])
-    _add_basemaps(m, region, lang, "vector")
-    gdf = _to_map_crs(atlas[["name", "p90", "leave_p90", "residents", "error", "geometry"]])
+    add_basemaps(m, region, lang, "vector")
+    gdf = to_map_crs(atlas[["name", "p90", "leave_p90", "residents", "error", "geometry"]])
     gdf["style"] = [
         {"color": "#333", "weight": 1, "fillColor": p90_colour(p, e), "fillOpacity": 0.75}
         for p, e in zip(gdf["p90"], gdf["error"], strict=True)
     ]
     gdf["tip"] = [esc(f"{i}. {n}") for i, n in enumerate(gdf["name"], start=1)]
     gdf["popup"] = [
-        _popup(
+        popup(
             f"{i}. {row.name}",
             [
                 (t("atlas.residents", lang, vintage=""), format_number(row.residents, lang)),
@@ -59,14 +51,14 @@ def build_atlas_map(
         )
         for i, row in enumerate(gdf.itertuples(), start=1)
     ]
-    _geojson_layer(gdf, t("atlas.zones", lang)).add_to(m)
-    legend = _Legend(lang)
+    geojson_layer(gdf, t("atlas.zones", lang)).add_to(m)
+    legend = Legend(lang)
     legend.section()
     for label, colour in p90_legend(lang):
         legend.add(label, colour)
     legend.note(t("atlas.legend_p90", lang))
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    MapFurniture(legend.html(), ATTRIBUTION, "").add_to(m)
+    MapFurniture(legend.html(), ATTRIBUTION).add_to(m)
     west, south, east, north = gdf.total_bounds
     m.fit_bounds(np.round([[south, west], [north, east]], COORD_DECIMALS).tolist())
     localize(m, assets)

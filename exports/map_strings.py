@@ -132,7 +132,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "atlas.rules": {"nb": "Regler som slo til", "en": "Rules that fired"},
     "atlas.error": {"nb": "Planen kunne ikke lages: {error}", "en": "No plan: {error}"},
     "atlas.minutes": {"nb": "{a} / {b} min", "en": "{a} / {b} min"},
-    "atlas.range_value": {"nb": "{slow}–{fast} min", "en": "{slow}–{fast} min"},
+    "atlas.range_value": {"nb": "{fast}–{slow} min", "en": "{fast}–{slow} min"},
     "atlas.none": {"nb": "–", "en": "–"},
     "crit.title": {"nb": "Kritiske veilenker", "en": "Critical road links"},
     "crit.subtitle": {

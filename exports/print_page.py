@@ -73,15 +73,25 @@ def created(plan: Any, lang: str) -> str:
     return when.strftime("%d.%m.%Y kl. %H:%M" if lang == "nb" else "%Y-%m-%d %H:%M")
 
 
+def title_band(page: Page, title: str, subtitle: str) -> None:
+    """The bold title, a subtitle line under it and a rule closing the band."""
+    width, height = PAPER_MM["A4"]
+    top = height - MARGIN
+    page.text(MARGIN, top, title, fontsize=20, fontweight="bold", va="top")
+    page.text(MARGIN, top - 10.5, subtitle, fontsize=10, va="top", color="#333333")
+    line = page.axes(MARGIN, height - MARGIN - HEADER_H + 3, width - 2 * MARGIN, 0.01)
+    line.axis("off")
+    line.axhline(0.5, color="#333333", linewidth=page.pt(0.8))
+
+
 def header(page: Page, plan: Any, lang: str, title: str) -> None:
     """Title, scenario and time, and the ØVELSE marker for an exercise."""
     width, height = PAPER_MM["A4"]
     top = height - MARGIN
-    page.text(MARGIN, top, title, fontsize=20, fontweight="bold", va="top")
     subtitle = f"{t('map.scenario', lang, name=plan.scenario.name)}   ·   " + t(
         "map.created", lang, when=created(plan, lang)
     )
-    page.text(MARGIN, top - 10.5, subtitle, fontsize=10, va="top", color="#333333")
+    title_band(page, title, subtitle)
     if plan.scenario.exercise:
         page.text(
             width - MARGIN,
@@ -108,9 +118,6 @@ def header(page: Page, plan: Any, lang: str, title: str) -> None:
             ha="right",
             va="top",
         )
-    line = page.axes(MARGIN, height - MARGIN - HEADER_H + 3, width - 2 * MARGIN, 0.01)
-    line.axis("off")
-    line.axhline(0.5, color="#333333", linewidth=page.pt(0.8))
 
 
 def footer(page: Page, lang: str, note: str) -> None:

@@ -47,8 +47,8 @@ from planning import map_geometry as mapgeo
 from planning.i18n import zone_status_label
 
 FORMATS = ("pdf", "png")
-_PANEL_W = 82.0
-_GAP = 5.0
+PANEL_W = 82.0
+GAP = 5.0
 #: Road drawing style per OSM highway class: (line width in pt, colour, z-order).
 _ROAD_STYLE = {
     "motorway": (1.6, "#c9a06a", 3.3),
@@ -158,22 +158,29 @@ def compose_pages(
     find them.
     """
     page = Page(paper)
-    a4_w, a4_h = PAPER_MM["A4"]
     colours = carto.site_colours(plan.sites, plan.scenario)
     header(page, plan, lang, t("map.title", lang))
-    map_w = a4_w - 2 * MARGIN - _PANEL_W - _GAP
-    map_h = a4_h - 2 * MARGIN - HEADER_H - FOOTER_H
+    map_w, map_h = map_frame_mm()
     ax = page.axes(MARGIN, MARGIN + FOOTER_H, map_w, map_h)
     shown = _draw_map(ax, page, plan, layers, colours, lang, map_w / map_h)
     denominator = scale_denominator(ax.get_xlim()[1] - ax.get_xlim()[0], map_w)
-    panel = page.axes(MARGIN + map_w + _GAP, MARGIN + FOOTER_H, _PANEL_W, map_h)
-    Panel(panel, page, _PANEL_W, map_h).fill(plan, shown, colours, lang)
+    panel = page.axes(MARGIN + map_w + GAP, MARGIN + FOOTER_H, PANEL_W, map_h)
+    Panel(panel, page, PANEL_W, map_h).fill(plan, shown, colours, lang)
     pages = [page, *action_card_pages(plan, paper, lang)]
     for n, p in enumerate(pages, start=1):
         number = t("actions.page", lang, n=n, total=len(pages))
         note = f"{map_note(lang, denominator)}   ·   {number}" if n == 1 else number
         footer(p, lang, note)
     return pages
+
+
+def map_frame_mm() -> tuple[float, float]:
+    """Width and height (A4 mm) of the map frame: between title band and foot, left of the panel.
+
+    The panel (:data:`PANEL_W` wide) sits :data:`GAP` to the right of the frame.
+    """
+    a4_w, a4_h = PAPER_MM["A4"]
+    return a4_w - 2 * MARGIN - PANEL_W - GAP, a4_h - 2 * MARGIN - HEADER_H - FOOTER_H
 
 
 def _draw_map(
@@ -196,11 +203,11 @@ def _draw_map(
     for spine in ax.spines.values():
         spine.set_linewidth(page.pt(0.8))
     window = shapely.box(minx, miny, maxx, maxy)
-    _basemap(ax, page, layers, window)
+    draw_basemap(ax, page, layers, window)
     _catchments(ax, page, plan.catchments, colours)
     placer = _LabelPlacer(ax)
     _zone(ax, page, plan.zone, lang, placer)
-    _routes(ax, page, plan)
+    draw_routes(ax, page, plan.routes)
     shown = {"closures": _closures(ax, page, mapgeo.plan_closures(plan))}
     _arrows(ax, page, plan.routes)
     _evacuees(ax, page, plan.evacuees)
@@ -228,7 +235,7 @@ def _draw_map(
     return shown
 
 
-def _add_polygons(ax: Axes, geoms: Any, **kwargs: Any) -> None:
+def add_polygons(ax: Axes, geoms: Any, **kwargs: Any) -> None:
     """Draw (multi)polygons as one compound path.
 
     Drawn directly rather than with ``GeoDataFrame.plot``, which redraws the whole
@@ -246,7 +253,7 @@ def _add_polygons(ax: Axes, geoms: Any, **kwargs: Any) -> None:
         ax.add_patch(PathPatch(Path.make_compound_path(*paths), **kwargs))
 
 
-def _add_lines(ax: Axes, geoms: Any, **kwargs: Any) -> None:
+def add_lines(ax: Axes, geoms: Any, **kwargs: Any) -> None:
     """Draw (multi)linestrings, or polygon outlines, as one line collection."""
     geoms = np.asarray(geoms)
     is_polygon = shapely.get_type_id(geoms) >= 3
@@ -258,9 +265,10 @@ def _add_lines(ax: Axes, geoms: Any, **kwargs: Any) -> None:
         ax.add_collection(LineCollection(segments, **kwargs))
 
 
-def _basemap(
+def draw_basemap(
     ax: Axes, page: Page, layers: Mapping[str, gpd.GeoDataFrame], window: shapely.Geometry
 ) -> None:
+    """Land, sea, municipality borders and names, and roads by class, inside ``window``."""
     municipalities = layers.get("municipalities")
     roads = layers.get("roads")
     roads = roads.clip(window) if roads is not None and not roads.empty else None
@@ -269,10 +277,10 @@ def _basemap(
     else:
         ax.set_facecolor(carto.SEA)
         land = municipalities.clip(window)
-        _add_polygons(ax, land.geometry, facecolor=carto.LAND, edgecolor="none", zorder=1)
+        add_polygons(ax, land.geometry, facecolor=carto.LAND, edgecolor="none", zorder=1)
         if roads is not None:
             _land_corridors(ax, roads)
-        _add_lines(
+        add_lines(
             ax,
             land.geometry,
             color="#9a9384",
@@ -303,7 +311,7 @@ def _land_corridors(ax: Axes, roads: gpd.GeoDataFrame) -> None:
     metres_per_point = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (
         ax.get_position().width * ax.figure.get_figwidth() * 72
     )
-    _add_lines(
+    add_lines(
         ax,
         roads.geometry,
         color=carto.LAND,
@@ -318,7 +326,7 @@ def _add_roads(
     ax: Axes, page: Page, roads: gpd.GeoDataFrame, style: tuple[float, str, float]
 ) -> None:
     width, colour, z = style
-    _add_lines(ax, roads.geometry, color=colour, linewidth=page.pt(width), zorder=z)
+    add_lines(ax, roads.geometry, color=colour, linewidth=page.pt(width), zorder=z)
 
 
 def _municipality_names(
@@ -346,8 +354,8 @@ def _catchments(
 ) -> None:
     for site, geom in zip(catchments["site"], catchments.geometry, strict=True):
         colour = carto.site_colour(colours, site)
-        _add_polygons(ax, [geom], facecolor=colour, alpha=0.22, edgecolor="none", zorder=4)
-        _add_lines(ax, [geom], color=colour, linewidth=page.pt(0.8), zorder=4.1)
+        add_polygons(ax, [geom], facecolor=colour, alpha=0.22, edgecolor="none", zorder=4)
+        add_lines(ax, [geom], color=colour, linewidth=page.pt(0.8), zorder=4.1)
 
 
 def _route_widths(people: np.ndarray) -> np.ndarray:
@@ -356,8 +364,8 @@ def _route_widths(people: np.ndarray) -> np.ndarray:
     return 1.2 + 4.8 * np.sqrt(np.clip(np.nan_to_num(people), 0, None) / top)
 
 
-def _routes(ax: Axes, page: Page, plan: Any) -> None:
-    routes = plan.routes
+def draw_routes(ax: Axes, page: Page, routes: gpd.GeoDataFrame) -> None:
+    """Routes (``people``, ``load_ratio``) as cased lines, width by people, colour by load."""
     if routes.empty:
         return
     widths = page.pt(_route_widths(routes["people"].to_numpy(dtype=float)))
@@ -441,9 +449,9 @@ def _zone(ax: Axes, page: Page, zone: gpd.GeoDataFrame, lang: str, placer: _Labe
         if part.empty:
             continue
         colour = carto.zone_colour(status)
-        _add_polygons(ax, part.geometry, facecolor=colour, alpha=0.08, edgecolor="none", zorder=5)
+        add_polygons(ax, part.geometry, facecolor=colour, alpha=0.08, edgecolor="none", zorder=5)
         # Hatch colour follows the edge colour; a zero-width edge keeps only the hatch.
-        _add_polygons(
+        add_polygons(
             ax,
             part.geometry,
             facecolor="none",
@@ -453,7 +461,7 @@ def _zone(ax: Axes, page: Page, zone: gpd.GeoDataFrame, lang: str, placer: _Labe
             alpha=0.5,
             zorder=5.1,
         )
-        _add_lines(ax, part.geometry, color=colour, linewidth=page.pt(1.8), zorder=5.2)
+        add_lines(ax, part.geometry, color=colour, linewidth=page.pt(1.8), zorder=5.2)
     height = ax.get_ylim()[1] - ax.get_ylim()[0]
     for label, status, shape in zip(zone["label"], zone["status"], zone.geometry, strict=True):
         # Label the largest part below its bottom edge: routes leave zones outwards
@@ -483,8 +491,8 @@ def _closures(ax: Axes, page: Page, closures: gpd.GeoDataFrame) -> bool:
     if closures.empty:
         return False
     geoms = closures.geometry.to_numpy()
-    _add_lines(ax, geoms, color=carto.CLOSURE_CASING, linewidth=page.pt(5.5), zorder=6.4)
-    _add_lines(
+    add_lines(ax, geoms, color=carto.CLOSURE_CASING, linewidth=page.pt(5.5), zorder=6.4)
+    add_lines(
         ax,
         geoms,
         color=carto.CLOSURE,

@@ -336,7 +336,7 @@ def _base_map(
     agreements = load_agreements() if agreements is None else agreements
     names = load_place_names() if place_names is None else place_names
     m = folium.Map(tiles=None, control_scale=True, zoom_start=12, location=[59.9, 10.55])
-    _add_basemaps(m, region, lang, basemap)
+    add_basemaps(m, region, lang, basemap)
     legend = Legend(lang)
     if draw:
         legend.section()
@@ -587,7 +587,7 @@ def _add_draw(m: folium.Map, lang: str) -> None:
     ).add_to(m)
 
 
-def _add_basemaps(m: folium.Map, region: Any, lang: str, basemap: str) -> None:
+def add_basemaps(m: folium.Map, region: Any, lang: str, basemap: str) -> None:
     """Offline vector land polygons, and OSM tiles as the alternative base layer."""
     land = to_map_crs(region.neighbours[["geometry"]], SIMPLIFY_M["boundaries"])
     land["style"] = [{"stroke": False, "fillColor": carto.LAND, "fillOpacity": 1.0}] * len(land)

@@ -52,3 +52,7 @@ class OutputError(EvacError):
 
 class ExportError(EvacError, ValueError):
     """An export cannot be made as asked (e.g. a real CAP alert without confirmation)."""
+
+
+class PlanContractError(EvacError, ValueError):
+    """A plan breaks the documented Plan contract (lists every violation)."""

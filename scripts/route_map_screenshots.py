@@ -15,6 +15,7 @@ from pathlib import Path
 from exports.bundle import basemap_layers
 from exports.route_map import render_route_map
 from geo.region import Region, load_region
+from geo.registry import load_registry
 from planning.plan import Plan, make_plan
 from planning.presets import load_preset
 
@@ -25,7 +26,7 @@ PAGES = {1: "route_map_a4.png", 2: "route_map_actions.png"}
 def snaroya_plan() -> tuple[Region, Plan]:
     """The region pack and the Snarøya preset's plan (also used by ``bench/``)."""
     region = load_region()
-    return region, make_plan(region, load_preset("snaroya"))
+    return region, make_plan(load_preset("snaroya"), region, load_registry())
 
 
 def main(out: Path) -> None:

@@ -50,3 +50,10 @@ def region(_writable_cache: None) -> Region:
 def snaroya_plan(region: Region) -> Plan:
     """The plan for the ``snaroya`` preset (whole peninsula, by car)."""
     return plan_for(region, load_preset("snaroya"))
+
+
+@pytest.fixture(scope="session")
+def preset_plans(region: Region, snaroya_plan: Plan) -> dict[str, Plan]:
+    """The plans of the three presets (made once per test process)."""
+    others = {name: plan_for(region, load_preset(name)) for name in ("fornebu", "fornebu_gas")}
+    return {"snaroya": snaroya_plan} | others

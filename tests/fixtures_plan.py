@@ -13,7 +13,7 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
-from geo.settings import MAP_CRS, WORK_CRS
+from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
 from planning.scenario import Scenario, SiteOverride, ZoneSpec
 
 SNAROYA_RING = [
@@ -40,9 +40,14 @@ class FakePlan:
     paths: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
-    # v2 layers (None: a plan made before the planner had them).
     exits: gpd.GeoDataFrame | None = None
     kindergartens: gpd.GeoDataFrame | None = None
+    closures: gpd.GeoDataFrame | None = None
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame | None]:
+        """The layers by name, like ``planning.plan.Plan.layers``."""
+        names = ("zone", "evacuees", "catchments", "routes", "paths", "sites")
+        return {n: getattr(self, n) for n in (*names, "exits", "closures", "kindergartens")}
 
 
 def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
@@ -67,6 +72,8 @@ def make_plan(
             {
                 "label": label,
                 "status": "evakueringsordre",
+                "kind": "polygon",
+                "evacuated": True,
                 "geometry": MultiPolygon([Polygon(SNAROYA_RING), Polygon(ISLET_RING)]),
             }
         ]
@@ -74,6 +81,10 @@ def make_plan(
     evacuees = _frame(
         [
             {
+                "origin_id": 0,
+                "source": "ssb",
+                "exit": "",
+                "leave_min": 6.0,
                 "people": 820,
                 "mode": "drive",
                 "site": "Telenor Arena",
@@ -83,6 +94,10 @@ def make_plan(
                 "geometry": Point(10.605, 59.885),
             },
             {
+                "origin_id": 1,
+                "source": "ssb",
+                "exit": "",
+                "leave_min": 4.5,
                 "people": 640,
                 "mode": "drive",
                 "site": "Quality Hotel Expo",
@@ -92,6 +107,10 @@ def make_plan(
                 "geometry": Point(10.622, 59.884),
             },
             {
+                "origin_id": 2,
+                "source": "ssb",
+                "exit": "",
+                "leave_min": float("nan"),
                 "people": 35,
                 "mode": "drive",
                 "site": "",
@@ -100,6 +119,19 @@ def make_plan(
                 "travel_min": float("nan"),
                 "geometry": Point(10.5885, 59.8752),
             },
+            {
+                "origin_id": 3,
+                "source": "ssb",
+                "exit": "Snarøyveien nord",
+                "leave_min": 5.0,
+                "people": 120,
+                "mode": "drive",
+                "site": "",
+                "status": "own_arrangements",
+                "reason": "",
+                "travel_min": 8.0,
+                "geometry": Point(10.615, 59.887),
+            },
         ]
     )
     catchments = _frame(
@@ -107,7 +139,7 @@ def make_plan(
             {
                 "site": "Telenor Arena",
                 "people": 820,
-                "split": False,
+                "split_cells": 0,
                 "geometry": Polygon(
                     [
                         (10.597, 59.877),
@@ -121,7 +153,7 @@ def make_plan(
             {
                 "site": "Quality Hotel Expo",
                 "people": 640,
-                "split": True,
+                "split_cells": 1,
                 "geometry": Polygon(
                     [(10.614, 59.878), (10.628, 59.879), (10.633, 59.889), (10.614, 59.8915)]
                 ),
@@ -129,29 +161,63 @@ def make_plan(
         ]
     )
     route_rows = [
-        ("Snarøyveien", "secondary", 1460, 584, 900, 0.65, [(10.612, 59.886), (10.618, 59.889)]),
-        ("Snarøyveien", "secondary", 1460, 584, 900, 0.65, [(10.618, 59.889), (10.621, 59.892)]),
-        ("Snarøyveien", "secondary", 1460, 584, 450, 1.30, [(10.621, 59.892), (10.6225, 59.896)]),
+        (
+            "Snarøyveien",
+            "secondary",
+            1460.0,
+            584.0,
+            900.0,
+            0.65,
+            [(10.612, 59.886), (10.618, 59.889)],
+        ),
+        (
+            "Snarøyveien",
+            "secondary",
+            1460.0,
+            584.0,
+            900.0,
+            0.65,
+            [(10.618, 59.889), (10.621, 59.892)],
+        ),
+        (
+            "Snarøyveien",
+            "secondary",
+            1460.0,
+            584.0,
+            450.0,
+            1.30,
+            [(10.621, 59.892), (10.6225, 59.896)],
+        ),
         (
             "Rolfsbuktveien",
             "tertiary",
-            820,
-            328,
-            800,
+            820.0,
+            328.0,
+            800.0,
             0.41,
             [(10.6225, 59.896), (10.6235, 59.9025)],
         ),
-        ("Widerøeveien", "tertiary", 640, 256, 320, 0.80, [(10.6225, 59.896), (10.6283, 59.9015)]),
+        (
+            "Widerøeveien",
+            "tertiary",
+            640.0,
+            256.0,
+            320.0,
+            0.80,
+            [(10.6225, 59.896), (10.6283, 59.9015)],
+        ),
     ]
     routes = _frame(
         [
             {
+                "mode": "drive",
                 "name": n,
                 "highway": h,
                 "people": p,
                 "vehicles": v,
                 "capacity_vph": c,
                 "load_ratio": r,
+                "single_point_of_failure": n == "Rolfsbuktveien",
                 "geometry": LineString(line),
             }
             for n, h, p, v, c, r, line in route_rows
@@ -165,6 +231,7 @@ def make_plan(
                 "address": "Widerøeveien 1, 1360 Fornebu",
                 "capacity": 15000,
                 "capacity_assumed": False,
+                "added": False,
                 "active": True,
                 "available": True,
                 "reason": "",
@@ -178,6 +245,7 @@ def make_plan(
                 "address": "Snarøyveien 30, 1360 Fornebu",
                 "capacity": 800,
                 "capacity_assumed": True,
+                "added": False,
                 "active": True,
                 "available": True,
                 "reason": "",
@@ -191,9 +259,10 @@ def make_plan(
                 "address": "Sandviksveien 184, 1337 Sandvika",
                 "capacity": 400,
                 "capacity_assumed": True,
+                "added": False,
                 "active": False,
                 "available": False,
-                "reason": "deactivated in scenario",
+                "reason": "deactivated in the scenario",
                 "assigned": 0,
                 "off_network_m": 2500.0,
                 "geometry": Point(10.5215, 59.8879),
@@ -201,20 +270,69 @@ def make_plan(
         ]
     )
     summary = {
-        "evacuees_total": 1495,
+        "preset": None,
+        "exercise": exercise,
+        "zone_area_km2": 2.1,
+        "population_vintage": "2023",
+        "evacuees_total": 1615,
+        "reception_seekers": 1460,
         "assigned": {"Telenor Arena": 820, "Quality Hotel Expo": 640},
+        "own_arrangements": 120,
         "unassigned": 0,
         "unreachable": 35,
         "unreachable_reasons": {"no road connection": 35},
-        "clearance_minutes": {"leave_p90": 38.0, "leave_p100": 60.0, "p90": 47.5, "p100": 74.0},
-        "clearance_range_minutes": {
-            "low": {"leave_p90": 45.0, "leave_p100": 70.0, "p90": 55.0, "p100": 86.0},
-            "high": {"leave_p90": 31.0, "leave_p100": 50.0, "p90": 40.0, "p100": 63.0},
+        "unreachable_reasons_nb": {"ingen veiforbindelse": 35},
+        "sites": [_site_entry(r) for r in sites.itertuples()],
+        "exits": [{"name": "Snarøyveien nord", "name_en": "Snarøyveien north", "people": 120}],
+        "closures": [{"label": "Stengning 1", "roads_cut": ["Snarøyveien"], "length_m": 210.0}],
+        "clearance_minutes": {
+            "leave_p50": 20.0,
+            "leave_p90": 38.0,
+            "leave_p100": 60.0,
+            "p50": 26.0,
+            "p90": 47.5,
+            "p100": 74.0,
         },
-        "single_points_of_failure": [{"name": "Rolfsbuktveien"}],
-        "bottlenecks": [
-            {"name": "Snarøyveien", "vehicles": 584, "capacity_vph": 450, "load_ratio": 1.30}
+        "clearance_range_minutes": {
+            "low": {
+                "leave_p50": 24.0,
+                "leave_p90": 45.0,
+                "leave_p100": 70.0,
+                "p50": 31.0,
+                "p90": 55.0,
+                "p100": 86.0,
+            },
+            "high": {
+                "leave_p50": 17.0,
+                "leave_p90": 31.0,
+                "leave_p100": 50.0,
+                "p50": 22.0,
+                "p90": 40.0,
+                "p100": 63.0,
+            },
+        },
+        "single_points_of_failure": [
+            {"name": "Rolfsbuktveien", "mode": "drive", "people_cut_off": 820}
         ],
+        "bottlenecks": [
+            {
+                "name": "Snarøyveien",
+                "mode": "drive",
+                "people": 1460.0,
+                "vehicles": 584.0,
+                "capacity_vph": 450.0,
+                "load_ratio": 1.30,
+                "hours_at_capacity": 1.3,
+            }
+        ],
+        "municipalities": ["Bærum"],
+        "counties": ["Akershus"],
+        "rules_fired": [],
+        "kindergartens": [
+            {"name": "Snarøya barnehage", "capacity": 60, "address": "Snarøyveien 100"}
+        ],
+        "warnings_nb": [],
+        "data": {"region": "fixture", "attribution": ATTRIBUTION},
         "responsible_actors": [
             {
                 "name": "Oslo politidistrikt",
@@ -261,27 +379,42 @@ def make_plan(
             {
                 "origin_id": i,
                 "mode": "drive",
+                "destination": "site" if site else "exit",
                 "site": site,
+                "exit": "" if site else "Snarøyveien nord",
                 "people": people,
                 "travel_min": minutes,
                 "off_network_m": 0.0,
                 "geometry": LineString(line),
             }
-            for i, (site, people, minutes, line) in enumerate(
+            # Origin ids as in the evacuees layer (origin 2 is unreachable: no path).
+            for i, (site, people, minutes, line) in zip(
+                (0, 1, 3),
                 [
                     (
                         "Telenor Arena",
-                        820,
+                        820.0,
                         11.5,
                         [(10.605, 59.885), (10.62, 59.895), (10.6239, 59.9031)],
                     ),
-                    ("Quality Hotel Expo", 640, 9.0, [(10.61, 59.88), (10.6287, 59.9019)]),
-                ]
+                    ("Quality Hotel Expo", 640.0, 9.0, [(10.61, 59.88), (10.6287, 59.9019)]),
+                    ("", 120.0, 8.0, [(10.615, 59.887), (10.6245, 59.8985)]),
+                ],
+                strict=True,
             )
         ]
     )
     exits = _frame(
-        [{"name": "Snarøyveien nord", "people": 120, "geometry": Point(10.6245, 59.8985)}]
+        [
+            {
+                "name": "Snarøyveien nord",
+                "name_en": "Snarøyveien north",
+                "road": "Snarøyveien",
+                "data_edge": False,
+                "people": 120,
+                "geometry": Point(10.6245, 59.8985),
+            }
+        ]
     )
     kindergartens = _frame(
         [
@@ -289,13 +422,50 @@ def make_plan(
                 "name": "Snarøya barnehage",
                 "capacity": 60,
                 "address": "Snarøyveien 100",
+                "operator": "Bærum kommune",
                 "geometry": Point(10.6085, 59.8845),
             }
         ]
     )
-    return FakePlan(
-        scenario, zone, evacuees, catchments, routes, paths, sites, summary, exits, kindergartens
+    closures = _frame(
+        [
+            {
+                "label": "Stengning 1",
+                "roads_cut": "Snarøyveien",
+                "length_m": 210.0,
+                "geometry": LineString(CLOSURE_LINE),
+            }
+        ]
     )
+    return FakePlan(
+        scenario,
+        zone,
+        evacuees,
+        catchments,
+        routes,
+        paths,
+        sites,
+        summary,
+        exits,
+        kindergartens,
+        closures,
+    )
+
+
+def _site_entry(r: Any) -> dict[str, Any]:
+    """A sites row as the summary lists it (``planning.plan_summary``)."""
+    return {
+        "name": r.name,
+        "kind": r.kind,
+        "added": r.added,
+        "capacity": r.capacity,
+        "capacity_assumed": r.capacity_assumed,
+        "available": r.available,
+        "reason": r.reason,
+        "reason_nb": "deaktivert i scenarioet" if r.reason else "",
+        "assigned": r.assigned,
+        "off_network_m": r.off_network_m,
+    }
 
 
 def make_place_names() -> gpd.GeoDataFrame:

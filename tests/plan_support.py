@@ -1,4 +1,9 @@
-"""Planning on the real pack in tests: the registry is loaded once per test process."""
+"""Planning on the real pack in tests: the registry is loaded once per test process.
+
+Every plan made here is checked against the Plan contract
+(:func:`planning.plan_contract.validate_plan`), so any engine test catches a
+layer or summary that drifts from ARCHITECTURE.md.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import functools
 from geo.region import Region
 from geo.registry import Registry, load_registry
 from planning.plan import Plan, make_plan
+from planning.plan_contract import validate_plan
 from planning.scenario import Scenario
 
 
@@ -17,5 +23,7 @@ def shared_registry() -> Registry:
 
 
 def plan_for(region: Region, scenario: Scenario) -> Plan:
-    """``make_plan`` with the shared registry."""
-    return make_plan(scenario, region, shared_registry())
+    """``make_plan`` with the shared registry, checked against the Plan contract."""
+    plan = make_plan(scenario, region, shared_registry())
+    validate_plan(plan)
+    return plan

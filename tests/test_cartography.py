@@ -148,7 +148,7 @@ def test_v2_points_match_their_legend_on_screen_and_paper(web, paper, gid, legen
 
 def test_closures_are_black_on_yellow_on_screen_and_paper(web, paper):
     assert print_colours(paper, "closures") == {carto.CLOSURE}
-    assert web_colour(web, "Stengt vei 1", "color") == carto.CLOSURE
+    assert web_colour(web, "Stengning 1", "color") == carto.CLOSURE  # the planner's label
     assert carto.CLOSURE in web_legend(web)["Stengt vei"]
     assert carto.CLOSURE_CASING in web_legend(web)["Stengt vei"]
     assert carto.CLOSURE in print_colours(paper, "legend:Stengt vei")

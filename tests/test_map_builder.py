@@ -104,7 +104,8 @@ def test_site_popups_show_address_capacity_assumption_and_agreement(plan_html, p
 
 def test_unavailable_site_is_grey_and_gives_the_reason(plan_html):
     assert UNAVAILABLE in plan_html
-    assert has(plan_html, "utilgjengelig: deactivated in scenario")
+    # The Norwegian map gives the reason in Norwegian (the summary's reason_nb).
+    assert has(plan_html, "utilgjengelig: deaktivert i scenarioet")
 
 
 def test_bottleneck_is_marked_and_named(plan_html):

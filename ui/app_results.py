@@ -208,7 +208,7 @@ def action_table(summary: dict[str, Any], agreements: list[Agreement], lang: str
 
 
 #: Assumption values that are codes or English model descriptions, shown in words.
-_VALUE_KEYS: Final = {"clearance_model", "clearance_covers"}
+_VALUE_KEYS: Final = {"clearance_model", "clearance_covers", "reception_share_source"}
 
 
 def _assumption_value(key: str, v: Any, lang: str) -> str:

@@ -464,12 +464,20 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "en": "SSB 250 m grid {vintage} (residents, night)",
     },
     "assumption_value.clearance_model": {
-        "nb": "kø-modell over tid langs de tildelte rutene",
-        "en": "point-queue time-expanded flow over assigned routes",
+        "nb": "kø-modell over tid langs rutene til mottakssteder og trygge utganger",
+        "en": "point-queue time-expanded flow over the routes to sites and exits",
     },
     "assumption_value.clearance_covers": {
-        "nb": "evakuerte med plass (uten plass / ikke nåbare venter der de er)",
-        "en": "assigned evacuees (unassigned/unreachable wait in place)",
+        "nb": "alle som reiser: til mottakssteder og til trygge utganger",
+        "en": "everybody who travels: to reception sites and to safe exits",
+    },
+    "assumption.reception_share_source": {
+        "nb": "Kilde for andel til mottak",
+        "en": "Source of the reception share",
+    },
+    "assumption_value.reception_share_source": {
+        "nb": "Baker 1991: 5–15 % bruker offentlige mottak (antatt)",
+        "en": "Baker 1991: 5–15 % use public shelters (assumed)",
     },
     "diff.zones": {"nb": "Soner", "en": "Zones"},
     "diff.parameters": {"nb": "Forutsetninger", "en": "Parameters"},

@@ -224,7 +224,9 @@ class PlanLike(Protocol):
 
     summary: dict[str, Any]
 
-    def layers(self) -> Mapping[str, Any]: ...
+    def layers(self) -> Mapping[str, Any]:
+        """The plan's layers by name."""
+        ...
 
 
 def validate_plan(plan: PlanLike) -> None:
@@ -352,10 +354,31 @@ def conservation_problems(
     if (ev["people"] < 0).any():
         out.append("evacuees has negative people")
     by_status = _status_people(ev)
-    total = summary["evacuees_total"]
     parts = {s: summary[s] for s in ("own_arrangements", "unassigned", "unreachable")}
     parts["assigned"] = sum(summary["assigned"].values())
-    checks = [
+    checks = _people_checks(layers, summary, parts)
+    checks += [(f"evacuees layer {s}", by_status[s], parts[s], 0) for s in STATUSES]
+    out += [
+        f"{what} = {got}, expected {want}"
+        for what, got, want, tol in checks
+        if abs(got - want) > tol
+    ]
+    per_site = dict(zip(layers["sites"]["name"], layers["sites"]["assigned"], strict=True))
+    out += [
+        f"summary assigned[{site!r}] = {n}, sites layer says {per_site.get(site)}"
+        for site, n in summary["assigned"].items()
+        if per_site.get(site) != n
+    ]
+    return out
+
+
+def _people_checks(
+    layers: Mapping[str, gpd.GeoDataFrame], summary: dict[str, Any], parts: dict[str, int]
+) -> list[tuple[str, float, float, float]]:
+    """(what, got, expected, tolerance) for every people sum that must agree."""
+    ev = layers["evacuees"]
+    total = summary["evacuees_total"]
+    return [
         ("assigned + own_arrangements + unassigned + unreachable", sum(parts.values()), total, 0),
         ("evacuees layer people", int(ev["people"].sum()), total, 0),
         (
@@ -391,16 +414,3 @@ def conservation_problems(
             1 + 0.05 * len(layers["paths"]),
         ),
     ]
-    checks += [(f"evacuees layer {s}", by_status[s], parts[s], 0) for s in STATUSES]
-    out += [
-        f"{what} = {got}, expected {want}"
-        for what, got, want, tol in checks
-        if abs(got - want) > tol
-    ]
-    per_site = dict(zip(layers["sites"]["name"], layers["sites"]["assigned"], strict=True))
-    out += [
-        f"summary assigned[{site!r}] = {n}, sites layer says {per_site.get(site)}"
-        for site, n in summary["assigned"].items()
-        if per_site.get(site) != n
-    ]
-    return out

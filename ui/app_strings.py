@@ -454,11 +454,6 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "en": "Capacity factor low / central / high",
     },
     "assumption.population_vintage": {"nb": "Befolkningsdata (årgang)", "en": "Population vintage"},
-    # --- finish ---
-    "assumption.reception_share_source": {
-        "nb": "Kilde for andel som trenger mottaksplass",
-        "en": "Source of the share needing a reception place",
-    },
     "assumption_value.population_source": {
         "nb": "SSB 250 m-rutenett {vintage} (bosatte, natt)",
         "en": "SSB 250 m grid {vintage} (residents, night)",

@@ -131,7 +131,7 @@ def local_cluster(workers: int) -> Any:
 
     Workers are forked where the platform allows it: they inherit the imported
     libraries and start in about 2 s instead of about 20 s with Dask's default
-    ``spawn`` (measured on 2 busy cores, see notes/atlas.md). The region still
+    ``spawn`` (measured on 2 busy cores, see CHANGELOG 0.2.0). The region still
     goes to them by ``scatter``, exactly as to a remote cluster.
     """
     import multiprocessing

@@ -175,7 +175,7 @@ class SummaryInputs:
 
 
 def summarise(parts: SummaryInputs) -> dict[str, Any]:
-    """The plan summary (see ARCHITECTURE.md; v2 keys in ``notes/engine-A.md``)."""
+    """The plan summary (see ARCHITECTURE.md; the v2 keys are listed there)."""
     region, evacuees, sites = parts.region, parts.evacuees, parts.sites
     unreachable, spofs, warnings = parts.unreachable, parts.spofs, parts.warnings
     by_status = {k: int(v) for k, v in evacuees.groupby("status")["people"].sum().items()}

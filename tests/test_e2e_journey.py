@@ -7,7 +7,7 @@ save → open the situation view. After every step the page must show no
 Streamlit exception box and the browser console no error; every request off
 this machine is blocked and must not happen. The time from each action to its
 result is printed (no timing is asserted: see ``bench/bench_app_journey.py``
-and ``notes/ui-app.md`` for the measured numbers).
+and CHANGELOG 0.2.0 for the measured numbers).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The atlas is planned in this process (the serial runner of :mod:`planning.batch`,
 with a progress bar) and kept in the session; a whole-county atlas belongs on a
-Dask cluster via ``evac atlas --scheduler`` (see notes/atlas.md).
+Dask cluster via ``evac atlas --scheduler`` (see README, "Atlas on a cluster").
 """
 
 from __future__ import annotations

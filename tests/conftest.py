@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from plan_support import plan_for
@@ -57,3 +58,11 @@ def preset_plans(region: Region, snaroya_plan: Plan) -> dict[str, Plan]:
     """The plans of the three presets (made once per test process)."""
     others = {name: plan_for(region, load_preset(name)) for name in ("fornebu", "fornebu_gas")}
     return {"snaroya": snaroya_plan} | others
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the timings that tests recorded (``record_property("timings", ...)``)."""
+    for report in terminalreporter.stats.get("passed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name == "timings":
+                terminalreporter.write_line(f"\n{report.nodeid}\n{value}")

@@ -174,7 +174,7 @@ def save_and_situation(j: Journey) -> None:
     assert view.locator('[data-testid="stException"]').count() == 0
 
 
-def test_plan_close_a_road_replan_switch_language_upload_export_save(app_url):
+def test_plan_close_a_road_replan_switch_language_upload_export_save(app_url, record_property):
     with offline_chromium() as (browser, external):
         context = new_offline_context(
             browser, external, viewport={"width": 1600, "height": 1100}, accept_downloads=True
@@ -196,8 +196,13 @@ def test_plan_close_a_road_replan_switch_language_upload_export_save(app_url):
                 print(f"failure screenshot: {shot}\n{j.report()}\nproblems: {j.problems}")
                 print(f"iframes: {maps}")
                 raise
-        print("\n" + j.report())
-        print(f"median zone-to-results: {statistics.median(zone_to_results):.2f} s")
-        print(f"journey: {time.monotonic() - started:.0f} s")
+        report = (
+            f"{j.report()}\n"
+            f"median zone-to-results: {statistics.median(zone_to_results):.2f} s\n"
+            f"journey: {time.monotonic() - started:.0f} s"
+        )
+        print("\n" + report)
+        # Shown in the run's closing summary (tests/conftest.py), also under xdist.
+        record_property("timings", report)
         assert external == [], f"requests to other hosts: {external}"
         assert not j.problems, j.problems

@@ -236,7 +236,7 @@ def build_network(
     edges = edges.reset_index()
     cols = ["u", "v", "key", "length", "speed_kph", "travel_time", "lanes", "capacity_vph"]
     edges = edges[[*cols, "highway", "name", "geometry"]].copy()
-    edges["highway"] = edges["highway"].map(_first_str)
+    edges["highway"] = edges["highway"].map(_weakest_class)
     edges["name"] = edges["name"].map(_first_str)
     nodes = nodes[["x", "y", "geometry"]].copy()
     return RoadNetwork(mode=mode, nodes=nodes, edges=edges)
@@ -269,12 +269,30 @@ def _two_way(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _first_str(value: object) -> str:
-    """OSM tags become lists after simplification; keep the first as a string."""
+    """One tag value as a string; a list (simplification merged ways) gives its least value.
+
+    osmnx merges the tags of simplified ways through a set, so the list's order
+    changes with Python's hash seed: taking ``value[0]`` made the network (names,
+    classes, speeds) differ between processes. The least value is the same in every run.
+    """
     if isinstance(value, list):
-        value = value[0] if value else ""
+        value = min((str(v) for v in value), default="")
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return str(value)
+
+
+def _weakest_class(value: object) -> str:
+    """The road class of a merged edge: its lowest-capacity piece (ties by name).
+
+    A chain of ways is only as strong as its weakest piece, so the merged edge
+    takes that piece's capacity and speed: conservative for clearance times, and
+    independent of the order osmnx lists the classes in.
+    """
+    classes = value if isinstance(value, list) else [value]
+    names = [_first_str(c) for c in classes] or [""]
+    fallback = settings.LANE_CAPACITY_FALLBACK_VPH
+    return min(names, key=lambda h: (settings.LANE_CAPACITY_VPH.get(h, fallback), h))
 
 
 def _parse_speed(value: object) -> float | None:
@@ -301,7 +319,7 @@ def _lanes_per_direction(d: dict[str, Any], hwy: str) -> int:
 def _add_attributes(G: nx.MultiDiGraph, mode: str) -> None:
     walk_cap = settings.WALK_FLOW_PPH_PER_M * settings.WALK_PATH_WIDTH_M
     for _, _, d in G.edges(data=True):
-        hwy = _first_str(d.get("highway"))
+        hwy = _weakest_class(d.get("highway"))
         if mode == "drive":
             speed = _parse_speed(d.get("maxspeed"))
             if speed is None:

@@ -19,7 +19,7 @@ from geo.frame_cache import cache_dir, file_digest, read_frames, write_frames
 from geo.network import RoadNetwork, build_network, parse_osm
 
 #: Bump when the cached layout or the build logic changes.
-CACHE_SCHEMA = 4
+CACHE_SCHEMA = 5
 
 
 def cache_key(osm_path: Path, mode: str, *, include_construction: bool) -> str:

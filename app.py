@@ -317,6 +317,8 @@ def planner_page(sites: Any, agreements: Any, presets: list[Any]) -> None:
         SB.sidebar_scenario_file(
             lg, current_json, stem, current_error, on_scenario_file, AL.log_export
         )
+    # Fixed texts from the string tables only (no user input in this CSS).
+    st.markdown(SB.uploader_texts_css(lg), unsafe_allow_html=True)
     if S.value(state, S.EXERCISE):
         st.markdown(banner_html(lg), unsafe_allow_html=True)
     st.title(tr("app.title", lg), anchor=False)

@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from e2e_support import (
@@ -82,6 +83,27 @@ def shot(page: object, name: str) -> int:
     return (SHOTS / name).stat().st_size
 
 
+#: What the user sees on the first uploader's button and hint (Streamlit's English text is
+#: sized to nothing and the translation drawn after it).
+UPLOADER_TEXTS_JS = """() => {
+    const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+    const seen = (el) => {
+        const after = getComputedStyle(el, '::after').content;
+        const own = parseFloat(getComputedStyle(el).fontSize) > 0 ? el.innerText : '';
+        return (own + (after && after !== 'none' ? JSON.parse(after) : '')).trim();
+    };
+    return [
+        seen(zone.querySelector('button [data-testid="stMarkdownContainer"] p')),
+        seen(zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')),
+    ];
+}"""
+
+
+def uploader_texts(page: Any) -> list[str]:
+    """The texts a user sees on the first file uploader (button, size hint)."""
+    return list(page.evaluate(UPLOADER_TEXTS_JS))
+
+
 def journey(j: Journey, url: str, tmp: Path) -> list[float]:
     page = j.page
     start = time.perf_counter()
@@ -115,6 +137,7 @@ def journey(j: Journey, url: str, tmp: Path) -> list[float]:
         "Norsk", lambda: sidebar.get_by_text("Norsk bokmål").click(), j.sidebar_text("Beregn plan")
     )
     assert "Stengte veier: 1" in sidebar.inner_text(), "closures survive the language switch"
+    assert uploader_texts(page) == ["Velg fil", "Maks 5 MB per fil"], "Streamlit's own texts"
     page.wait_for_timeout(1000)
     maps = page.evaluate("() => document.querySelectorAll('iframe[title*=st_folium]').length")
     assert maps == 1, f"{maps} maps on the page a second after the language switch"

@@ -32,6 +32,26 @@ UPLOAD_MB: Final = MAX_BYTES // 2**20
 State = Any
 
 
+def uploader_texts_css(lg: str) -> str:
+    """CSS that shows Streamlit's own file-uploader texts in ``lg``.
+
+    Streamlit (1.67) has no locale for its uploader: the button says "Upload" and
+    the hint "5MB per file". The English text is sized to nothing and the
+    translation drawn in its place, so bokmål mode has no English left.
+    """
+    button = tr("upload.button", lg)
+    limit = tr("upload.limit", lg, mb=round(MAX_BYTES / 1e6))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return f"""<style>
+{zone} button [data-testid="stMarkdownContainer"] p {{font-size: 0;}}
+{zone} button [data-testid="stMarkdownContainer"] p::after {{content: "{button}";
+  font-size: 0.875rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{limit}";
+  font-size: 0.875rem;}}
+</style>"""
+
+
 def zone_caption(spec: ZoneSpec, source: str, lg: str) -> str:
     """What kind of zone this is and where it came from, in words."""
     if spec.kind == "circle":

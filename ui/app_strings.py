@@ -466,6 +466,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "alle som reiser: til mottakssteder og til trygge utganger",
         "en": "everybody who travels: to reception sites and to safe exits",
     },
+    "upload.button": {"nb": "Velg fil", "en": "Upload"},
+    "upload.limit": {"nb": "Maks {mb} MB per fil", "en": "{mb} MB per file"},
     "assumption.reception_share_source": {
         "nb": "Kilde for andel til mottak",
         "en": "Source of the reception share",

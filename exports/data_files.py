@@ -35,7 +35,7 @@ import shapely
 
 from geo.atomic import atomic_write
 from geo.settings import MAP_CRS, WORK_CRS
-from planning.map_geometry import plan_closures
+from planning.map_geometry import plan_closures, roads_text
 from planning.scenario import scenario_to_json
 
 #: Exported layers with their GeoPackage geometry type.
@@ -50,7 +50,7 @@ LAYERS: dict[str, str] = {
     "exits": "Point",
     "kindergartens": "Point",
 }
-#: Columns of the v2 point layers, for an empty table when a plan lacks them.
+#: Columns of the v2 point layers, for an empty table when a plan object lacks them.
 _V2_COLUMNS: dict[str, list[str]] = {
     "exits": ["name", "people"],
     "kindergartens": ["name", "capacity", "address"],
@@ -75,8 +75,8 @@ def plan_layers(plan: Any) -> dict[str, gpd.GeoDataFrame]:
     """Return the plan's export layers in EPSG:25832, keyed by layer name."""
     layers = {name: getattr(plan, name).to_crs(WORK_CRS) for name in list(LAYERS)[:6]}
     closures = plan_closures(plan)
-    # Lists do not fit a GeoPackage column: the roads cut as one "; "-separated text.
-    closures["roads_cut"] = ["; ".join(map(str, roads)) for roads in closures["roads_cut"]]
+    # One text per closure: a GeoPackage column holds no lists.
+    closures["roads_cut"] = [roads_text(r) for r in closures["roads_cut"]]
     layers["closures"] = closures
     for name, columns in _V2_COLUMNS.items():
         frame = getattr(plan, name, None)

@@ -523,9 +523,9 @@ def _arrows(ax: Axes, page: Page, routes: gpd.GeoDataFrame) -> None:
 def _points(ax: Axes, page: Page, plan: Any) -> dict[str, bool]:
     """Kindergartens, single points of failure and safe exits (v2 layers), when present."""
     frames = {
-        "kindergartens": getattr(plan, "kindergartens", None),
+        "kindergartens": plan.kindergartens,
         "single_points": mapgeo.single_points_of_failure(plan),
-        "exits": getattr(plan, "exits", None),
+        "exits": plan.exits,
     }
     shown = {}
     for key, frame in frames.items():

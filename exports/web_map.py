@@ -439,7 +439,7 @@ def _plan_builders(
         "routes": lambda: planl.route_layer(plan, lang, legend),
         "closures": lambda: planl.closure_layer(closures, lang, legend),
         "kindergartens": lambda: points(
-            getattr(plan, "kindergartens", None),
+            plan.kindergartens,
             "kindergarten",
             carto.KINDERGARTEN,
             lang,
@@ -455,7 +455,7 @@ def _plan_builders(
             (("people", "popup.people"),),
         ),
         "exits": lambda: points(
-            getattr(plan, "exits", None),
+            plan.exits,
             "exit",
             carto.EXIT,
             lang,

@@ -109,9 +109,7 @@ def catchment_layer(
         }
         for s in out["site"]
     ]
-    # The contract's ``split`` flag; planning.plan currently writes ``split_cells``.
-    split = out["split"] if "split" in out else out.get("split_cells", 0) > 0
-    split = pd.Series(split, index=out.index).astype(bool)
+    split = out["split_cells"] > 0
     out["popup"] = [
         popup(
             t("legend.catchment", lang, site=s),
@@ -209,8 +207,8 @@ def closure_layer(
             }
         )
         pairs: list[tuple[str, object]] = []
-        if list(row.roads_cut):
-            pairs.append((t("popup.roads_cut", lang), ", ".join(map(str, row.roads_cut))))
+        if roads := geom.roads_text(row.roads_cut):
+            pairs.append((t("popup.roads_cut", lang), roads))
         if row.length_m:
             pairs.append((t("popup.length", lang), f"{format_number(row.length_m, lang)} m"))
         if not row.computed:

@@ -46,9 +46,8 @@ def plan_extent(plan: Any) -> Bounds:
     """
     receiving = plan.sites.loc[plan.sites["assigned"] > 0]
     parts = [plan.zone.geometry.to_numpy(), receiving.geometry.to_numpy()]
-    exits = getattr(plan, "exits", None)
-    if exits is not None and len(exits):
-        parts.append(exits.geometry.to_numpy())
+    if len(plan.exits):
+        parts.append(plan.exits.geometry.to_numpy())
     geoms = np.concatenate([p for p in parts if len(p)])
     return tuple(float(v) for v in shapely.total_bounds(geoms))  # type: ignore[return-value]
 
@@ -104,13 +103,20 @@ def bottleneck_points(
     )
 
 
+def roads_text(roads: object) -> str:
+    """The roads a closure cuts as one "; "-separated text (a list is joined, a text kept)."""
+    if isinstance(roads, list | tuple):
+        return "; ".join(map(str, roads))
+    return "" if roads is None else str(roads)
+
+
 def closures_from_geojson(items: list[dict[str, Any]], *, computed: bool) -> gpd.GeoDataFrame:
     """Closed roads given as GeoJSON geometries in lon/lat (a scenario, or drawn on the map)."""
     geoms = [to_work(shape(item)) for item in items]
     return gpd.GeoDataFrame(
         {
             "label": [""] * len(geoms),
-            "roads_cut": [[] for _ in geoms],
+            "roads_cut": [""] * len(geoms),
             "length_m": [
                 round(float(g.length), 1) if shapely.get_dimensions(g) == 1 else 0.0 for g in geoms
             ],
@@ -122,19 +128,15 @@ def closures_from_geojson(items: list[dict[str, Any]], *, computed: bool) -> gpd
 
 
 def plan_closures(plan: Any) -> gpd.GeoDataFrame:
-    """The plan's closed roads: ``plan.closures`` when the planner made it, else the scenario's.
+    """The plan's closed roads, marked ``computed`` (show ``roads_cut`` with :func:`roads_text`).
 
-    Both were taken into account by the routing, so both are ``computed``.
+    A plan object without a closures layer (one made before the planner listed
+    them) gives its scenario's closures.
     """
     layer = getattr(plan, "closures", None)
     if layer is None:
         return closures_from_geojson(list(plan.scenario.closures), computed=True)
     out = layer.to_crs(settings.WORK_CRS).copy()
-    for column, default in (("label", ""), ("length_m", 0.0)):
-        if column not in out:
-            out[column] = default
-    if "roads_cut" not in out:
-        out["roads_cut"] = [[] for _ in range(len(out))]
     out["computed"] = True
     return out[list(CLOSURE_COLUMNS)]
 

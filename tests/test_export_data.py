@@ -177,3 +177,13 @@ def test_exits_and_kindergartens_are_exported_and_empty_for_an_older_plan(plan, 
     path = to_geopackage(old, tmp_path / "old.gpkg")
     assert pyogrio.read_info(path, layer="exits")["features"] == 0
     assert "capacity" in pyogrio.read_info(path, layer="kindergartens")["fields"]
+
+
+def test_roads_cut_text_from_the_planner_is_kept_whole(plan, tmp_path):
+    # The planner's closures layer holds the roads as one text; joining it again
+    # letter by letter ("S; n; a; …") garbled every export of a real plan.
+    text = plan.closures["roads_cut"].iloc[0]
+    path = to_geopackage(plan, tmp_path / "plan.gpkg")
+    assert gpd.read_file(path, layer="closures")["roads_cut"].tolist() == [text]
+    props = json.loads(to_geojson(plan, "closures"))["features"][0]["properties"]
+    assert props["roads_cut"] == text and ";" not in text

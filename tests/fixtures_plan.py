@@ -17,13 +17,13 @@ import copy
 import functools
 
 import geopandas as gpd
+from mini_region import mini_region
 from plan_support import plan_for
 from shapely.geometry import Point
 
 from geo.settings import MAP_CRS, WORK_CRS
 from planning.plan import Plan
 from planning.scenario import AdhocSite, Scenario, SiteOverride, ZoneSpec
-from tests.mini_region import mini_region
 
 SNAROYA_RING = [
     (10.5965, 59.8735),

@@ -6,6 +6,7 @@ import re
 
 import geopandas as gpd
 import pytest
+from fixtures_plan import make_place_names, make_plan
 from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import Point
 
@@ -24,7 +25,6 @@ from geo.registry import load_actors, load_sites
 from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
 from planning import i18n
 from planning.map_geometry import actor_faces
-from tests.fixtures_plan import make_place_names, make_plan
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -7,6 +7,7 @@ import re
 
 import folium
 import pytest
+from fixtures_plan import CLOSURE_LINE, make_place_names, make_plan
 from jinja2.utils import htmlsafe_json_dumps
 from streamlit_folium import generate_leaflet_string
 
@@ -14,7 +15,6 @@ from exports import cartography as carto
 from exports.map_strings import t
 from exports.web_map import PLAN_LAYERS, build_base_map, pending_group, plan_bounds, plan_groups
 from geo.registry import load_sites
-from tests.fixtures_plan import CLOSURE_LINE, make_place_names, make_plan
 
 
 def has(page: str, text: str) -> bool:

@@ -74,7 +74,7 @@ def _range_without_high(p: Plan) -> None:
 
 
 def _no_closures_layer(p: Plan) -> None:
-    p.closures = None  # type: ignore[assignment]
+    p.closures = None
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 from fixtures_plan import ARENA_PLACES, SCHOOL, _plan, fixture_scenario, make_plan
 from geopandas.testing import assert_geodataframe_equal
-from mini_region import MINI_REGION_DIR, mini_region
+from mini_region import MINI_REGION_DIR, NODES, mini_region
 
+from planning.destinations import data_edge_nodes
 from planning.plan import Plan
 from planning.plan_contract import validate_plan
 from planning.routing import closed_edges
@@ -106,11 +108,12 @@ def test_the_region_is_baerum_in_akershus_and_a_few_kilobytes() -> None:
     assert size < 5_000
 
 
-def test_the_closure_cuts_one_stretch_of_the_synthetic_network() -> None:
+def test_the_closure_cuts_one_stretch_and_snaroyveien_leaves_the_data_at_lysaker() -> None:
     scenario = fixture_scenario()
     net = mini_region().network("drive")
     cut = closed_edges(net, [closure_geometry(scenario.closures[0], 0)])
     assert set(net.edges["name"][cut]) == {"Forneburingen"} and cut.sum() == 2  # both ways
+    assert [list(NODES)[i] for i in np.flatnonzero(data_edge_nodes(net))] == ["lysaker"]
 
 
 def test_each_call_gives_its_own_copy(plan: Plan) -> None:

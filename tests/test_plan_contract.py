@@ -84,7 +84,10 @@ def _no_closures_layer(p: Plan) -> None:
         (_float_people, "evacuees.people has dtype float64, expected int"),
         (_lon_lat_sites, "layer 'sites' has CRS EPSG:4326, not EPSG:25832"),
         (_bad_status, "evacuees status 'evacuated' is not one of"),
-        (_lost_people, "assigned + own_arrangements + unassigned + unreachable = {total_plus_7}"),
+        (
+            _lost_people,
+            "assigned + own_arrangements + unassigned + unreachable = 2578, expected 2571",
+        ),
         (_nan_minutes, "summary is not strict JSON"),
         (_nan_minutes, "clearance_minutes['p90'] is nan"),
         (_missing_key, "summary lacks 'reception_seekers'"),
@@ -97,11 +100,9 @@ def _no_closures_layer(p: Plan) -> None:
 )
 def test_each_kind_of_drift_is_named(break_it: Callable[[Plan], None], expected: str) -> None:
     plan = make_plan()
-    total = plan.summary["evacuees_total"]
     break_it(plan)
     with pytest.raises(PlanContractError) as err:
         validate_plan(plan)
-    expected = expected.format(total_plus_7=f"{total + 7}, expected {total}")
     assert expected in str(err.value)
 
 

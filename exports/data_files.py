@@ -3,9 +3,8 @@
 Layers, in this order: ``zone``, ``evacuees``, ``catchments``, ``routes``,
 ``paths`` (one route line per origin group and site),
 ``sites`` (the GeoDataFrames of :class:`planning.plan.Plan`), ``closures``
-(closed roads: label, roads cut, length; from the plan, or from its scenario
-for a plan made before the planner listed them), ``exits`` (safe exits) and
-``kindergartens`` (empty for a plan without them).
+(closed roads: label, roads cut, length), ``exits`` (safe exits) and
+``kindergartens``.
 
 * GeoPackage keeps the working CRS, EPSG:25832, one table per layer.
 * GeoJSON follows RFC 7946: EPSG:4326, lon/lat order, no ``crs`` member,
@@ -35,7 +34,7 @@ import shapely
 
 from geo.atomic import atomic_write
 from geo.settings import MAP_CRS, WORK_CRS
-from planning.map_geometry import plan_closures, roads_text
+from planning.map_geometry import plan_closures
 from planning.scenario import scenario_to_json
 
 #: Exported layers with their GeoPackage geometry type.
@@ -49,11 +48,6 @@ LAYERS: dict[str, str] = {
     "closures": "Unknown",
     "exits": "Point",
     "kindergartens": "Point",
-}
-#: Columns of the v2 point layers, for an empty table when a plan object lacks them.
-_V2_COLUMNS: dict[str, list[str]] = {
-    "exits": ["name", "people"],
-    "kindergartens": ["name", "capacity", "address"],
 }
 #: Column shown as the KML placemark name and description per layer.
 _KML_FIELDS: dict[str, tuple[str, str]] = {
@@ -73,19 +67,10 @@ GEOJSON_DECIMALS = 7
 
 def plan_layers(plan: Any) -> dict[str, gpd.GeoDataFrame]:
     """Return the plan's export layers in EPSG:25832, keyed by layer name."""
-    layers = {name: getattr(plan, name).to_crs(WORK_CRS) for name in list(LAYERS)[:6]}
-    closures = plan_closures(plan)
-    # One text per closure: a GeoPackage column holds no lists.
-    closures["roads_cut"] = [roads_text(r) for r in closures["roads_cut"]]
-    layers["closures"] = closures
-    for name, columns in _V2_COLUMNS.items():
-        frame = getattr(plan, name, None)
-        layers[name] = (
-            gpd.GeoDataFrame(columns=[*columns, "geometry"], geometry="geometry", crs=WORK_CRS)
-            if frame is None
-            else frame.to_crs(WORK_CRS)
-        )
-    return layers
+    return {
+        name: plan_closures(plan) if name == "closures" else getattr(plan, name).to_crs(WORK_CRS)
+        for name in LAYERS
+    }
 
 
 def to_geopackage(plan: Any, path: str | PathLike[str]) -> Path:

@@ -17,7 +17,7 @@ from exports import cartography as carto
 from exports.map_strings import t
 from exports.print_page import PT_TO_MM, Page
 from planning.i18n import format_number, zone_status_label
-from planning.map_geometry import plan_closures, roads_text
+from planning.map_geometry import plan_closures
 
 #: Site names longer than this are cut in the key figures so values stay clear.
 SITE_NAME_CHARS: Final = 24
@@ -275,8 +275,8 @@ class Panel:
         self.row(t("mapfig.closures", lang), size=7.5)
         for i, row in enumerate(closures.itertuples()):
             text = carto.closure_label(row.label, i, lang)
-            if roads := roads_text(row.roads_cut):
-                text += f": {roads}"
+            if row.roads_cut:
+                text += f": {row.roads_cut}"
             self.wrapped(f"• {text}", indent=3, size=7.0)
 
     def actors(self, plan: Any, lang: str) -> None:

@@ -530,7 +530,7 @@ def _points(ax: Axes, page: Page, plan: Any) -> dict[str, bool]:
     shown = {}
     for key, frame in frames.items():
         marker, size, face, edge = carto.PRINT_POINTS[key]
-        shown[key] = frame is not None and not frame.empty
+        shown[key] = not frame.empty
         if shown[key]:
             ax.scatter(
                 frame.geometry.x,

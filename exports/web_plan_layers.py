@@ -207,8 +207,8 @@ def closure_layer(
             }
         )
         pairs: list[tuple[str, object]] = []
-        if roads := geom.roads_text(row.roads_cut):
-            pairs.append((t("popup.roads_cut", lang), roads))
+        if row.roads_cut:
+            pairs.append((t("popup.roads_cut", lang), row.roads_cut))
         if row.length_m:
             pairs.append((t("popup.length", lang), f"{format_number(row.length_m, lang)} m"))
         if not row.computed:
@@ -233,7 +233,7 @@ def closure_layer(
 
 
 def point_layer(
-    frame: gpd.GeoDataFrame | None,
+    frame: gpd.GeoDataFrame,
     key: str,
     colour: str,
     lang: str,
@@ -241,7 +241,7 @@ def point_layer(
     fields: tuple[tuple[str, str], ...],
 ) -> folium.FeatureGroup | None:
     """Named points (exits, kindergartens, single points of failure) with a few fields."""
-    if frame is None or frame.empty:
+    if frame.empty:
         return None
     out = to_map_crs(frame)
     out["style"] = [

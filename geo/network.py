@@ -344,6 +344,7 @@ def network_from_arrays(
     speed_kph: np.ndarray,
     capacity_vph: np.ndarray,
     name: list[str] | None = None,
+    highway: list[str] | None = None,
     mode: str = "drive",
 ) -> RoadNetwork:
     """Build a :class:`RoadNetwork` from arrays (synthetic networks, tests, benchmarks).
@@ -358,6 +359,8 @@ def network_from_arrays(
         Per-edge speed and capacity.
     name
         Per-edge road name (default empty).
+    highway
+        Per-edge OSM road class (default ``residential``).
     """
     from shapely import linestrings
 
@@ -382,7 +385,7 @@ def network_from_arrays(
             "travel_time": length / (speed / 3.6),
             "lanes": 1,
             "capacity_vph": np.asarray(capacity_vph, dtype=float),
-            "highway": "residential",
+            "highway": highway if highway is not None else ["residential"] * len(u),
             "name": name if name is not None else [""] * len(u),
         },
         geometry=linestrings(coords),

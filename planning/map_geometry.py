@@ -103,13 +103,6 @@ def bottleneck_points(
     )
 
 
-def roads_text(roads: object) -> str:
-    """The roads a closure cuts as one "; "-separated text (a list is joined, a text kept)."""
-    if isinstance(roads, list | tuple):
-        return "; ".join(map(str, roads))
-    return "" if roads is None else str(roads)
-
-
 def closures_from_geojson(items: list[dict[str, Any]], *, computed: bool) -> gpd.GeoDataFrame:
     """Closed roads given as GeoJSON geometries in lon/lat (a scenario, or drawn on the map)."""
     geoms = [to_work(shape(item)) for item in items]
@@ -128,15 +121,8 @@ def closures_from_geojson(items: list[dict[str, Any]], *, computed: bool) -> gpd
 
 
 def plan_closures(plan: Any) -> gpd.GeoDataFrame:
-    """The plan's closed roads, marked ``computed`` (show ``roads_cut`` with :func:`roads_text`).
-
-    A plan object without a closures layer (one made before the planner listed
-    them) gives its scenario's closures.
-    """
-    layer = getattr(plan, "closures", None)
-    if layer is None:
-        return closures_from_geojson(list(plan.scenario.closures), computed=True)
-    out = layer.to_crs(settings.WORK_CRS).copy()
+    """The plan's closed roads (``roads_cut`` one "; "-joined text), marked ``computed``."""
+    out = plan.closures.to_crs(settings.WORK_CRS).copy()
     out["computed"] = True
     return out[list(CLOSURE_COLUMNS)]
 
@@ -144,22 +130,17 @@ def plan_closures(plan: Any) -> gpd.GeoDataFrame:
 def single_points_of_failure(plan: Any) -> gpd.GeoDataFrame:
     """Roads whose loss cuts evacuees off: one point per road, on its busiest flagged edge.
 
-    Read from the routes' ``single_point_of_failure`` column, or located by name
-    from the summary's ``single_points_of_failure`` list when only that exists.
+    Read from the routes' ``single_point_of_failure`` column.
     """
     routes = plan.routes
-    names = [str(s["name"]) for s in plan.summary.get("single_points_of_failure", [])]
-    if "single_point_of_failure" in routes:
-        flagged = routes.loc[routes["single_point_of_failure"].fillna(False).astype(bool)]
-    else:
-        flagged = routes.loc[routes["name"].isin(names)]
+    flagged = routes.loc[routes["single_point_of_failure"]]
     rows = []
     for name, group in flagged.groupby("name", sort=False):
         edge = group.loc[group["people"].idxmax()]
         rows.append(
             {
                 "name": str(name),
-                "highway": str(edge.get("highway", "")),
+                "highway": str(edge["highway"]),
                 "people": float(edge["people"]),
                 "geometry": edge.geometry.interpolate(0.5, normalized=True),
             }

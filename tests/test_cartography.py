@@ -11,17 +11,19 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from fixtures_plan import make_plan
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_hex, to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from mini_region import mini_region
 
 from exports import cartography as carto
+from exports.bundle import basemap_layers
 from exports.route_map import compose_pages
 from exports.web_map import build_map
 from geo.registry import load_sites
 from planning.scenario import SiteOverride
-from tests.fixtures_plan import make_plan, make_region_layers
 
 
 def web_features(page: str) -> Iterator[dict]:
@@ -70,6 +72,12 @@ def plan():
     return make_plan()
 
 
+def busiest(plan) -> tuple[str, int]:
+    """The most loaded road of the plan and its load in per cent."""
+    top = plan.routes.loc[plan.routes["load_ratio"].idxmax()]
+    return top["name"], round(top["load_ratio"] * 100)
+
+
 @pytest.fixture(scope="module")
 def web(region, plan) -> str:
     return build_map(region, load_sites(), plan, draw=False).get_root().render()
@@ -77,7 +85,7 @@ def web(region, plan) -> str:
 
 @pytest.fixture(scope="module")
 def paper(plan) -> Figure:
-    return compose_pages(plan, make_region_layers(), "A4", "nb")[0].fig
+    return compose_pages(plan, basemap_layers(mini_region()), "A4", "nb")[0].fig
 
 
 @pytest.mark.parametrize("site", ["Telenor Arena", "Quality Hotel Expo"])
@@ -114,8 +122,10 @@ def test_site_colours_avoid_the_colours_that_mean_something_else():
     assert not reserved & set(carto.SITE_PALETTE)
 
 
-def test_load_classes_have_the_same_colours_on_screen_and_paper(web, paper):
-    overloaded = web_colour(web, "Snarøyveien: 130%", "color")
+def test_load_classes_have_the_same_colours_on_screen_and_paper(plan, web, paper):
+    road, percent = busiest(plan)
+    assert percent > 100  # the neck is overloaded
+    overloaded = web_colour(web, f"{road}: {percent}%", "color")
     assert overloaded == carto.LOAD_CLASSES[-1][1]
     assert overloaded in print_colours(paper, "routes")
     for label in ("Belastning under 70 %", "Overbelastet (over 100 %)"):
@@ -154,9 +164,10 @@ def test_closures_are_black_on_yellow_on_screen_and_paper(web, paper):
     assert carto.CLOSURE in print_colours(paper, "legend:Stengt vei")
 
 
-def test_bottleneck_ring_matches_its_legend(web, paper):
+def test_bottleneck_ring_matches_its_legend(plan, web, paper):
     assert print_colours(paper, "bottlenecks", edge=True) == {carto.BOTTLENECK}
-    assert web_colour(web, "Flaskehals: Snarøyveien (130%)", "color") == carto.BOTTLENECK
+    road, percent = busiest(plan)
+    assert web_colour(web, f"Flaskehals: {road} ({percent}%)", "color") == carto.BOTTLENECK
     assert carto.BOTTLENECK in web_legend(web)["Flaskehals"]
 
 
@@ -176,9 +187,22 @@ def test_unnamed_roads_are_named_by_their_norwegian_class(name, highway, nb, en)
 
 
 def test_clearance_rows_say_leave_and_arrive_with_the_capacity_range(plan):
-    rows = dict(carto.clearance_rows(plan.summary, "nb"))
+    summary = {
+        "clearance_minutes": {"leave_p90": 38.0, "p100": 74.0},
+        "clearance_range_minutes": {
+            "low": {"leave_p90": 45.0, "p100": 86.0},
+            "high": {"leave_p90": 31.0, "p100": 63.0},
+        },
+    }
+    rows = dict(carto.clearance_rows(summary, "nb"))
     assert rows["Ute av sonen, 90 %"] == "38 min (31–45)"
     assert rows["Fremme, alle"] == "74 min (63–86)"
+    # The real plan's rows: each with its range, the central time inside it.
+    for _, text in carto.clearance_rows(plan.summary, "nb"):
+        match = re.fullmatch(r"(\d+) min \((\d+)–(\d+)\)", text)
+        assert match, text
+        central, fast, slow = map(int, match.groups())
+        assert fast <= central <= slow
     no_range = {"clearance_minutes": {"leave_p90": 57.0}}
     rows = dict(carto.clearance_rows(no_range, "en"))
     assert rows["Out of the zone, 90 %"] == "57 min"
@@ -187,11 +211,13 @@ def test_clearance_rows_say_leave_and_arrive_with_the_capacity_range(plan):
 
 def test_own_arrangements_origins_are_exit_green_not_crossed_on_both_maps(region):
     plan = make_plan()
+    assert plan.evacuees.loc[0, "status"] == "assigned"
     plan.evacuees.loc[0, "status"] = "own_arrangements"
+    people = plan.evacuees.loc[0, "people"]
     paper = compose_pages(plan, {}, "A4", "nb")[0].fig
     assert print_colours(paper, "origins:own_arrangements") == {carto.EXIT}
     assert print_colours(paper, "legend:Evakuerte med egne ordninger") == {carto.EXIT}
     page = build_map(region, load_sites(), plan, layers=["evacuees"], draw=False)
     html = page.get_root().render()
-    assert web_colour(html, "820 – egne ordninger") == carto.EXIT
+    assert web_colour(html, f"{people} – egne ordninger") == carto.EXIT
     assert carto.EXIT in web_legend(html)["Evakuerte med egne ordninger"]

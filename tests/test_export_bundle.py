@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from fixtures_plan import make_plan
 
 from exports import KINDS
 from exports.bundle import FORMATS, file_stem, filename, make_export, mime_type
-from tests.fixtures_plan import make_plan
 from ui import app_exports
 
 

@@ -67,7 +67,8 @@ def test_instruction_names_the_assigned_sites_only():
         text = info.findtext("cap:instruction", namespaces=NS)
         assert "Telenor Arena (Widerøeveien 1, 1360 Fornebu)" in text
         assert "Quality Hotel Expo" in text
-        assert "Thon Hotel" not in text  # unavailable site
+        assert "Thon Hotel" not in text  # deactivated site
+        assert "Snarøya skole" not in text  # added site inside the zone
 
 
 def test_polygons_are_closed_lat_lon_rings_one_per_zone_part():

@@ -49,7 +49,7 @@ def test_geopackage_replaces_an_old_file_and_keeps_empty_layers(plan, tmp_path):
     plan_no_routes.routes = plan_no_routes.routes.iloc[:0]
     to_geopackage(plan_no_routes, path)
     assert pyogrio.read_info(path, layer="routes")["features"] == 0
-    assert pyogrio.read_info(path, layer="sites")["features"] == 3
+    assert pyogrio.read_info(path, layer="sites")["features"] == len(plan.sites) == 4
 
 
 def _rings(geometry):
@@ -97,16 +97,19 @@ def test_geojson_features_name_their_layer_and_one_layer_can_be_picked(plan):
     assert [f["properties"]["name"] for f in sites["features"]] == list(plan.sites["name"])
     evacuees = json.loads(to_geojson(plan, layer="evacuees"))
     # NaN travel time of an unreachable group becomes JSON null, not invalid NaN.
-    assert evacuees["features"][2]["properties"]["travel_min"] is None
+    minutes = [f["properties"]["travel_min"] for f in evacuees["features"]]
+    unreachable = (plan.evacuees["status"] == "unreachable").tolist()
+    assert any(unreachable)
+    assert [m is None for m in minutes] == unreachable
     with pytest.raises(ValueError, match="roads"):
         to_geojson(plan, layer="roads")
 
 
 def test_geojson_geometry_matches_the_plan_in_lon_lat(plan):
     data = json.loads(to_geojson(plan, layer="sites"))
-    arena = shapely.from_geojson(json.dumps(data["features"][0]["geometry"]))
+    first = shapely.from_geojson(json.dumps(data["features"][0]["geometry"]))
     expected = plan.sites.to_crs(MAP_CRS).geometry.iloc[0]
-    assert arena.distance(expected) < 1e-6
+    assert first.distance(expected) < 1e-6
 
 
 def test_kml_parses_and_has_a_placemark_per_feature(plan, tmp_path):
@@ -141,7 +144,8 @@ def test_closures_from_the_scenario_are_a_layer_with_their_length(plan, tmp_path
     path = to_geopackage(plan, tmp_path / "plan.gpkg")
     closures = gpd.read_file(path, layer="closures")
     assert len(closures) == 1 and closures.crs.equals(CRS(WORK_CRS))
-    # The fixture's closure runs ~250 m along the road west of the zone.
+    # The fixture's closure cuts Forneburingen between two junctions, ~280 m of road.
+    assert closures["length_m"].tolist() == plan.closures["length_m"].tolist()
     assert 150 < closures["length_m"].iloc[0] < 350
     assert bool(closures["computed"].iloc[0])
     kml = ET.parse(to_kml(plan, tmp_path / "plan.kml")).getroot()
@@ -152,30 +156,27 @@ def test_closures_from_the_scenario_are_a_layer_with_their_length(plan, tmp_path
     assert "closures" in names
 
 
-def test_closures_the_planner_listed_keep_label_and_roads_cut(tmp_path):
-    from shapely.geometry import LineString
-
-    plan = make_plan()
-    plan.closures = gpd.GeoDataFrame(
-        {"label": ["Sperring Snarøyveien"], "roads_cut": [["Snarøyveien", "Bruksveien"]]},
-        geometry=[LineString([(590000, 6640000), (590100, 6640050)])],
-        crs=WORK_CRS,
-    )
-    plan.closures["length_m"] = 111.8
-    data = json.loads(to_geojson(plan, "closures"))
-    props = data["features"][0]["properties"]
-    assert props["label"] == "Sperring Snarøyveien"
-    assert props["roads_cut"] == "Snarøyveien; Bruksveien"
+def test_closures_keep_the_planners_label_and_roads_cut(plan, tmp_path):
+    props = json.loads(to_geojson(plan, "closures"))["features"][0]["properties"]
+    assert props["label"] == "Stengning 1"  # the planner's label for an unnamed closure
+    assert props["roads_cut"] == "Forneburingen"
+    kml = ET.parse(to_kml(plan, tmp_path / "plan.kml")).getroot()
+    placemarks = {
+        p.findtext(f"{KML_NS}name"): p.findtext(f"{KML_NS}description")
+        for p in kml.iter(f"{KML_NS}Placemark")
+    }
+    assert placemarks["Stengning 1"] == "Forneburingen"
 
 
-def test_exits_and_kindergartens_are_exported_and_empty_for_an_older_plan(plan, tmp_path):
+def test_exits_and_kindergartens_are_exported_and_empty_layers_keep_their_columns(plan, tmp_path):
     path = to_geopackage(plan, tmp_path / "plan.gpkg")
-    assert gpd.read_file(path, layer="exits")["name"].tolist() == ["Snarøyveien nord"]
-    assert gpd.read_file(path, layer="kindergartens")["capacity"].tolist() == [60]
-    old = make_plan()
-    old.exits = old.kindergartens = None
-    path = to_geopackage(old, tmp_path / "old.gpkg")
+    assert gpd.read_file(path, layer="exits")["name"].tolist() == ["Snarøyveien nordøst"]
+    assert gpd.read_file(path, layer="kindergartens")["capacity"].tolist() == [36]
+    quiet = make_plan()
+    quiet.exits, quiet.kindergartens = quiet.exits.iloc[:0], quiet.kindergartens.iloc[:0]
+    path = to_geopackage(quiet, tmp_path / "quiet.gpkg")
     assert pyogrio.read_info(path, layer="exits")["features"] == 0
+    assert "people" in pyogrio.read_info(path, layer="exits")["fields"]
     assert "capacity" in pyogrio.read_info(path, layer="kindergartens")["fields"]
 
 

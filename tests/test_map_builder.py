@@ -6,6 +6,7 @@ import re
 
 import geopandas as gpd
 import pytest
+from fixtures_plan import make_place_names, make_plan
 from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import Point
 
@@ -24,7 +25,6 @@ from geo.registry import load_actors, load_sites
 from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
 from planning import i18n
 from planning.map_geometry import actor_faces
-from tests.fixtures_plan import make_place_names, make_plan
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -95,9 +95,11 @@ def test_population_legend_names_the_ssb_vintage(plain_html, region):
     assert not has(plain_html, t("legend.population", "en", vintage="2015"))
 
 
-def test_site_popups_show_address_capacity_assumption_and_agreement(plan_html, plain_html):
+def test_site_popups_show_address_capacity_assumption_and_agreement(plan, plan_html, plain_html):
+    expo = plan.sites.set_index("name").loc["Quality Hotel Expo"]
+    assert expo["capacity_assumed"] and expo["capacity"] == 250
     assert has(plan_html, "Snarøyveien 30, 1360 Fornebu")
-    assert has(plan_html, "800 (antatt)")
+    assert has(plan_html, f"{expo['capacity']} (antatt)")
     assert has(plain_html, "(assumed)")
     assert has(plain_html, "Agreement to establish an EPS at Quality Hotel Expo")
 
@@ -106,11 +108,14 @@ def test_unavailable_site_is_grey_and_gives_the_reason(plan_html):
     assert UNAVAILABLE in plan_html
     # The Norwegian map gives the reason in Norwegian (the summary's reason_nb).
     assert has(plan_html, "utilgjengelig: deaktivert i scenarioet")
+    assert has(plan_html, "Snarøya skole – utilgjengelig: ligger inne i faresonen")
 
 
-def test_bottleneck_is_marked_and_named(plan_html):
+def test_bottleneck_is_marked_and_named(plan, plan_html):
+    top = plan.routes.loc[plan.routes["load_ratio"].idxmax()]
+    assert top["name"] == "Snarøyveien" and top["load_ratio"] > 1
     assert has(plan_html, "<div class='evac-label'>Snarøyveien</div>")
-    assert has(plan_html, "Flaskehals: Snarøyveien (130%)")
+    assert has(plan_html, f"Flaskehals: Snarøyveien ({top['load_ratio']:.0%})")
 
 
 def test_routes_are_coloured_by_load_and_weighted_by_people(plan_html):
@@ -203,7 +208,7 @@ def test_plan_is_framed_on_the_zone_and_the_receiving_sites_only(snaroya_plan):
     assert (zone[2] - zone[0]) / (east - west) > 0.6
 
 
-def test_fake_plan_frame_has_at_least_the_minimum_padding():
+def test_fixture_plan_frame_has_at_least_the_minimum_padding():
     plan = make_plan()
     west, south, east, north = plan_bounds(plan)
     inner = gpd.GeoSeries(

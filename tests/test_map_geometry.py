@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import geopandas as gpd
+from fixtures_plan import make_plan
 from shapely.geometry import LineString, Point
 
 from geo.settings import WORK_CRS
 from planning import map_geometry as mg
-from tests.fixtures_plan import make_plan
 
 
 def _routes(rows: list[tuple[str, str, float, float, list]]) -> gpd.GeoDataFrame:
@@ -49,18 +49,14 @@ def test_plan_extent_covers_zone_receiving_sites_and_exits_but_not_idle_sites():
     assert padded == (-300.0, -300.0, 1300.0, 400.0)  # at least FIT_PAD_MIN_M
 
 
-def test_closures_come_from_the_plan_when_it_lists_them_else_from_the_scenario():
+def test_plan_closures_are_the_planners_layer_marked_computed_pending_ones_are_not():
     plan = make_plan()
-    from_scenario = mg.plan_closures(plan)
-    assert len(from_scenario) == 1 and from_scenario["computed"].all()
-    assert 150 < from_scenario["length_m"].iloc[0] < 350
-    plan.closures = gpd.GeoDataFrame(
-        {"label": ["A"], "roads_cut": [["Snarøyveien"]], "length_m": [12.0]},
-        geometry=[LineString([(0, 0), (12, 0)])],
-        crs=WORK_CRS,
-    )
-    listed = mg.plan_closures(plan)
-    assert listed["label"].tolist() == ["A"] and listed["roads_cut"].iloc[0] == ["Snarøyveien"]
+    computed = mg.plan_closures(plan)
+    assert list(computed.columns) == list(mg.CLOSURE_COLUMNS)
+    assert len(computed) == 1 and computed["computed"].all()
+    assert computed["label"].tolist() == ["Stengning 1"]
+    assert computed["roads_cut"].tolist() == ["Forneburingen"]
+    assert 150 < computed["length_m"].iloc[0] < 350  # one stretch between two junctions
     pending = mg.closures_from_geojson(
         [
             {
@@ -100,9 +96,14 @@ def test_main_road_labels_name_the_busiest_named_roads_upright():
     assert -90 <= labels["angle_deg"].iloc[0] <= 90
 
 
-def test_single_points_of_failure_from_the_routes_column_or_the_summary():
+def test_single_points_of_failure_from_the_routes_column_one_per_road_on_its_busiest_edge():
     plan = make_plan()
-    assert mg.single_points_of_failure(plan)["name"].tolist() == ["Rolfsbuktveien"]
+    points = mg.single_points_of_failure(plan)
+    assert points["name"].tolist() == ["Snarøyveien"]  # the neck to Fornebu
+    flagged = plan.routes.loc[plan.routes["single_point_of_failure"]]
+    busiest = flagged.loc[flagged["people"].idxmax()]
+    assert points["people"].iloc[0] == busiest["people"]
+    assert points.geometry.iloc[0].distance(busiest.geometry) < 1e-6
     plan.routes["single_point_of_failure"] = plan.routes["name"] == "Widerøeveien"
     assert mg.single_points_of_failure(plan)["name"].tolist() == ["Widerøeveien"]
 

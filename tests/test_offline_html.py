@@ -8,6 +8,7 @@ from pathlib import Path
 
 import folium
 import pytest
+from fixtures_plan import make_plan
 from folium.plugins import Draw
 
 from exports import offline
@@ -15,7 +16,6 @@ from exports.html_map import to_html
 from exports.offline import SERVED_URL, OfflineAssetError, localize
 from exports.web_map import build_map
 from geo.registry import load_sites
-from tests.fixtures_plan import make_plan
 
 #: Hosts folium and its plugins load from when not localised.
 CDN_MARKERS = ("https://cdn", "unpkg", "jsdelivr", "cdnjs", "code.jquery.com", "netdna")

@@ -7,6 +7,7 @@ import re
 
 import folium
 import pytest
+from fixtures_plan import CLOSURE_LINE, make_place_names, make_plan
 from jinja2.utils import htmlsafe_json_dumps
 from streamlit_folium import generate_leaflet_string
 
@@ -14,7 +15,6 @@ from exports import cartography as carto
 from exports.map_strings import t
 from exports.web_map import PLAN_LAYERS, build_base_map, pending_group, plan_bounds, plan_groups
 from geo.registry import load_sites
-from tests.fixtures_plan import CLOSURE_LINE, make_place_names, make_plan
 
 
 def has(page: str, text: str) -> bool:
@@ -147,12 +147,14 @@ def test_draw_tools_speak_bokmal_on_a_bokmal_map(base_html, region, sites):
 
 def test_unnamed_roads_read_as_their_class_not_an_osm_tag(region, sites):
     plan = make_plan()
-    plan.routes.loc[3, "name"] = "(tertiary)"
+    assert (plan.routes["name"] == "(residential)").any()  # the planner's unnamed street
+    plan.routes.loc[plan.routes["name"] == "Widerøeveien", "name"] = "(tertiary)"
     routes = next(
         g for g in plan_groups(plan, region, sites) if g.layer_name == t("layer.routes", "nb")
     )
     script = generate_leaflet_string(routes)
     assert has(script, "kommunal vei") and not has(script, "(tertiary)")
+    assert has(script, "boliggate") and not has(script, "(residential)")
 
 
 def test_place_names_default_to_the_authored_file(region, sites):

@@ -207,6 +207,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "en": "Evacuees with own arrangements",
     },
     "popup.capacity_places": {"nb": "Plasser", "en": "Places"},
+    "mapfig.actors_on_card": {
+        "nb": "Ansvarlige aktører ({n}): se tiltakskortet",
+        "en": "Responsible actors ({n}): see the action card",
+    },
     "mapfig.more_on_card": {
         "nb": "+ {n} til (se tiltakskortet)",
         "en": "+ {n} more (see the action card)",

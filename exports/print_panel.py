@@ -163,12 +163,13 @@ class Panel:
 
     def fill(self, plan: Any, shown: dict[str, bool], colours: dict[str, str], lang: str) -> None:
         """Legend, key figures, zones and (as many as fit) actors."""
+        # 2 mm between sections leaves the actors two lines more on a busy A4 panel.
         self.legend(plan, shown, colours, lang)
-        self.gap()
+        self.gap(2.0)
         self.figures(plan, lang)
-        self.gap()
+        self.gap(2.0)
         self.zones(plan, lang)
-        self.gap()
+        self.gap(2.0)
         self.actors(plan, lang)
 
     def legend(self, plan: Any, shown: dict[str, bool], colours: dict[str, str], lang: str) -> None:
@@ -280,16 +281,38 @@ class Panel:
             self.wrapped(f"• {text}", indent=3, size=7.0)
 
     def actors(self, plan: Any, lang: str) -> None:
-        """Actor names, as many as fit; the action card lists them all with their roles."""
-        actors = plan.summary.get("responsible_actors", [])
-        if not actors:
+        """Actor names run on as text in the lines left above the panel's foot.
+
+        One name per row left room for none of the 16 actors a real plan names
+        (only "+16 more", drawn over the footer); names in running text fit 4-6
+        in two lines. The action card lists them all with their roles.
+        """
+        names = [str(a["name"]) for a in plan.summary.get("responsible_actors", [])]
+        size = 7.0
+        line_h = size * PT_TO_MM * 1.35
+        heading_h = 9.5 * PT_TO_MM * 1.2 + 2.8
+        if not names or self.y < line_h:
+            return
+        if self.y < heading_h + line_h:
+            # No room for a heading and a name: one line pointing to the action card,
+            # never text drawn over the footer.
+            self.row(t("mapfig.actors_on_card", lang, n=len(names)), size=size)
             return
         self.heading(t("actors.title", lang))
-        size = 7.0
-        fits = int(self.y // (size * PT_TO_MM * 1.35))
-        shown = actors if len(actors) <= fits else actors[: max(fits - 1, 0)]
         chars = int(self.width / (size * PT_TO_MM * 0.55))
-        for actor in shown:
-            self.row(f"• {shorten(str(actor['name']), chars)}", size=size)
-        if len(shown) < len(actors):
-            self.row(t("mapfig.more_on_card", lang, n=len(actors) - len(shown)), size=size)
+        for line in _name_lines(names, chars, int(self.y // line_h), lang):
+            self.row(line, size=size)
+
+
+def _name_lines(names: list[str], chars: int, fits: int, lang: str) -> list[str]:
+    """The most names that fit in ``fits`` wrapped lines, then "+ n more" if some are left."""
+    for k in range(len(names), -1, -1):
+        text = ", ".join(names[:k])
+        if k < len(names):
+            # No-break spaces keep "+ 12 more (see the action card)" on one line.
+            more = t("mapfig.more_on_card", lang, n=len(names) - k).replace(" ", "\u00a0")
+            text = f"{text}, {more}" if text else more
+        lines = textwrap.wrap(text, chars)
+        if len(lines) <= fits:
+            return lines
+    return []

@@ -20,6 +20,7 @@ from exports.map_furniture import (
     nice_length,
     scale_denominator,
 )
+from exports.print_panel import _name_lines
 from exports.route_map import render_route_map
 from geo.settings import ATTRIBUTION
 
@@ -286,3 +287,52 @@ def test_unnamed_bottleneck_reads_as_its_road_class(layers):
     text = pdf_page_text(render_route_map(plan, layers), 1)
     unnamed = label.replace("Snarøyveien", "kommunal vei")
     assert unnamed in text and "(tertiary)" not in text
+
+
+def map_page_text(pdf: bytes) -> str:
+    """The text of the map page (page 1) only: the action card repeats every actor."""
+    out = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+def test_actor_names_fill_the_lines_left_then_point_to_the_card():
+    names = ["Lokal redningssentral (LRS) Oslo", "Oslo politidistrikt", "Bærum kommune"]
+    assert _name_lines(names, 55, 2, "nb") == [
+        "Lokal redningssentral (LRS) Oslo, Oslo politidistrikt,",
+        "Bærum kommune",
+    ]
+    more = ["Lokal redningssentral (LRS) Oslo", "Statsforvalteren i Oslo og Akershus", *names[1:]]
+    assert _name_lines(more, 40, 2, "en") == [
+        "Lokal redningssentral (LRS) Oslo,",
+        "+\u00a03\u00a0more\u00a0(see\u00a0the\u00a0action\u00a0card)",
+    ]
+    assert _name_lines(names, 55, 1, "nb") == ["+\u00a03\u00a0til\u00a0(se\u00a0tiltakskortet)"]
+    assert _name_lines(names, 55, 0, "nb") == []
+
+
+@needs_pdftotext
+def test_map_page_names_actors_where_there_is_room_and_never_over_the_footer(layers, pdf_nb):
+    actors = [a["name"] for a in make_plan().summary["responsible_actors"]]
+    # With closures, exits and kindergartens in the legend: one line to the card,
+    # above the footer note (the page's last text).
+    a4 = map_page_text(pdf_nb)
+    pointer = f"Ansvarlige aktører ({len(actors)}): se tiltakskortet"
+    assert pointer in a4
+    assert a4.index(pointer) < a4.index("Planleggingsgrunnlag.")
+    # Without the closure rows there is room for a heading and the first names.
+    plan = make_plan()
+    plan.closures = plan.closures.iloc[0:0]
+    roomy = map_page_text(render_route_map(plan, layers, paper="A4"))
+    assert "Ansvarlige aktører" in roomy and pointer not in roomy
+    assert actors[0] in roomy
+    rest = re.search(r"\+ (\d+) til \(se tiltakskortet\)", roomy)
+    assert rest, "the actors left off are counted"
+    n_shown = len(actors) - int(rest[1])
+    assert n_shown >= 3
+    assert all(name in roomy for name in actors[:n_shown])

@@ -21,12 +21,14 @@ from __future__ import annotations
 import json
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from geo.errors import ConflictError, StoreError
 from planning.scenario import Scenario, scenario_from_json, scenario_to_json
+from planning.summary_model import PlanSummary, read_summary
 from store.diff import scenario_diff
 
 #: Kinds of exercise-log events.
@@ -90,7 +92,12 @@ class StoredVersion:
 
     info: VersionInfo
     scenario_json: str
-    results_summary: dict[str, Any] | None
+    results_summary: PlanSummary | None
+
+    def __post_init__(self) -> None:
+        """Read a summary saved by any evac version into today's typed shape."""
+        if self.results_summary is not None:
+            object.__setattr__(self, "results_summary", read_summary(self.results_summary))
 
     def scenario(self) -> Scenario:
         """Parse :attr:`scenario_json` into a :class:`Scenario`."""
@@ -146,7 +153,7 @@ def new_scenario_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def dump_json(value: dict[str, Any] | None, what: str) -> str | None:
+def dump_json(value: Mapping[str, Any] | None, what: str) -> str | None:
     """Serialise ``value`` for storage; raise :class:`StoreError` if it is not JSON-ready."""
     if value is None:
         return None
@@ -247,7 +254,7 @@ class ScenarioStore(ABC):
         user: str,
         comment: str = "",
         base_version: int | None = None,
-        results_summary: dict[str, Any] | None = None,
+        results_summary: Mapping[str, Any] | None = None,
     ) -> VersionInfo:
         """Save a new version of a scenario (a new scenario when ``scenario_id`` is None).
 

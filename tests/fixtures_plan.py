@@ -15,6 +15,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
 from planning.scenario import Scenario, SiteOverride, ZoneSpec
+from planning.summary_model import read_summary
 
 SNAROYA_RING = [
     (10.597, 59.877),
@@ -445,7 +446,7 @@ def make_plan(
         routes,
         paths,
         sites,
-        summary,
+        read_summary(summary),  # a v0.2.0-shape summary, read as today's
         exits,
         kindergartens,
         closures,

@@ -28,7 +28,7 @@ from typing import Any
 
 from geo.errors import ConflictError, StoreError
 from planning.scenario import Scenario, scenario_from_json, scenario_to_json
-from planning.summary_model import PlanSummary, read_summary
+from planning.summary_model import PlanSummary, SummaryFormatError, read_summary
 from store.diff import scenario_diff
 
 #: Kinds of exercise-log events.
@@ -92,12 +92,17 @@ class StoredVersion:
 
     info: VersionInfo
     scenario_json: str
-    results_summary: PlanSummary | None
+    results_summary: dict[str, Any] | None
 
-    def __post_init__(self) -> None:
-        """Read a summary saved by any evac version into today's typed shape."""
-        if self.results_summary is not None:
-            object.__setattr__(self, "results_summary", read_summary(self.results_summary))
+    def summary(self) -> PlanSummary | None:
+        """:attr:`results_summary` in today's typed shape, whichever evac version saved it.
+
+        Raises
+        ------
+        SummaryFormatError
+            If the saved results are not a plan summary.
+        """
+        return None if self.results_summary is None else read_summary(self.results_summary)
 
     def scenario(self) -> Scenario:
         """Parse :attr:`scenario_json` into a :class:`Scenario`."""
@@ -151,6 +156,18 @@ def utc_now() -> str:
 def new_scenario_id() -> str:
     """Random id: short enough to type, long enough never to collide in practice."""
     return uuid.uuid4().hex[:12]
+
+
+def _comparable_results(version: StoredVersion) -> Mapping[str, Any] | None:
+    """A version's results for a diff: plan summaries of any evac version in today's shape.
+
+    Results that are no plan summary (``evac scenario save --results`` keeps any JSON
+    object) are compared as saved.
+    """
+    try:
+        return version.summary()
+    except SummaryFormatError:
+        return version.results_summary
 
 
 def dump_json(value: Mapping[str, Any] | None, what: str) -> str | None:
@@ -323,8 +340,8 @@ class ScenarioStore(ABC):
         changes = scenario_diff(
             json.loads(old.scenario_json),
             json.loads(new.scenario_json),
-            old.results_summary,
-            new.results_summary,
+            _comparable_results(old),
+            _comparable_results(new),
         )
         return {"scenario_id": scenario_id, "from": v1, "to": v2, **changes}
 

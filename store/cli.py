@@ -25,7 +25,6 @@ from geo.atomic import write_text
 from geo.errors import StoreError
 from geo.validate import load_json
 from planning.scenario import scenario_from_json
-from planning.summary_model import read_summary
 from store import open_store
 from store.base import ScenarioStore, VersionInfo
 from store.exercise_log import after_action_markdown, log_to_csv
@@ -108,7 +107,7 @@ def run_scenario_command(args: argparse.Namespace, out: TextIO | None = None) ->
             user=args.user,
             comment=args.comment,
             base_version=args.base_version,
-            results_summary=None if results is None else read_summary(results),
+            results_summary=results,
         )
         print(f"Saved {info.scenario_id} version {info.version} ({info.name})", file=out)
     elif cmd == "restore":

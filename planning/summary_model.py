@@ -248,8 +248,10 @@ def _from_v0(old: Mapping[str, Any]) -> PlanSummary:
         "closures": list(old.get("closures") or []),
         "single_points_of_failure": list(old.get("single_points_of_failure") or []),
         "clearance_minutes": _old_clearance(old.get("clearance_minutes")),
+        # v1 had no capacity range: both ends unknown (None), never invented.
         "clearance_range_minutes": {
-            k: _old_clearance(v) for k, v in (old.get("clearance_range_minutes") or {}).items()
+            k: _old_clearance((old.get("clearance_range_minutes") or {}).get(k))
+            for k in ("low", "high")
         },
         "bottlenecks": list(old.get("bottlenecks") or []),
         "municipalities": list(old.get("municipalities") or []),

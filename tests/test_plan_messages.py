@@ -21,7 +21,7 @@ from planning.plan import Plan
 from planning.presets import load_preset
 from planning.scenario import ExtraPopulation, SiteOverride
 
-MESSAGE_KEYS = sorted(k for k in STRINGS if k.startswith(("warn.", "reason.")))
+MESSAGE_KEYS = sorted(k for k in STRINGS if k.startswith(("warn.", "reason.", "action.")))
 #: Across Snarøyveien south of the Fornebu neck: southern Snarøya is cut off.
 SNAROYVEIEN_CUT = LineString([(10.6169, 59.884), (10.6185, 59.884)])
 

@@ -297,7 +297,8 @@ def _old_reasons(old: Mapping[str, Any]) -> list[UnreachableReason]:
 
 
 def _old_site(s: Mapping[str, Any]) -> SiteEntry:
-    reason = s.get("reason")
+    """A v0.2.0 site: ``reason`` in English ("" when available) and its ``reason_nb``."""
+    reason = str(s.get("reason") or "")
     return {
         "name": str(s["name"]),
         "kind": str(s.get("kind", "")),
@@ -305,11 +306,7 @@ def _old_site(s: Mapping[str, Any]) -> SiteEntry:
         "capacity": int(s.get("capacity") or 0),
         "capacity_assumed": bool(s.get("capacity_assumed", False)),
         "available": bool(s.get("available", True)),
-        "reason": (
-            (_pair(s, "reason_nb", "reason") if s.get("reason_nb") else bilingual(reason, reason))
-            if isinstance(reason, str) and reason
-            else reason or None
-        ),
+        "reason": bilingual(str(s.get("reason_nb") or reason), reason) if reason else None,
         "assigned": int(s.get("assigned") or 0),
         "off_network_m": float(s.get("off_network_m") or 0.0),
     }
@@ -324,8 +321,8 @@ def _old_actor(a: Mapping[str, Any]) -> ActorEntry:
         "id": str(a.get("id", "")),
         "name": str(a.get("name", "")),
         "kind": str(a.get("kind", "")),
-        "role": a["role"] if isinstance(a.get("role"), dict) else _pair(a, "role", "role_en"),
-        "why": a["why"] if isinstance(a.get("why"), dict) else _pair(a, "why_nb", "why_en"),
+        "role": _pair(a, "role", "role_en"),
+        "why": _pair(a, "why_nb", "why_en"),
     }
 
 
@@ -334,7 +331,7 @@ def _old_action(a: Mapping[str, Any]) -> ActionEntry:
         "rule": str(a.get("rule", "")),
         "who": str(a.get("who", "")),
         "who_name": str(a.get("who_name", a.get("who", ""))),
-        "what": a["what"] if isinstance(a.get("what"), dict) else _pair(a, "what_nb", "what_en"),
+        "what": _pair(a, "what_nb", "what_en"),
         "agreement": a.get("agreement"),
     }
 

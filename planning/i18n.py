@@ -406,11 +406,6 @@ class Message:
         return t(self.key, lang, **values)
 
 
-def texts(messages: list[Message], lang: str = DEFAULT_LANG) -> list[str]:
-    """Every message of ``messages`` in ``lang``, in order."""
-    return [m.text(lang) for m in messages]
-
-
 # --- summary ---
 #: A message parameter as JSON holds it.
 Param = str | int | float | bool | None

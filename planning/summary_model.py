@@ -214,7 +214,11 @@ def read_summary(data: Mapping[str, Any]) -> PlanSummary:
     if missing:
         msg = f"This is not a plan summary: it lacks {', '.join(missing)}."
         raise SummaryFormatError(msg)
-    return _from_v0(data)
+    try:
+        return _from_v0(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        msg = f"This plan summary of an older evac cannot be read: {exc!r} is wrong or missing."
+        raise SummaryFormatError(msg) from None
 
 
 def _from_v0(old: Mapping[str, Any]) -> PlanSummary:

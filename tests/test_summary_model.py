@@ -189,6 +189,10 @@ def test_render_names_an_unknown_language_or_key() -> None:
         ([1, 2], "must be a JSON object"),
         ({"format": "evac-summary/9", "scenario": "x"}, "is not 'evac-summary/2'"),
         ({"evacuees_total": 3}, "lacks scenario, assigned, unassigned"),
+        (
+            {"scenario": "x", "evacuees_total": 3, "assigned": {}, "unassigned": 0, "sites": [{}]},
+            "older evac cannot be read: KeyError\\('name'\\)",
+        ),
     ],
 )
 def test_what_no_reader_understands_is_named(data: Any, expected: str) -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from geo.registry import Registry
     from planning.plan import Plan
     from planning.scenario import AdhocSite, Scenario
+    from planning.summary_model import PlanSummary
 
 
 def _add_region_commands(sub: argparse._SubParsersAction) -> None:
@@ -110,6 +111,12 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
     _add_scenario_args(p)
     p.add_argument("--out", required=True, help="output folder for plan.gpkg and summary.json")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--lang",
+        choices=["nb", "en"],
+        default="en",
+        help="language of warnings, reasons and actions (printed, and as 'text' in the JSON)",
+    )
     p.set_defaults(handler=_cmd_plan)
 
     from exports import KINDS
@@ -414,18 +421,21 @@ def _plan(
 def _cmd_plan(args: argparse.Namespace) -> int:
     from exports.data_files import to_geopackage
     from geo.atomic import ensure_folder, write_text
+    from planning.summary_model import with_texts
 
     scenario = scenario_from_args(args)
     out = ensure_folder(args.out)  # before the plan: a bad folder fails fast
     plan, _, _ = _plan(args, scenario)
     to_geopackage(plan, out / "plan.gpkg")
-    # allow_nan=False: summary.json must stay valid JSON for every reader.
-    text = json.dumps(plan.summary, ensure_ascii=False, indent=2, allow_nan=False)
+    # The neutral summary, each message also rendered ("text") so people can read and
+    # grep it; read_summary drops the texts. allow_nan=False: strict JSON for every reader.
+    readable = with_texts(plan.summary, args.lang)
+    text = json.dumps(readable, ensure_ascii=False, indent=2, allow_nan=False)
     write_text(out / "summary.json", text)
     if args.json:
         print(text)
     else:
-        _print_summary(plan.summary)
+        _print_summary(plan.summary, args.lang)
         print(f"Wrote {out / 'plan.gpkg'} and {out / 'summary.json'}")
     return 0
 
@@ -485,7 +495,9 @@ def print_simulation(data: dict[str, Any]) -> None:
     print(f"SUMO ran {data['timing_s']['sumo']} s")
 
 
-def _print_summary(s: dict[str, Any]) -> None:
+def _print_summary(s: PlanSummary, lang: str) -> None:
+    from planning.i18n import render
+
     c = s["clearance_minutes"]
     print(f"Scenario: {s['scenario']}{'  [ØVELSE / EXERCISE]' if s['exercise'] else ''}")
     vintage = s.get("population_vintage")
@@ -497,10 +509,10 @@ def _print_summary(s: dict[str, Any]) -> None:
         f"Unassigned (sought a place, none free): {s['unassigned']:,}   "
         f"Unreachable: {s['unreachable']:,}"
     )
-    for reason, people in s["unreachable_reasons"].items():
-        print(f"    {people:,}: {reason}")
-    for e in s.get("exits", []):
-        print(f"  exit {e['name']}: {e['people']:,}")
+    for r in s["unreachable_reasons"]:
+        print(f"    {r['people']:,}: {render(r['reason'], lang)}")
+    for e in s["exits"]:
+        print(f"  exit {render(e['label'], lang)}: {e['people']:,}")
     low = s.get("clearance_range_minutes", {}).get("low", {})
     high = s.get("clearance_range_minutes", {}).get("high", {})
     print(
@@ -518,9 +530,9 @@ def _print_summary(s: dict[str, Any]) -> None:
         )
     print("Responsible: " + ", ".join(a["name"] for a in s["responsible_actors"]))
     for a in s["actions"]:
-        print(f"  action ({a['who_name']}): {a['what_en']}")
+        print(f"  action ({a['who_name']}): {render(a['what'], lang)}")
     for w in s["warnings"]:
-        print(f"  warning: {w}")
+        print(f"  warning: {render(w, lang)}")
 
 
 def build_parser() -> argparse.ArgumentParser:

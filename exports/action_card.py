@@ -18,6 +18,7 @@ from exports.map_strings import t
 from exports.print_page import FOOTER_H, HEADER_H, MARGIN, PAPER_MM, PT_TO_MM, Page, header
 from geo.errors import EvacError
 from geo.registry import load_agreements
+from planning.i18n import render
 
 #: Two columns of text per page, this far apart (A4 millimetres).
 COLUMNS: Final = 2
@@ -97,7 +98,6 @@ def action_card_pages(plan: Any, paper: str, lang: str) -> list[Page]:
     summary = plan.summary
     flow = _Flow(plan, paper, lang)
     titles = agreement_titles(lang)
-    what_key = "what_nb" if lang == "nb" else "what_en"
     flow.heading(t("actions.heading", lang))
     actions = summary.get("actions", [])
     if not actions:
@@ -106,7 +106,7 @@ def action_card_pages(plan: Any, paper: str, lang: str) -> list[Page]:
         who = action.get("who_name") or action.get("who", "")
         agreement = action.get("agreement") or ""
         lines = [(f"{i}. {who}", {"fontweight": "bold"})]
-        lines += [(line, {}) for line in flow.wrap(str(action.get(what_key, "")), BODY_PT, INDENT)]
+        lines += [(line, {}) for line in flow.wrap(render(action["what"], lang), BODY_PT, INDENT)]
         if agreement:
             text = f"{t('actions.agreement', lang)}: {titles.get(agreement, agreement)}"
             lines += [
@@ -122,10 +122,8 @@ def _actors(flow: _Flow, actors: list[dict[str, Any]], lang: str) -> None:
     if not actors:
         return
     flow.heading(t("actions.all_actors", lang))
-    role_key, why_key = ("role", "why_nb") if lang == "nb" else ("role_en", "why_en")
     for actor in actors:
-        role = str(actor.get(role_key) or actor.get("role", ""))
-        why = str(actor.get(why_key, ""))
+        role, why = render(actor["role"], lang), render(actor["why"], lang)
         lines = [(f"• {actor.get('name', '')}", {"fontweight": "bold"})]
         lines += [(s, {}) for s in flow.wrap(role, BODY_PT, INDENT)] if role else []
         lines += [

@@ -47,7 +47,7 @@ from exports.route_map import (
     map_frame_mm,
 )
 from geo.settings import LOCAL_TZ
-from planning.i18n import format_number
+from planning.i18n import format_number, render
 
 #: p90 clearance classes (upper bound in minutes, colour): ColorBrewer YlOrRd,
 #: sequential and print-safe. Bounds follow the 30/60/90/120-minute marks
@@ -292,7 +292,7 @@ def _zone_panel(panel: Panel, row: Any, actions: list[dict[str, str]], lang: str
     panel.gap()
     panel.heading(t("atlas.action_card", lang))
     for action in actions:
-        what = action.get("what_nb" if lang == "nb" else "what_en", "")
+        what = render(action["what"], lang) if action.get("what") else ""
         panel.wrapped(f"{action.get('who_name', '')}: {what}", size=6.5)
     if row.rules_fired:
         panel.gap(2)

@@ -30,8 +30,9 @@ from exports.web_common import (
     to_map_crs,
 )
 from geo.registry import Actor, Agreement
-from planning.i18n import format_number
+from planning.i18n import STRINGS, Text, format_number, render
 from planning.map_geometry import actor_faces
+from planning.summary_model import ActorEntry, PlanSummary
 
 #: OSM highway classes per drawn road class: (key, classes, colour, weight).
 ROAD_CLASSES: Final = (
@@ -218,11 +219,10 @@ def actor_layers(
     return groups
 
 
-def _actor_popup(here: list[dict[str, str]], lang: str) -> str:
-    role, why = ("role", "why_nb") if lang == "nb" else ("role_en", "why_en")
+def _actor_popup(here: list[ActorEntry], lang: str) -> str:
     items = "".join(
         f"<li><b>{esc(a['name'])}</b> ({esc(t('actor_kind.' + a['kind'], lang))}): "
-        f"{esc(a[role])} <i>{esc(a[why])}</i></li>"
+        f"{esc(render(a['role'], lang))} <i>{esc(render(a['why'], lang))}</i></li>"
         for a in here
     )
     return f"<b>{esc(t('popup.responsible_here', lang))}</b><ul>{items}</ul>"
@@ -298,22 +298,17 @@ def _site_pairs(
     ]
 
 
-def plan_reasons(summary: dict[str, Any], lang: str) -> dict[str, str]:
-    """The plan's English reasons (layers keep English) -> the summary's text in ``lang``.
+def plan_reasons(summary: PlanSummary, lang: str) -> dict[str, str]:
+    """The plan's English reasons (layers keep English) -> the same reason in ``lang``.
 
-    A summary without the bokmål texts (an older plan) leaves reasons in English.
+    From the summary's reasons (with their parameters) and every reason without
+    parameters (unassigned people's reasons are in the layers only).
     """
-    if lang == "en":
-        return {}
-    pairs = dict(
-        zip(
-            summary.get("unreachable_reasons", {}),
-            summary.get("unreachable_reasons_nb", {}),
-            strict=False,
-        )
-    )
-    pairs.update(
-        {s["reason"]: s["reason_nb"] for s in summary.get("sites", []) if s.get("reason_nb")}
-    )
-    pairs[t("reason.no_free_capacity", "en")] = t("reason.no_free_capacity", lang)
-    return pairs
+    texts: list[Text] = [r["reason"] for r in summary["unreachable_reasons"]]
+    texts += [s["reason"] for s in summary["sites"] if s["reason"] is not None]
+    texts += [
+        {"key": k, "params": {}}
+        for k, v in STRINGS.items()
+        if k.startswith("reason.") and "{" not in v["en"]
+    ]
+    return {render(x, "en"): render(x, lang) for x in texts}

@@ -8,6 +8,7 @@ kindergartens, vintage) and shows those figures as soon as they exist.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -39,7 +40,7 @@ def _names(items: Any) -> list[str]:
     return [str(x.get("name", "")) for x in items or [] if isinstance(x, dict)]
 
 
-def zone_figures(summary: dict[str, Any]) -> dict[str, Any]:
+def zone_figures(summary: Mapping[str, Any]) -> dict[str, Any]:
     """The atlas figures of one zone plan, read defensively (v1 and v2 plan summaries).
 
     Missing figures are ``None`` (or empty lists), never invented.
@@ -73,12 +74,12 @@ def zone_figures(summary: dict[str, Any]) -> dict[str, Any]:
             str(r.get("id", r)) if isinstance(r, dict) else str(r)
             for r in summary.get("rules_fired") or []
         ],
+        # Texts stay language-neutral (messages or {nb, en}): renderers pick the language.
         "actions": [
-            {k: a.get(k, "") for k in ("who_name", "what_nb", "what_en")}
+            {"who_name": a.get("who_name", ""), "what": a.get("what")}
             for a in summary.get("actions") or []
         ],
         "warnings": list(summary.get("warnings") or []),
-        "warnings_nb": list(summary.get("warnings_nb") or []),
     }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypedDict
 
 #: Supported UI languages, default first.
 LANGS: Final = ("nb", "en")
@@ -406,9 +406,75 @@ class Message:
         return t(self.key, lang, **values)
 
 
-def texts(messages: list[Message], lang: str = DEFAULT_LANG) -> list[str]:
-    """Every message of ``messages`` in ``lang``, in order."""
-    return [m.text(lang) for m in messages]
+# --- summary ---
+#: A message parameter as JSON holds it.
+Param = str | int | float | bool | None
+
+
+class MessageJSON(TypedDict):
+    """A :class:`Message` as JSON: ``{"key": "warn.unreachable", "params": {"people": 78}}``."""
+
+    key: str
+    params: dict[str, Param]
+
+
+class LocalText(TypedDict):
+    """A text in both languages: ``{"nb": ..., "en": ...}``.
+
+    Authored so in YAML (rules, actor roles), or saved as text by an older plan.
+    """
+
+    nb: str
+    en: str
+
+
+#: Any user-facing text in a plan summary: a message to render, or a bilingual pair.
+Text = MessageJSON | LocalText
+
+
+def message_json(message: Message) -> MessageJSON:
+    """``message`` as JSON; numpy scalars become plain numbers."""
+    return {"key": message.key, "params": {k: _param(v) for k, v in message.params.items()}}
+
+
+def _param(value: object) -> Param:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        plain = item()
+        if isinstance(plain, str | int | float | bool):
+            return plain
+    msg = f"Message parameter {value!r} is not a JSON number or text."
+    raise TypeError(msg)
+
+
+def bilingual(nb: str, en: str) -> LocalText:
+    """A text authored in both languages."""
+    return {"nb": nb, "en": en}
+
+
+def render(text: Mapping[str, object], lang: str = DEFAULT_LANG) -> str:
+    """A summary text (:data:`Text`) in ``lang``: a message rendered, or its ``lang`` half.
+
+    Raises
+    ------
+    KeyError
+        If the language is unknown, or a message's key has no translation.
+    """
+    if lang not in LANGS:
+        msg = f"Unknown language {lang!r}: use one of {', '.join(LANGS)}."
+        raise KeyError(msg)
+    if "key" in text:
+        params = text.get("params") or {}
+        if not isinstance(params, Mapping):
+            msg = f"Message {text['key']!r} has params {params!r}, not a JSON object."
+            raise TypeError(msg)
+        return Message(str(text["key"]), dict(params)).text(lang)
+    return str(text[lang])
+
+
+# --- end summary ---
 
 
 def _decimal(value: float, lang: str) -> str:

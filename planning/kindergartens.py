@@ -13,7 +13,7 @@ approximate area the zone touches (:mod:`geo.kindergartens`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
@@ -22,7 +22,8 @@ from geo import settings
 from geo.errors import RegistryError
 from geo.kindergartens import UnlocatedKindergarten
 from geo.registry import Actor
-from planning.i18n import LANGS, Message, t
+from planning.i18n import Message, message_json
+from planning.summary_model import ActionEntry, KindergartenEntry
 
 #: Columns of the plan's ``kindergartens`` layer.
 LAYER_COLUMNS: Final = ("name", "capacity", "address", "operator", "geometry")
@@ -50,8 +51,8 @@ class KindergartenCheck:
     """
 
     layer: gpd.GeoDataFrame
-    summary: list[dict[str, Any]] = field(default_factory=list)
-    actions: list[dict[str, Any]] = field(default_factory=list)
+    summary: list[KindergartenEntry] = field(default_factory=list)
+    actions: list[ActionEntry] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
 
 
@@ -107,17 +108,17 @@ def kindergartens_in_zone(
     return check
 
 
-def _action(n: int, children: int, actors: list[Actor]) -> dict[str, Any]:
+def _action(n: int, children: int, actors: list[Actor]) -> ActionEntry:
     names = {a.id: a.name for a in actors}
     if RESPONSIBLE_ACTOR not in names:
         msg = f"actors.yaml has no actor {RESPONSIBLE_ACTOR!r}, who notifies kindergartens."
         raise RegistryError(msg)
-    what = {lang: t("action.kindergartens_in_zone", lang, n=n, children=children) for lang in LANGS}
     return {
         "rule": ACTION_RULE,
         "who": RESPONSIBLE_ACTOR,
         "who_name": names[RESPONSIBLE_ACTOR],
-        "what_nb": what["nb"],
-        "what_en": what["en"],
+        "what": message_json(
+            Message("action.kindergartens_in_zone", {"n": n, "children": children})
+        ),
         "agreement": None,
     }

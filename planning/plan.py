@@ -13,7 +13,6 @@ people (wanted a reception place, none free) still leave via the exits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -54,6 +53,7 @@ from planning.population_vintage import choose_population
 from planning.scenario import Scenario
 from planning.site_table import routed_sites, site_table
 from planning.spof import FailurePoint, failure_points
+from planning.summary_model import PlanSummary
 from planning.zones import EVACUATED_STATUSES, closure_geometry, to_map, zone_geometry
 
 #: Road classes evacuation traffic avoids for through routes, and the factor
@@ -77,7 +77,7 @@ class Plan:
     routes: gpd.GeoDataFrame
     paths: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: PlanSummary
     curves: dict[str, ClearanceCurves] = field(default_factory=dict, repr=False)
     exits: gpd.GeoDataFrame = field(
         default_factory=lambda: _empty(["name", "name_en", "road", "data_edge", "people"])
@@ -363,7 +363,7 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     )
 
 
-def _add_kindergartens(summary: dict[str, Any], kids: KindergartenCheck) -> None:
+def _add_kindergartens(summary: PlanSummary, kids: KindergartenCheck) -> None:
     """The kindergartens in the zone and the municipality's action for them."""
     summary["kindergartens"] = kids.summary
     summary["actions"] += kids.actions

@@ -19,6 +19,8 @@ import pandas as pd
 
 from geo import settings
 from geo.errors import PlanContractError
+from planning.i18n import LANGS, STRINGS
+from planning.summary_model import SUMMARY_FORMAT
 
 #: Evacuee status values (ARCHITECTURE.md, Plan v2).
 STATUSES: Final = ("assigned", "own_arrangements", "unassigned", "unreachable")
@@ -138,12 +140,33 @@ def _is_dict(v: Any) -> bool:
     return isinstance(v, dict)
 
 
+def _is_message(v: Any) -> bool:
+    """A message of a known key with JSON-scalar params (planning.i18n.MessageJSON)."""
+    return (
+        isinstance(v, dict)
+        and set(v) == {"key", "params"}
+        and v["key"] in STRINGS
+        and isinstance(v["params"], dict)
+        and all(p is None or isinstance(p, str | int | float) for p in v["params"].values())
+    )
+
+
+def _is_local_text(v: Any) -> bool:
+    """A bilingual text (planning.i18n.LocalText): a string in every language."""
+    return isinstance(v, dict) and set(v) == set(LANGS) and all(map(_is_str, v.values()))
+
+
+def _is_text(v: Any) -> bool:
+    return _is_message(v) or _is_local_text(v)
+
+
 def _is_list(v: Any) -> bool:
     return isinstance(v, list)
 
 
 #: Summary keys and the test their value passes (ARCHITECTURE.md, Plan v2).
 SUMMARY_TYPES: Final[dict[str, Callable[[Any], bool]]] = {
+    "format": lambda v: v == SUMMARY_FORMAT,
     "scenario": _is_str,
     "preset": _is_opt_str,
     "exercise": _is_bool,
@@ -156,8 +179,6 @@ SUMMARY_TYPES: Final[dict[str, Callable[[Any], bool]]] = {
     "own_arrangements": _is_int,
     "unassigned": _is_int,
     "unreachable": _is_int,
-    "unreachable_reasons": _is_dict,
-    "unreachable_reasons_nb": _is_dict,
     "clearance_minutes": _is_dict,
     "clearance_range_minutes": _is_dict,
     "assumptions": _is_dict,
@@ -165,6 +186,7 @@ SUMMARY_TYPES: Final[dict[str, Callable[[Any], bool]]] = {
     **{
         key: _is_list
         for key in (
+            "unreachable_reasons",
             "sites",
             "exits",
             "closures",
@@ -177,7 +199,6 @@ SUMMARY_TYPES: Final[dict[str, Callable[[Any], bool]]] = {
             "actions",
             "kindergartens",
             "warnings",
-            "warnings_nb",
         )
     },
 }
@@ -191,12 +212,12 @@ SUMMARY_ENTRIES: Final[dict[str, dict[str, Callable[[Any], bool]]]] = {
         "capacity": _is_int,
         "capacity_assumed": _is_bool,
         "available": _is_bool,
-        "reason": _is_str,
-        "reason_nb": _is_str,
+        "reason": lambda v: v is None or _is_text(v),
         "assigned": _is_int,
         "off_network_m": _is_number,
     },
-    "exits": {"name": _is_str, "name_en": _is_str, "people": _is_int},
+    "unreachable_reasons": {"reason": _is_text, "people": _is_int},
+    "exits": {"name": _is_str, "label": _is_local_text, "people": _is_int},
     "closures": {
         "label": _is_str,
         "roads_cut": lambda v: isinstance(v, list) and all(map(_is_str, v)),
@@ -213,6 +234,21 @@ SUMMARY_ENTRIES: Final[dict[str, dict[str, Callable[[Any], bool]]]] = {
         "hours_at_capacity": _is_number,
     },
     "kindergartens": {"name": _is_str, "capacity": _is_int, "address": _is_str},
+    "responsible_actors": {
+        "id": _is_str,
+        "name": _is_str,
+        "kind": _is_str,
+        "role": _is_local_text,
+        "why": _is_local_text,
+    },
+    "rules_fired": {"id": _is_str, "explain": _is_local_text},
+    "actions": {
+        "rule": _is_str,
+        "who": _is_str,
+        "who_name": _is_str,
+        "what": _is_text,
+        "agreement": _is_opt_str,
+    },
 }
 
 #: Clearance keys: leaving the zone, then arriving (planning.plan_summary.CLEARANCE_KEYS).
@@ -222,7 +258,7 @@ CLEARANCE_KEYS: Final = ("leave_p50", "leave_p90", "leave_p100", "p50", "p90", "
 class PlanLike(Protocol):
     """What :func:`validate_plan` reads of a plan."""
 
-    summary: dict[str, Any]
+    summary: Mapping[str, Any]
 
     def layers(self) -> Mapping[str, Any]:
         """The plan's layers by name."""
@@ -290,21 +326,21 @@ def _one_layer_problems(name: str, frame: gpd.GeoDataFrame) -> list[str]:
     return out
 
 
-def summary_problems(summary: dict[str, Any]) -> list[str]:
-    """Missing or mistyped summary keys, list entries, clearance figures, and strict JSON."""
+def summary_problems(summary: Mapping[str, Any]) -> list[str]:
+    """Missing, extra or mistyped summary keys, list entries, texts, clearance, strict JSON."""
     out = [f"summary lacks {k!r}" for k in SUMMARY_TYPES if k not in summary]
+    out += [f"summary has the undocumented key {k!r}" for k in summary if k not in SUMMARY_TYPES]
+    out += _entry_problems(summary)
+    out += [
+        f"summary['warnings'][{i}] is not a message or a {{nb, en}} text"
+        for i, w in enumerate(summary.get("warnings") or [])
+        if not _is_text(w)
+    ]
     out += [
         f"summary[{k!r}] has the wrong type ({type(summary[k]).__name__})"
         for k, ok in SUMMARY_TYPES.items()
         if k in summary and not ok(summary[k])
     ]
-    for key, fields in SUMMARY_ENTRIES.items():
-        for i, entry in enumerate(summary.get(key) or []):
-            out += [
-                f"summary[{key!r}][{i}][{f!r}] is missing or of the wrong type"
-                for f, ok in fields.items()
-                if not isinstance(entry, dict) or not ok(entry.get(f, _MISSING))
-            ]
     out += _clearance_problems("clearance_minutes", summary.get("clearance_minutes"))
     ranges = summary.get("clearance_range_minutes")
     for bound in ("low", "high"):
@@ -318,6 +354,25 @@ def summary_problems(summary: dict[str, Any]) -> list[str]:
 
 
 _MISSING = object()
+
+
+def _entry_problems(summary: Mapping[str, Any]) -> list[str]:
+    """Entries of the summary's lists: every documented field, typed, and nothing else."""
+    out = []
+    for key, fields in SUMMARY_ENTRIES.items():
+        for i, entry in enumerate(summary.get(key) or []):
+            out += [
+                f"summary[{key!r}][{i}][{f!r}] is missing or of the wrong type"
+                for f, ok in fields.items()
+                if not isinstance(entry, dict) or not ok(entry.get(f, _MISSING))
+            ]
+            if isinstance(entry, dict):
+                out += [
+                    f"summary[{key!r}][{i}] has the undocumented field {f!r}"
+                    for f in entry
+                    if f not in fields
+                ]
+    return out
 
 
 def _clearance_problems(where: str, value: Any) -> list[str]:
@@ -340,7 +395,7 @@ def _status_people(evacuees: gpd.GeoDataFrame) -> dict[str, int]:
 
 
 def conservation_problems(
-    layers: Mapping[str, gpd.GeoDataFrame], summary: dict[str, Any]
+    layers: Mapping[str, gpd.GeoDataFrame], summary: Mapping[str, Any]
 ) -> list[str]:
     """People are neither lost nor double counted between the layers and the summary.
 
@@ -373,7 +428,7 @@ def conservation_problems(
 
 
 def _people_checks(
-    layers: Mapping[str, gpd.GeoDataFrame], summary: dict[str, Any], parts: dict[str, int]
+    layers: Mapping[str, gpd.GeoDataFrame], summary: Mapping[str, Any], parts: dict[str, int]
 ) -> list[tuple[str, float, float, float]]:
     """(what, got, expected, tolerance) for every people sum that must agree."""
     ev = layers["evacuees"]
@@ -389,7 +444,7 @@ def _people_checks(
         ),
         (
             "unreachable_reasons",
-            sum(summary["unreachable_reasons"].values()),
+            sum(r["people"] for r in summary["unreachable_reasons"]),
             parts["unreachable"],
             0,
         ),

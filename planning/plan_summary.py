@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -15,10 +15,20 @@ from geo.region import Region
 from geo.registry import Registry
 from planning import routing
 from planning.clearance import ClearanceCurves
-from planning.i18n import Message, texts
+from planning.i18n import Message, bilingual, message_json
 from planning.plan_layers import ModeFlow
 from planning.scenario import Scenario
 from planning.site_table import routed_sites
+from planning.summary_model import (
+    SUMMARY_FORMAT,
+    BottleneckEntry,
+    ClosureEntry,
+    ExitEntry,
+    FailurePointEntry,
+    PlanSummary,
+    SiteEntry,
+    UnreachableReason,
+)
 from planning.zones import EVACUATED_STATUSES
 
 if TYPE_CHECKING:
@@ -80,7 +90,7 @@ def clearance_minutes(curves: dict[str, ClearanceCurves]) -> dict[str, float | N
     return out | {k: minutes(v, arrived=True) for k, v in SHARES.items()}
 
 
-def bottlenecks(routes: gpd.GeoDataFrame, n: int = N_BOTTLENECKS) -> list[dict[str, Any]]:
+def bottlenecks(routes: gpd.GeoDataFrame, n: int = N_BOTTLENECKS) -> list[BottleneckEntry]:
     """Most loaded roads relative to capacity, one entry per road name."""
     if routes.empty:
         return []
@@ -174,8 +184,8 @@ class SummaryInputs:
     population: PopulationChoice
 
 
-def summarise(parts: SummaryInputs) -> dict[str, Any]:
-    """The plan summary (see ARCHITECTURE.md; the v2 keys are listed there)."""
+def summarise(parts: SummaryInputs) -> PlanSummary:
+    """The plan summary (:class:`planning.summary_model.PlanSummary`), language-neutral."""
     region, evacuees, sites = parts.region, parts.evacuees, parts.sites
     unreachable, spofs, warnings = parts.unreachable, parts.spofs, parts.warnings
     by_status = {k: int(v) for k, v in evacuees.groupby("status")["people"].sum().items()}
@@ -195,6 +205,7 @@ def summarise(parts: SummaryInputs) -> dict[str, Any]:
             Message("warn.single_point_of_failure", {"road": f.name, "people": f.people_cut_off})
         )
     return {
+        "format": SUMMARY_FORMAT,
         "scenario": parts.scenario.name,
         "preset": parts.scenario.preset,
         "exercise": parts.scenario.exercise,
@@ -212,16 +223,32 @@ def summarise(parts: SummaryInputs) -> dict[str, Any]:
         "responsible_actors": resp.actors,
         "rules_fired": resp.rules_fired,
         "actions": resp.actions,
-        "warnings": texts(warnings, "en"),
-        "warnings_nb": texts(warnings, "nb"),
+        "kindergartens": [],
+        "warnings": [message_json(w) for w in warnings],
         "assumptions": _assumptions(region, parts.scenario, sites, population.source),
         "data": {"region": str(region.path), "attribution": settings.ATTRIBUTION},
     }
 
 
+class _PeopleEntries(TypedDict):
+    evacuees_total: int
+    reception_seekers: int
+    assigned: dict[str, int]
+    own_arrangements: int
+    unassigned: int
+    unreachable: int
+    unreachable_reasons: list[UnreachableReason]
+
+
+class _RoadEntries(TypedDict):
+    exits: list[ExitEntry]
+    closures: list[ClosureEntry]
+    single_points_of_failure: list[FailurePointEntry]
+
+
 def _people_entries(
     evacuees: gpd.GeoDataFrame, by_status: dict[str, int], unreachable: dict[Message, int]
-) -> dict[str, Any]:
+) -> _PeopleEntries:
     """Summary keys counting people: in total, per status, per site and why unreachable."""
     why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
     assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
@@ -232,18 +259,19 @@ def _people_entries(
         "own_arrangements": by_status.get("own_arrangements", 0),
         "unassigned": by_status.get("unassigned", 0),
         "unreachable": by_status.get("unreachable", 0),
-        "unreachable_reasons": {why.text("en"): int(n) for why, n in why_unreachable},
-        "unreachable_reasons_nb": {why.text("nb"): int(n) for why, n in why_unreachable},
+        "unreachable_reasons": [
+            {"reason": message_json(why), "people": int(n)} for why, n in why_unreachable
+        ],
     }
 
 
 def _road_entries(
     exits: gpd.GeoDataFrame, closures: gpd.GeoDataFrame, spofs: list[tuple[str, FailurePoint]]
-) -> dict[str, Any]:
+) -> _RoadEntries:
     """Summary keys about roads: exits used, closures and single points of failure."""
     return {
         "exits": [
-            {"name": r.name, "name_en": r.name_en, "people": int(r.people)}
+            {"name": r.name, "label": bilingual(r.name, r.name_en), "people": int(r.people)}
             for r in exits.itertuples()
         ],
         "closures": [
@@ -260,7 +288,7 @@ def _road_entries(
     }
 
 
-def _site_entries(sites: gpd.GeoDataFrame, reasons: list[Message | None]) -> list[dict[str, Any]]:
+def _site_entries(sites: gpd.GeoDataFrame, reasons: list[Message | None]) -> list[SiteEntry]:
     return [
         {
             "name": r.name,
@@ -269,8 +297,7 @@ def _site_entries(sites: gpd.GeoDataFrame, reasons: list[Message | None]) -> lis
             "capacity": int(r.capacity),
             "capacity_assumed": bool(r.capacity_assumed),
             "available": bool(r.available),
-            "reason": r.reason,
-            "reason_nb": why.text("nb") if why else "",
+            "reason": message_json(why) if why else None,
             "assigned": int(r.assigned),
             "off_network_m": float(r.off_network_m),
         }

@@ -23,6 +23,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import RegistryError, ScenarioError, ZoneError
 from geo.registry import Actor, Condition, Rule
 from geo.settings import WORK_CRS
+from planning.i18n import LocalText, bilingual, render
+from planning.summary_model import ActionEntry, ActorEntry, RuleEntry
 
 #: Overlap (m²) a zone needs with a municipality or actor area to count as
 #: touching it; keeps slivers from the generalised boundaries out (50 m x 50 m).
@@ -73,19 +75,19 @@ class Responsibility:
     counties
         ``{fylkesnummer, fylkesnavn}`` of their counties.
     actors
-        ``{id, name, kind, role, role_en, why_nb, why_en}``: every actor whose
+        ``{id, name, kind, role, why}`` (role and why as ``{nb, en}``): every actor whose
         area the zone touches, then actors only named in a fired rule's actions.
     rules_fired
-        ``{id, explain_nb, explain_en}`` in rule-file order.
+        ``{id, explain}`` (``{nb, en}``) in rule-file order.
     actions
-        ``{rule, who, who_name, what_nb, what_en, agreement}`` of the fired rules.
+        ``{rule, who, who_name, what, agreement}`` of the fired rules (what as ``{nb, en}``).
     """
 
     municipalities: list[dict[str, str]] = field(default_factory=list)
     counties: list[dict[str, str]] = field(default_factory=list)
-    actors: list[dict[str, str]] = field(default_factory=list)
-    rules_fired: list[dict[str, str]] = field(default_factory=list)
-    actions: list[dict[str, str | None]] = field(default_factory=list)
+    actors: list[ActorEntry] = field(default_factory=list)
+    rules_fired: list[RuleEntry] = field(default_factory=list)
+    actions: list[ActionEntry] = field(default_factory=list)
 
 
 def assess_responsibility(
@@ -133,15 +135,14 @@ def assess_responsibility(
         if not evaluate_condition(rule.when, numbers, facts):
             continue
         result.rules_fired.append(
-            {"id": rule.id, "explain_nb": rule.explain_nb, "explain_en": rule.explain_en}
+            {"id": rule.id, "explain": bilingual(rule.explain_nb, rule.explain_en)}
         )
         result.actions.extend(
             {
                 "rule": rule.id,
                 "who": a.who,
                 "who_name": names[a.who],
-                "what_nb": a.what_nb,
-                "what_en": a.what_en,
+                "what": bilingual(a.what_nb, a.what_en),
                 "agreement": a.agreement,
             }
             for a in rule.actions
@@ -152,9 +153,11 @@ def assess_responsibility(
         who = str(action["who"])
         if who not in listed:
             listed.add(who)
-            why_nb = f"Har en oppgave etter beredskapsplanen: {action['what_nb']}"
-            why_en = f"Has a task under the emergency plan: {action['what_en']}"
-            result.actors.append(_actor_record(by_id[who], why_nb, why_en))
+            why = bilingual(
+                f"Har en oppgave etter beredskapsplanen: {render(action['what'], 'nb')}",
+                f"Has a task under the emergency plan: {render(action['what'], 'en')}",
+            )
+            result.actors.append(_actor_record(by_id[who], why))
     return result
 
 
@@ -163,10 +166,10 @@ def actors_at_point(
     municipalities: gpd.GeoDataFrame,
     counties: gpd.GeoDataFrame,
     actors: list[Actor],
-) -> list[dict[str, str]]:
+) -> list[ActorEntry]:
     """Every actor responsible at ``point`` (EPSG:25832), for the map's click overlay.
 
-    Returns ``{id, name, kind, role, role_en, why_nb, why_en}`` dicts in registry
+    Returns ``{id, name, kind, role, why}`` dicts (role and why as ``{nb, en}``) in registry
     order; empty if the point is farther than :data:`SNAP_DISTANCE_M` from every
     municipality.
     """
@@ -272,7 +275,7 @@ def _area_actors(
     county_rows: pd.DataFrame,
     actors: Iterable[Actor],
     subject: tuple[str, str],
-) -> list[dict[str, str]]:
+) -> list[ActorEntry]:
     municipality_names = dict(zip(touched["kommunenummer"], touched["kommunenavn"], strict=True))
     county_names = dict(zip(county_rows["fylkesnummer"], county_rows["fylkesnavn"], strict=True))
     verb_nb, verb_en = subject
@@ -281,9 +284,8 @@ def _area_actors(
         area = actor.area
         if area.polygon is not None:
             if _reaches(zone, gpd.GeoSeries([area.polygon], crs=WORK_CRS)).iloc[0]:
-                records.append(
-                    _actor_record(actor, f"{verb_nb} ansvarsområdet.", f"{verb_en} its area.")
-                )
+                why = bilingual(f"{verb_nb} ansvarsområdet.", f"{verb_en} its area.")
+                records.append(_actor_record(actor, why))
             continue
         names = [municipality_names[m] for m in area.municipalities if m in municipality_names]
         names += [county_names[c] for c in area.counties if c in county_names]
@@ -291,23 +293,23 @@ def _area_actors(
             records.append(
                 _actor_record(
                     actor,
-                    f"{verb_nb} {_join(names, 'og')}, som hører til ansvarsområdet.",
-                    f"{verb_en} {_join(names, 'and')}, "
-                    f"{'which is' if len(names) == 1 else 'which are'} in its area.",
+                    bilingual(
+                        f"{verb_nb} {_join(names, 'og')}, som hører til ansvarsområdet.",
+                        f"{verb_en} {_join(names, 'and')}, "
+                        f"{'which is' if len(names) == 1 else 'which are'} in its area.",
+                    ),
                 )
             )
     return records
 
 
-def _actor_record(actor: Actor, why_nb: str, why_en: str) -> dict[str, str]:
+def _actor_record(actor: Actor, why: LocalText) -> ActorEntry:
     return {
         "id": actor.id,
         "name": actor.name,
         "kind": actor.kind,
-        "role": actor.role_nb,
-        "role_en": actor.role_en,
-        "why_nb": why_nb,
-        "why_en": why_en,
+        "role": bilingual(actor.role_nb, actor.role_en),
+        "why": why,
     }
 
 

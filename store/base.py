@@ -21,12 +21,14 @@ from __future__ import annotations
 import json
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from geo.errors import ConflictError, StoreError
 from planning.scenario import Scenario, scenario_from_json, scenario_to_json
+from planning.summary_model import PlanSummary, SummaryFormatError, read_summary
 from store.diff import scenario_diff
 
 #: Kinds of exercise-log events.
@@ -92,6 +94,16 @@ class StoredVersion:
     scenario_json: str
     results_summary: dict[str, Any] | None
 
+    def summary(self) -> PlanSummary | None:
+        """:attr:`results_summary` in today's typed shape, whichever evac version saved it.
+
+        Raises
+        ------
+        SummaryFormatError
+            If the saved results are not a plan summary.
+        """
+        return None if self.results_summary is None else read_summary(self.results_summary)
+
     def scenario(self) -> Scenario:
         """Parse :attr:`scenario_json` into a :class:`Scenario`."""
         return scenario_from_json(self.scenario_json)
@@ -146,7 +158,19 @@ def new_scenario_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def dump_json(value: dict[str, Any] | None, what: str) -> str | None:
+def _comparable_results(version: StoredVersion) -> Mapping[str, Any] | None:
+    """A version's results for a diff: plan summaries of any evac version in today's shape.
+
+    Results that are no plan summary (``evac scenario save --results`` keeps any JSON
+    object) are compared as saved.
+    """
+    try:
+        return version.summary()
+    except SummaryFormatError:
+        return version.results_summary
+
+
+def dump_json(value: Mapping[str, Any] | None, what: str) -> str | None:
     """Serialise ``value`` for storage; raise :class:`StoreError` if it is not JSON-ready."""
     if value is None:
         return None
@@ -247,7 +271,7 @@ class ScenarioStore(ABC):
         user: str,
         comment: str = "",
         base_version: int | None = None,
-        results_summary: dict[str, Any] | None = None,
+        results_summary: Mapping[str, Any] | None = None,
     ) -> VersionInfo:
         """Save a new version of a scenario (a new scenario when ``scenario_id`` is None).
 
@@ -316,8 +340,8 @@ class ScenarioStore(ABC):
         changes = scenario_diff(
             json.loads(old.scenario_json),
             json.loads(new.scenario_json),
-            old.results_summary,
-            new.results_summary,
+            _comparable_results(old),
+            _comparable_results(new),
         )
         return {"scenario_id": scenario_id, "from": v1, "to": v2, **changes}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 Change = dict[str, Any]
@@ -10,8 +11,8 @@ Change = dict[str, Any]
 def scenario_diff(
     old: dict[str, Any],
     new: dict[str, Any],
-    old_results: dict[str, Any] | None,
-    new_results: dict[str, Any] | None,
+    old_results: Mapping[str, Any] | None,
+    new_results: Mapping[str, Any] | None,
 ) -> dict[str, dict[str, Change]]:
     """Compare two scenario dicts (parsed scenario JSON) and their result summaries.
 

@@ -21,6 +21,9 @@ from shapely.geometry import box, mapping
 
 import cli
 from geo.settings import DEFAULT_DATA_DIR, PROJECT_ROOT
+from planning.i18n import render
+from planning.plan_contract import summary_problems
+from planning.summary_model import read_summary
 
 EVAC = Path(sys.executable).parent / "evac"
 PLAN_LAYERS = ["zone", "evacuees", "catchments", "routes", "sites", "exits", "closures"]
@@ -100,6 +103,26 @@ def test_plan_writes_summary_json_equal_to_the_printed_one(
 ) -> None:
     out_dir, printed = snaroya_cli
     assert json.loads((out_dir / "summary.json").read_text(encoding="utf-8")) == printed
+
+
+def test_plan_json_is_the_neutral_summary_with_texts_in_the_chosen_language(
+    snaroya_cli: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    _, s = snaroya_cli
+    warning = s["warnings"][0]
+    assert set(warning) == {"key", "params", "text"}
+    assert warning["text"] == render(warning, "en"), "--lang defaults to English"
+    assert read_summary(s)["warnings"][0] == {"key": warning["key"], "params": warning["params"]}
+    assert not summary_problems(read_summary(s))
+    status, stdout, stderr = _run(
+        "plan", "--preset", "snaroya", "--out", str(tmp_path), "--lang", "nb"
+    )
+    assert status == 0, stderr
+    assert "nærmeste vei har ingen forbindelse ut av sonen" in stdout
+    assert "Rolfsbuktveien er eneste vei ut for" in stdout
+    assert "is the only way out" not in stdout
+    saved = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert saved["warnings"][0]["text"] == render(saved["warnings"][0], "nb")
 
 
 def test_plan_writes_a_geopackage_with_every_layer(
@@ -273,7 +296,8 @@ def test_added_site_and_model_options_reach_the_engine(tmp_path: Path) -> None:
     assert sites["Stabekk skole"]["added"] and not sites["Stabekk skole"]["capacity_assumed"]
     assert s["assigned"]["Stabekk skole"] == 250
     assert not sites["Fornebu skole"]["available"]  # inside the zone
-    assert sites["Fornebu skole"]["reason"] == "inside the hazard zone"
+    assert sites["Fornebu skole"]["reason"]["key"] == "reason.site_inside_zone"
+    assert sites["Fornebu skole"]["reason"]["text"] == "inside the hazard zone"
     assert s["assumptions"]["reception_share"] == 0.3
     assert s["assumptions"]["exit_buffer_m"] == 600
     assert s["assumptions"]["capacity_range"] == [0.5, 1.0, 1.5]

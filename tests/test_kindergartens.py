@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
-from plan_support import plan_for
+from plan_support import plan_for, texts
 
 from exports.data_files import to_geojson, to_geopackage
 from geo import settings
@@ -20,6 +20,7 @@ from geo.errors import RegionDataError, RegistryError
 from geo.kindergartens import load_unlocated_kindergartens, read_kindergartens
 from geo.region import Region
 from geo.registry import load_actors
+from planning.i18n import render
 from planning.kindergartens import LAYER_COLUMNS, kindergartens_in_zone
 from planning.plan import Plan
 from planning.presets import load_preset, preset_zone
@@ -173,9 +174,14 @@ def test_kindergartens_in_a_zone_give_a_layer_a_list_and_one_action(region: Regi
     assert check.summary == [FLAKLYPA]
     (action,) = check.actions
     assert (action["who"], action["who_name"]) == ("baerum_kommune", "Bærum kommune")
-    assert "number: 1; 36 children" in action["what_en"]
-    assert "fetched by parents or need transport" in action["what_en"]
-    assert "antall: 1; 36 barn" in action["what_nb"] and "hentes av foreldre" in action["what_nb"]
+    assert action["what"] == {
+        "key": "action.kindergartens_in_zone",
+        "params": {"n": 1, "children": 36},
+    }
+    what_en, what_nb = render(action["what"], "en"), render(action["what"], "nb")
+    assert "number: 1; 36 children" in what_en
+    assert "fetched by parents or need transport" in what_en
+    assert "antall: 1; 36 barn" in what_nb and "hentes av foreldre" in what_nb
     assert check.warnings == []
 
 
@@ -209,16 +215,16 @@ def test_snaroya_plan_lists_its_kindergarten_and_warns_about_snaroya_barnehage(
     s = snaroya_plan.summary
     assert s["kindergartens"] == [FLAKLYPA]
     assert snaroya_plan.kindergartens["name"].tolist() == ["Flåklypa barnehage"]
-    warned = [w for w in s["warnings"] if "without coordinates" in w]
+    warned = [w for w in texts(s["warnings"]) if "without coordinates" in w]
     assert warned == [
         "Kindergartens without coordinates in the Udir data may lie in the zone (approximate "
         "area) – name (places, address): Snarøya barnehage (19, Snarøyveien 147, Snarøya). "
         "Check whether they must be evacuated."
     ]
-    assert any("Snarøya barnehage (19, Snarøyveien 147" in w for w in s["warnings_nb"])
+    assert any("Snarøya barnehage (19, Snarøyveien 147" in w for w in texts(s["warnings"], "nb"))
     (action,) = [a for a in s["actions"] if a["rule"] == "kindergartens_in_zone"]
     assert action["who_name"] == "Bærum kommune"
-    assert "36 children" in action["what_en"]
+    assert "36 children" in render(action["what"], "en")
 
 
 def test_fornebu_plan_lists_its_six_kindergartens(fornebu_plan: Plan) -> None:
@@ -226,7 +232,7 @@ def test_fornebu_plan_lists_its_six_kindergartens(fornebu_plan: Plan) -> None:
     assert {k["name"]: k["capacity"] for k in s["kindergartens"]} == FORNEBU
     assert all(k["address"] for k in s["kindergartens"])
     (action,) = [a for a in s["actions"] if a["rule"] == "kindergartens_in_zone"]
-    assert f"number: 6; {sum(FORNEBU.values())} children" in action["what_en"]
+    assert f"number: 6; {sum(FORNEBU.values())} children" in render(action["what"], "en")
     # Operators travel in the layer, for whoever calls them.
     assert fornebu_plan.kindergartens["operator"].str.len().gt(0).all()
 

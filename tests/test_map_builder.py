@@ -106,7 +106,7 @@ def test_site_popups_show_address_capacity_assumption_and_agreement(plan, plan_h
 
 def test_unavailable_site_is_grey_and_gives_the_reason(plan_html):
     assert UNAVAILABLE in plan_html
-    # The Norwegian map gives the reason in Norwegian (the summary's reason_nb).
+    # The Norwegian map gives the reason in Norwegian (the summary's reason rendered in bokmål).
     assert has(plan_html, "utilgjengelig: deaktivert i scenarioet")
     assert has(plan_html, "Snarøya skole – utilgjengelig: ligger inne i faresonen")
 
@@ -171,21 +171,21 @@ def test_real_plan_map_has_every_plan_layer_and_stays_small(real_html):
 
 
 def test_real_plan_map_gives_unreachable_reasons_in_bokmal(real_html, snaroya_plan):
-    reasons = snaroya_plan.summary["unreachable_reasons_nb"]
+    reasons = [r["reason"] for r in snaroya_plan.summary["unreachable_reasons"]]
     assert reasons, "the snaroya preset has unreachable people"
-    for nb in reasons:
-        assert has(real_html, nb), nb
-    for en in snaroya_plan.summary["unreachable_reasons"]:
-        assert not has(real_html, en), en
+    for reason in reasons:
+        assert has(real_html, i18n.render(reason, "nb")), reason
+        assert not has(real_html, i18n.render(reason, "en")), reason
 
 
-def test_plan_reasons_map_english_reasons_to_the_summary_bokmal(snaroya_plan):
+def test_plan_reasons_map_english_reasons_to_bokmal(snaroya_plan):
     s = snaroya_plan.summary
     reasons = plan_reasons(s, "nb")
-    for en, nb in zip(s["unreachable_reasons"], s["unreachable_reasons_nb"], strict=True):
-        assert reasons[en] == nb
-    assert reasons[i18n.t("reason.no_free_capacity", "en")] == i18n.t("reason.no_free_capacity")
-    assert plan_reasons(s, "en") == {}
+    for r in s["unreachable_reasons"]:
+        assert reasons[i18n.render(r["reason"], "en")] == i18n.render(r["reason"], "nb")
+    for key in ("reason.no_free_capacity", "reason.no_site_available", "reason.no_site_reachable"):
+        assert reasons[i18n.t(key, "en")] == i18n.t(key, "nb"), "unassigned people's reasons"
+    assert all(en == text for en, text in plan_reasons(s, "en").items())
 
 
 def _lonlat(x: float, y: float) -> Point:

@@ -1,7 +1,7 @@
 """Plan warnings and reasons in both languages, from the one table in planning.i18n.
 
-The English texts stay the CLI/JSON contract (``warnings``, ``unreachable_reasons``,
-site ``reason``); the bokmål ones travel next to them in the same order.
+The summary keeps them as messages (``warnings``, ``unreachable_reasons``, site
+``reason``), rendered in either language from the same key and parameters.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ import string
 from pathlib import Path
 
 import pytest
-from plan_support import plan_for
+from plan_support import plan_for, reasons, texts
 from shapely.geometry import LineString, mapping
 
 from geo.region import Region
 from geo.settings import PROJECT_ROOT
-from planning.i18n import LANGS, STRINGS, Message, t
+from planning.i18n import LANGS, STRINGS, Message, message_json, render, t
 from planning.plan import Plan
 from planning.presets import load_preset
 from planning.scenario import ExtraPopulation, SiteOverride
 
-MESSAGE_KEYS = sorted(k for k in STRINGS if k.startswith(("warn.", "reason.")))
+MESSAGE_KEYS = sorted(k for k in STRINGS if k.startswith(("warn.", "reason.", "action.")))
 #: Across Snarøyveien south of the Fornebu neck: southern Snarøya is cut off.
 SNAROYVEIEN_CUT = LineString([(10.6169, 59.884), (10.6185, 59.884)])
 
@@ -59,25 +59,27 @@ def test_message_uses_the_language_decimal_separator():
 def test_snaroya_plan_has_a_bokmal_warning_for_every_warning(snaroya_plan: Plan) -> None:
     s = snaroya_plan.summary
     assert len(s["warnings"]) >= 2  # off-network hotel, unreachable people
-    assert len(s["warnings_nb"]) == len(s["warnings"])
-    assert all(nb != en for nb, en in zip(s["warnings_nb"], s["warnings"], strict=True))
+    nb, en = texts(s["warnings"], "nb"), texts(s["warnings"], "en")
+    assert all(n != e for n, e in zip(nb, en, strict=True))
     off_network = Message(
         "warn.site_off_network", {"site": "Thon Hotel Oslofjord", "km": 3.6, "factor": 1.3}
     )
-    i = s["warnings"].index(off_network.text("en"))
-    assert s["warnings_nb"][i] == off_network.text("nb")
+    assert message_json(off_network) in s["warnings"]
+    i = en.index(off_network.text("en"))
+    assert nb[i] == off_network.text("nb")
 
 
-def test_unreachable_reasons_keep_english_and_add_bokmal_in_the_same_order(
-    region: Region,
-) -> None:
+def test_unreachable_reasons_are_messages_in_english_order(region: Region) -> None:
     scenario = load_preset("snaroya")
     scenario.closures = [mapping(SNAROYVEIEN_CUT)]
     s = plan_for(region, scenario).summary
-    en, nb = s["unreachable_reasons"], s["unreachable_reasons_nb"]
+    en, nb = reasons(s, "en"), reasons(s, "nb")
     assert list(en.values()) == list(nb.values())
     assert en[t("reason.roads_closed", "en")] == nb[t("reason.roads_closed", "nb")] > 1_000
-    assert list(en) == sorted(en)  # the order the English contract always had
+    assert list(en) == sorted(en)  # the order the English summary always had
+    assert {"key": "reason.roads_closed", "params": {}} in [
+        r["reason"] for r in s["unreachable_reasons"]
+    ]
 
 
 def test_site_reasons_and_capacity_warnings_come_in_both_languages(region: Region) -> None:
@@ -88,13 +90,14 @@ def test_site_reasons_and_capacity_warnings_come_in_both_languages(region: Regio
     s = plan_for(region, scenario).summary
     by_name = {site["name"]: site for site in s["sites"]}
     expo, arena = by_name["Quality Hotel Expo"], by_name["Telenor Arena"]
-    assert (expo["reason"], expo["reason_nb"]) == (
-        "deactivated in the scenario",
+    assert expo["reason"] == {"key": "reason.site_deactivated", "params": {}}
+    assert [render(expo["reason"], lang) for lang in LANGS] == [
         "deaktivert i scenarioet",
-    )
-    assert (arena["reason"], arena["reason_nb"]) == ("capacity is 0", "kapasitet 0")
-    assert by_name["Thon Hotel Oslofjord"]["reason_nb"] == ""
-    assert "Telenor Arena har kapasitet 0 og tar ikke imot noen." in s["warnings_nb"]
-    assert any("«Utenfor» (40 personer)" in w for w in s["warnings_nb"])
-    assert any("'Utenfor' (40 people)" in w for w in s["warnings"])
-    assert len(s["warnings_nb"]) == len(s["warnings"])
+        "deactivated in the scenario",
+    ]
+    assert arena["reason"] is not None
+    assert [render(arena["reason"], lang) for lang in LANGS] == ["kapasitet 0", "capacity is 0"]
+    assert by_name["Thon Hotel Oslofjord"]["reason"] is None
+    assert "Telenor Arena har kapasitet 0 og tar ikke imot noen." in texts(s["warnings"], "nb")
+    assert any("«Utenfor» (40 personer)" in w for w in texts(s["warnings"], "nb"))
+    assert any("'Utenfor' (40 people)" in w for w in texts(s["warnings"]))

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from plan_support import plan_for, shared_registry
+from plan_support import plan_for, reasons, shared_registry, texts
 from shapely.geometry import LineString, Point, box, mapping
 
 from geo.errors import ScenarioError, ZoneError
@@ -271,7 +271,9 @@ def test_added_sites_receive_seekers_unless_inside_the_zone(region: Region) -> N
     inside = sites.loc["Fornebu skole"]
     assert not inside["available"] and inside["reason"] == "inside the hazard zone"
     assert "Fornebu skole" not in plan.summary["assigned"]
-    assert any("Fornebu skole" in w and "inside the zone" in w for w in plan.summary["warnings"])
+    assert any(
+        "Fornebu skole" in w and "inside the zone" in w for w in texts(plan.summary["warnings"])
+    )
 
 
 @pytest.mark.parametrize(
@@ -313,7 +315,7 @@ def test_closure_layer_names_the_roads_cut_and_their_length(region: Region) -> N
     assert 0 < row["length_m"] < 100
     entry = plan.summary["closures"][0]
     assert entry["label"] == "Stengning 1" and "Snarøyveien" in entry["roads_cut"]
-    assert not any("cuts no road" in w for w in plan.summary["warnings"])
+    assert not any("cuts no road" in w for w in texts(plan.summary["warnings"]))
 
 
 def test_closure_that_cuts_no_road_warns_and_stays_in_the_plan(region: Region) -> None:
@@ -323,8 +325,8 @@ def test_closure_that_cuts_no_road_warns_and_stays_in_the_plan(region: Region) -
     plan = plan_for(region, s)
     assert len(plan.closures) == 1 and plan.closures.iloc[0]["roads_cut"] == ""
     assert plan.summary["closures"] == [{"label": "Stengning 1", "roads_cut": [], "length_m": 0.0}]
-    assert any("cuts no road" in w for w in plan.summary["warnings"])
-    assert any("treffer ingen vei" in w for w in plan.summary["warnings_nb"])
+    assert any("cuts no road" in w for w in texts(plan.summary["warnings"]))
+    assert any("treffer ingen vei" in w for w in texts(plan.summary["warnings"], "nb"))
 
 
 # --- single points of failure -----------------------------------------------------------------
@@ -338,7 +340,7 @@ def test_snaroya_names_rolfsbuktveien_as_the_single_point_of_failure(
     first = s["single_points_of_failure"][0]
     travelling = s["evacuees_total"] - s["unreachable"]
     assert first["name"] == "Rolfsbuktveien" and first["people_cut_off"] == travelling
-    assert any(w.startswith("Rolfsbuktveien is the only way out") for w in s["warnings"])
+    assert any(w.startswith("Rolfsbuktveien is the only way out") for w in texts(s["warnings"]))
     routes = plan.routes
     assert routes["single_point_of_failure"].dtype == bool
     flagged = set(routes.loc[routes["single_point_of_failure"], "name"])
@@ -363,8 +365,8 @@ def test_zone_at_sea_says_nobody_lives_there_and_no_municipality_is_touched(
     plan = plan_for(region, Scenario(name="Sjø", zones=[_zone(at_sea)]))
     s = plan.summary
     assert s["evacuees_total"] == 0 and s["municipalities"] == []
-    assert any("no municipality is touched" in w for w in s["warnings"])
-    assert not any("outside the road data" in w for w in s["warnings"])
+    assert any("no municipality is touched" in w for w in texts(s["warnings"]))
+    assert not any("outside the road data" in w for w in texts(s["warnings"]))
 
 
 def test_zone_on_land_outside_the_data_is_an_error_naming_the_extent(region: Region) -> None:
@@ -380,17 +382,17 @@ def test_zone_reaching_past_the_data_warns_and_reports_those_people_unreachable(
     plan = plan_for(region, Scenario(name="Vest", zones=[_zone(west)]))
     s = plan.summary
     _conserved(plan)
-    cut = s["unreachable_reasons"]["no road within 500 m (outside the road data)"]
+    cut = reasons(s)["no road within 500 m (outside the road data)"]
     assert cut > 100 and s["unreachable"] >= cut
-    assert any("lies outside the road data" in w for w in s["warnings"])
+    assert any("lies outside the road data" in w for w in texts(s["warnings"]))
 
 
 def test_outside_data_warning_only_when_somebody_is_unreachable_for_it(
     plans: dict[str, Plan],
 ) -> None:
     for plan in plans.values():
-        no_road = any("no road within" in r for r in plan.summary["unreachable_reasons"])
-        warned = any("outside the road data" in w for w in plan.summary["warnings"])
+        no_road = any("no road within" in r for r in reasons(plan.summary))
+        warned = any("outside the road data" in w for w in texts(plan.summary["warnings"]))
         assert warned == no_road
 
 

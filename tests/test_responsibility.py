@@ -84,7 +84,7 @@ def test_zone_reaching_into_oslo_brings_in_oslo_and_the_county_governor(assess) 
     assert {c["fylkesnavn"] for c in result.counties} == {"Oslo", "Akershus"}
     assert {"statsforvalteren_coordination", "assistance_request"} <= _fired(result)
     oslo = next(a for a in result.actors if a["id"] == "oslo_kommune")
-    assert "Oslo" in oslo["why_nb"] and "Oslo" in oslo["why_en"]
+    assert "Oslo" in oslo["why"]["nb"] and "Oslo" in oslo["why"]["en"]
     assert any(a["who"] == "statsforvalteren_oslo_akershus" for a in result.actions)
 
 
@@ -123,8 +123,9 @@ def test_telenor_arena_rule_needs_snaroya_or_fornebu(assess) -> None:
 def test_partner_without_area_in_zone_is_listed_with_its_task(assess) -> None:
     result = assess(preset_zone("snaroya"), needing=5000, presets=frozenset({"snaroya"}))
     asker = next(a for a in result.actors if a["id"] == "asker_kommune")
-    assert asker["why_nb"].startswith("Har en oppgave etter beredskapsplanen")
-    assert "psykososialt kriseteam" in asker["why_nb"]
+    assert asker["why"]["nb"].startswith("Har en oppgave etter beredskapsplanen")
+    assert "psykososialt kriseteam" in asker["why"]["nb"]
+    assert asker["why"]["en"].startswith("Has a task under the emergency plan")
 
 
 def test_eps_rule_names_the_police(assess) -> None:
@@ -167,7 +168,7 @@ def test_point_in_a_gap_of_the_generalised_coast_snaps_to_baerum(
     assert not municipalities.intersects(point).any()
     found = actors_at_point(point, municipalities, counties, actors)
     assert "baerum_kommune" in {a["id"] for a in found}
-    assert found[0]["why_nb"].startswith("Punktet ligger i Bærum")
+    assert found[0]["why"]["nb"].startswith("Punktet ligger i Bærum")
 
 
 def test_point_far_at_sea_has_no_responsible_actor(municipalities, counties, actors) -> None:

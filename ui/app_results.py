@@ -14,16 +14,8 @@ import streamlit as st
 
 from exports.cartography import minutes_text
 from geo.registry import Agreement
-from planning.i18n import format_number, zone_status_label
+from planning.i18n import format_number, render, zone_status_label
 from ui.app_strings import tr
-
-
-def localised(summary: dict[str, Any], key: str, lang: str) -> Any:
-    """``summary[key]`` in ``lang``: the planner writes English and bokmål (``key_nb``).
-
-    A summary saved before the bokmål texts existed falls back to English.
-    """
-    return summary.get(f"{key}_nb", summary[key]) if lang == "nb" else summary[key]
 
 
 def clearance_text(summary: dict[str, Any], field: str, lang: str) -> str:
@@ -82,7 +74,7 @@ def v2_tables(summary: dict[str, Any], lang: str) -> dict[str, pd.DataFrame]:
     if summary.get("exits"):
         sections["exits"] = pd.DataFrame(
             {
-                tr("col.exit", lang): [e["name"] for e in summary["exits"]],
+                tr("col.exit", lang): [render(e["label"], lang) for e in summary["exits"]],
                 tr("col.people", lang): [
                     format_number(e["people"], lang) for e in summary["exits"]
                 ],
@@ -123,11 +115,10 @@ def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
         cap = f"{format_number(s['capacity'], lang)}"
         if s["capacity_assumed"]:
             cap += f" ({tr('site.assumed', lang)})"
-        status = (
-            tr("status.available", lang)
-            if s["available"]
-            else tr("site.unavailable_reason", lang, reason=localised(s, "reason", lang))
-        )
+        status = tr("status.available", lang)
+        if not s["available"]:
+            why = render(s["reason"], lang) if s["reason"] else tr("site.unavailable", lang)
+            status = tr("site.unavailable_reason", lang, reason=why) if s["reason"] else why
         use = 100.0 * s["assigned"] / s["capacity"] if s["capacity"] else 0.0
         rows.append(
             {
@@ -163,10 +154,10 @@ def problem_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     rows = [
         {
             tr("col.status", lang): tr("figures.unreachable", lang),
-            tr("col.reason", lang): why,
-            tr("col.people", lang): n,
+            tr("col.reason", lang): render(r["reason"], lang),
+            tr("col.people", lang): r["people"],
         }
-        for why, n in localised(summary, "unreachable_reasons", lang).items()
+        for r in summary["unreachable_reasons"]
     ]
     if summary["unassigned"]:
         rows.insert(
@@ -185,8 +176,8 @@ def actor_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     rows = [
         {
             tr("col.actor", lang): a["name"],
-            tr("col.role", lang): a["role"] if lang == "nb" else a.get("role_en", a["role"]),
-            tr("col.why", lang): a["why_nb"] if lang == "nb" else a["why_en"],
+            tr("col.role", lang): render(a["role"], lang),
+            tr("col.why", lang): render(a["why"], lang),
         }
         for a in summary["responsible_actors"]
     ]
@@ -199,7 +190,7 @@ def action_table(summary: dict[str, Any], agreements: list[Agreement], lang: str
     rows = [
         {
             tr("col.who", lang): a.get("who_name", a["who"]),
-            tr("col.what", lang): a["what_nb"] if lang == "nb" else a["what_en"],
+            tr("col.what", lang): render(a["what"], lang),
             tr("col.agreement", lang): titles.get(a["agreement"], a["agreement"] or ""),
         }
         for a in summary["actions"]
@@ -312,8 +303,8 @@ def results_tabs(
     with tabs[4]:
         if not summary["warnings"]:
             st.info(tr("results.no_warnings", lang))
-        for w in localised(summary, "warnings", lang):
-            st.warning(w)
+        for w in summary["warnings"]:
+            st.warning(render(w, lang))
     with tabs[5]:
         sections = v2_tables(summary, lang)
         if not sections:

@@ -13,7 +13,7 @@ from typing import Any
 from geo.errors import ScenarioError
 
 
-def add_atlas_commands(sub: argparse._SubParsersAction) -> None:
+def add_atlas_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the ``atlas`` and ``criticality`` subcommands."""
     from cli import _add_scenario_args
 
@@ -174,10 +174,10 @@ def cmd_criticality(args: argparse.Namespace) -> int:
         Path(args.out), ranked, scenario.name, before, basemap_layers(shared.region), args.lang
     )
     for row in ranked.head(5).itertuples():
-        after = "-" if pd.isna(row.p90_after) else row.p90_after
+        p90_after = "-" if pd.isna(row.p90_after) else row.p90_after
         print(
             f"{row.rank:3}. {row.name}: cuts off {row.people_cut_off:,}, "
-            f"p90 {row.p90_before} -> {after} min"
+            f"p90 {row.p90_before} -> {p90_after} min"
         )
     for path in paths:
         print(path)
@@ -228,7 +228,7 @@ def cmd_atlas_criticality(args: argparse.Namespace) -> int:
     ):
         if before["error"]:
             print(f"warning: zone {name}: {before['error']}", file=sys.stderr)
-        elif len(segments):
+        elif segments is not None and len(segments):
             per_zone.append((zid, name, rank_links(segments, before, after)))
     ranked = combine_rankings(per_zone)
     paths = write_criticality(

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.errors import EvacError
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from planning.summary_model import PlanSummary
 
 
-def _add_region_commands(sub: argparse._SubParsersAction) -> None:
+def _add_region_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("region", help="summarise the region pack")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=_cmd_region)
@@ -105,7 +105,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
+def _add_plan_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sub.add_parser("presets", help="list the preset scenarios").set_defaults(handler=_cmd_presets)
     p = sub.add_parser("plan", help="compute an evacuation plan")
     _add_scenario_args(p)
@@ -137,7 +137,7 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_export)
 
 
-def _add_simulate_command(sub: argparse._SubParsersAction) -> None:
+def _add_simulate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "simulate", help="cross-check a plan's car traffic with SUMO (needs pip install .[sim])"
     )
@@ -564,10 +564,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to the current ``sys.stderr`` (which tests and callers may swap)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 
@@ -592,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     show_notices()
     try:
-        return args.handler(args)
+        return int(args.handler(args))
     except EvacError as exc:
         print(f"evac: error: {exc}", file=sys.stderr)
         return 2

@@ -163,7 +163,7 @@ class PostgisStore(ScenarioStore):
         ).fetchone()
         if row is None:
             raise missing_scenario(scenario_id)
-        return row
+        return int(row[0]), row[1]
 
     def _write_version(
         self, scenario_id: str | None, new: NewVersion, base_version: int | None
@@ -182,11 +182,13 @@ class PostgisStore(ScenarioStore):
                     raise deleted_scenario(scenario_id)
                 if check_base_version(scenario_id, base_version, latest):
                     conflict = _version_info(
-                        con.execute(
-                            f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
-                            "WHERE scenario_id = %s AND version = %s",
-                            (scenario_id, latest),
-                        ).fetchone()
+                        _returned(
+                            con.execute(
+                                f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
+                                "WHERE scenario_id = %s AND version = %s",
+                                (scenario_id, latest),
+                            ).fetchone()
+                        )
                     )
                 version = latest + 1
                 con.execute(
@@ -240,6 +242,7 @@ class PostgisStore(ScenarioStore):
                 "data) VALUES (%s, %s, %s, %s, %s, %s::jsonb) RETURNING id, data",
                 (scenario_id, datetime.fromisoformat(created), kind, text, user, data_json),
             ).fetchone()
+        row = _returned(row)
         return LogEvent(row[0], scenario_id, created, kind, text, user, row[1])
 
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
@@ -317,6 +320,14 @@ def _check_dsn(dsn: str, source: str) -> None:
                 f"The PostgreSQL URL in {source} has port {port!r}; a port is a number "
                 f"1-65535, e.g. {example}."
             )
+
+
+def _returned(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """The row a statement must return (``RETURNING``, or a version this transaction saw)."""
+    if row is None:
+        msg = "The database returned no row where one was expected."
+        raise RuntimeError(msg)
+    return row
 
 
 def _version_info(row: tuple[Any, ...]) -> VersionInfo:

@@ -194,7 +194,7 @@ class SqliteStore(ScenarioStore):
         ).fetchone()
         if row is None:
             raise missing_scenario(scenario_id)
-        return row
+        return int(row[0]), row[1]
 
     def _write_version(
         self, scenario_id: str | None, new: NewVersion, base_version: int | None
@@ -319,7 +319,10 @@ class SqliteStore(ScenarioStore):
                 "FROM events WHERE scenario_id = ? ORDER BY id",
                 (scenario_id,),
             ).fetchall()
-        return [LogEvent(*r[:6], json.loads(r[6]) if r[6] is not None else None) for r in rows]
+        return [
+            LogEvent(i, sid, created, kind, text, user, None if data is None else json.loads(data))
+            for i, sid, created, kind, text, user, data in rows
+        ]
 
 
 def _version_info(row: tuple[Any, ...]) -> VersionInfo:

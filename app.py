@@ -42,7 +42,9 @@ from ui.exercise_strings import tx
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from geo.registry import Agreement
     from planning.plan import Plan
+    from planning.presets import PresetInfo
 
 st.set_page_config(
     page_title="Evakueringsplanlegger – Bærum",
@@ -82,7 +84,7 @@ def get_region(include_construction: bool = False) -> Region:
 
 
 @st.cache_resource(show_spinner=False)
-def get_registry() -> tuple[Any, Any, Any]:
+def get_registry() -> tuple[gpd.GeoDataFrame, list[Agreement], list[PresetInfo]]:
     """Reception sites, agreements and presets from ``data/shapes``."""
     registry = plan_registry()
     return registry.sites, registry.agreements, list_presets()
@@ -193,7 +195,7 @@ def language_radio() -> None:
     )
 
 
-def scenario_head(lg: str, presets: list[Any]) -> bool:
+def scenario_head(lg: str, presets: list[PresetInfo]) -> bool:
     """Preset, name, exercise toggle and the run button; returns whether it was pressed."""
     st.header(tr("side.scenario", lg), divider="red")
     titles = {p.name: p.title_nb if lg == "nb" else p.title_en for p in presets}
@@ -262,7 +264,9 @@ def plan_map(region: Region, sites: gpd.GeoDataFrame, plan: Plan | None, lg: str
         st.rerun()
 
 
-def results(plan: Plan, region: Region, sites: gpd.GeoDataFrame, agreements: Any, lg: str) -> None:
+def results(
+    plan: Plan, region: Region, sites: gpd.GeoDataFrame, agreements: list[Agreement], lg: str
+) -> None:
     """Timing line, result tabs and the export buttons."""
     seconds = f"{state[S.PLAN_SECONDS]:.1f}"
     st.caption(
@@ -299,7 +303,9 @@ def current_scenario(sites: gpd.GeoDataFrame) -> tuple[Scenario | None, str | No
         return None, None, error_text(exc, S.lang(state))
 
 
-def planner_page(sites: gpd.GeoDataFrame, agreements: Any, presets: list[Any]) -> None:
+def planner_page(
+    sites: gpd.GeoDataFrame, agreements: list[Agreement], presets: list[PresetInfo]
+) -> None:
     """The planner: sidebar, key figures, map, results, log and archive."""
     lg = S.lang(state)
     try:

@@ -7,10 +7,14 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from planning.batch import Shared
 
 
 def add_atlas_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,7 +57,7 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run on this Dask cluster")
 
 
-def progress_bar(what: str) -> Any:
+def progress_bar(what: str) -> Callable[[int, int], None]:
     """A one-line text progress bar on stderr: ``[#####.....] 12/31 zones``."""
     start = time.perf_counter()
 
@@ -71,7 +75,7 @@ def progress_bar(what: str) -> Any:
     return show
 
 
-def _shared(args: argparse.Namespace) -> Any:
+def _shared(args: argparse.Namespace) -> Shared:
     from cli import _region
     from geo.registry import load_registry
     from planning.batch import Shared, prepared_region

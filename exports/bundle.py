@@ -21,6 +21,7 @@ from geo.names import slugify
 if TYPE_CHECKING:
     from geo.region import Region
     from planning.plan import Plan
+    from planning.scenario import Scenario
 
 #: Sender identity in CAP alerts (the municipality requesting a Nødvarsel).
 CAP_SENDER = "beredskap@baerum.kommune.no"
@@ -69,7 +70,7 @@ def slug(name: str) -> str:
     return slugify(name, fallback="plan", max_length=60)
 
 
-def file_stem(scenario: Any) -> str:
+def file_stem(scenario: Scenario) -> str:
     """Stem of a scenario's files; an exercise's files start with ``ovelse``."""
     stem = slug(scenario.name)
     return f"ovelse-{stem}" if scenario.exercise else stem
@@ -144,7 +145,7 @@ def make_export(
     return ExportFile(name, _content(kind, plan, region, sites, lang, actual), mime)
 
 
-def check_exportable(scenario: Any, kinds: Iterable[str], *, actual: bool) -> None:
+def check_exportable(scenario: Scenario, kinds: Iterable[str], *, actual: bool) -> None:
     """Raise :class:`~geo.errors.ExportError` before any work if a CAP alert would be refused."""
     if "cap" in kinds:
         check_cap_status(scenario, actual=actual)

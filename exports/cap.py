@@ -18,7 +18,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import shapely
 from pyproj import Transformer
@@ -28,7 +28,10 @@ from geo.settings import LOCAL_TZ, MAP_CRS, WORK_CRS
 from planning.i18n import format_number, t, zone_status_label
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from planning.plan import Plan
+    from planning.scenario import Scenario
 
 CAP_NS: Final = "urn:oasis:names:tc:emergency:cap:1.2"
 #: CAP language code -> (i18n language, RFC 3066 code written into ``info``).
@@ -149,7 +152,7 @@ def to_cap_xml(
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def check_cap_status(scenario: Any, *, actual: bool) -> None:
+def check_cap_status(scenario: Scenario, *, actual: bool) -> None:
     """Refuse a CAP alert with status ``Actual`` unless the caller confirmed it.
 
     A scenario that is not an exercise would give a real public warning; that
@@ -189,7 +192,7 @@ def _cap_datetime(sent: datetime | None) -> str:
     return text[:-6] + "-00:00" if text.endswith("+00:00") else text
 
 
-def _alert_zones(plan: Plan) -> Any:
+def _alert_zones(plan: Plan) -> gpd.GeoDataFrame:
     """Zones to warn: all but lifted ones, or all when every zone is lifted (all-clear)."""
     zones = plan.zone[~plan.zone.geometry.is_empty]
     if zones.empty:
@@ -241,7 +244,7 @@ class _Alert:
     """What the ``info`` blocks (one per language) of one alert share."""
 
     plan: Plan
-    zones: Any
+    zones: gpd.GeoDataFrame
     ring_sets: list[list[list[tuple[float, float]]]]
     status: str
     sender_name: str | None

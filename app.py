@@ -272,7 +272,7 @@ def results(
     st.caption(
         tr("app.plan_done", lg, seconds=seconds.replace(".", ",") if lg == "nb" else seconds)
     )
-    vintage = plan.summary.get("population_vintage", region.population_vintage)
+    vintage = plan.summary["population_vintage"]
     export_tab = results_tabs(plan.summary, agreements, vintage, lg)
     with export_tab:
         export_panel(plan, region, sites, lg, state[S.EXPORTS], on_download=AL.log_export)

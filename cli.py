@@ -500,12 +500,12 @@ def _print_summary(s: PlanSummary, lang: str) -> None:
 
     c = s["clearance_minutes"]
     print(f"Scenario: {s['scenario']}{'  [ØVELSE / EXERCISE]' if s['exercise'] else ''}")
-    vintage = s.get("population_vintage")
+    vintage = s["population_vintage"]
     print(f"Evacuees: {s['evacuees_total']:,}" + (f" (SSB {vintage})" if vintage else ""))
     for site, people in s["assigned"].items():
         print(f"  -> {site}: {people:,}")
     print(
-        f"Own arrangements: {s.get('own_arrangements', 0):,}   "
+        f"Own arrangements: {s['own_arrangements']:,}   "
         f"Unassigned (sought a place, none free): {s['unassigned']:,}   "
         f"Unreachable: {s['unreachable']:,}"
     )
@@ -513,15 +513,16 @@ def _print_summary(s: PlanSummary, lang: str) -> None:
         print(f"    {r['people']:,}: {render(r['reason'], lang)}")
     for e in s["exits"]:
         print(f"  exit {render(e['label'], lang)}: {e['people']:,}")
-    low = s.get("clearance_range_minutes", {}).get("low", {})
-    high = s.get("clearance_range_minutes", {}).get("high", {})
+    # The range is empty in a summary from before it existed (v1, see read_summary).
+    low = s["clearance_range_minutes"].get("low", {})
+    high = s["clearance_range_minutes"].get("high", {})
     print(
         f"Clearance (min, capacity range in brackets): leave zone p50 {c.get('leave_p50')} / "
         f"p90 {c['leave_p90']} [{high.get('leave_p90')}–{low.get('leave_p90')}] / "
         f"p100 {c['leave_p100']}; arrive p50 {c.get('p50')} / "
         f"p90 {c['p90']} [{high.get('p90')}–{low.get('p90')}] / p100 {c['p100']}"
     )
-    for f in s.get("single_points_of_failure", []):
+    for f in s["single_points_of_failure"]:
         print(f"  single point of failure {f['name']}: {f['people_cut_off']:,} people cut off")
     for b in s["bottlenecks"]:
         print(

@@ -495,7 +495,7 @@ def pending_group(
         children.append(planl.pending_zone_layer(zones, lang, legend))
     if closures:
         frame = geom.closures_from_geojson(closures, computed=False)
-        # Never None: ``closures`` is not empty.
+        # closure_layer gives None only for no closures, and there are some here.
         if (layer := planl.closure_layer(frame, lang, legend)) is not None:
             children.append(layer)
     fg = folium.FeatureGroup(name=t("layer.pending", lang))

@@ -2,8 +2,9 @@
 
 Every save creates a new, immutable version; nothing is ever overwritten.
 Backends (:mod:`store.sqlite`, :mod:`store.postgis`) only
-implement a few storage primitives inside one transaction each; validation,
-conflict messages, diff, restore and duplicate live here so both behave alike.
+implement a few storage primitives (SQL statements on an open transaction);
+validation, the version and conflict logic of a save, conflict messages, diff,
+restore and duplicate live here so both behave alike.
 
 Concurrency choice
 ------------------
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import uuid
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -198,18 +200,31 @@ def missing_version(scenario_id: str, version: int, latest: int) -> StoreError:
 class ScenarioStore(ABC):
     """Versioned scenario storage with soft delete and a per-scenario exercise log."""
 
-    # -- primitives each backend implements, each in one transaction ---------------
+    # -- primitives each backend implements -------------------------------------------
+    # ``con`` is the backend's open connection inside a transaction from _write_tx.
 
     @abstractmethod
-    def _write_version(
-        self, scenario_id: str | None, new: NewVersion, base_version: int | None
-    ) -> tuple[VersionInfo, VersionInfo | None]:
-        """Insert ``new`` as the next version (a new scenario when id is None).
+    def _write_tx(self) -> AbstractContextManager[Any]:
+        """One write transaction (committed on success, rolled back on error): the connection."""
 
-        Returns the saved version's info and, when :func:`check_base_version`
-        reports a conflict, the info of the latest version the writer had not
-        seen (the new version is then marked ``conflict_of`` that version).
+    @abstractmethod
+    def _scenario_row(self, con: Any, scenario_id: str, lock: bool = False) -> tuple[int, Any]:
+        """``(latest_version, deleted_at)`` of a scenario, row-locked when ``lock``.
+
+        Raises :func:`missing_scenario` when there is no such scenario.
         """
+
+    @abstractmethod
+    def _version_at(self, con: Any, scenario_id: str, version: int) -> VersionInfo:
+        """Metadata of one existing version."""
+
+    @abstractmethod
+    def _put_scenario(self, con: Any, scenario_id: str, name: str, version: int) -> None:
+        """Create the scenario row (``version`` 1) or point it at its new latest version."""
+
+    @abstractmethod
+    def _insert_version(self, con: Any, info: VersionInfo, new: NewVersion) -> None:
+        """Insert the version row described by ``info`` with ``new``'s JSON."""
 
     @abstractmethod
     def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
@@ -238,6 +253,41 @@ class ScenarioStore(ABC):
         """The scenario's exercise log, oldest first."""
 
     # -- shared behaviour --------------------------------------------------------------
+
+    def _write_version(
+        self, scenario_id: str | None, new: NewVersion, base_version: int | None
+    ) -> tuple[VersionInfo, VersionInfo | None]:
+        """Insert ``new`` as the next version (a new scenario when id is None).
+
+        Returns the saved version's info and, when :func:`check_base_version`
+        reports a conflict, the info of the latest version the writer had not
+        seen (the new version is then marked ``conflict_of`` that version). One
+        transaction, the scenario row locked, so concurrent saves queue up and each
+        sees the version the previous one wrote.
+        """
+        conflict = None
+        with self._write_tx() as con:
+            if scenario_id is None:
+                scenario_id, version = new_scenario_id(), 1
+            else:
+                latest, deleted_at = self._scenario_row(con, scenario_id, lock=True)
+                if deleted_at is not None:
+                    raise deleted_scenario(scenario_id)
+                if check_base_version(scenario_id, base_version, latest):
+                    conflict = self._version_at(con, scenario_id, latest)
+                version = latest + 1
+            self._put_scenario(con, scenario_id, new.scenario.name, version)
+            info = VersionInfo(
+                scenario_id=scenario_id,
+                version=version,
+                user=new.user,
+                created=new.created,
+                comment=new.comment,
+                name=new.scenario.name,
+                conflict_of=conflict.version if conflict else None,
+            )
+            self._insert_version(con, info, new)
+        return info, conflict
 
     def save(
         self,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -33,11 +33,8 @@ from store.base import (
     ScenarioStore,
     StoredVersion,
     VersionInfo,
-    check_base_version,
-    deleted_scenario,
     missing_scenario,
     missing_version,
-    new_scenario_id,
     utc_now,
 )
 
@@ -153,6 +150,9 @@ class PostgisStore(ScenarioStore):
             ) from None
         self._init_schema()
 
+    def _write_tx(self) -> AbstractContextManager[psycopg.Connection[Any]]:
+        return self._tx()
+
     def _scenario_row(
         self, con: psycopg.Connection[Any], scenario_id: str, lock: bool = False
     ) -> tuple[int, Any]:
@@ -165,61 +165,51 @@ class PostgisStore(ScenarioStore):
             raise missing_scenario(scenario_id)
         return row
 
-    def _write_version(
-        self, scenario_id: str | None, new: NewVersion, base_version: int | None
-    ) -> tuple[VersionInfo, VersionInfo | None]:
-        conflict = None
-        with self._tx() as con:
-            if scenario_id is None:
-                scenario_id, version = new_scenario_id(), 1
-                con.execute(
-                    "INSERT INTO evac_scenarios (id, name, latest_version) VALUES (%s, %s, 1)",
-                    (scenario_id, new.scenario.name),
-                )
-            else:
-                latest, deleted_at = self._scenario_row(con, scenario_id, lock=True)
-                if deleted_at is not None:
-                    raise deleted_scenario(scenario_id)
-                if check_base_version(scenario_id, base_version, latest):
-                    conflict = _version_info(
-                        con.execute(
-                            f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
-                            "WHERE scenario_id = %s AND version = %s",
-                            (scenario_id, latest),
-                        ).fetchone()
-                    )
-                version = latest + 1
-                con.execute(
-                    "UPDATE evac_scenarios SET name = %s, latest_version = %s WHERE id = %s",
-                    (new.scenario.name, version, scenario_id),
-                )
-            info = VersionInfo(
-                scenario_id=scenario_id,
-                version=version,
-                user=new.user,
-                created=new.created,
-                comment=new.comment,
-                name=new.scenario.name,
-                conflict_of=conflict.version if conflict else None,
-            )
+    def _version_at(
+        self, con: psycopg.Connection[Any], scenario_id: str, version: int
+    ) -> VersionInfo:
+        return _version_info(
             con.execute(
-                f"INSERT INTO evac_scenario_versions ({_VERSION_COLS}, scenario_json, "
-                "results_json, zone_geom) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
-                "%s::jsonb, ST_GeomFromWKB(%s, 4326))",
-                (
-                    info.scenario_id,
-                    info.version,
-                    info.user,
-                    datetime.fromisoformat(info.created),
-                    info.comment,
-                    info.name,
-                    info.conflict_of,
-                    new.scenario_json,
-                    new.results_json,
-                    zones_wkb(new.scenario),
-                ),
+                f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
+                "WHERE scenario_id = %s AND version = %s",
+                (scenario_id, version),
+            ).fetchone()
+        )
+
+    def _put_scenario(
+        self, con: psycopg.Connection[Any], scenario_id: str, name: str, version: int
+    ) -> None:
+        if version == 1:
+            con.execute(
+                "INSERT INTO evac_scenarios (id, name, latest_version) VALUES (%s, %s, 1)",
+                (scenario_id, name),
             )
-        return info, conflict
+        else:
+            con.execute(
+                "UPDATE evac_scenarios SET name = %s, latest_version = %s WHERE id = %s",
+                (name, version, scenario_id),
+            )
+
+    def _insert_version(
+        self, con: psycopg.Connection[Any], info: VersionInfo, new: NewVersion
+    ) -> None:
+        con.execute(
+            f"INSERT INTO evac_scenario_versions ({_VERSION_COLS}, scenario_json, "
+            "results_json, zone_geom) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
+            "%s::jsonb, ST_GeomFromWKB(%s, 4326))",
+            (
+                info.scenario_id,
+                info.version,
+                info.user,
+                datetime.fromisoformat(info.created),
+                info.comment,
+                info.name,
+                info.conflict_of,
+                new.scenario_json,
+                new.results_json,
+                zones_wkb(new.scenario),
+            ),
+        )
 
     def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
         with self._tx() as con:

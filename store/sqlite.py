@@ -13,7 +13,8 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,11 +27,8 @@ from store.base import (
     ScenarioStore,
     StoredVersion,
     VersionInfo,
-    check_base_version,
-    deleted_scenario,
     missing_scenario,
     missing_version,
-    new_scenario_id,
     utc_now,
 )
 
@@ -188,7 +186,13 @@ class SqliteStore(ScenarioStore):
         finally:
             con.close()
 
-    def _scenario_row(self, con: sqlite3.Connection, scenario_id: str) -> tuple[int, Any]:
+    def _write_tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._tx(write=True)
+
+    def _scenario_row(
+        self, con: sqlite3.Connection, scenario_id: str, lock: bool = False
+    ) -> tuple[int, Any]:
+        # No row lock needed: a write transaction (BEGIN IMMEDIATE) holds the file's lock.
         row = con.execute(
             "SELECT latest_version, deleted_at FROM scenarios WHERE id = ?", (scenario_id,)
         ).fetchone()
@@ -196,59 +200,34 @@ class SqliteStore(ScenarioStore):
             raise missing_scenario(scenario_id)
         return row
 
-    def _write_version(
-        self, scenario_id: str | None, new: NewVersion, base_version: int | None
-    ) -> tuple[VersionInfo, VersionInfo | None]:
-        conflict = None
-        with self._tx(write=True) as con:
-            if scenario_id is None:
-                scenario_id, version = new_scenario_id(), 1
-                con.execute(
-                    "INSERT INTO scenarios (id, name, latest_version) VALUES (?, ?, 1)",
-                    (scenario_id, new.scenario.name),
-                )
-            else:
-                latest, deleted_at = self._scenario_row(con, scenario_id)
-                if deleted_at is not None:
-                    raise deleted_scenario(scenario_id)
-                if check_base_version(scenario_id, base_version, latest):
-                    conflict = _version_info(
-                        con.execute(
-                            f"SELECT {_VERSION_COLS} FROM versions "
-                            "WHERE scenario_id = ? AND version = ?",
-                            (scenario_id, latest),
-                        ).fetchone()
-                    )
-                version = latest + 1
-                con.execute(
-                    "UPDATE scenarios SET name = ?, latest_version = ? WHERE id = ?",
-                    (new.scenario.name, version, scenario_id),
-                )
-            info = VersionInfo(
-                scenario_id=scenario_id,
-                version=version,
-                user=new.user,
-                created=new.created,
-                comment=new.comment,
-                name=new.scenario.name,
-                conflict_of=conflict.version if conflict else None,
-            )
+    def _version_at(self, con: sqlite3.Connection, scenario_id: str, version: int) -> VersionInfo:
+        return _version_info(
             con.execute(
-                f"INSERT INTO versions ({_VERSION_COLS}, scenario_json, results_json) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    info.scenario_id,
-                    info.version,
-                    info.user,
-                    info.created,
-                    info.comment,
-                    info.name,
-                    info.conflict_of,
-                    new.scenario_json,
-                    new.results_json,
-                ),
+                f"SELECT {_VERSION_COLS} FROM versions WHERE scenario_id = ? AND version = ?",
+                (scenario_id, version),
+            ).fetchone()
+        )
+
+    def _put_scenario(
+        self, con: sqlite3.Connection, scenario_id: str, name: str, version: int
+    ) -> None:
+        if version == 1:
+            con.execute(
+                "INSERT INTO scenarios (id, name, latest_version) VALUES (?, ?, 1)",
+                (scenario_id, name),
             )
-        return info, conflict
+        else:
+            con.execute(
+                "UPDATE scenarios SET name = ?, latest_version = ? WHERE id = ?",
+                (name, version, scenario_id),
+            )
+
+    def _insert_version(self, con: sqlite3.Connection, info: VersionInfo, new: NewVersion) -> None:
+        con.execute(
+            f"INSERT INTO versions ({_VERSION_COLS}, scenario_json, results_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*astuple(info), new.scenario_json, new.results_json),
+        )
 
     def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
         with self._tx(write=True) as con:

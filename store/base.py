@@ -200,12 +200,16 @@ def missing_version(scenario_id: str, version: int, latest: int) -> StoreError:
 class ScenarioStore(ABC):
     """Versioned scenario storage with soft delete and a per-scenario exercise log."""
 
-    # -- primitives each backend implements -------------------------------------------
-    # ``con`` is the backend's open connection inside a transaction from _write_tx.
+    # -- primitives each backend implements: SQL statements on an open connection ------
+    # ``con`` is the backend's connection inside a transaction from _write_tx/_read_tx.
 
     @abstractmethod
     def _write_tx(self) -> AbstractContextManager[Any]:
         """One write transaction (committed on success, rolled back on error): the connection."""
+
+    @abstractmethod
+    def _read_tx(self) -> AbstractContextManager[Any]:
+        """One read transaction (a consistent view): the connection."""
 
     @abstractmethod
     def _scenario_row(self, con: Any, scenario_id: str, lock: bool = False) -> tuple[int, Any]:
@@ -213,10 +217,6 @@ class ScenarioStore(ABC):
 
         Raises :func:`missing_scenario` when there is no such scenario.
         """
-
-    @abstractmethod
-    def _version_at(self, con: Any, scenario_id: str, version: int) -> VersionInfo:
-        """Metadata of one existing version."""
 
     @abstractmethod
     def _put_scenario(self, con: Any, scenario_id: str, name: str, version: int) -> None:
@@ -227,30 +227,30 @@ class ScenarioStore(ABC):
         """Insert the version row described by ``info`` with ``new``'s JSON."""
 
     @abstractmethod
-    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
-        """Mark the scenario deleted (or not) by ``user``."""
+    def _mark_deleted(self, con: Any, scenario_id: str, user: str, deleted: bool) -> None:
+        """Set (or clear) the scenario's deletion time and user."""
 
     @abstractmethod
-    def _insert_event(
-        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    def _append_event(
+        self, con: Any, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
     ) -> LogEvent:
-        """Append one exercise-log event."""
+        """Insert one exercise-log event, stamped now."""
+
+    @abstractmethod
+    def _version_rows(self, con: Any, scenario_id: str) -> list[VersionInfo]:
+        """Every version's metadata, oldest first."""
+
+    @abstractmethod
+    def _stored_version(self, con: Any, scenario_id: str, version: int) -> StoredVersion | None:
+        """One version with its JSON, or None if there is no such version."""
+
+    @abstractmethod
+    def _event_rows(self, con: Any, scenario_id: str) -> list[LogEvent]:
+        """The scenario's exercise-log events, oldest first."""
 
     @abstractmethod
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
         """All scenarios, most recently updated first."""
-
-    @abstractmethod
-    def versions(self, scenario_id: str) -> list[VersionInfo]:
-        """Every version of a scenario, oldest first."""
-
-    @abstractmethod
-    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
-        """Load one version (the latest when ``version`` is None)."""
-
-    @abstractmethod
-    def events(self, scenario_id: str) -> list[LogEvent]:
-        """The scenario's exercise log, oldest first."""
 
     # -- shared behaviour --------------------------------------------------------------
 
@@ -274,7 +274,8 @@ class ScenarioStore(ABC):
                 if deleted_at is not None:
                     raise deleted_scenario(scenario_id)
                 if check_base_version(scenario_id, base_version, latest):
-                    conflict = self._version_at(con, scenario_id, latest)
+                    seen = self._stored_version(con, scenario_id, latest)
+                    conflict = seen.info if seen is not None else None
                 version = latest + 1
             self._put_scenario(con, scenario_id, new.scenario.name, version)
             info = VersionInfo(
@@ -288,6 +289,28 @@ class ScenarioStore(ABC):
             )
             self._insert_version(con, info, new)
         return info, conflict
+
+    def versions(self, scenario_id: str) -> list[VersionInfo]:
+        """Every version of a scenario, oldest first."""
+        with self._read_tx() as con:
+            self._scenario_row(con, scenario_id)
+            return self._version_rows(con, scenario_id)
+
+    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
+        """Load one version (the latest when ``version`` is None)."""
+        with self._read_tx() as con:
+            latest, _ = self._scenario_row(con, scenario_id)
+            wanted = latest if version is None else version
+            stored = self._stored_version(con, scenario_id, wanted)
+        if stored is None:
+            raise missing_version(scenario_id, wanted, latest)
+        return stored
+
+    def events(self, scenario_id: str) -> list[LogEvent]:
+        """The scenario's exercise log, oldest first."""
+        with self._read_tx() as con:
+            self._scenario_row(con, scenario_id)
+            return self._event_rows(con, scenario_id)
 
     def save(
         self,
@@ -403,6 +426,11 @@ class ScenarioStore(ABC):
         """Recover a soft-deleted scenario."""
         self._set_deleted(scenario_id, _check_user(user), False)
 
+    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
+        with self._write_tx() as con:
+            self._scenario_row(con, scenario_id, lock=True)
+            self._mark_deleted(con, scenario_id, user, deleted)
+
     def log_event(
         self,
         scenario_id: str,
@@ -414,9 +442,11 @@ class ScenarioStore(ABC):
         """Append a timestamped entry to the scenario's exercise log."""
         if kind not in EVENT_KINDS:
             raise StoreError(f"Unknown log event kind {kind!r}: use {', '.join(EVENT_KINDS)}.")
-        return self._insert_event(
-            scenario_id, kind, text, _check_user(user), dump_json(data, "Log event data")
-        )
+        user = _check_user(user)
+        data_json = dump_json(data, "Log event data")
+        with self._write_tx() as con:
+            self._scenario_row(con, scenario_id)
+            return self._append_event(con, scenario_id, kind, text, user, data_json)
 
 
 def _check_user(user: str) -> str:

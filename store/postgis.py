@@ -34,7 +34,6 @@ from store.base import (
     StoredVersion,
     VersionInfo,
     missing_scenario,
-    missing_version,
     utc_now,
 )
 
@@ -153,6 +152,9 @@ class PostgisStore(ScenarioStore):
     def _write_tx(self) -> AbstractContextManager[psycopg.Connection[Any]]:
         return self._tx()
 
+    def _read_tx(self) -> AbstractContextManager[psycopg.Connection[Any]]:
+        return self._tx()
+
     def _scenario_row(
         self, con: psycopg.Connection[Any], scenario_id: str, lock: bool = False
     ) -> tuple[int, Any]:
@@ -164,17 +166,6 @@ class PostgisStore(ScenarioStore):
         if row is None:
             raise missing_scenario(scenario_id)
         return row
-
-    def _version_at(
-        self, con: psycopg.Connection[Any], scenario_id: str, version: int
-    ) -> VersionInfo:
-        return _version_info(
-            con.execute(
-                f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
-                "WHERE scenario_id = %s AND version = %s",
-                (scenario_id, version),
-            ).fetchone()
-        )
 
     def _put_scenario(
         self, con: psycopg.Connection[Any], scenario_id: str, name: str, version: int
@@ -211,26 +202,56 @@ class PostgisStore(ScenarioStore):
             ),
         )
 
-    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id, lock=True)
-            con.execute(
-                "UPDATE evac_scenarios SET deleted_at = %s, deleted_by = %s WHERE id = %s",
-                (datetime.now(UTC) if deleted else None, user if deleted else None, scenario_id),
-            )
+    def _mark_deleted(
+        self, con: psycopg.Connection[Any], scenario_id: str, user: str, deleted: bool
+    ) -> None:
+        con.execute(
+            "UPDATE evac_scenarios SET deleted_at = %s, deleted_by = %s WHERE id = %s",
+            (datetime.now(UTC) if deleted else None, user if deleted else None, scenario_id),
+        )
 
-    def _insert_event(
-        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    def _append_event(
+        self,
+        con: psycopg.Connection[Any],
+        scenario_id: str,
+        kind: str,
+        text: str,
+        user: str,
+        data_json: str | None,
     ) -> LogEvent:
         created = utc_now()
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            row = con.execute(
-                "INSERT INTO evac_exercise_log (scenario_id, created, kind, text, username, "
-                "data) VALUES (%s, %s, %s, %s, %s, %s::jsonb) RETURNING id, data",
-                (scenario_id, datetime.fromisoformat(created), kind, text, user, data_json),
-            ).fetchone()
+        row = con.execute(
+            "INSERT INTO evac_exercise_log (scenario_id, created, kind, text, username, "
+            "data) VALUES (%s, %s, %s, %s, %s, %s::jsonb) RETURNING id, data",
+            (scenario_id, datetime.fromisoformat(created), kind, text, user, data_json),
+        ).fetchone()
         return LogEvent(row[0], scenario_id, created, kind, text, user, row[1])
+
+    def _version_rows(self, con: psycopg.Connection[Any], scenario_id: str) -> list[VersionInfo]:
+        rows = con.execute(
+            f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
+            "WHERE scenario_id = %s ORDER BY version",
+            (scenario_id,),
+        ).fetchall()
+        return [_version_info(r) for r in rows]
+
+    def _stored_version(
+        self, con: psycopg.Connection[Any], scenario_id: str, version: int
+    ) -> StoredVersion | None:
+        row = con.execute(
+            f"SELECT {_VERSION_COLS}, scenario_json, results_json "
+            "FROM evac_scenario_versions WHERE scenario_id = %s AND version = %s",
+            (scenario_id, version),
+        ).fetchone()
+        return None if row is None else StoredVersion(_version_info(row[:7]), row[7], row[8])
+
+    def _event_rows(self, con: psycopg.Connection[Any], scenario_id: str) -> list[LogEvent]:
+        rows = con.execute(
+            "SELECT id, scenario_id, created, kind, text, username, data "
+            "FROM evac_exercise_log WHERE scenario_id = %s ORDER BY id",
+            (scenario_id,),
+        ).fetchall()
+        return [LogEvent(r[0], r[1], _iso(r[2]), *r[3:]) for r in rows]
 
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
         """See :meth:`store.base.ScenarioStore.list_scenarios`."""
@@ -244,42 +265,6 @@ class PostgisStore(ScenarioStore):
                 (include_deleted,),
             ).fetchall()
         return [ScenarioInfo(r[0], r[1], r[2], _iso(r[3]), r[4], r[5]) for r in rows]
-
-    def versions(self, scenario_id: str) -> list[VersionInfo]:
-        """See :meth:`store.base.ScenarioStore.versions`."""
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            rows = con.execute(
-                f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
-                "WHERE scenario_id = %s ORDER BY version",
-                (scenario_id,),
-            ).fetchall()
-        return [_version_info(r) for r in rows]
-
-    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
-        """See :meth:`store.base.ScenarioStore.load`."""
-        with self._tx() as con:
-            latest, _ = self._scenario_row(con, scenario_id)
-            wanted = latest if version is None else version
-            row = con.execute(
-                f"SELECT {_VERSION_COLS}, scenario_json, results_json "
-                "FROM evac_scenario_versions WHERE scenario_id = %s AND version = %s",
-                (scenario_id, wanted),
-            ).fetchone()
-        if row is None:
-            raise missing_version(scenario_id, wanted, latest)
-        return StoredVersion(_version_info(row[:7]), row[7], row[8])
-
-    def events(self, scenario_id: str) -> list[LogEvent]:
-        """See :meth:`store.base.ScenarioStore.events`."""
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            rows = con.execute(
-                "SELECT id, scenario_id, created, kind, text, username, data "
-                "FROM evac_exercise_log WHERE scenario_id = %s ORDER BY id",
-                (scenario_id,),
-            ).fetchall()
-        return [LogEvent(r[0], r[1], _iso(r[2]), *r[3:]) for r in rows]
 
 
 def _iso(ts: datetime) -> str:

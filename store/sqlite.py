@@ -28,7 +28,6 @@ from store.base import (
     StoredVersion,
     VersionInfo,
     missing_scenario,
-    missing_version,
     utc_now,
 )
 
@@ -189,6 +188,9 @@ class SqliteStore(ScenarioStore):
     def _write_tx(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._tx(write=True)
 
+    def _read_tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._tx()
+
     def _scenario_row(
         self, con: sqlite3.Connection, scenario_id: str, lock: bool = False
     ) -> tuple[int, Any]:
@@ -199,14 +201,6 @@ class SqliteStore(ScenarioStore):
         if row is None:
             raise missing_scenario(scenario_id)
         return row
-
-    def _version_at(self, con: sqlite3.Connection, scenario_id: str, version: int) -> VersionInfo:
-        return _version_info(
-            con.execute(
-                f"SELECT {_VERSION_COLS} FROM versions WHERE scenario_id = ? AND version = ?",
-                (scenario_id, version),
-            ).fetchone()
-        )
 
     def _put_scenario(
         self, con: sqlite3.Connection, scenario_id: str, name: str, version: int
@@ -229,28 +223,59 @@ class SqliteStore(ScenarioStore):
             (*astuple(info), new.scenario_json, new.results_json),
         )
 
-    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
-        with self._tx(write=True) as con:
-            self._scenario_row(con, scenario_id)
-            con.execute(
-                "UPDATE scenarios SET deleted_at = ?, deleted_by = ? WHERE id = ?",
-                (utc_now() if deleted else None, user if deleted else None, scenario_id),
-            )
+    def _mark_deleted(
+        self, con: sqlite3.Connection, scenario_id: str, user: str, deleted: bool
+    ) -> None:
+        con.execute(
+            "UPDATE scenarios SET deleted_at = ?, deleted_by = ? WHERE id = ?",
+            (utc_now() if deleted else None, user if deleted else None, scenario_id),
+        )
 
-    def _insert_event(
-        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    def _append_event(
+        self,
+        con: sqlite3.Connection,
+        scenario_id: str,
+        kind: str,
+        text: str,
+        user: str,
+        data_json: str | None,
     ) -> LogEvent:
         created = utc_now()
-        with self._tx(write=True) as con:
-            self._scenario_row(con, scenario_id)
-            cur = con.execute(
-                "INSERT INTO events (scenario_id, created, kind, text, username, data_json) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (scenario_id, created, kind, text, user, data_json),
-            )
-            event_id = cur.lastrowid
+        cur = con.execute(
+            "INSERT INTO events (scenario_id, created, kind, text, username, data_json) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (scenario_id, created, kind, text, user, data_json),
+        )
         data = json.loads(data_json) if data_json is not None else None
-        return LogEvent(int(event_id or 0), scenario_id, created, kind, text, user, data)
+        return LogEvent(int(cur.lastrowid or 0), scenario_id, created, kind, text, user, data)
+
+    def _version_rows(self, con: sqlite3.Connection, scenario_id: str) -> list[VersionInfo]:
+        rows = con.execute(
+            f"SELECT {_VERSION_COLS} FROM versions WHERE scenario_id = ? ORDER BY version",
+            (scenario_id,),
+        ).fetchall()
+        return [_version_info(r) for r in rows]
+
+    def _stored_version(
+        self, con: sqlite3.Connection, scenario_id: str, version: int
+    ) -> StoredVersion | None:
+        row = con.execute(
+            f"SELECT {_VERSION_COLS}, scenario_json, results_json FROM versions "
+            "WHERE scenario_id = ? AND version = ?",
+            (scenario_id, version),
+        ).fetchone()
+        if row is None:
+            return None
+        results = json.loads(row[8]) if row[8] is not None else None
+        return StoredVersion(_version_info(row[:7]), row[7], results)
+
+    def _event_rows(self, con: sqlite3.Connection, scenario_id: str) -> list[LogEvent]:
+        rows = con.execute(
+            "SELECT id, scenario_id, created, kind, text, username, data_json "
+            "FROM events WHERE scenario_id = ? ORDER BY id",
+            (scenario_id,),
+        ).fetchall()
+        return [LogEvent(*r[:6], json.loads(r[6]) if r[6] is not None else None) for r in rows]
 
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
         """See :meth:`store.base.ScenarioStore.list_scenarios`."""
@@ -263,42 +288,6 @@ class SqliteStore(ScenarioStore):
                 (include_deleted,),
             ).fetchall()
         return [ScenarioInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
-
-    def versions(self, scenario_id: str) -> list[VersionInfo]:
-        """See :meth:`store.base.ScenarioStore.versions`."""
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            rows = con.execute(
-                f"SELECT {_VERSION_COLS} FROM versions WHERE scenario_id = ? ORDER BY version",
-                (scenario_id,),
-            ).fetchall()
-        return [_version_info(r) for r in rows]
-
-    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
-        """See :meth:`store.base.ScenarioStore.load`."""
-        with self._tx() as con:
-            latest, _ = self._scenario_row(con, scenario_id)
-            wanted = latest if version is None else version
-            row = con.execute(
-                f"SELECT {_VERSION_COLS}, scenario_json, results_json FROM versions "
-                "WHERE scenario_id = ? AND version = ?",
-                (scenario_id, wanted),
-            ).fetchone()
-        if row is None:
-            raise missing_version(scenario_id, wanted, latest)
-        results = json.loads(row[8]) if row[8] is not None else None
-        return StoredVersion(_version_info(row[:7]), row[7], results)
-
-    def events(self, scenario_id: str) -> list[LogEvent]:
-        """See :meth:`store.base.ScenarioStore.events`."""
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            rows = con.execute(
-                "SELECT id, scenario_id, created, kind, text, username, data_json "
-                "FROM events WHERE scenario_id = ? ORDER BY id",
-                (scenario_id,),
-            ).fetchall()
-        return [LogEvent(*r[:6], json.loads(r[6]) if r[6] is not None else None) for r in rows]
 
 
 def _version_info(row: tuple[Any, ...]) -> VersionInfo:

@@ -12,7 +12,7 @@ from typing import Any, Final
 import pandas as pd
 import streamlit as st
 
-from exports.cartography import minutes_text
+from exports.cartography import minutes_text, road_label
 from geo.registry import Agreement
 from planning.i18n import format_number, render, zone_status_label
 from ui.app_strings import tr
@@ -93,7 +93,9 @@ def v2_tables(summary: dict[str, Any], lang: str) -> dict[str, pd.DataFrame]:
         )
     if summary.get("single_points_of_failure"):
         rows = summary["single_points_of_failure"]
-        sections["single_points"] = pd.DataFrame({tr("col.road", lang): [p["name"] for p in rows]})
+        sections["single_points"] = pd.DataFrame(
+            {tr("col.road", lang): [road_label(p["name"], lang=lang) for p in rows]}
+        )
     if summary.get("kindergartens"):
         rows = summary["kindergartens"]
         sections["kindergartens"] = pd.DataFrame(
@@ -136,13 +138,14 @@ def bottleneck_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     """The most loaded roads relative to their capacity."""
     rows = [
         {
-            tr("col.road", lang): b["name"],
+            # Unnamed roads come as "(tertiary)": shown as "kommunal vei", like the maps.
+            tr("col.road", lang): road_label(b["name"], lang=lang),
             tr("col.mode", lang): tr(f"mode.{b['mode']}", lang),
             tr("col.people", lang): round(b["people"]),
             tr("col.vehicles", lang): round(b["vehicles"]),
             tr("col.capacity_vph", lang): round(b["capacity_vph"]),
-            tr("col.load", lang): f"{b['load_ratio']:.0%}",
-            tr("col.hours", lang): b["hours_at_capacity"],
+            tr("col.load", lang): _percent(b["load_ratio"], lang),
+            tr("col.hours", lang): _num(b["hours_at_capacity"], lang),
         }
         for b in summary["bottlenecks"]
     ]
@@ -226,6 +229,11 @@ def _assumption_value(key: str, v: Any, lang: str) -> str:
     if isinstance(v, float):
         return _num(v, lang)
     return str(v)
+
+
+def _percent(share: float, lang: str) -> str:
+    """``1.59`` -> ``"159 %"`` (bokmål puts a space before %) / ``"159%"``."""
+    return f"{share:.0%}".replace("%", "\u00a0%") if lang == "nb" else f"{share:.0%}"
 
 
 def _num(x: float, lang: str) -> str:

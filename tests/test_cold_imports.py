@@ -2,17 +2,20 @@
 
 No timings here (``bench/bench_cold_cli.py`` measures them): a fresh process
 plans the ``snaroya`` preset and writes its GeoPackage, then reports its
-``sys.modules``. Each library below costs a cold plan from tens of milliseconds
-to seconds and is needed only by other commands (``evac fetch``, exports, the
-app, the SUMO check, the atlas on Dask), which import it where they use it.
+``sys.modules`` and its OpenBLAS thread setting. Each library below costs a
+cold plan from tens of milliseconds to seconds and is needed only by other
+commands (``evac fetch``, exports, the app, the SUMO check, the atlas on Dask),
+which import it where they use it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from geo.settings import DEFAULT_DATA_DIR, PROJECT_ROOT
 
@@ -40,24 +43,38 @@ NOT_ON_THE_PLAN_PATH = {
     "exports.route_map": "evac export",
     "exports.web_map": "evac export",
 }
-#: Runs the command line in a fresh interpreter and saves its module names.
+#: Runs the command line in a fresh interpreter; saves its modules and BLAS threads.
 SCRIPT = """
-import json, sys
+import json, os, sys
 sys.argv = ["evac", "--data", {data!r}, "plan", "--preset", "snaroya", "--out", {out!r}]
 from cli import main
 status = main()
 with open({report!r}, "w") as f:
-    json.dump({{"status": status, "modules": sorted(sys.modules)}}, f)
+    blas = os.environ.get("OPENBLAS_NUM_THREADS")
+    json.dump({{"status": status, "modules": sorted(sys.modules), "blas": blas}}, f)
 """
 
 
-def test_a_cold_plan_imports_no_heavy_library(tmp_path: Path) -> None:
+def run_plan(tmp_path: Path, **env: str) -> dict[str, Any]:
+    """What a fresh ``evac plan --preset snaroya`` process reports (see SCRIPT)."""
     report = tmp_path / "modules.json"
     code = SCRIPT.format(data=str(DEFAULT_DATA_DIR), out=str(tmp_path / "out"), report=str(report))
-    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True, capture_output=True)
-    result = json.loads(report.read_text())
+    environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"} | env
+    run = [sys.executable, "-c", code]
+    subprocess.run(run, cwd=PROJECT_ROOT, env=environ, check=True, capture_output=True)
+    result: dict[str, Any] = json.loads(report.read_text())
+    return result
+
+
+def test_a_cold_plan_imports_no_heavy_library(tmp_path: Path) -> None:
+    result = run_plan(tmp_path)
     assert result["status"] == 0 and (tmp_path / "out" / "plan.gpkg").is_file()
     loaded = set(result["modules"])
     assert "planning.plan" in loaded and "geopandas" in loaded  # it did plan
     imported = {name: why for name, why in NOT_ON_THE_PLAN_PATH.items() if name in loaded}
     assert not imported, f"a cold plan imported {imported}"
+    assert result["blas"] == "1"  # no OpenBLAS thread pools started for nothing
+
+
+def test_a_users_blas_threads_setting_is_kept(tmp_path: Path) -> None:
+    assert run_plan(tmp_path, OPENBLAS_NUM_THREADS="2")["blas"] == "2"

@@ -38,6 +38,8 @@ PLAN = "import sys; sys.argv = {argv!r}; from cli import main; sys.exit(main())"
 NO_LAYER_CACHE = (
     "import geo.frame_cache as fc; fc.cached_layer = lambda source, kind, build, **k: build(); "
 )
+#: The floors import their libraries as `evac` does (cli.py: one OpenBLAS thread).
+ONE_BLAS_THREAD = "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); "
 OURS = "evac plan"
 BASELINE = "evac plan, osmnx imported first"
 #: Variant name -> (code run first, whether the plan follows it).
@@ -45,9 +47,10 @@ VARIANTS: dict[str, tuple[str, bool]] = {
     OURS: ("", True),
     BASELINE: ("import osmnx; ", True),
     "evac plan, v1 layer reading": (NO_LAYER_CACHE, True),
-    "import geopandas": ("import geopandas", False),
+    "import geopandas": (ONE_BLAS_THREAD + "import geopandas", False),
     "import the plan path's libraries": (
-        "import geopandas, pyogrio, scipy.sparse.csgraph, scipy.optimize, pydantic, yaml",
+        ONE_BLAS_THREAD
+        + "import geopandas, pyogrio, scipy.sparse.csgraph, scipy.optimize, pydantic, yaml",
         False,
     ),
 }

@@ -103,7 +103,7 @@ def read_geoparquet(path: Path) -> gpd.GeoDataFrame:
     Faster on every plan: ``gpd.read_parquet`` builds a CRS from the file's
     PROJJSON for each file (about 25 ms each); here a CRS with an authority id
     (``EPSG:25832``) is built from that id once per process. Columns, index,
-    dtypes and ``attrs`` are the same (``tests/test_layer_cache.py`` compares).
+    dtypes and ``attrs`` are the same (``tests/test_frame_cache_read.py`` compares).
 
     Raises
     ------

@@ -328,8 +328,6 @@ def planner_page(
         SB.sidebar_scenario_file(
             lg, current_json, stem, current_error, on_scenario_file, AL.log_export
         )
-    # Fixed texts from the string tables only (no user input in this CSS).
-    st.markdown(SB.uploader_texts_css(lg), unsafe_allow_html=True)
     if S.value(state, S.EXERCISE):
         st.markdown(banner_html(lg), unsafe_allow_html=True)
     st.title(tr("app.title", lg), anchor=False)
@@ -377,6 +375,9 @@ def main() -> None:
         with st.sidebar:
             language_radio()
         lg = S.lang(state)
+    # Streamlit's own texts in the UI language, in every view and from the first run on
+    # (fixed texts from the string tables only: no user input in this CSS).
+    st.markdown(SB.builtin_texts_css(lg), unsafe_allow_html=True)
     user = require_access(lambda key: tr(key, lg))
     if user:
         state[S.USER] = user

@@ -16,6 +16,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.errors import EvacError
 
+# No command does dense linear algebra, but OpenBLAS (one copy in numpy, one in
+# scipy) starts a thread per core when it is imported: about 0.1 s of CPU and wall
+# time of every cold `evac` process on the 2-core reference machine
+# (bench/bench_cold_cli.py). Set before numpy is imported; a user's value wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 if TYPE_CHECKING:
     from geo.region import Region
     from geo.registry import Registry

@@ -12,8 +12,8 @@ Part 2, synthetic grids of ~10k, ~100k and ~1M nodes (random speeds, 5 sites,
   networkx baseline (on big grids on a sample of origins, extrapolated linearly);
   targets 100k <= 5 s, 1M <= 10 s. Flow routing on the 10k and 100k grids.
 Part 3, a cold ``evac plan --preset snaroya`` process, against the same process
-  importing osmnx first (what every plan paid before imports were made lazy);
-  target <= 2 s.
+  importing osmnx first (what every plan paid before imports were made lazy),
+  wall and CPU time (``bench_cold_cli.py``); target <= 2 s.
 
 Run: ``PYTHONPATH=$PWD .venv/bin/python bench/bench_plan.py``. Machines shared with
 other jobs give noisy wall times: compare the ratios, which are measured side by side.
@@ -22,14 +22,11 @@ other jobs give noisy wall times: compare the ratios, which are measured side by
 from __future__ import annotations
 
 import contextlib
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from functools import partial
 from unittest import mock
 
+import bench_cold_cli
 import networkx as nx
 import numpy as np
 from timing import median_time
@@ -211,24 +208,9 @@ def grids() -> None:
 
 
 def cold_cli() -> None:
-    """Median wall time of a fresh ``evac plan --preset snaroya`` process (s)."""
-    with tempfile.TemporaryDirectory() as out:
-        argv = ["evac", "plan", "--preset", "snaroya", "--out", out]
-        run = f"import sys; sys.argv = {argv!r}; from cli import main; main()"
-
-        def proc(code: str) -> float:
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-            return time.perf_counter() - t0
-
-        proc(run)  # the network cache and OS file cache are warm from here on
-        ours = statistics.median(proc(run) for _ in range(3))
-        before = statistics.median(proc("import osmnx; " + run) for _ in range(3))
-    print("\nPart 3: cold `evac plan --preset snaroya` process (median of 3)")
-    print(
-        f"  lazy imports {ours:.2f} s; with osmnx imported as before {before:.2f} s "
-        f"({before / ours:.1f}x); target <= 2 s: {'met' if ours <= 2 else 'NOT met'}"
-    )
+    """A fresh ``evac plan --preset snaroya`` process against its baselines (bench_cold_cli)."""
+    print("\nPart 3: cold `evac plan --preset snaroya` process (bench_cold_cli.py, 3 samples)")
+    bench_cold_cli.report(3)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,15 @@ import pandas as pd
 from exports.atlas_maps import p90_colour, p90_legend
 from exports.map_strings import t
 from exports.offline import AssetMode, localize
-from exports.web_common import COORD_DECIMALS, Legend, esc, geojson_layer, popup, to_map_crs
+from exports.web_common import (
+    COORD_DECIMALS,
+    Legend,
+    MetricScale,
+    esc,
+    geojson_layer,
+    popup,
+    to_map_crs,
+)
 from exports.web_map import MapFurniture, add_basemaps
 from geo.settings import ATTRIBUTION
 from planning.i18n import format_number
@@ -37,7 +45,8 @@ def build_atlas_map(
     Every zone has a tooltip (number and name) and a popup with its figures;
     user-visible text is escaped.
     """
-    m = folium.Map(tiles=None, control_scale=True, zoom_start=13, location=[59.9, 10.6])
+    m = folium.Map(tiles=None, zoom_start=13, location=[59.9, 10.6])
+    m.add_child(MetricScale())
     add_basemaps(m, region, lang, "vector")
     gdf = to_map_crs(atlas[["name", "p90", "leave_p90", "residents", "error", "geometry"]])
     gdf["style"] = [

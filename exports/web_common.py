@@ -165,6 +165,28 @@ class Legend:
         return f"<details open><summary>{title}</summary>{slot}{self.rows()}</details>"
 
 
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres only (its default adds miles and feet).
+
+    A script macro rather than ``folium.Map(control_scale=True)``, whose plain
+    ``L.control.scale()`` cannot drop the imperial bar; streamlit-folium also
+    rebuilds the map from its elements' scripts, so the app gets the same bar.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        # branca's MacroElement.__init__ has no type hints.
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MetricScale"
+
+
 class StartHidden(MacroElement):
     """Take a layer off the map right after streamlit-folium adds it.
 

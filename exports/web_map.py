@@ -39,6 +39,7 @@ from exports.web_common import (
     COORD_DECIMALS,
     SIMPLIFY_M,
     Legend,
+    MetricScale,
     esc,
     geojson_layer,
     js_string,
@@ -330,7 +331,8 @@ def _base_map(
     actors = load_actors() if actors is None else actors
     agreements = load_agreements() if agreements is None else agreements
     names = load_place_names() if place_names is None else place_names
-    m = folium.Map(tiles=None, control_scale=True, zoom_start=12, location=[59.9, 10.55])
+    m = folium.Map(tiles=None, zoom_start=12, location=[59.9, 10.55])
+    m.add_child(MetricScale())
     add_basemaps(m, region, lang, basemap)
     legend = Legend(lang)
     if draw:

@@ -140,10 +140,7 @@ def route_layer(plan: Plan, lang: str, legend: Legend) -> folium.FeatureGroup:
         }
         for p, r in zip(out["people"], out["load_ratio"], strict=True)
     ]
-    roads = [
-        carto.road_label(n, h, lang)
-        for n, h in zip(out["name"], _column(out, "highway"), strict=True)
-    ]
+    roads = _road_labels(out, lang)
     out["popup"] = [
         popup(
             road,
@@ -251,10 +248,7 @@ def point_layer(
         {"radius": 7, "color": "#fff", "weight": 2, "fillColor": colour, "fillOpacity": 0.95}
     ] * len(out)
     legend_text = t(f"legend.{key}", lang)
-    names = [
-        carto.road_label(n, h, lang)
-        for n, h in zip(out["name"], _column(out, "highway"), strict=True)
-    ]
+    names = _road_labels(out, lang)
     out["popup"] = [
         popup(
             name,
@@ -267,6 +261,14 @@ def point_layer(
     legend.add(legend_text, colour, "dot")
     name = layer_name(key + "s", lang)
     return group(name, geojson_layer(out, name, points=True))
+
+
+def _road_labels(frame: pd.DataFrame, lang: str) -> list[str]:
+    """Each row's road name, or its class in words for unnamed roads."""
+    return [
+        carto.road_label(n, h, lang)
+        for n, h in zip(frame["name"], _column(frame, "highway"), strict=True)
+    ]
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -332,7 +334,7 @@ def bottleneck_layer(plan: Plan, lang: str, legend: Legend) -> folium.FeatureGro
     if points.empty:
         return None
     out = to_map_crs(points)
-    names = [carto.road_label(n, h, lang) for n, h in zip(out["name"], out["highway"], strict=True)]
+    names = _road_labels(out, lang)
     out["style"] = [
         {
             "radius": 9,

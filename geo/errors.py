@@ -34,6 +34,14 @@ class FetchError(EvacError, RuntimeError):
     """An online download failed (no internet, or the server refused)."""
 
 
+class OsmUnreachableError(FetchError):
+    """An OpenStreetMap server could not be reached or did not answer in time."""
+
+
+class OsmServerError(FetchError):
+    """An OpenStreetMap server refused a request or sent an empty or unreadable answer."""
+
+
 class StoreError(EvacError, RuntimeError):
     """The scenario store cannot complete an operation."""
 

@@ -13,14 +13,14 @@ like the offline pack::
     population/<given>.csv               only if the caller supplies SSB's grid
     README.md, fetched.json              what was fetched, from where, what is missing
 
-SSB population cannot be downloaded through osmnx: pass ``population_csv`` (the
+SSB population is not in OpenStreetMap: pass ``population_csv`` (the
 national 250 m grid is fine), or the pack is written without it and a warning
 says how to add it.
 
-Downloads go through osmnx (Nominatim for boundaries, Overpass for roads and
-POIs) with its response cache in ``<cache>/osmnx``. Files are written to a
-temporary folder and renamed at the end, so a failed fetch never leaves half a
-region behind.
+Downloads go through :mod:`geo.osm_api` (Nominatim for boundaries, Overpass for
+roads and POIs; configured by osmnx's public ``ox.settings``) with a response cache
+in ``<cache>/osmnx``. Files are written to a temporary folder and renamed at the
+end, so a failed fetch never leaves half a region behind.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,22 +41,17 @@ from xml.etree.ElementTree import Element, ElementTree, SubElement
 import geopandas as gpd
 import osmnx as ox
 import pandas as pd
-import requests
-
-# osmnx 2.x keeps its exception classes in the private ``_errors`` module (there is no
-# public alias); the version pin in pyproject (osmnx>=2.0,<3) guards these imports.
-from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from geo import names, settings
+from geo import names, osm_api, settings
 from geo.errors import FetchError, RegionDataError
 from geo.frame_cache import cache_dir
 from geo.region import CONTEXT_MARGIN_M
 
 log = logging.getLogger(__name__)
 
-#: Seconds osmnx waits for a server (also the Overpass query's own time limit).
+#: Seconds to wait for a server (also the Overpass query's own time limit).
 REQUESTS_TIMEOUT_S: Final = 90
 #: Roads are downloaded this far beyond the place boundary (m), so junctions and
 #: exits just outside it exist (osmnx's graph_from_polygon uses the same margin).
@@ -70,6 +66,8 @@ HIGHWAY_FILTER: Final = (
     'rest_area|services"]'
 )
 POI_TAGS: Final[dict[str, Any]] = {"amenity": ["hospital", "fire_station"]}
+#: Nodes, ways and relations carrying a POI tag, with the nodes and ways they are made of.
+POI_FILTER: Final = '["amenity"~"^(fire_station|hospital)$"]'
 #: File that marks a folder as written by this module (safe to replace on re-fetch).
 MARKER: Final = "fetched.json"
 UNKNOWN_MUNICIPALITY: Final = "0000"
@@ -122,7 +120,7 @@ def fetch_region(
     slug = slugify(place)
     out = Path(out).absolute() if out is not None else cache_dir().absolute() / "regions" / slug
     _check_target(out)
-    with _osmnx_settings(), _translate_errors():
+    with _osmnx_settings():
         area = _geocode_place(place)
         county = _find_county(area)
         roads = _download_roads(_buffer(area.geometry, NETWORK_MARGIN_M))
@@ -159,17 +157,14 @@ def write_osm_xml(responses: Iterable[dict[str, Any]], path: Path) -> tuple[int,
     Ways are written whole with all their tags, as Overpass returned them.
     (``ox.graph_from_polygon`` + ``ox.io.save_graph_xml`` would cut ways at the
     boundary, and save_graph_xml then joins the pieces of a cut way into one
-    zig-zag way through nodes that are not adjacent.)
+    zig-zag way through nodes that are not adjacent.) Relations (POI answers) are
+    written with their members.
     """
-    nodes: dict[int, dict[str, Any]] = {}
-    ways: dict[int, dict[str, Any]] = {}
+    elements: dict[str, dict[int, dict[str, Any]]] = {"node": {}, "way": {}, "relation": {}}
     for response in responses:
         for element in response.get("elements", []):
             # Subdivided queries overlap: keep each element once.
-            if element["type"] == "node":
-                nodes[element["id"]] = element
-            elif element["type"] == "way":
-                ways[element["id"]] = element
+            elements[element["type"]][element["id"]] = element
     root = Element(
         "osm",
         version="0.6",
@@ -178,22 +173,24 @@ def write_osm_xml(responses: Iterable[dict[str, Any]], path: Path) -> tuple[int,
         attribution="https://www.openstreetmap.org/copyright",
         license="https://opendatacommons.org/licenses/odbl/1-0/",
     )
-    for node_id in sorted(nodes):
-        node = nodes[node_id]
-        attrib = {"id": str(node_id), "lat": f"{node['lat']:.7f}", "lon": f"{node['lon']:.7f}"}
-        _add_tags(SubElement(root, "node", attrib), node)
-    for way_id in sorted(ways):
-        way = ways[way_id]
-        way_el = SubElement(root, "way", {"id": str(way_id)})
-        for ref in way["nodes"]:
-            SubElement(way_el, "nd", {"ref": str(ref)})
-        _add_tags(way_el, way)
+    for kind, by_id in elements.items():
+        for element_id in sorted(by_id):
+            _add_element(root, kind, by_id[element_id])
     path.parent.mkdir(parents=True, exist_ok=True)
     ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-    return len(nodes), len(ways)
+    return len(elements["node"]), len(elements["way"])
 
 
-def _add_tags(parent: Element, element: dict[str, Any]) -> None:
+def _add_element(root: Element, kind: str, element: dict[str, Any]) -> None:
+    attrib = {"id": str(element["id"])}
+    if kind == "node":
+        attrib |= {"lat": f"{element['lat']:.7f}", "lon": f"{element['lon']:.7f}"}
+    parent = SubElement(root, kind, attrib)
+    for ref in element.get("nodes", []):
+        SubElement(parent, "nd", {"ref": str(ref)})
+    for member in element.get("members", []):
+        member_attrib = {"type": member["type"], "ref": str(member["ref"])}
+        SubElement(parent, "member", member_attrib | {"role": member.get("role", "")})
     for key, value in element.get("tags", {}).items():
         SubElement(parent, "tag", {"k": key, "v": str(value)})
 
@@ -203,7 +200,11 @@ def _add_tags(parent: Element, element: dict[str, Any]) -> None:
 
 @contextmanager
 def _osmnx_settings() -> Iterator[None]:
-    """Point osmnx's cache into ours and bound its waits; restore afterwards."""
+    """Point the response cache into ours and bound waits; restore afterwards.
+
+    geo.osm_api reads these public osmnx settings, so a user's own osmnx
+    configuration (server URLs, user agent) applies to `evac fetch` too.
+    """
     names = ("cache_folder", "requests_timeout", "http_accept_language")
     saved = {name: getattr(ox.settings, name) for name in names}
     ox.settings.cache_folder = cache_dir() / "osmnx"
@@ -216,60 +217,35 @@ def _osmnx_settings() -> Iterator[None]:
             setattr(ox.settings, name, value)
 
 
-@contextmanager
-def _translate_errors() -> Iterator[None]:
-    """Turn transport and server errors into a :class:`FetchError` saying what to do."""
-    offline = (
-        "Without internet, use the offline region pack with --data DIR (e.g. ../shared/geodata)."
+def _geocode(query: str) -> _Place | None:
+    """The most important Nominatim result for ``query`` with a polygon, or None."""
+    results = sorted(
+        osm_api.nominatim_search(query), key=lambda r: float(r.get("importance", 0)), reverse=True
     )
-    try:
-        yield
-    except requests.exceptions.RequestException as exc:
-        msg = (
-            "Cannot download the region: the internet is unreachable or the server did "
-            f"not answer ({type(exc).__name__}: {exc}). {offline}"
-        )
-        raise FetchError(msg) from exc
-    except ResponseStatusCodeError as exc:
-        msg = f"The OpenStreetMap server refused the request ({exc}). Try later. {offline}"
-        raise FetchError(msg) from exc
-
-
-def _geocode(query: str) -> _Place:
-    """The first boundary polygon Nominatim finds for ``query``, with its OSM tags."""
-    # A dict query passes extra Nominatim parameters: extratags brings the OSM
-    # tags (ref = kommunenummer on Norwegian municipalities).
-    gdf = ox.geocode_to_gdf({"q": query, "extratags": "1"})
-    row = gdf.iloc[0]
+    polygonal = {"Polygon", "MultiPolygon"}
+    row = next((r for r in results if r.get("geojson", {}).get("type") in polygonal), None)
+    if row is None:
+        return None
     tags = row.get("extratags")
     display = str(row.get("display_name") or query)
     return _Place(
         name=str(row.get("name") or display.split(",")[0]).strip(),
         display_name=display,
         osm_id=f"{row.get('osm_type', '')}/{row.get('osm_id', '')}",
-        geometry=row.geometry,
+        geometry=shape(row["geojson"]),
         tags=tags if isinstance(tags, dict) else {},
     )
 
 
 def _geocode_place(place: str) -> _Place:
-    try:
-        return _geocode(place)
-    except (InsufficientResponseError, TypeError) as exc:
-        if not _is_not_found(exc):
-            raise
+    area = _geocode(place)
+    if area is None:
         msg = (
-            f"OpenStreetMap found no boundary polygon for {place!r} ({exc}). "
+            f"OpenStreetMap found no boundary polygon for {place!r}. "
             'Name a municipality or area, e.g. "Bærum, Norway".'
         )
-        raise FetchError(msg) from exc
-
-
-def _is_not_found(exc: Exception) -> bool:
-    """Whether osmnx's geocoder found no result, or none with a polygon."""
-    # osmnx signals "only points or lines found" with a bare TypeError; any other
-    # TypeError is a bug and must surface as one.
-    return isinstance(exc, InsufficientResponseError) or "(Multi)Polygon" in str(exc)
+        raise FetchError(msg)
+    return area
 
 
 def _find_county(area: _Place) -> _Place | None:
@@ -283,14 +259,10 @@ def _find_county(area: _Place) -> _Place | None:
     above = [p for p in parts[1:-1] if not p.replace(" ", "").isdigit()]  # skip postcodes
     if not above:
         return None
-    try:
-        county = _geocode(f"{above[-1]}, {parts[-1]}")
-    except (InsufficientResponseError, TypeError) as exc:
-        if not _is_not_found(exc):
-            raise
+    county = _geocode(f"{above[-1]}, {parts[-1]}")
+    if county is None or not county.geometry.contains(area.geometry.representative_point()):
         return None
-    inside = county.geometry.contains(area.geometry.representative_point())
-    return county if inside else None
+    return county
 
 
 def _buffer(polygon: BaseGeometry, margin_m: float) -> Polygon | MultiPolygon:
@@ -304,13 +276,22 @@ def _buffer(polygon: BaseGeometry, margin_m: float) -> Polygon | MultiPolygon:
     return grown
 
 
+def _overpass_recursed(element_filter: str, polygon: Polygon | MultiPolygon) -> list[Any]:
+    """Overpass answers: elements matching the filter in ``polygon``, with their parts.
+
+    ``element_filter`` is e.g. ``way["highway"]``; ``>`` adds the ways' nodes (and a
+    relation's members), so ways come whole, never cut at the polygon.
+    """
+    header = osm_api.overpass_settings()
+    return [
+        osm_api.overpass(f"{header};({element_filter}(poly:{coords!r});>;);out;")
+        for coords in osm_api.polygon_coord_strs(polygon)
+    ]
+
+
 def _download_roads(polygon: Polygon | MultiPolygon) -> list[dict[str, Any]]:
     """Raw Overpass responses: highway ways (whole) and their nodes in ``polygon``."""
-    # osmnx's own downloader (polygon subdivision, rate limit, cache) without its
-    # graph step, which would cut ways at the polygon (see write_osm_xml). It is
-    # private: osmnx 2.x has no public call returning raw Overpass ways and nodes
-    # (graph_from_polygon always builds and truncates a graph).
-    responses = list(ox._overpass._download_overpass_network(polygon, "all", HIGHWAY_FILTER))
+    responses = _overpass_recursed(f"way{HIGHWAY_FILTER}", polygon)
     # A remark means Overpass stopped early (e.g. "runtime error: Query timed out"):
     # the answer is incomplete, and a network with silent holes is worse than none.
     remarks = [r["remark"] for r in responses if r.get("remark")]
@@ -322,10 +303,18 @@ def _download_roads(polygon: Polygon | MultiPolygon) -> list[dict[str, Any]]:
 
 def _download_pois(polygon: Polygon | MultiPolygon) -> gpd.GeoDataFrame:
     """Fire stations and hospitals in ``polygon`` (empty frame if there are none)."""
-    try:
-        gdf = ox.features_from_polygon(polygon, tags=POI_TAGS)
-    except InsufficientResponseError:  # osmnx's way of saying "no matching features"
+    responses = _overpass_recursed(f"nwr{POI_FILTER}", polygon)
+    wanted = set(POI_TAGS["amenity"])
+    if not any(
+        e.get("tags", {}).get("amenity") in wanted for r in responses for e in r["elements"]
+    ):
         return gpd.GeoDataFrame({"amenity": []}, geometry=[], crs=settings.MAP_CRS)
+    # osmnx's public features_from_xml builds the geometries (station buildings,
+    # hospital multipolygons) exactly as features_from_polygon does from Overpass.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pois.osm"
+        write_osm_xml(responses, path)
+        gdf = ox.features_from_xml(path, tags=POI_TAGS)
     return gdf.reset_index()
 
 
@@ -508,7 +497,7 @@ def _readme_parts(facts: dict[str, Any]) -> tuple[str, str, str]:
         population = f"`population/{facts['population']}` was copied from the file given.\n"
     else:
         population = (
-            "**Missing.** SSB population cannot be downloaded with osmnx, and the tool "
+            "**Missing.** SSB population is not in OpenStreetMap, and the tool "
             "refuses this folder until it is added. Download SSB's population grid "
             '("Befolkning på rutenett 250 m", ru250m) as a `;`-separated CSV with '
             "columns `ru250m;pop_tot` (the national file is fine: only cells near the "
@@ -529,7 +518,7 @@ def _readme(facts: dict[str, Any], slug: str) -> str:
     return f"""# Region pack: {facts["place"]}
 
 Downloaded by `evac fetch` on {facts["fetched"]} from OpenStreetMap
-(Nominatim and the Overpass API, via osmnx {facts["osmnx"]}). Use it with
+(Nominatim and the Overpass API; POI shapes by osmnx {facts["osmnx"]}). Use it with
 `evac --data <this folder> ...`.
 
 ## Contents
@@ -548,6 +537,6 @@ Downloaded by `evac fetch` on {facts["fetched"]} from OpenStreetMap
 
 {settings.ATTRIBUTION}
 
-osmnx caches the server answers in the tool's cache folder (`osmnx/`); delete
+`evac fetch` caches the server answers in the tool's cache folder (`osmnx/`); delete
 it to download fresh data.
 """

@@ -21,8 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import pyarrow.parquet as pq
+import shapely
 
 from geo import settings
+from geo.crs import crs_from_json
 
 #: The manifest holding the SHA-256 digests of a cache folder's files.
 _MANIFEST = "checksums.json"
@@ -85,13 +88,46 @@ def read_frames(
         expected = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
         damaged = [n for n in files if expected.get(n) != file_digest(folder / n)]
         if not damaged:
-            return {n: gpd.read_parquet(folder / f) for n, f in zip(names, files, strict=True)}
+            return {n: read_geoparquet(folder / f) for n, f in zip(names, files, strict=True)}
         reason = f"{', '.join(damaged)} changed since it was written"
     except Exception as exc:  # any failure to read a cache means: rebuild it
         reason = f"{type(exc).__name__}: {str(exc)[:120]}"
     log.warning("%s %s is damaged (%s); rebuilding it.", what, folder.name, reason)
     shutil.rmtree(folder, ignore_errors=True)
     return None
+
+
+def read_geoparquet(path: Path) -> gpd.GeoDataFrame:
+    """A GeoParquet file :func:`write_frames` wrote, as ``gpd.read_parquet`` reads it.
+
+    Faster on every plan: ``gpd.read_parquet`` builds a CRS from the file's
+    PROJJSON for each file (about 25 ms each); here a CRS with an authority id
+    (``EPSG:25832``) is built from that id once per process. Columns, index,
+    dtypes and ``attrs`` are the same (``tests/test_frame_cache_read.py`` compares).
+
+    Raises
+    ------
+    ValueError
+        If the file is not GeoParquet with a WKB primary geometry column.
+    """
+    table = pq.ParquetFile(path).read()
+    meta = table.schema.metadata or {}
+    if b"geo" not in meta:
+        raise ValueError(f"{path.name} holds no GeoParquet metadata")
+    geo = json.loads(meta[b"geo"])
+    column = geo["primary_column"]
+    spec = geo["columns"][column]
+    if spec.get("encoding") != "WKB":
+        raise ValueError(f"{path.name}: geometry encoding {spec.get('encoding')!r}, not WKB")
+    frame = table.to_pandas()
+    # Replaced in place, so the column keeps its position among the others.
+    frame[column] = shapely.from_wkb(table[column].to_numpy(zero_copy_only=False))
+    # GeoParquet: a missing "crs" means OGC:CRS84, null means no CRS.
+    crs = crs_from_json(json.dumps(spec.get("crs", "OGC:CRS84"), sort_keys=True))
+    gdf = gpd.GeoDataFrame(frame, geometry=column, crs=crs)
+    if b"PANDAS_ATTRS" in meta:  # where geopandas keeps the frame's attrs
+        gdf.attrs = json.loads(meta[b"PANDAS_ATTRS"])
+    return gdf
 
 
 def cached_layer(

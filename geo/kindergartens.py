@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import layers, settings
 from geo.errors import RegionDataError
+from geo.frame_cache import cached_layer
 from geo.registry import _entries, _fail, _field, _mapping, _point, _text, read_yaml
 
 #: Columns of the kindergarten layer (the pack's fields, renamed nowhere).
@@ -57,6 +58,9 @@ def empty_layer() -> gpd.GeoDataFrame:
 def read_kindergartens(region_dir: Path) -> gpd.GeoDataFrame:
     """Kindergartens of the pack as points in EPSG:25832; empty if the pack has none.
 
+    Read and checked once per file version, then loaded from the layer cache
+    (:mod:`geo.frame_cache`) by every later plan.
+
     Raises
     ------
     RegionDataError
@@ -67,6 +71,11 @@ def read_kindergartens(region_dir: Path) -> gpd.GeoDataFrame:
     if not matches:
         return empty_layer()
     path = matches[-1]
+    return cached_layer(path, "kindergartens", lambda: _read_file(path), params=list(COLUMNS))
+
+
+def _read_file(path: Path) -> gpd.GeoDataFrame:
+    """The kindergarten file's points, checked (see :func:`read_kindergartens`)."""
     gdf = layers.read_layer(path, COLUMNS, what="Kindergartens", allow_empty=True)
     if gdf.empty:
         return empty_layer()

@@ -17,10 +17,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.crs import transformer
 from geo.errors import RegionDataError
 from geo.names import slugify
 
@@ -181,7 +181,7 @@ def read_population(
     people = _population_column(df, path)
     x0, y0 = decode_cell_ids(df["ru250m"])
     size = settings.SSB_CELL_SIZE_M
-    to_work = Transformer.from_crs(settings.SSB_GRID_CRS, settings.WORK_CRS, always_xy=True)
+    to_work = transformer(settings.SSB_GRID_CRS, settings.WORK_CRS)
     cx, cy = to_work.transform(x0 + size / 2, y0 + size / 2)
     keep = np.ones(len(df), dtype=bool)
     if bounds is not None:

@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.errors import ShapelyError
 from shapely.geometry import Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
@@ -15,11 +14,9 @@ from shapely.validation import explain_validity
 
 from geo import settings
 from geo.coords import check_lonlat, closure_shape
+from geo.crs import transformer
 from geo.errors import ZoneError
 from planning.scenario import ZoneSpec
-
-_TO_WORK = Transformer.from_crs(settings.MAP_CRS, settings.WORK_CRS, always_xy=True)
-_TO_MAP = Transformer.from_crs(settings.WORK_CRS, settings.MAP_CRS, always_xy=True)
 
 #: Zone statuses whose residents are evacuated (warning zones are planned for too).
 EVACUATED_STATUSES = frozenset({"evakueringsordre", "varsel"})
@@ -32,12 +29,14 @@ _G = TypeVar("_G", bound=BaseGeometry)
 
 def to_work(geom: _G) -> _G:
     """Project a lon/lat geometry to EPSG:25832."""
-    return shapely.transform(geom, lambda xy: np.column_stack(_TO_WORK.transform(*xy.T)))
+    to = transformer(settings.MAP_CRS, settings.WORK_CRS)
+    return shapely.transform(geom, lambda xy: np.column_stack(to.transform(*xy.T)))
 
 
 def to_map(geom: _G) -> _G:
     """Project an EPSG:25832 geometry to lon/lat."""
-    return shapely.transform(geom, lambda xy: np.column_stack(_TO_MAP.transform(*xy.T)))
+    to = transformer(settings.WORK_CRS, settings.MAP_CRS)
+    return shapely.transform(geom, lambda xy: np.column_stack(to.transform(*xy.T)))
 
 
 def _polygon_from_geojson(geometry: dict[str, Any] | None, what: str) -> BaseGeometry:

@@ -2,8 +2,9 @@
 
 Every save creates a new, immutable version; nothing is ever overwritten.
 Backends (:mod:`store.sqlite`, :mod:`store.postgis`) only
-implement a few storage primitives inside one transaction each; validation,
-conflict messages, diff, restore and duplicate live here so both behave alike.
+implement a few storage primitives (SQL statements on an open transaction);
+validation, the version and conflict logic of a save, conflict messages, diff,
+restore and duplicate live here so both behave alike.
 
 Concurrency choice
 ------------------
@@ -22,6 +23,7 @@ import json
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -222,9 +224,60 @@ def missing_version(scenario_id: str, version: int, latest: int) -> StoreError:
 class ScenarioStore(ABC):
     """Versioned scenario storage with soft delete and a per-scenario exercise log."""
 
-    # -- primitives each backend implements, each in one transaction ---------------
+    # -- primitives each backend implements: SQL statements on an open connection ------
+    # ``con`` is the backend's connection inside a transaction from _write_tx/_read_tx.
 
     @abstractmethod
+    def _write_tx(self) -> AbstractContextManager[Any]:
+        """One write transaction (committed on success, rolled back on error): the connection."""
+
+    @abstractmethod
+    def _read_tx(self) -> AbstractContextManager[Any]:
+        """One read transaction (a consistent view): the connection."""
+
+    @abstractmethod
+    def _scenario_row(self, con: Any, scenario_id: str, lock: bool = False) -> tuple[int, Any]:
+        """``(latest_version, deleted_at)`` of a scenario, row-locked when ``lock``.
+
+        Raises :func:`missing_scenario` when there is no such scenario.
+        """
+
+    @abstractmethod
+    def _put_scenario(self, con: Any, scenario_id: str, name: str, version: int) -> None:
+        """Create the scenario row (``version`` 1) or point it at its new latest version."""
+
+    @abstractmethod
+    def _insert_version(self, con: Any, info: VersionInfo, new: NewVersion) -> None:
+        """Insert the version row described by ``info`` with ``new``'s JSON."""
+
+    @abstractmethod
+    def _mark_deleted(self, con: Any, scenario_id: str, user: str, deleted: bool) -> None:
+        """Set (or clear) the scenario's deletion time and user."""
+
+    @abstractmethod
+    def _append_event(
+        self, con: Any, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    ) -> LogEvent:
+        """Insert one exercise-log event, stamped now."""
+
+    @abstractmethod
+    def _version_rows(self, con: Any, scenario_id: str) -> list[VersionInfo]:
+        """Every version's metadata, oldest first."""
+
+    @abstractmethod
+    def _stored_version(self, con: Any, scenario_id: str, version: int) -> StoredVersion | None:
+        """One version with its JSON, or None if there is no such version."""
+
+    @abstractmethod
+    def _event_rows(self, con: Any, scenario_id: str) -> list[LogEvent]:
+        """The scenario's exercise-log events, oldest first."""
+
+    @abstractmethod
+    def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
+        """All scenarios, most recently updated first."""
+
+    # -- shared behaviour --------------------------------------------------------------
+
     def _write_version(
         self, scenario_id: str | None, new: NewVersion, base_version: int | None
     ) -> tuple[VersionInfo, VersionInfo | None]:
@@ -232,36 +285,56 @@ class ScenarioStore(ABC):
 
         Returns the saved version's info and, when :func:`check_base_version`
         reports a conflict, the info of the latest version the writer had not
-        seen (the new version is then marked ``conflict_of`` that version).
+        seen (the new version is then marked ``conflict_of`` that version). One
+        transaction, the scenario row locked, so concurrent saves queue up and each
+        sees the version the previous one wrote.
         """
+        conflict = None
+        with self._write_tx() as con:
+            if scenario_id is None:
+                scenario_id, version = new_scenario_id(), 1
+            else:
+                latest, deleted_at = self._scenario_row(con, scenario_id, lock=True)
+                if deleted_at is not None:
+                    raise deleted_scenario(scenario_id)
+                if check_base_version(scenario_id, base_version, latest):
+                    seen = self._stored_version(con, scenario_id, latest)
+                    conflict = seen.info if seen is not None else None
+                version = latest + 1
+            self._put_scenario(con, scenario_id, new.scenario.name, version)
+            info = VersionInfo(
+                scenario_id=scenario_id,
+                version=version,
+                user=new.user,
+                created=new.created,
+                comment=new.comment,
+                name=new.scenario.name,
+                conflict_of=conflict.version if conflict else None,
+            )
+            self._insert_version(con, info, new)
+        return info, conflict
 
-    @abstractmethod
-    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
-        """Mark the scenario deleted (or not) by ``user``."""
-
-    @abstractmethod
-    def _insert_event(
-        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
-    ) -> LogEvent:
-        """Append one exercise-log event."""
-
-    @abstractmethod
-    def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
-        """All scenarios, most recently updated first."""
-
-    @abstractmethod
     def versions(self, scenario_id: str) -> list[VersionInfo]:
         """Every version of a scenario, oldest first."""
+        with self._read_tx() as con:
+            self._scenario_row(con, scenario_id)
+            return self._version_rows(con, scenario_id)
 
-    @abstractmethod
     def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
         """Load one version (the latest when ``version`` is None)."""
+        with self._read_tx() as con:
+            latest, _ = self._scenario_row(con, scenario_id)
+            wanted = latest if version is None else version
+            stored = self._stored_version(con, scenario_id, wanted)
+        if stored is None:
+            raise missing_version(scenario_id, wanted, latest)
+        return stored
 
-    @abstractmethod
     def events(self, scenario_id: str) -> list[LogEvent]:
         """The scenario's exercise log, oldest first."""
-
-    # -- shared behaviour --------------------------------------------------------------
+        with self._read_tx() as con:
+            self._scenario_row(con, scenario_id)
+            return self._event_rows(con, scenario_id)
 
     def save(
         self,
@@ -377,6 +450,11 @@ class ScenarioStore(ABC):
         """Recover a soft-deleted scenario."""
         self._set_deleted(scenario_id, _check_user(user), False)
 
+    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
+        with self._write_tx() as con:
+            self._scenario_row(con, scenario_id, lock=True)
+            self._mark_deleted(con, scenario_id, user, deleted)
+
     def log_event(
         self,
         scenario_id: str,
@@ -388,9 +466,11 @@ class ScenarioStore(ABC):
         """Append a timestamped entry to the scenario's exercise log."""
         if kind not in EVENT_KINDS:
             raise StoreError(f"Unknown log event kind {kind!r}: use {', '.join(EVENT_KINDS)}.")
-        return self._insert_event(
-            scenario_id, kind, text, _check_user(user), dump_json(data, "Log event data")
-        )
+        user = _check_user(user)
+        data_json = dump_json(data, "Log event data")
+        with self._write_tx() as con:
+            self._scenario_row(con, scenario_id)
+            return self._append_event(con, scenario_id, kind, text, user, data_json)
 
 
 def _check_user(user: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -33,11 +33,7 @@ from store.base import (
     ScenarioStore,
     StoredVersion,
     VersionInfo,
-    check_base_version,
-    deleted_scenario,
     missing_scenario,
-    missing_version,
-    new_scenario_id,
     utc_now,
 )
 
@@ -153,6 +149,12 @@ class PostgisStore(ScenarioStore):
             ) from None
         self._init_schema()
 
+    def _write_tx(self) -> AbstractContextManager[psycopg.Connection[Any]]:
+        return self._tx()
+
+    def _read_tx(self) -> AbstractContextManager[psycopg.Connection[Any]]:
+        return self._tx()
+
     def _scenario_row(
         self, con: psycopg.Connection[Any], scenario_id: str, lock: bool = False
     ) -> tuple[int, Any]:
@@ -165,85 +167,94 @@ class PostgisStore(ScenarioStore):
             raise missing_scenario(scenario_id)
         return int(row[0]), row[1]
 
-    def _write_version(
-        self, scenario_id: str | None, new: NewVersion, base_version: int | None
-    ) -> tuple[VersionInfo, VersionInfo | None]:
-        conflict = None
-        with self._tx() as con:
-            if scenario_id is None:
-                scenario_id, version = new_scenario_id(), 1
-                con.execute(
-                    "INSERT INTO evac_scenarios (id, name, latest_version) VALUES (%s, %s, 1)",
-                    (scenario_id, new.scenario.name),
-                )
-            else:
-                latest, deleted_at = self._scenario_row(con, scenario_id, lock=True)
-                if deleted_at is not None:
-                    raise deleted_scenario(scenario_id)
-                if check_base_version(scenario_id, base_version, latest):
-                    conflict = _version_info(
-                        _returned(
-                            con.execute(
-                                f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
-                                "WHERE scenario_id = %s AND version = %s",
-                                (scenario_id, latest),
-                            ).fetchone()
-                        )
-                    )
-                version = latest + 1
-                con.execute(
-                    "UPDATE evac_scenarios SET name = %s, latest_version = %s WHERE id = %s",
-                    (new.scenario.name, version, scenario_id),
-                )
-            info = VersionInfo(
-                scenario_id=scenario_id,
-                version=version,
-                user=new.user,
-                created=new.created,
-                comment=new.comment,
-                name=new.scenario.name,
-                conflict_of=conflict.version if conflict else None,
-            )
+    def _put_scenario(
+        self, con: psycopg.Connection[Any], scenario_id: str, name: str, version: int
+    ) -> None:
+        if version == 1:
             con.execute(
-                f"INSERT INTO evac_scenario_versions ({_VERSION_COLS}, scenario_json, "
-                "results_json, zone_geom) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
-                "%s::jsonb, ST_GeomFromWKB(%s, 4326))",
-                (
-                    info.scenario_id,
-                    info.version,
-                    info.user,
-                    datetime.fromisoformat(info.created),
-                    info.comment,
-                    info.name,
-                    info.conflict_of,
-                    new.scenario_json,
-                    new.results_json,
-                    zones_wkb(new.scenario),
-                ),
+                "INSERT INTO evac_scenarios (id, name, latest_version) VALUES (%s, %s, 1)",
+                (scenario_id, name),
             )
-        return info, conflict
-
-    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id, lock=True)
+        else:
             con.execute(
-                "UPDATE evac_scenarios SET deleted_at = %s, deleted_by = %s WHERE id = %s",
-                (datetime.now(UTC) if deleted else None, user if deleted else None, scenario_id),
+                "UPDATE evac_scenarios SET name = %s, latest_version = %s WHERE id = %s",
+                (name, version, scenario_id),
             )
 
-    def _insert_event(
-        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    def _insert_version(
+        self, con: psycopg.Connection[Any], info: VersionInfo, new: NewVersion
+    ) -> None:
+        con.execute(
+            f"INSERT INTO evac_scenario_versions ({_VERSION_COLS}, scenario_json, "
+            "results_json, zone_geom) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
+            "%s::jsonb, ST_GeomFromWKB(%s, 4326))",
+            (
+                info.scenario_id,
+                info.version,
+                info.user,
+                datetime.fromisoformat(info.created),
+                info.comment,
+                info.name,
+                info.conflict_of,
+                new.scenario_json,
+                new.results_json,
+                zones_wkb(new.scenario),
+            ),
+        )
+
+    def _mark_deleted(
+        self, con: psycopg.Connection[Any], scenario_id: str, user: str, deleted: bool
+    ) -> None:
+        con.execute(
+            "UPDATE evac_scenarios SET deleted_at = %s, deleted_by = %s WHERE id = %s",
+            (datetime.now(UTC) if deleted else None, user if deleted else None, scenario_id),
+        )
+
+    def _append_event(
+        self,
+        con: psycopg.Connection[Any],
+        scenario_id: str,
+        kind: str,
+        text: str,
+        user: str,
+        data_json: str | None,
     ) -> LogEvent:
         created = utc_now()
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            row = con.execute(
-                "INSERT INTO evac_exercise_log (scenario_id, created, kind, text, username, "
-                "data) VALUES (%s, %s, %s, %s, %s, %s::jsonb) RETURNING id, data",
-                (scenario_id, datetime.fromisoformat(created), kind, text, user, data_json),
-            ).fetchone()
-        row = _returned(row)
+        row = con.execute(
+            "INSERT INTO evac_exercise_log (scenario_id, created, kind, text, username, "
+            "data) VALUES (%s, %s, %s, %s, %s, %s::jsonb) RETURNING id, data",
+            (scenario_id, datetime.fromisoformat(created), kind, text, user, data_json),
+        ).fetchone()
+        if row is None:  # INSERT ... RETURNING gives one row; say so if the database did not
+            msg = "The database returned no row for the new exercise-log event."
+            raise RuntimeError(msg)
         return LogEvent(row[0], scenario_id, created, kind, text, user, row[1])
+
+    def _version_rows(self, con: psycopg.Connection[Any], scenario_id: str) -> list[VersionInfo]:
+        rows = con.execute(
+            f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
+            "WHERE scenario_id = %s ORDER BY version",
+            (scenario_id,),
+        ).fetchall()
+        return [_version_info(r) for r in rows]
+
+    def _stored_version(
+        self, con: psycopg.Connection[Any], scenario_id: str, version: int
+    ) -> StoredVersion | None:
+        row = con.execute(
+            f"SELECT {_VERSION_COLS}, scenario_json, results_json "
+            "FROM evac_scenario_versions WHERE scenario_id = %s AND version = %s",
+            (scenario_id, version),
+        ).fetchone()
+        return None if row is None else StoredVersion(_version_info(row[:7]), row[7], row[8])
+
+    def _event_rows(self, con: psycopg.Connection[Any], scenario_id: str) -> list[LogEvent]:
+        rows = con.execute(
+            "SELECT id, scenario_id, created, kind, text, username, data "
+            "FROM evac_exercise_log WHERE scenario_id = %s ORDER BY id",
+            (scenario_id,),
+        ).fetchall()
+        return [LogEvent(r[0], r[1], _iso(r[2]), *r[3:]) for r in rows]
 
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
         """See :meth:`store.base.ScenarioStore.list_scenarios`."""
@@ -257,42 +268,6 @@ class PostgisStore(ScenarioStore):
                 (include_deleted,),
             ).fetchall()
         return [ScenarioInfo(r[0], r[1], r[2], _iso(r[3]), r[4], r[5]) for r in rows]
-
-    def versions(self, scenario_id: str) -> list[VersionInfo]:
-        """See :meth:`store.base.ScenarioStore.versions`."""
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            rows = con.execute(
-                f"SELECT {_VERSION_COLS} FROM evac_scenario_versions "
-                "WHERE scenario_id = %s ORDER BY version",
-                (scenario_id,),
-            ).fetchall()
-        return [_version_info(r) for r in rows]
-
-    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
-        """See :meth:`store.base.ScenarioStore.load`."""
-        with self._tx() as con:
-            latest, _ = self._scenario_row(con, scenario_id)
-            wanted = latest if version is None else version
-            row = con.execute(
-                f"SELECT {_VERSION_COLS}, scenario_json, results_json "
-                "FROM evac_scenario_versions WHERE scenario_id = %s AND version = %s",
-                (scenario_id, wanted),
-            ).fetchone()
-        if row is None:
-            raise missing_version(scenario_id, wanted, latest)
-        return StoredVersion(_version_info(row[:7]), row[7], row[8])
-
-    def events(self, scenario_id: str) -> list[LogEvent]:
-        """See :meth:`store.base.ScenarioStore.events`."""
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            rows = con.execute(
-                "SELECT id, scenario_id, created, kind, text, username, data "
-                "FROM evac_exercise_log WHERE scenario_id = %s ORDER BY id",
-                (scenario_id,),
-            ).fetchall()
-        return [LogEvent(r[0], r[1], _iso(r[2]), *r[3:]) for r in rows]
 
 
 def _iso(ts: datetime) -> str:
@@ -320,14 +295,6 @@ def _check_dsn(dsn: str, source: str) -> None:
                 f"The PostgreSQL URL in {source} has port {port!r}; a port is a number "
                 f"1-65535, e.g. {example}."
             )
-
-
-def _returned(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
-    """The row a statement must return (``RETURNING``, or a version this transaction saw)."""
-    if row is None:
-        msg = "The database returned no row where one was expected."
-        raise RuntimeError(msg)
-    return row
 
 
 def _version_info(row: tuple[Any, ...]) -> VersionInfo:

@@ -13,7 +13,8 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,11 +27,7 @@ from store.base import (
     ScenarioStore,
     StoredVersion,
     VersionInfo,
-    check_base_version,
-    deleted_scenario,
     missing_scenario,
-    missing_version,
-    new_scenario_id,
     utc_now,
 )
 
@@ -188,7 +185,16 @@ class SqliteStore(ScenarioStore):
         finally:
             con.close()
 
-    def _scenario_row(self, con: sqlite3.Connection, scenario_id: str) -> tuple[int, Any]:
+    def _write_tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._tx(write=True)
+
+    def _read_tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._tx()
+
+    def _scenario_row(
+        self, con: sqlite3.Connection, scenario_id: str, lock: bool = False
+    ) -> tuple[int, Any]:
+        # No row lock needed: a write transaction (BEGIN IMMEDIATE) holds the file's lock.
         row = con.execute(
             "SELECT latest_version, deleted_at FROM scenarios WHERE id = ?", (scenario_id,)
         ).fetchone()
@@ -196,82 +202,83 @@ class SqliteStore(ScenarioStore):
             raise missing_scenario(scenario_id)
         return int(row[0]), row[1]
 
-    def _write_version(
-        self, scenario_id: str | None, new: NewVersion, base_version: int | None
-    ) -> tuple[VersionInfo, VersionInfo | None]:
-        conflict = None
-        with self._tx(write=True) as con:
-            if scenario_id is None:
-                scenario_id, version = new_scenario_id(), 1
-                con.execute(
-                    "INSERT INTO scenarios (id, name, latest_version) VALUES (?, ?, 1)",
-                    (scenario_id, new.scenario.name),
-                )
-            else:
-                latest, deleted_at = self._scenario_row(con, scenario_id)
-                if deleted_at is not None:
-                    raise deleted_scenario(scenario_id)
-                if check_base_version(scenario_id, base_version, latest):
-                    conflict = _version_info(
-                        con.execute(
-                            f"SELECT {_VERSION_COLS} FROM versions "
-                            "WHERE scenario_id = ? AND version = ?",
-                            (scenario_id, latest),
-                        ).fetchone()
-                    )
-                version = latest + 1
-                con.execute(
-                    "UPDATE scenarios SET name = ?, latest_version = ? WHERE id = ?",
-                    (new.scenario.name, version, scenario_id),
-                )
-            info = VersionInfo(
-                scenario_id=scenario_id,
-                version=version,
-                user=new.user,
-                created=new.created,
-                comment=new.comment,
-                name=new.scenario.name,
-                conflict_of=conflict.version if conflict else None,
-            )
+    def _put_scenario(
+        self, con: sqlite3.Connection, scenario_id: str, name: str, version: int
+    ) -> None:
+        if version == 1:
             con.execute(
-                f"INSERT INTO versions ({_VERSION_COLS}, scenario_json, results_json) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    info.scenario_id,
-                    info.version,
-                    info.user,
-                    info.created,
-                    info.comment,
-                    info.name,
-                    info.conflict_of,
-                    new.scenario_json,
-                    new.results_json,
-                ),
+                "INSERT INTO scenarios (id, name, latest_version) VALUES (?, ?, 1)",
+                (scenario_id, name),
             )
-        return info, conflict
-
-    def _set_deleted(self, scenario_id: str, user: str, deleted: bool) -> None:
-        with self._tx(write=True) as con:
-            self._scenario_row(con, scenario_id)
+        else:
             con.execute(
-                "UPDATE scenarios SET deleted_at = ?, deleted_by = ? WHERE id = ?",
-                (utc_now() if deleted else None, user if deleted else None, scenario_id),
+                "UPDATE scenarios SET name = ?, latest_version = ? WHERE id = ?",
+                (name, version, scenario_id),
             )
 
-    def _insert_event(
-        self, scenario_id: str, kind: str, text: str, user: str, data_json: str | None
+    def _insert_version(self, con: sqlite3.Connection, info: VersionInfo, new: NewVersion) -> None:
+        con.execute(
+            f"INSERT INTO versions ({_VERSION_COLS}, scenario_json, results_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*astuple(info), new.scenario_json, new.results_json),
+        )
+
+    def _mark_deleted(
+        self, con: sqlite3.Connection, scenario_id: str, user: str, deleted: bool
+    ) -> None:
+        con.execute(
+            "UPDATE scenarios SET deleted_at = ?, deleted_by = ? WHERE id = ?",
+            (utc_now() if deleted else None, user if deleted else None, scenario_id),
+        )
+
+    def _append_event(
+        self,
+        con: sqlite3.Connection,
+        scenario_id: str,
+        kind: str,
+        text: str,
+        user: str,
+        data_json: str | None,
     ) -> LogEvent:
         created = utc_now()
-        with self._tx(write=True) as con:
-            self._scenario_row(con, scenario_id)
-            cur = con.execute(
-                "INSERT INTO events (scenario_id, created, kind, text, username, data_json) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (scenario_id, created, kind, text, user, data_json),
-            )
-            event_id = cur.lastrowid
+        cur = con.execute(
+            "INSERT INTO events (scenario_id, created, kind, text, username, data_json) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (scenario_id, created, kind, text, user, data_json),
+        )
         data = json.loads(data_json) if data_json is not None else None
-        return LogEvent(int(event_id or 0), scenario_id, created, kind, text, user, data)
+        return LogEvent(int(cur.lastrowid or 0), scenario_id, created, kind, text, user, data)
+
+    def _version_rows(self, con: sqlite3.Connection, scenario_id: str) -> list[VersionInfo]:
+        rows = con.execute(
+            f"SELECT {_VERSION_COLS} FROM versions WHERE scenario_id = ? ORDER BY version",
+            (scenario_id,),
+        ).fetchall()
+        return [_version_info(r) for r in rows]
+
+    def _stored_version(
+        self, con: sqlite3.Connection, scenario_id: str, version: int
+    ) -> StoredVersion | None:
+        row = con.execute(
+            f"SELECT {_VERSION_COLS}, scenario_json, results_json FROM versions "
+            "WHERE scenario_id = ? AND version = ?",
+            (scenario_id, version),
+        ).fetchone()
+        if row is None:
+            return None
+        results = json.loads(row[8]) if row[8] is not None else None
+        return StoredVersion(_version_info(row[:7]), row[7], results)
+
+    def _event_rows(self, con: sqlite3.Connection, scenario_id: str) -> list[LogEvent]:
+        rows = con.execute(
+            "SELECT id, scenario_id, created, kind, text, username, data_json "
+            "FROM events WHERE scenario_id = ? ORDER BY id",
+            (scenario_id,),
+        ).fetchall()
+        return [
+            LogEvent(i, sid, created, kind, text, user, None if data is None else json.loads(data))
+            for i, sid, created, kind, text, user, data in rows
+        ]
 
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
         """See :meth:`store.base.ScenarioStore.list_scenarios`."""
@@ -284,45 +291,6 @@ class SqliteStore(ScenarioStore):
                 (include_deleted,),
             ).fetchall()
         return [ScenarioInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
-
-    def versions(self, scenario_id: str) -> list[VersionInfo]:
-        """See :meth:`store.base.ScenarioStore.versions`."""
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            rows = con.execute(
-                f"SELECT {_VERSION_COLS} FROM versions WHERE scenario_id = ? ORDER BY version",
-                (scenario_id,),
-            ).fetchall()
-        return [_version_info(r) for r in rows]
-
-    def load(self, scenario_id: str, version: int | None = None) -> StoredVersion:
-        """See :meth:`store.base.ScenarioStore.load`."""
-        with self._tx() as con:
-            latest, _ = self._scenario_row(con, scenario_id)
-            wanted = latest if version is None else version
-            row = con.execute(
-                f"SELECT {_VERSION_COLS}, scenario_json, results_json FROM versions "
-                "WHERE scenario_id = ? AND version = ?",
-                (scenario_id, wanted),
-            ).fetchone()
-        if row is None:
-            raise missing_version(scenario_id, wanted, latest)
-        results = json.loads(row[8]) if row[8] is not None else None
-        return StoredVersion(_version_info(row[:7]), row[7], results)
-
-    def events(self, scenario_id: str) -> list[LogEvent]:
-        """See :meth:`store.base.ScenarioStore.events`."""
-        with self._tx() as con:
-            self._scenario_row(con, scenario_id)
-            rows = con.execute(
-                "SELECT id, scenario_id, created, kind, text, username, data_json "
-                "FROM events WHERE scenario_id = ? ORDER BY id",
-                (scenario_id,),
-            ).fetchall()
-        return [
-            LogEvent(i, sid, created, kind, text, user, None if data is None else json.loads(data))
-            for i, sid, created, kind, text, user, data in rows
-        ]
 
 
 def _version_info(row: tuple[Any, ...]) -> VersionInfo:

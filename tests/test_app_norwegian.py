@@ -86,6 +86,14 @@ ENGLISH: Final = (
     "undo",
     "cancel",
     "click",
+    # OSM road classes: unnamed roads must read "kommunal vei", not "(tertiary)".
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
 )
 _ENGLISH_RE: Final = re.compile(r"\b(" + "|".join(map(re.escape, ENGLISH)) + r")\b", re.I)
 #: Internal identifiers: snake_case words or dotted/indexed field paths.

@@ -83,24 +83,44 @@ def shot(page: object, name: str) -> int:
     return (SHOTS / name).stat().st_size
 
 
-#: What the user sees on the first uploader's button and hint (Streamlit's English text is
-#: sized to nothing and the translation drawn after it).
-UPLOADER_TEXTS_JS = """() => {
+#: The text a user sees in an element: its own (unless sized to nothing) and its ::after
+#: (where Streamlit's English text is sized to nothing and the translation drawn after it).
+SEEN_JS = """const seen = (el) => {
+    const after = getComputedStyle(el, '::after').content;
+    const own = parseFloat(getComputedStyle(el).fontSize) > 0 ? el.innerText : '';
+    return (own + (after && after !== 'none' ? JSON.parse(after) : '')).trim();
+};"""
+#: The first uploader's button and size hint, then the overlay shown while a file is
+#: dragged over it (a real dragenter with a file; dragleave afterwards).
+UPLOADER_TEXTS_JS = f"""async () => {{
+    {SEEN_JS}
     const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
-    const seen = (el) => {
-        const after = getComputedStyle(el, '::after').content;
-        const own = parseFloat(getComputedStyle(el).fontSize) > 0 ? el.innerText : '';
-        return (own + (after && after !== 'none' ? JSON.parse(after) : '')).trim();
-    };
-    return [
+    const texts = [
         seen(zone.querySelector('button [data-testid="stMarkdownContainer"] p')),
         seen(zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')),
     ];
-}"""
+    const drag = new DataTransfer();
+    drag.items.add(new File(['{{}}'], 'zone.geojson', {{type: 'application/json'}}));
+    zone.dispatchEvent(new DragEvent('dragenter', {{bubbles: true, dataTransfer: drag}}));
+    let overlay = null;
+    for (let i = 0; i < 100 && !overlay; i++) {{
+        await new Promise((done) => setTimeout(done, 20));
+        overlay = zone.querySelector(':scope > div:not([data-testid]) > span:only-child');
+    }}
+    texts.push(overlay ? seen(overlay) : 'no drag overlay');
+    zone.dispatchEvent(new DragEvent('dragleave', {{bubbles: true, dataTransfer: drag}}));
+    return texts;
+}}"""
+#: The hint under the text field being edited ("Press Enter to apply").
+INPUT_HINT_JS = f"""() => {{
+    {SEEN_JS}
+    const hint = document.querySelector('[data-testid="InputInstructions"] > span');
+    return hint ? seen(hint) : 'no hint';
+}}"""
 
 
 def uploader_texts(page: Any) -> list[str]:
-    """The texts a user sees on the first file uploader (button, size hint)."""
+    """The texts a user sees on the first file uploader: button, size hint, drop overlay."""
     return list(page.evaluate(UPLOADER_TEXTS_JS))
 
 
@@ -133,11 +153,14 @@ def journey(j: Journey, url: str, tmp: Path) -> list[float]:
     j.timed(
         "English", lambda: sidebar.get_by_text("English").click(), j.sidebar_text("Compute plan")
     )
+    english = ["Upload", "5 MB per file", "Drag and drop a file here"]
+    assert uploader_texts(page) == english, "Streamlit's own texts in English"
     j.timed(
         "Norsk", lambda: sidebar.get_by_text("Norsk bokmål").click(), j.sidebar_text("Beregn plan")
     )
     assert "Stengte veier: 1" in sidebar.inner_text(), "closures survive the language switch"
-    assert uploader_texts(page) == ["Velg fil", "Maks 5 MB per fil"], "Streamlit's own texts"
+    bokmal = ["Velg fil", "Maks 5 MB per fil", "Slipp filen her"]
+    assert uploader_texts(page) == bokmal, "Streamlit's own texts"
     page.wait_for_timeout(1000)
     maps = page.evaluate("() => document.querySelectorAll('iframe[title*=st_folium]').length")
     assert maps == 1, f"{maps} maps on the page a second after the language switch"
@@ -182,6 +205,8 @@ def save_and_situation(j: Journey) -> None:
     page = j.page
     name_box = page.locator('[data-testid="stSidebar"] input[aria-label="Ditt navn"]')
     name_box.fill("Ola")
+    page.locator('[data-testid="InputInstructions"]').first.wait_for()
+    assert page.evaluate(INPUT_HINT_JS) == "Trykk Enter for å bruke", "Streamlit's input hint"
     name_box.press("Enter")
     page.wait_for_function(j.sidebar_text("Bruker: Ola"), polling=50)
     j.idle()

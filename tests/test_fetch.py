@@ -2,28 +2,30 @@
 
 No test here touches the network: requests' transport (``HTTPAdapter.send``) is
 replaced by canned Nominatim and Overpass answers for a small made-up area at
-Fornebu, osmnx's DNS pinning gets a canned address, and a guard records and
-blocks every real socket connection or name lookup.
+Fornebu, and a guard records and blocks every real socket connection or name lookup.
 """
 
 from __future__ import annotations
 
 import json
 import socket
-import types
 from collections.abc import Iterator
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 from xml.etree import ElementTree
 
+import geopandas as gpd
 import numpy as np
 import osmnx as ox
 import pytest
 import requests
 from pyproj import Transformer
+from shapely.geometry import Polygon
+from shapely.ops import unary_union
 
-from geo import layers, settings
-from geo.errors import FetchError, RegionDataError
+from geo import layers, osm_api, settings
+from geo.errors import FetchError, OsmServerError, OsmUnreachableError, RegionDataError
 from geo.fetch import fetch_region, slugify
 from geo.network_cache import load_networks
 from geo.region import Region, find_region_dir
@@ -133,15 +135,16 @@ FEATURES = {
 class FakeOSM:
     """Stands in for requests' transport; answers like Nominatim and Overpass.
 
-    ``fail`` maps a host name to an exception raised instead of answering, or to
-    an HTTP status answered with an HTML error page.
+    ``fail`` maps a host name to an exception raised instead of answering, to an
+    HTTP status answered with an HTML error page, or to (status, body).
     """
 
     def __init__(self) -> None:
         self.nominatim = dict(NOMINATIM)
         self.roads = ROADS
+        self.features = FEATURES
         self.requests: list[requests.PreparedRequest] = []
-        self.fail: dict[str, Exception | int] = {}
+        self.fail: dict[str, Exception | int | tuple[int, bytes]] = {}
 
     def send(self, request: requests.PreparedRequest, **kwargs: object) -> requests.Response:
         self.requests.append(request)
@@ -151,12 +154,14 @@ class FakeOSM:
             raise failure
         if isinstance(failure, int):
             return _response(request, failure, b"<html>Bad Request</html>")
+        if isinstance(failure, tuple):
+            return _response(request, *failure)
         if url.hostname == "nominatim.openstreetmap.org":
             query = parse_qs(url.query)["q"][0]
             return _response(request, 200, json.dumps(self.nominatim.get(query, [])))
         if url.hostname == "overpass-api.de":
             query = parse_qs(request.body)["data"][0]
-            answer = self.roads if 'way["highway"]' in query else FEATURES
+            answer = self.roads if 'way["highway"]' in query else self.features
             return _response(request, 200, json.dumps(answer))
         msg = f"unexpected request to {request.url}"
         raise AssertionError(msg)
@@ -172,6 +177,7 @@ class FakeOSM:
 def _response(request: requests.PreparedRequest, status: int, body: str | bytes):
     response = requests.Response()
     response.status_code = status
+    response.reason = HTTPStatus(status).phrase
     response._content = body.encode() if isinstance(body, str) else body
     response.url = request.url
     response.request = request
@@ -186,12 +192,9 @@ def _install(mp: pytest.MonkeyPatch, fake: FakeOSM, cache: Path) -> None:
         "send",
         lambda adapter, request, **kwargs: fake.send(request, **kwargs),
     )
-    # osmnx pins Overpass's IP with a DNS lookup before posting.
-    mp.setattr(socket, "gethostbyname", lambda host: "192.0.2.10")
-    # Nominatim's 1 s politeness pause, and Overpass's status check and cache.
-    mp.setattr(ox._nominatim, "time", types.SimpleNamespace(sleep=lambda s: None))
+    # Nominatim's 1 s politeness pause, and the response cache (tested on its own).
+    mp.setattr(osm_api, "NOMINATIM_PAUSE_S", 0.0)
     mp.setattr(ox.settings, "use_cache", False)
-    mp.setattr(ox.settings, "overpass_rate_limit", False)
     mp.setenv(settings.CACHE_ENV_VAR, str(cache))
 
 
@@ -216,8 +219,6 @@ def socket_attempts() -> Iterator[list[str]]:
         mp.setattr(socket.socket, "connect_ex", blocked("connect_ex"))
         mp.setattr(socket, "getaddrinfo", blocked("getaddrinfo"))
         mp.setattr(socket, "gethostbyname", blocked("gethostbyname"))
-        # osmnx keeps the original resolver to call after it pins an address.
-        mp.setattr(ox._http, "_original_getaddrinfo", blocked("getaddrinfo"))
         yield attempts
 
 
@@ -454,6 +455,109 @@ def test_overpass_remark_means_incomplete_roads_and_raises(fake_osm, tmp_path):
     with pytest.raises(FetchError, match="incomplete road data"):
         fetch_region(PLACE, tmp_path / "region")
     assert not (tmp_path / "region").exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "answer", "error", "message"),
+    [
+        ("nominatim.openstreetmap.org", 500, OsmServerError, "refused the request .HTTP 500"),
+        ("overpass-api.de", 429, OsmServerError, "busy .HTTP 429"),
+        ("overpass-api.de", (200, b""), OsmServerError, "empty answer"),
+        ("nominatim.openstreetmap.org", (200, b"  "), OsmServerError, "empty answer"),
+        ("overpass-api.de", (200, b"<html>oops</html>"), OsmServerError, "not JSON"),
+        ("overpass-api.de", (200, b'{"version": 0.6}'), OsmServerError, "without OSM elements"),
+        ("nominatim.openstreetmap.org", (200, b"{}"), OsmServerError, "unexpected answer"),
+        (
+            "overpass-api.de",
+            requests.exceptions.ReadTimeout("read timed out"),
+            OsmUnreachableError,
+            "did not answer within 90 s",
+        ),
+    ],
+)
+def test_bad_server_answers_raise_clear_fetch_errors(
+    fake_osm, tmp_path, host, answer, error, message
+):
+    fake_osm.fail[host] = answer
+    with pytest.raises(error, match=message) as info:
+        fetch_region(PLACE, tmp_path / "region")
+    assert isinstance(info.value, FetchError)
+    assert "offline region pack with --data" in str(info.value)
+    assert list(tmp_path.glob("region*")) == [] and list(tmp_path.glob(".region*")) == []
+
+
+def test_complete_answers_are_cached_and_incomplete_ones_are_not(fake_osm, tmp_path, monkeypatch):
+    monkeypatch.setattr(ox.settings, "use_cache", True)
+    fetch_region(PLACE, tmp_path / "first", include_pois=False)
+    n_requests = len(fake_osm.requests)
+    assert n_requests == 3  # place, county, roads
+    fetch_region(PLACE, tmp_path / "second", include_pois=False)
+    assert len(fake_osm.requests) == n_requests  # everything came from the cache
+    assert len(list((tmp_path / "cache" / "osmnx").glob("*.json"))) == 3
+
+    fake_osm.roads = dict(ROADS, remark="runtime error: Query timed out")
+    monkeypatch.setattr(ox.settings, "overpass_url", "https://overpass-api.de/api/")
+    monkeypatch.setattr(osm_api, "overpass_settings", lambda: "[out:json][timeout:91]")
+    for _ in range(2):  # a new query text: asked twice, because the remark is never cached
+        with pytest.raises(FetchError, match="incomplete road data"):
+            fetch_region(PLACE, tmp_path / "third", include_pois=False)
+    assert len(fake_osm.requests) == n_requests + 2
+
+
+def test_large_areas_are_queried_in_pieces_and_give_the_same_osm_file(
+    fake_osm, fetched, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(ox.settings, "max_query_area_size", 2_000_000.0)  # 2 km²
+    out = fetch_region(PLACE, tmp_path / "region", include_pois=False)
+    roads_queries = [q for q in fake_osm.overpass_queries() if 'way["highway"]' in q]
+    assert len(roads_queries) > 1
+    whole, _ = fetched
+    osm = "osm/baerum-norway.osm"
+    assert (out / osm).read_bytes() == (whole / osm).read_bytes()
+
+
+def test_polygon_pieces_cover_the_polygon_within_the_area_limit(monkeypatch):
+    monkeypatch.setattr(ox.settings, "max_query_area_size", 1_000_000.0)  # 1 km²
+    polygon = Polygon(_ring(10.60, 59.88, 10.66, 59.91))  # ~3.4 x 3.3 km
+    strs = osm_api.polygon_coord_strs(polygon)
+    pieces = [
+        Polygon([(float(lon), float(lat)) for lat, lon in zip(*[iter(s.split())] * 2, strict=True)])
+        for s in strs
+    ]
+    assert len(pieces) >= 12
+    # Pieces are cut in UTM: edges move by centimetres on the way back to lon/lat.
+    assert polygon.difference(unary_union(pieces)).area < polygon.area * 1e-4
+    work = gpd.GeoSeries(pieces, crs=settings.MAP_CRS).to_crs(settings.WORK_CRS)
+    assert work.area.max() <= 1_000_000.0 * 1.01
+    small = Polygon(_ring(10.600, 59.880, 10.605, 59.883))  # ~0.1 km²: one query, "lat lon"
+    (coords,) = osm_api.polygon_coord_strs(small)
+    assert coords.split()[:2] == ["59.880000", "10.600000"]
+
+
+def test_no_pois_in_the_area_gives_empty_layers(fake_osm, tmp_path):
+    fake_osm.features = {"elements": []}
+    out = fetch_region(PLACE, tmp_path / "region")
+    assert layers.read_fire_stations(out).empty
+    assert layers.read_hospitals(out).empty
+
+
+def test_hospital_multipolygon_relation_becomes_one_area(fake_osm, tmp_path):
+    ring = _ring(10.624, 59.900, 10.626, 59.901)[:4]
+    nodes = [_node(970 + i, lat, lon) for i, (lon, lat) in enumerate(ring, 1)]
+    outer = _way(970, [971, 972, 973, 974, 971])
+    relation = {
+        "type": "relation",
+        "id": 980,
+        "members": [{"type": "way", "ref": 970, "role": "outer"}],
+        "tags": {"type": "multipolygon", "amenity": "hospital", "name": "Relasjonssykehus"},
+    }
+    fake_osm.features = {"elements": [*nodes, outer, relation]}
+    out = fetch_region(PLACE, tmp_path / "region")
+    hospitals = gpd.read_file(out / "pois" / "sykehus_osm.geojson")
+    assert hospitals["name"].tolist() == ["Relasjonssykehus"]
+    assert hospitals["osm_id"].tolist() == ["relation/980"]
+    assert hospitals.geometry.iloc[0].geom_type in {"Polygon", "MultiPolygon"}
+    assert hospitals.to_crs(settings.WORK_CRS).area.iloc[0] > 10_000  # ~110 x 110 m
 
 
 def test_refetch_replaces_a_fetched_pack_but_never_a_foreign_folder(fake_osm, tmp_path):

@@ -149,6 +149,7 @@ def test_standalone_map_draws_in_chromium_with_the_network_blocked(standalone_ht
             legend = page.locator(".evac-legend").inner_text()
             banner = page.locator(".evac-banner").inner_text()
             draw_buttons = page.locator(".leaflet-draw-toolbar a").count()
+            scale = page.locator(".leaflet-control-scale-line").all_inner_texts()
             page.screenshot(path="/tmp/evac_offline_map.png")
         finally:
             browser.close()
@@ -158,3 +159,5 @@ def test_standalone_map_draws_in_chromium_with_the_network_blocked(standalone_ht
     assert "Tegnforklaring" in legend
     assert "ØVELSE" in banner
     assert draw_buttons >= 6  # polyline, polygon, rectangle, circle, edit, delete
+    # One scale bar, in metres or kilometres (Leaflet's default adds miles/feet).
+    assert len(scale) == 1 and re.fullmatch(r"\d+ k?m", scale[0]), scale

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 import streamlit as st
 
-from exports.cartography import minutes_text
+from exports.cartography import minutes_text, road_label
 from geo.registry import Agreement
 from planning.i18n import format_number, render, zone_status_label
 from ui.app_strings import tr
@@ -94,7 +94,7 @@ def v2_tables(summary: PlanSummary, lang: str) -> dict[str, pd.DataFrame]:
         )
     if points := summary["single_points_of_failure"]:
         sections["single_points"] = pd.DataFrame(
-            {tr("col.road", lang): [p["name"] for p in points]}
+            {tr("col.road", lang): [road_label(p["name"], lang=lang) for p in points]}
         )
     if kindergartens := summary["kindergartens"]:
         sections["kindergartens"] = pd.DataFrame(
@@ -137,13 +137,14 @@ def bottleneck_table(summary: PlanSummary, lang: str) -> pd.DataFrame:
     """The most loaded roads relative to their capacity."""
     rows = [
         {
-            tr("col.road", lang): b["name"],
+            # Unnamed roads come as "(tertiary)": shown as "kommunal vei", like the maps.
+            tr("col.road", lang): road_label(b["name"], lang=lang),
             tr("col.mode", lang): tr(f"mode.{b['mode']}", lang),
             tr("col.people", lang): round(b["people"]),
             tr("col.vehicles", lang): round(b["vehicles"]),
             tr("col.capacity_vph", lang): round(b["capacity_vph"]),
-            tr("col.load", lang): f"{b['load_ratio']:.0%}",
-            tr("col.hours", lang): b["hours_at_capacity"],
+            tr("col.load", lang): _percent(b["load_ratio"], lang),
+            tr("col.hours", lang): _num(b["hours_at_capacity"], lang),
         }
         for b in summary["bottlenecks"]
     ]
@@ -227,6 +228,11 @@ def _assumption_value(key: str, v: Any, lang: str) -> str:
     if isinstance(v, float):
         return _num(v, lang)
     return str(v)
+
+
+def _percent(share: float, lang: str) -> str:
+    """``1.59`` -> ``"159 %"`` (bokmål puts a space before %) / ``"159%"``."""
+    return f"{share:.0%}".replace("%", "\u00a0%") if lang == "nb" else f"{share:.0%}"
 
 
 def _num(x: float, lang: str) -> str:

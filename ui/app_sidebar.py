@@ -32,24 +32,46 @@ UPLOAD_MB: Final = MAX_BYTES // 2**20
 State = Any
 
 
-def uploader_texts_css(lg: str) -> str:
-    """CSS that shows Streamlit's own file-uploader texts in ``lg``.
+#: Where Streamlit (1.67) draws its own English texts, which it cannot localise, and the
+#: string key drawn in their place. Each English text is sized to nothing and the
+#: translation shown after it (``::after``), so bokmål mode has no English left.
+_UPLOADER: Final = '[data-testid="stFileUploaderDropzone"]'
+_RUNNING: Final = '[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]'
+_BUILTIN_TEXTS: Final = (
+    (f'{_UPLOADER} button [data-testid="stMarkdownContainer"] p', "upload.button", "0.875rem"),
+    ('[data-testid="stFileUploaderDropzoneInstructions"] span', "upload.limit", "0.875rem"),
+    # The overlay while a file is dragged over the uploader: the dropzone's only
+    # child <div> without a test id, holding a single <span>.
+    (f"{_UPLOADER} > div:not([data-testid]) > span:only-child", "upload.drop", "0.875rem"),
+    # A select box's list when what was typed matches no option ("No results").
+    ('[role="listbox"][data-empty="true"] > [role="option"] > span', "select.none", "0.875rem"),
+    # "Press Enter to apply" under a text or number field being edited.
+    ('[data-testid="InputInstructions"] > span:first-child', "input.apply", "0.75rem"),
+    (
+        '[data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child',
+        "input.submit",
+        "0.75rem",
+    ),
+    # The "Stop" button beside the running icon while a plan is computed.
+    (f"{_RUNNING} ~ * button", "status.stop", "0.875rem"),
+    (f"{_RUNNING} ~ * button:disabled", "status.stopping", "0.875rem"),
+)
 
-    Streamlit (1.67) has no locale for its uploader: the button says "Upload" and
-    the hint "5MB per file". The English text is sized to nothing and the
-    translation drawn in its place, so bokmål mode has no English left.
-    """
-    button = tr("upload.button", lg)
-    limit = tr("upload.limit", lg, mb=round(MAX_BYTES / 1e6))
-    zone = '[data-testid="stFileUploaderDropzone"]'
-    return f"""<style>
-{zone} button [data-testid="stMarkdownContainer"] p {{font-size: 0;}}
-{zone} button [data-testid="stMarkdownContainer"] p::after {{content: "{button}";
-  font-size: 0.875rem;}}
-[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{limit}";
-  font-size: 0.875rem;}}
-</style>"""
+
+def builtin_texts_css(lg: str) -> str:
+    """CSS that shows Streamlit's own texts (file uploader, input hints, Stop) in ``lg``."""
+    rules = []
+    for selector, key, size in _BUILTIN_TEXTS:
+        text = tr(key, lg, mb=UPLOAD_MB) if key == "upload.limit" else tr(key, lg)
+        rules.append(
+            f'{selector} {{font-size: 0;}}\n{selector}::after {{content: "{text}"; '
+            f"font-size: {size};}}"
+        )
+    # Streamlit's main menu (Rerun, Clear cache, Print, Record screen, theme) has only
+    # English items, for developers. Hidden by CSS, not client.toolbarMode="minimal":
+    # that would also hide the running indicator and its Stop button.
+    rules.append('[data-testid="stMainMenu"] {display: none;}')
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
 def zone_caption(spec: ZoneSpec, source: str, lg: str) -> str:

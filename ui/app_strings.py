@@ -468,6 +468,14 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     },
     "upload.button": {"nb": "Velg fil", "en": "Upload"},
     "upload.limit": {"nb": "Maks {mb} MB per fil", "en": "{mb} MB per file"},
+    # --- tidy ---
+    "upload.drop": {"nb": "Slipp filen her", "en": "Drag and drop a file here"},
+    "input.apply": {"nb": "Trykk Enter for å bruke", "en": "Press Enter to apply"},
+    "input.submit": {"nb": "Trykk Enter for å sende", "en": "Press Enter to submit form"},
+    "select.none": {"nb": "Ingen treff", "en": "No results"},
+    "status.stop": {"nb": "Stopp", "en": "Stop"},
+    "status.stopping": {"nb": "Stopper …", "en": "Stopping…"},
+    # --- end tidy ---
     "assumption.reception_share_source": {
         "nb": "Kilde for andel til mottak",
         "en": "Source of the reception share",

@@ -14,7 +14,7 @@ Run with ``streamlit run app.py``.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -38,6 +38,13 @@ from ui.app_simulation import simulation_panel
 from ui.app_situation import situation_view
 from ui.app_strings import LANG_NAMES, tr
 from ui.exercise_strings import tx
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo.registry import Agreement
+    from planning.plan import Plan
+    from planning.presets import PresetInfo
 
 st.set_page_config(
     page_title="Evakueringsplanlegger – Bærum",
@@ -77,7 +84,7 @@ def get_region(include_construction: bool = False) -> Region:
 
 
 @st.cache_resource(show_spinner=False)
-def get_registry() -> tuple[Any, Any, Any]:
+def get_registry() -> tuple[gpd.GeoDataFrame, list[Agreement], list[PresetInfo]]:
     """Reception sites, agreements and presets from ``data/shapes``."""
     registry = plan_registry()
     return registry.sites, registry.agreements, list_presets()
@@ -188,7 +195,7 @@ def language_radio() -> None:
     )
 
 
-def scenario_head(lg: str, presets: list[Any]) -> bool:
+def scenario_head(lg: str, presets: list[PresetInfo]) -> bool:
     """Preset, name, exercise toggle and the run button; returns whether it was pressed."""
     st.header(tr("side.scenario", lg), divider="red")
     titles = {p.name: p.title_nb if lg == "nb" else p.title_en for p in presets}
@@ -209,7 +216,7 @@ def scenario_head(lg: str, presets: list[Any]) -> bool:
     )
 
 
-def compute(region: Region, sites: Any, lg: str) -> None:
+def compute(region: Region, sites: gpd.GeoDataFrame, lg: str) -> None:
     """Compute (or fetch from the cache) the plan of the scenario the widgets describe."""
     try:
         scenario = S.build_scenario(state, sites).validate()
@@ -224,18 +231,18 @@ def compute(region: Region, sites: Any, lg: str) -> None:
         show_error(exc, lg)
 
 
-def prefetch_plan(scenario_json: str, region: Region, sites: Any, lg: str) -> None:
+def prefetch_plan(scenario_json: str, region: Region, sites: gpd.GeoDataFrame, lg: str) -> None:
     """Compute the edited scenario's plan and map layers ahead of the button press."""
     key = S.scenario_key(scenario_json, region.include_construction)
     if S.should_prefetch(state, key):
 
-        def layers(plan: Any) -> None:
+        def layers(plan: Plan) -> None:
             AM.plan_scripts(key, lg, plan, region, sites)
 
         prefetch(key, scenario_json, region, sites, layers)
 
 
-def plan_map(region: Region, sites: Any, plan: Any, lg: str) -> None:
+def plan_map(region: Region, sites: gpd.GeoDataFrame, plan: Plan | None, lg: str) -> None:
     """The map with the plan's layers and the edits not computed yet; imports new drawings."""
     computed = plan.scenario if plan is not None else None
     pending = S.pending_edits(state, computed)
@@ -257,20 +264,22 @@ def plan_map(region: Region, sites: Any, plan: Any, lg: str) -> None:
         st.rerun()
 
 
-def results(plan: Any, region: Region, sites: Any, agreements: Any, lg: str) -> None:
+def results(
+    plan: Plan, region: Region, sites: gpd.GeoDataFrame, agreements: list[Agreement], lg: str
+) -> None:
     """Timing line, result tabs and the export buttons."""
     seconds = f"{state[S.PLAN_SECONDS]:.1f}"
     st.caption(
         tr("app.plan_done", lg, seconds=seconds.replace(".", ",") if lg == "nb" else seconds)
     )
-    vintage = plan.summary.get("population_vintage", region.population_vintage)
+    vintage = plan.summary["population_vintage"]
     export_tab = results_tabs(plan.summary, agreements, vintage, lg)
     with export_tab:
         export_panel(plan, region, sites, lg, state[S.EXPORTS], on_download=AL.log_export)
         simulation_panel(plan, region, lg)
 
 
-def log_and_archive(sites: Any, lg: str) -> None:
+def log_and_archive(sites: gpd.GeoDataFrame, lg: str) -> None:
     """The exercise log and the archive of saved scenarios."""
     st.divider()
     log_tab, archive_tab = st.tabs(
@@ -285,7 +294,7 @@ def log_and_archive(sites: Any, lg: str) -> None:
         AS.archive_panel(sites, lg)
 
 
-def current_scenario(sites: Any) -> tuple[Scenario | None, str | None, str | None]:
+def current_scenario(sites: gpd.GeoDataFrame) -> tuple[Scenario | None, str | None, str | None]:
     """The scenario the widgets describe now, its JSON, or why it cannot be built."""
     try:
         scenario = S.build_scenario(state, sites)
@@ -294,7 +303,9 @@ def current_scenario(sites: Any) -> tuple[Scenario | None, str | None, str | Non
         return None, None, error_text(exc, S.lang(state))
 
 
-def planner_page(sites: Any, agreements: Any, presets: list[Any]) -> None:
+def planner_page(
+    sites: gpd.GeoDataFrame, agreements: list[Agreement], presets: list[PresetInfo]
+) -> None:
     """The planner: sidebar, key figures, map, results, log and archive."""
     lg = S.lang(state)
     try:
@@ -327,7 +338,7 @@ def planner_page(sites: Any, agreements: Any, presets: list[Any]) -> None:
         compute(region, sites, lg)
         current_json = state.get(S.PLAN_JSON, current_json)
     fresh = S.plan_fresh(state, current_json)
-    if not fresh and current is not None and current.zones:
+    if not fresh and current is not None and current_json is not None and current.zones:
         prefetch_plan(current_json, region, sites, lg)
     with save_slot:
         AS.save_panel(sites, lg, fresh)

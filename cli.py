@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.errors import EvacError
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from planning.summary_model import PlanSummary
 
 
-def _add_region_commands(sub: argparse._SubParsersAction) -> None:
+def _add_region_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("region", help="summarise the region pack")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=_cmd_region)
@@ -111,7 +111,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
+def _add_plan_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sub.add_parser("presets", help="list the preset scenarios").set_defaults(handler=_cmd_presets)
     p = sub.add_parser("plan", help="compute an evacuation plan")
     _add_scenario_args(p)
@@ -143,7 +143,7 @@ def _add_plan_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_export)
 
 
-def _add_simulate_command(sub: argparse._SubParsersAction) -> None:
+def _add_simulate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "simulate", help="cross-check a plan's car traffic with SUMO (needs pip install .[sim])"
     )
@@ -506,12 +506,12 @@ def _print_summary(s: PlanSummary, lang: str) -> None:
 
     c = s["clearance_minutes"]
     print(f"Scenario: {s['scenario']}{'  [ØVELSE / EXERCISE]' if s['exercise'] else ''}")
-    vintage = s.get("population_vintage")
+    vintage = s["population_vintage"]
     print(f"Evacuees: {s['evacuees_total']:,}" + (f" (SSB {vintage})" if vintage else ""))
     for site, people in s["assigned"].items():
         print(f"  -> {site}: {people:,}")
     print(
-        f"Own arrangements: {s.get('own_arrangements', 0):,}   "
+        f"Own arrangements: {s['own_arrangements']:,}   "
         f"Unassigned (sought a place, none free): {s['unassigned']:,}   "
         f"Unreachable: {s['unreachable']:,}"
     )
@@ -519,15 +519,16 @@ def _print_summary(s: PlanSummary, lang: str) -> None:
         print(f"    {r['people']:,}: {render(r['reason'], lang)}")
     for e in s["exits"]:
         print(f"  exit {render(e['label'], lang)}: {e['people']:,}")
-    low = s.get("clearance_range_minutes", {}).get("low", {})
-    high = s.get("clearance_range_minutes", {}).get("high", {})
+    # The range is empty in a summary from before it existed (v1, see read_summary).
+    low = s["clearance_range_minutes"].get("low", {})
+    high = s["clearance_range_minutes"].get("high", {})
     print(
         f"Clearance (min, capacity range in brackets): leave zone p50 {c.get('leave_p50')} / "
         f"p90 {c['leave_p90']} [{high.get('leave_p90')}–{low.get('leave_p90')}] / "
         f"p100 {c['leave_p100']}; arrive p50 {c.get('p50')} / "
         f"p90 {c['p90']} [{high.get('p90')}–{low.get('p90')}] / p100 {c['p100']}"
     )
-    for f in s.get("single_points_of_failure", []):
+    for f in s["single_points_of_failure"]:
         print(f"  single point of failure {f['name']}: {f['people_cut_off']:,} people cut off")
     for b in s["bottlenecks"]:
         print(
@@ -570,10 +571,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to the current ``sys.stderr`` (which tests and callers may swap)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 
@@ -598,7 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     show_notices()
     try:
-        return args.handler(args)
+        return int(args.handler(args))
     except EvacError as exc:
         print(f"evac: error: {exc}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ attribution.
 from __future__ import annotations
 
 import textwrap
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from matplotlib.axes import Axes
 
@@ -19,6 +19,10 @@ from exports.print_page import FOOTER_H, HEADER_H, MARGIN, PAPER_MM, PT_TO_MM, P
 from geo.errors import EvacError
 from geo.registry import load_agreements
 from planning.i18n import render
+
+if TYPE_CHECKING:
+    from planning.plan import Plan
+    from planning.summary_model import ActorEntry
 
 #: Two columns of text per page, this far apart (A4 millimetres).
 COLUMNS: Final = 2
@@ -41,7 +45,7 @@ def agreement_titles(lang: str) -> dict[str, str]:
 class _Flow:
     """Writes blocks of lines down the columns of as many pages as it needs."""
 
-    def __init__(self, plan: Any, paper: str, lang: str) -> None:
+    def __init__(self, plan: Plan, paper: str, lang: str) -> None:
         self.plan, self.paper, self.lang = plan, paper, lang
         self.pages: list[Page] = []
         a4_w, a4_h = PAPER_MM["A4"]
@@ -93,18 +97,18 @@ class _Flow:
         self.y -= 2.0
 
 
-def action_card_pages(plan: Any, paper: str, lang: str) -> list[Page]:
+def action_card_pages(plan: Plan, paper: str, lang: str) -> list[Page]:
     """The action card pages of ``plan`` (at least one, even without actions)."""
     summary = plan.summary
     flow = _Flow(plan, paper, lang)
     titles = agreement_titles(lang)
     flow.heading(t("actions.heading", lang))
-    actions = summary.get("actions", [])
+    actions = summary["actions"]
     if not actions:
         flow.block([(t("actions.none", lang), {"style": "italic"})], BODY_PT)
     for i, action in enumerate(actions, start=1):
-        who = action.get("who_name") or action.get("who", "")
-        agreement = action.get("agreement") or ""
+        who = action["who_name"] or action["who"]
+        agreement = action["agreement"] or ""
         lines = [(f"{i}. {who}", {"fontweight": "bold"})]
         lines += [(line, {}) for line in flow.wrap(render(action["what"], lang), BODY_PT, INDENT)]
         if agreement:
@@ -114,17 +118,17 @@ def action_card_pages(plan: Any, paper: str, lang: str) -> list[Page]:
                 for s in flow.wrap(text, BODY_PT, INDENT)
             ]
         flow.block(lines, BODY_PT)
-    _actors(flow, summary.get("responsible_actors", []), lang)
+    _actors(flow, summary["responsible_actors"], lang)
     return flow.pages
 
 
-def _actors(flow: _Flow, actors: list[dict[str, Any]], lang: str) -> None:
+def _actors(flow: _Flow, actors: list[ActorEntry], lang: str) -> None:
     if not actors:
         return
     flow.heading(t("actions.all_actors", lang))
     for actor in actors:
         role, why = render(actor["role"], lang), render(actor["why"], lang)
-        lines = [(f"• {actor.get('name', '')}", {"fontweight": "bold"})]
+        lines = [(f"• {actor['name']}", {"fontweight": "bold"})]
         lines += [(s, {}) for s in flow.wrap(role, BODY_PT, INDENT)] if role else []
         lines += [
             (s, {"style": "italic", "color": "#444444"}) for s in flow.wrap(why, BODY_PT, INDENT)

@@ -7,13 +7,17 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.errors import ScenarioError
 
+if TYPE_CHECKING:
+    from planning.batch import Shared
 
-def add_atlas_commands(sub: argparse._SubParsersAction) -> None:
+
+def add_atlas_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the ``atlas`` and ``criticality`` subcommands."""
     from cli import _add_scenario_args
 
@@ -53,7 +57,7 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run on this Dask cluster")
 
 
-def progress_bar(what: str) -> Any:
+def progress_bar(what: str) -> Callable[[int, int], None]:
     """A one-line text progress bar on stderr: ``[#####.....] 12/31 zones``."""
     start = time.perf_counter()
 
@@ -71,7 +75,7 @@ def progress_bar(what: str) -> Any:
     return show
 
 
-def _shared(args: argparse.Namespace) -> Any:
+def _shared(args: argparse.Namespace) -> Shared:
     from cli import _region
     from geo.registry import load_registry
     from planning.batch import Shared, prepared_region
@@ -174,10 +178,10 @@ def cmd_criticality(args: argparse.Namespace) -> int:
         Path(args.out), ranked, scenario.name, before, basemap_layers(shared.region), args.lang
     )
     for row in ranked.head(5).itertuples():
-        after = "-" if pd.isna(row.p90_after) else row.p90_after
+        p90_after = "-" if pd.isna(row.p90_after) else row.p90_after
         print(
             f"{row.rank:3}. {row.name}: cuts off {row.people_cut_off:,}, "
-            f"p90 {row.p90_before} -> {after} min"
+            f"p90 {row.p90_before} -> {p90_after} min"
         )
     for path in paths:
         print(path)
@@ -228,7 +232,7 @@ def cmd_atlas_criticality(args: argparse.Namespace) -> int:
     ):
         if before["error"]:
             print(f"warning: zone {name}: {before['error']}", file=sys.stderr)
-        elif len(segments):
+        elif segments is not None and len(segments):
             per_zone.append((zid, name, rank_links(segments, before, after)))
     ranked = combine_rankings(per_zone)
     paths = write_criticality(

@@ -13,7 +13,7 @@ import io
 import math
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -49,6 +49,9 @@ from exports.route_map import (
 from geo.settings import LOCAL_TZ
 from planning.i18n import format_number, render
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 #: p90 clearance classes (upper bound in minutes, colour): ColorBrewer YlOrRd,
 #: sequential and print-safe. Bounds follow the 30/60/90/120-minute marks
 #: planners use for evacuation time estimates.
@@ -66,7 +69,11 @@ FAILED = "#636363"
 _CRIT = (carto.BOTTLENECK, "#ef8a62", "#999999")
 _CRIT_LABELS = 8
 # Type 42 embeds TrueType fonts (PDF text stays text); user text is never TeX.
-_RC = {"text.parse_math": False, "pdf.fonttype": 42, "font.family": "DejaVu Sans"}
+_RC: dict[RcKeyType, Any] = {
+    "text.parse_math": False,
+    "pdf.fonttype": 42,
+    "font.family": "DejaVu Sans",
+}
 #: Artists below this z-order are the basemap (land, roads; see route_map.draw_basemap).
 _BASEMAP_TOP = 3.5
 #: Zones listed on the overview page (the rest are in atlas.json and the GPKG).
@@ -260,7 +267,7 @@ def _zone_page(
     return page.fig
 
 
-def _zone_panel(panel: Panel, row: Any, actions: list[dict[str, str]], lang: str) -> None:
+def _zone_panel(panel: Panel, row: Any, actions: list[dict[str, Any]], lang: str) -> None:
     none = t("atlas.none", lang)
     panel.heading(t("atlas.figures", lang))
     vintage = row.population_vintage or ""

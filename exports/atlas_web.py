@@ -6,6 +6,8 @@ legend and map furniture), with the colour classes of :mod:`exports.atlas_maps`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -27,13 +29,16 @@ from exports.web_map import MapFurniture, add_basemaps
 from geo.settings import ATTRIBUTION
 from planning.i18n import format_number
 
+if TYPE_CHECKING:
+    from geo.region import Region
 
-def _minutes(value: object, lang: str) -> str:
+
+def _minutes(value: float | None, lang: str) -> str:
     return t("atlas.none", lang) if pd.isna(value) else f"{format_number(value, lang)} min"
 
 
 def build_atlas_map(
-    region: object, atlas: gpd.GeoDataFrame, *, lang: str = "nb", assets: AssetMode = "served"
+    region: Region, atlas: gpd.GeoDataFrame, *, lang: str = "nb", assets: AssetMode = "served"
 ) -> folium.Map:
     """Atlas zones (:func:`planning.atlas.atlas_table`) on the offline basemap.
 

@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
@@ -17,6 +17,11 @@ from exports.html_map import to_html
 from exports.route_map import render_route_map
 from geo.atomic import ensure_folder, output_error, write_bytes
 from geo.names import slugify
+
+if TYPE_CHECKING:
+    from geo.region import Region
+    from planning.plan import Plan
+    from planning.scenario import Scenario
 
 #: Sender identity in CAP alerts (the municipality requesting a Nødvarsel).
 CAP_SENDER = "beredskap@baerum.kommune.no"
@@ -44,12 +49,12 @@ class ExportFile:
     mime: str
 
 
-def basemap_layers(region: Any) -> dict[str, gpd.GeoDataFrame]:
+def basemap_layers(region: Region) -> dict[str, gpd.GeoDataFrame]:
     """The region's own vector data for printed maps (no tiles, no internet)."""
     return {"municipalities": region.neighbours, "roads": region.network("drive").edges}
 
 
-def _via_file(write: Callable[[Any, Path], Any], plan: Any, suffix: str) -> bytes:
+def _via_file(write: Callable[[Any, Path], Any], plan: Plan, suffix: str) -> bytes:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"plan{suffix}"
@@ -65,7 +70,7 @@ def slug(name: str) -> str:
     return slugify(name, fallback="plan", max_length=60)
 
 
-def file_stem(scenario: Any) -> str:
+def file_stem(scenario: Scenario) -> str:
     """Stem of a scenario's files; an exercise's files start with ``ovelse``."""
     stem = slug(scenario.name)
     return f"ovelse-{stem}" if scenario.exercise else stem
@@ -79,7 +84,7 @@ def _format(kind: str) -> tuple[str, str]:
         raise ValueError(msg) from None
 
 
-def filename(kind: str, plan: Any) -> str:
+def filename(kind: str, plan: Plan) -> str:
     """File name of the ``kind`` export of ``plan``, e.g. ``ovelse-snaroya-a4.pdf``."""
     return file_stem(plan.scenario) + _format(kind)[0]
 
@@ -89,7 +94,9 @@ def mime_type(kind: str) -> str:
     return _format(kind)[1]
 
 
-def _content(kind: str, plan: Any, region: Any, sites: Any, lang: str, actual: bool) -> bytes:
+def _content(
+    kind: str, plan: Plan, region: Region, sites: gpd.GeoDataFrame, lang: str, actual: bool
+) -> bytes:
     """The bytes of a known export kind (:func:`filename` rejects unknown ones)."""
     if kind.startswith(("pdf_", "png_")):
         fmt, paper = kind.split("_")
@@ -110,7 +117,13 @@ def _content(kind: str, plan: Any, region: Any, sites: Any, lang: str, actual: b
 
 
 def make_export(
-    kind: str, plan: Any, region: Any, sites: Any, lang: str = "nb", *, actual: bool = False
+    kind: str,
+    plan: Plan,
+    region: Region,
+    sites: gpd.GeoDataFrame,
+    lang: str = "nb",
+    *,
+    actual: bool = False,
 ) -> ExportFile:
     """Build one export of ``plan``.
 
@@ -132,16 +145,16 @@ def make_export(
     return ExportFile(name, _content(kind, plan, region, sites, lang, actual), mime)
 
 
-def check_exportable(scenario: Any, kinds: Iterable[str], *, actual: bool) -> None:
+def check_exportable(scenario: Scenario, kinds: Iterable[str], *, actual: bool) -> None:
     """Raise :class:`~geo.errors.ExportError` before any work if a CAP alert would be refused."""
     if "cap" in kinds:
         check_cap_status(scenario, actual=actual)
 
 
 def write_exports(
-    plan: Any,
-    region: Any,
-    sites: Any,
+    plan: Plan,
+    region: Region,
+    sites: gpd.GeoDataFrame,
     out: Path,
     kinds: Iterable[str] = KINDS,
     lang: str = "nb",

@@ -18,7 +18,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 import shapely
 from pyproj import Transformer
@@ -26,6 +26,12 @@ from pyproj import Transformer
 from geo.errors import ExportError
 from geo.settings import LOCAL_TZ, MAP_CRS, WORK_CRS
 from planning.i18n import format_number, t, zone_status_label
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from planning.plan import Plan
+    from planning.scenario import Scenario
 
 CAP_NS: Final = "urn:oasis:names:tc:emergency:cap:1.2"
 #: CAP language code -> (i18n language, RFC 3066 code written into ``info``).
@@ -68,7 +74,7 @@ _TOKEN_RE: Final = re.compile(r"^[^\s,<&]+$")
 
 
 def to_cap_xml(
-    plan: Any,
+    plan: Plan,
     *,
     sender: str,
     lang_pair: tuple[str, ...] = ("no", "en"),
@@ -146,7 +152,7 @@ def to_cap_xml(
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def check_cap_status(scenario: Any, *, actual: bool) -> None:
+def check_cap_status(scenario: Scenario, *, actual: bool) -> None:
     """Refuse a CAP alert with status ``Actual`` unless the caller confirmed it.
 
     A scenario that is not an exercise would give a real public warning; that
@@ -186,7 +192,7 @@ def _cap_datetime(sent: datetime | None) -> str:
     return text[:-6] + "-00:00" if text.endswith("+00:00") else text
 
 
-def _alert_zones(plan: Any) -> Any:
+def _alert_zones(plan: Plan) -> gpd.GeoDataFrame:
     """Zones to warn: all but lifted ones, or all when every zone is lifted (all-clear)."""
     zones = plan.zone[~plan.zone.geometry.is_empty]
     if zones.empty:
@@ -208,7 +214,9 @@ def _cap_rings(geom: shapely.Geometry, max_points: int) -> list[list[tuple[float
         # Grow the tolerance (metres) until the ring is short enough; preserve_topology
         # keeps the ring simple, the ring stays a polygon (never fewer than 4 points).
         while len(shell.exterior.coords) > max_points:
-            shell = shapely.Polygon(part.exterior).simplify(tolerance, preserve_topology=True)
+            simpler = shapely.Polygon(part.exterior).simplify(tolerance, preserve_topology=True)
+            assert isinstance(simpler, shapely.Polygon), "preserve_topology keeps a polygon"
+            shell = simpler
             tolerance *= 1.5
         shell = shapely.orient_polygons(shell, exterior_cw=False)
         lon, lat = to_geo.transform(*shell.exterior.xy)
@@ -220,8 +228,8 @@ def _polygon_text(ring: list[tuple[float, float]]) -> str:
     return " ".join(f"{lat:.5f},{lon:.5f}" for lon, lat in ring)
 
 
-def _site_list(plan: Any, lang: str) -> str:
-    assigned = plan.summary.get("assigned", {})
+def _site_list(plan: Plan, lang: str) -> str:
+    assigned = plan.summary["assigned"]
     sites = plan.sites[plan.sites["available"].astype(bool)]
     names = [
         f"{row.name} ({row.address})" if row.address else str(row.name)
@@ -235,8 +243,8 @@ def _site_list(plan: Any, lang: str) -> str:
 class _Alert:
     """What the ``info`` blocks (one per language) of one alert share."""
 
-    plan: Any
-    zones: Any
+    plan: Plan
+    zones: gpd.GeoDataFrame
     ring_sets: list[list[list[tuple[float, float]]]]
     status: str
     sender_name: str | None
@@ -262,7 +270,7 @@ def _info(root: ET.Element, alert: _Alert, lang: str, cap_lang: str) -> None:
         _sub(info, "senderName", sender_name)
     _sub(info, "headline", prefix + t("cap.headline", lang, status=status_text, area=area_name))
     # Plain spaces: the non-breaking one is not in the GSM 7-bit alphabet of cell broadcast.
-    people = format_number(plan.summary.get("evacuees_total", 0), lang).replace("\u00a0", " ")
+    people = format_number(plan.summary["evacuees_total"], lang).replace("\u00a0", " ")
     _sub(
         info,
         "description",

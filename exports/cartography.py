@@ -16,11 +16,17 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from exports.map_strings import t
 from planning.i18n import road_class_name
 from planning.map_geometry import site_order
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from planning.scenario import Scenario
+    from planning.summary_model import PlanSummary
 
 LAND: Final = "#f2efe9"
 SEA: Final = "#c4dbe8"
@@ -106,7 +112,7 @@ def zone_colour(status: str) -> str:
     return ZONE_COLOURS.get(str(status), ZONE_FALLBACK)
 
 
-def site_colours(sites: Any, scenario: Any = None) -> dict[str, str]:
+def site_colours(sites: gpd.GeoDataFrame, scenario: Scenario | None = None) -> dict[str, str]:
     """A colour per site that depends on the site alone, not on which sites are active.
 
     Parameters
@@ -143,16 +149,17 @@ def minutes_text(value: Any, lang: str, low: Any = None, high: Any = None) -> st
     return text
 
 
-def clearance_rows(summary: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+def clearance_rows(summary: PlanSummary, lang: str) -> list[tuple[str, str]]:
     """Key-figure rows for leaving the zone and reaching the sites (p90, all).
 
     "Ute av sonen" (out of the zone) is the number the app shows; "fremme"
     (arrived) comes after the drive to the site. The capacity range comes from
     ``clearance_range_minutes`` when the plan has it.
     """
-    central = summary.get("clearance_minutes", {}) or {}
-    ranges = summary.get("clearance_range_minutes", {}) or {}
-    low, high = ranges.get("low", {}) or {}, ranges.get("high", {}) or {}
+    central = summary["clearance_minutes"]
+    # Empty in summaries saved before the capacity range (v1, filled by read_summary).
+    ranges = summary["clearance_range_minutes"]
+    low, high = ranges.get("low", {}), ranges.get("high", {})
     rows = []
     for key, field in (
         ("mapfig.leave_p90", "leave_p90"),

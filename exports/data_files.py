@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -36,6 +36,9 @@ from geo.atomic import atomic_write
 from geo.settings import MAP_CRS, WORK_CRS
 from planning.map_geometry import plan_closures
 from planning.scenario import scenario_to_json
+
+if TYPE_CHECKING:
+    from planning.plan import Plan
 
 #: Exported layers with their GeoPackage geometry type.
 LAYERS: dict[str, str] = {
@@ -65,7 +68,7 @@ _KML_FIELDS: dict[str, tuple[str, str]] = {
 GEOJSON_DECIMALS = 7
 
 
-def plan_layers(plan: Any) -> dict[str, gpd.GeoDataFrame]:
+def plan_layers(plan: Plan) -> dict[str, gpd.GeoDataFrame]:
     """Return the plan's export layers in EPSG:25832, keyed by layer name."""
     return {
         name: plan_closures(plan) if name == "closures" else getattr(plan, name).to_crs(WORK_CRS)
@@ -73,7 +76,7 @@ def plan_layers(plan: Any) -> dict[str, gpd.GeoDataFrame]:
     }
 
 
-def to_geopackage(plan: Any, path: str | PathLike[str]) -> Path:
+def to_geopackage(plan: Plan, path: str | PathLike[str]) -> Path:
     """Write every layer of ``plan`` into a GeoPackage in EPSG:25832.
 
     An existing file at ``path`` is replaced. Empty layers are still written, so
@@ -133,7 +136,7 @@ def _gdal_write(frame: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:
         raise OSError(errno.EIO, text.splitlines()[0][:200] if text else "write failed") from None
 
 
-def to_geojson(plan: Any, layer: str | None = None) -> str:
+def to_geojson(plan: Plan, layer: str | None = None) -> str:
     """Return the plan as an RFC 7946 GeoJSON FeatureCollection.
 
     Parameters
@@ -177,10 +180,11 @@ def _features(name: str, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 
 def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     # pandas turns numpy scalars, NaN (-> null) and timestamps into JSON safely.
-    return json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+    text = frame.to_json(orient="records", date_format="iso", force_ascii=False)
+    return cast(list[dict[str, Any]], json.loads(text))
 
 
-def to_kml(plan: Any, path: str | PathLike[str]) -> Path:
+def to_kml(plan: Plan, path: str | PathLike[str]) -> Path:
     """Write the plan as KML (EPSG:4326), one folder per non-empty layer.
 
     Text columns are HTML-escaped: viewers such as Google Earth render placemark
@@ -224,6 +228,6 @@ def _kml_frame(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return kml
 
 
-def scenario_file(plan: Any) -> str:
+def scenario_file(plan: Plan) -> str:
     """Return the plan's scenario as JSON text (``evac-scenario/1``), for re-running."""
     return scenario_to_json(plan.scenario)

@@ -7,16 +7,21 @@ mode), so it can be mailed or put on a memory stick and opened anywhere.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
+from branca.element import Figure
 
 from exports.map_strings import t
 from exports.web_common import esc
-from exports.web_map import PlanLike, build_map
+from exports.web_map import build_map
+
+if TYPE_CHECKING:
+    from geo.region import Region
+    from planning.plan import Plan
 
 
-def to_html(plan: PlanLike, region: Any, sites: gpd.GeoDataFrame, lang: str = "nb") -> str:
+def to_html(plan: Plan, region: Region, sites: gpd.GeoDataFrame, lang: str = "nb") -> str:
     """Return the plan's interactive map as a self-contained HTML document.
 
     Parameters
@@ -40,6 +45,7 @@ def to_html(plan: PlanLike, region: Any, sites: gpd.GeoDataFrame, lang: str = "n
     if plan.scenario.exercise:
         title = f"{t('map.exercise', lang)} – {title}"
     root = m.get_root()
+    assert isinstance(root, Figure), "a folium map's root is its page"
     # branca puts the title into the page unescaped.
     root.title = esc(title)
     return root.render()

@@ -159,8 +159,10 @@ def draw_north_arrow(ax: Axes, label: str, fontsize: float) -> None:
         linewidth=0.6,
         zorder=21,
     )
+    x, y = tip + direction * size * 0.05
     ax.text(
-        *(tip + direction * size * 0.05),
+        x,
+        y,
         label,
         ha="center",
         va="bottom",

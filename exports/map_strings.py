@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from planning import i18n
 
@@ -219,7 +219,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
 
 #: Bokmål for Leaflet.draw's toolbar and drawing hints (merged into ``L.drawLocal``;
 #: English is Leaflet.draw's own default). Same nesting as Leaflet.draw's ``L.drawLocal``.
-DRAW_LOCAL_NB: Final[dict] = {
+DRAW_LOCAL_NB: Final[dict[str, Any]] = {
     "draw": {
         "toolbar": {
             "actions": {"title": "Avbryt tegningen", "text": "Avbryt"},

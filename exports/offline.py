@@ -22,10 +22,10 @@ import mimetypes
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure
 
 from geo.errors import OfflineAssetError
 from geo.settings import PROJECT_ROOT
@@ -120,12 +120,20 @@ def asset_path(name: str) -> Path | None:
     return path
 
 
-def _asset_elements(m: folium.Map) -> Iterator[MacroElement]:
+class _AssetElement(Protocol):
+    """A map element with JS/CSS assets (folium's ``JSCSSMixin`` and look-alikes)."""
+
+    default_js: list[tuple[str, str]]
+    default_css: list[tuple[str, str]]
+
+
+def _asset_elements(m: folium.Map) -> Iterator[_AssetElement]:
     """Every element in the map's tree that declares default JS or CSS."""
     stack: list[object] = [m]
     while stack:
         element = stack.pop()
         if hasattr(element, "default_js") or hasattr(element, "default_css"):
+            # hasattr does not narrow ``object`` to the protocol.
             yield element  # type: ignore[misc]
         stack.extend(getattr(element, "_children", {}).values())
 
@@ -219,7 +227,9 @@ def _embed(m: folium.Map, js: list[str], css: list[str]) -> None:
     for name in js:
         if name in INLINE_ASSETS and (path := asset_path(name)) is not None:
             blocks.append(f"<script>/* {name} */\n{_inline_js(path)}\n</script>")
-    m.get_root().header.add_child(Element("\n".join(blocks)), name="offline_assets", index=0)
+    root = m.get_root()
+    assert isinstance(root, Figure), "a folium map's root is its page"
+    root.header.add_child(Element("\n".join(blocks)), name="offline_assets", index=0)
 
 
 def _inline_js(path: Path) -> str:

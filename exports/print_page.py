@@ -7,7 +7,7 @@ laid out in A4 millimetres and scaled for A3, so both sizes look the same.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -16,6 +16,9 @@ from matplotlib.figure import Figure
 from exports.map_strings import t
 from geo.settings import ATTRIBUTION, LOCAL_TZ
 from planning.i18n import format_number
+
+if TYPE_CHECKING:
+    from planning.plan import Plan
 
 #: Landscape paper sizes (width, height) in millimetres.
 PAPER_MM: Final[dict[str, tuple[float, float]]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
@@ -64,9 +67,9 @@ def label_box() -> dict[str, Any]:
     return {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
 
 
-def created(plan: Any, lang: str) -> str:
+def created(plan: Plan, lang: str) -> str:
     """When the plan was made, in Oslo time."""
-    raw = plan.summary.get("created")
+    raw = plan.summary["created"]
     when = datetime.fromisoformat(raw) if raw else datetime.now(LOCAL_TZ)
     # Printed maps show local time; a plan may record its creation in UTC.
     when = when.astimezone(LOCAL_TZ) if when.tzinfo else when
@@ -84,7 +87,7 @@ def title_band(page: Page, title: str, subtitle: str) -> None:
     line.axhline(0.5, color="#333333", linewidth=page.pt(0.8))
 
 
-def header(page: Page, plan: Any, lang: str, title: str) -> None:
+def header(page: Page, plan: Plan, lang: str, title: str) -> None:
     """Title, scenario and time, and the ØVELSE marker for an exercise."""
     width, height = PAPER_MM["A4"]
     top = height - MARGIN

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
@@ -18,6 +18,11 @@ from exports.map_strings import t
 from exports.print_page import PT_TO_MM, Page
 from planning.i18n import format_number, zone_status_label
 from planning.map_geometry import plan_closures
+
+if TYPE_CHECKING:
+    from matplotlib.typing import MarkerType
+
+    from planning.plan import Plan
 
 #: Site names longer than this are cut in the key figures so values stay clear.
 SITE_NAME_CHARS: Final = 24
@@ -72,7 +77,7 @@ class Symbols:
         self,
         face: str,
         edge: str | None,
-        shape: str,
+        shape: MarkerType,
         size: float = 50,
         over: str = "",
         under: str | None = None,
@@ -161,7 +166,7 @@ class Panel:
         """Vertical space."""
         self.y -= mm
 
-    def fill(self, plan: Any, shown: dict[str, bool], colours: dict[str, str], lang: str) -> None:
+    def fill(self, plan: Plan, shown: dict[str, bool], colours: dict[str, str], lang: str) -> None:
         """Legend, key figures, zones and (as many as fit) actors."""
         # 2 mm between sections leaves the actors two lines more on a busy A4 panel.
         self.legend(plan, shown, colours, lang)
@@ -172,7 +177,9 @@ class Panel:
         self.gap(2.0)
         self.actors(plan, lang)
 
-    def legend(self, plan: Any, shown: dict[str, bool], colours: dict[str, str], lang: str) -> None:
+    def legend(
+        self, plan: Plan, shown: dict[str, bool], colours: dict[str, str], lang: str
+    ) -> None:
         """One row per symbol on the map, in the map's colours (``shown``: what is drawn)."""
         sym = self.sym
         self.heading(t("legend.title", lang))
@@ -201,7 +208,7 @@ class Panel:
             self.symbol_row(sym.marker("black", None, "x", 25), t("legend.not_assigned", lang))
 
     def _site_rows(
-        self, plan: Any, shown: dict[str, bool], colours: dict[str, str], lang: str
+        self, plan: Plan, shown: dict[str, bool], colours: dict[str, str], lang: str
     ) -> None:
         """Each available site: its square over its catchment's tint, in its own colour."""
         available = set(plan.sites.loc[plan.sites["available"].astype(bool), "name"].astype(str))
@@ -234,16 +241,18 @@ class Panel:
             if shown.get(key):
                 self.symbol_row(draw, t(label, lang))
 
-    def figures(self, plan: Any, lang: str) -> None:
+    def figures(self, plan: Plan, lang: str) -> None:
         """Key figures: people, places per site, leave and arrive times."""
         summary = plan.summary
-        people = lambda v: format_number(v, lang)  # noqa: E731
+
+        def people(value: float) -> str:
+            return format_number(value, lang)
+
         self.heading(t("figures.title", lang))
-        self.row(t("figures.evacuees", lang), people(summary.get("evacuees_total", 0)))
-        if "own_arrangements" in summary:
-            self.row(t("mapfig.own_arrangements", lang), people(summary["own_arrangements"]))
+        self.row(t("figures.evacuees", lang), people(summary["evacuees_total"]))
+        self.row(t("mapfig.own_arrangements", lang), people(summary["own_arrangements"]))
         self.row(t("figures.assigned", lang))
-        assigned = summary.get("assigned", {})
+        assigned = summary["assigned"]
         available = plan.sites[plan.sites["available"].astype(bool)]
         for row in available.head(MAX_LEGEND_SITES).itertuples(index=False):
             value = t(
@@ -257,14 +266,14 @@ class Panel:
             self.row(shorten(row.name, SITE_NAME_CHARS), value, indent=3)
         if len(available) > MAX_LEGEND_SITES:
             self.row(t("panel.more", lang, n=len(available) - MAX_LEGEND_SITES), indent=3)
-        self.row(t("figures.unassigned", lang), people(summary.get("unassigned", 0)))
-        self.row(t("figures.unreachable", lang), people(summary.get("unreachable", 0)))
+        self.row(t("figures.unassigned", lang), people(summary["unassigned"]))
+        self.row(t("figures.unreachable", lang), people(summary["unreachable"]))
         for label, value in carto.clearance_rows(summary, lang):
             self.row(label, value)
-        if summary.get("clearance_range_minutes"):
+        if summary["clearance_range_minutes"]:
             self.wrapped(t("mapfig.range_note", lang), size=6.5)
 
-    def zones(self, plan: Any, lang: str) -> None:
+    def zones(self, plan: Plan, lang: str) -> None:
         """Zones with their status, then the closed roads (label and roads cut)."""
         self.heading(t("zones.title", lang))
         for label, status in zip(plan.zone["label"], plan.zone["status"], strict=True):
@@ -280,14 +289,14 @@ class Panel:
                 text += f": {row.roads_cut}"
             self.wrapped(f"• {text}", indent=3, size=7.0)
 
-    def actors(self, plan: Any, lang: str) -> None:
+    def actors(self, plan: Plan, lang: str) -> None:
         """Actor names run on as text in the lines left above the panel's foot.
 
         One name per row left room for none of the 16 actors a real plan names
         (only "+16 more", drawn over the footer); names in running text fit 4-6
         in two lines. The action card lists them all with their roles.
         """
-        names = [str(a["name"]) for a in plan.summary.get("responsible_actors", [])]
+        names = [str(a["name"]) for a in plan.summary["responsible_actors"]]
         size = 7.0
         line_h = size * PT_TO_MM * 1.35
         heading_h = 9.5 * PT_TO_MM * 1.2 + 2.8

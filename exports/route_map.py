@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -24,6 +24,7 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
@@ -46,6 +47,11 @@ from exports.print_panel import Panel
 from planning import map_geometry as mapgeo
 from planning.i18n import zone_status_label
 
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+    from planning.plan import Plan
+
 FORMATS = ("pdf", "png")
 PANEL_W = 82.0
 GAP = 5.0
@@ -64,7 +70,7 @@ _ROAD_LAND_M = 60.0
 
 
 def render_route_map(
-    plan: Any,
+    plan: Plan,
     region_layers: Mapping[str, gpd.GeoDataFrame] | None = None,
     *,
     paper: str = "A4",
@@ -141,7 +147,7 @@ def render_route_map(
     return buffer.getvalue()
 
 
-def _metadata(plan: Any, fmt: str, lang: str) -> dict[str, str]:
+def _metadata(plan: Plan, fmt: str, lang: str) -> dict[str, str]:
     title = f"{t('map.title', lang)} – {plan.scenario.name}"
     if fmt == "pdf":
         return {"Title": title, "Creator": "evac-baerum"}
@@ -149,7 +155,7 @@ def _metadata(plan: Any, fmt: str, lang: str) -> dict[str, str]:
 
 
 def compose_pages(
-    plan: Any, layers: Mapping[str, gpd.GeoDataFrame], paper: str, lang: str
+    plan: Plan, layers: Mapping[str, gpd.GeoDataFrame], paper: str, lang: str
 ) -> list[Page]:
     """The map page and the action card pages, each with its page number.
 
@@ -186,7 +192,7 @@ def map_frame_mm() -> tuple[float, float]:
 def _draw_map(
     ax: Axes,
     page: Page,
-    plan: Any,
+    plan: Plan,
     layers: Mapping[str, gpd.GeoDataFrame],
     colours: dict[str, str],
     lang: str,
@@ -266,7 +272,7 @@ def add_lines(ax: Axes, geoms: Any, **kwargs: Any) -> None:
 
 
 def draw_basemap(
-    ax: Axes, page: Page, layers: Mapping[str, gpd.GeoDataFrame], window: shapely.Geometry
+    ax: Axes, page: Page, layers: Mapping[str, gpd.GeoDataFrame], window: BaseGeometry
 ) -> None:
     """Land, sea, municipality borders and names, and roads by class, inside ``window``."""
     municipalities = layers.get("municipalities")
@@ -308,9 +314,7 @@ def _land_corridors(ax: Axes, roads: gpd.GeoDataFrame) -> None:
     roads would run through the sea. Strokes of a fixed ground width fill those
     gaps at no geometry cost (a buffer-and-union takes seconds on a real network).
     """
-    metres_per_point = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (
-        ax.get_position().width * ax.figure.get_figwidth() * 72
-    )
+    metres_per_point = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (_axes_width_pt(ax))
     add_lines(
         ax,
         roads.geometry,
@@ -329,9 +333,7 @@ def _add_roads(
     add_lines(ax, roads.geometry, color=colour, linewidth=page.pt(width), zorder=z)
 
 
-def _municipality_names(
-    ax: Axes, page: Page, land: gpd.GeoDataFrame, window: shapely.Geometry
-) -> None:
+def _municipality_names(ax: Axes, page: Page, land: gpd.GeoDataFrame, window: BaseGeometry) -> None:
     for name, geom in zip(land["kommunenavn"], land.geometry, strict=True):
         if geom.area < 0.05 * window.area:
             continue  # a sliver at the edge: a name there would only clutter
@@ -358,10 +360,17 @@ def _catchments(
         add_lines(ax, [geom], color=colour, linewidth=page.pt(0.8), zorder=4.1)
 
 
+def _axes_width_pt(ax: Axes) -> float:
+    """Width of ``ax`` on paper, in points."""
+    figure = ax.figure
+    assert isinstance(figure, Figure), "print maps draw on top-level figures"
+    return float(ax.get_position().width * figure.get_figwidth() * 72)
+
+
 def _route_widths(people: np.ndarray) -> np.ndarray:
     """Line width in A4 points: 1.2 to 6 pt, by the square root of people (area-true)."""
     top = max(float(np.nanmax(people)), 1.0) if len(people) else 1.0
-    return 1.2 + 4.8 * np.sqrt(np.clip(np.nan_to_num(people), 0, None) / top)
+    return np.asarray(1.2 + 4.8 * np.sqrt(np.clip(np.nan_to_num(people), 0, None) / top))
 
 
 def draw_routes(ax: Axes, page: Page, routes: gpd.GeoDataFrame) -> None:
@@ -393,7 +402,7 @@ class _LabelPlacer:
 
     def __init__(self, ax: Axes) -> None:
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-        width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+        width_pt = _axes_width_pt(ax)
         self.origin = (x0, y0)
         self.scale = width_pt / (x1 - x0)
         self.size = (width_pt, (y1 - y0) * self.scale)
@@ -417,13 +426,13 @@ class _LabelPlacer:
         )
         return overlap + (1e9 if outside else 0.0)
 
-    def place(self, x: float, y: float, text: str, fontsize: float, gap: float) -> dict:
+    def place(self, x: float, y: float, text: str, fontsize: float, gap: float) -> dict[str, Any]:
         """Return ``annotate`` keyword arguments for the best corner around ``(x, y)``."""
         lines = text.split("\n")
         w = max(len(line) for line in lines) * 0.6 * fontsize + 4
         h = len(lines) * 1.25 * fontsize + 4
         px, py = self._pt(x, y)
-        best: tuple[float, dict, tuple[float, float, float, float]] | None = None
+        best: tuple[float, dict[str, Any], tuple[float, float, float, float]] | None = None
         for sx, sy in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
             left = px + gap if sx > 0 else px - gap - w
             bottom = py + gap if sy > 0 else py - gap - h
@@ -520,7 +529,7 @@ def _arrows(ax: Axes, page: Page, routes: gpd.GeoDataFrame) -> None:
         )
 
 
-def _points(ax: Axes, page: Page, plan: Any) -> dict[str, bool]:
+def _points(ax: Axes, page: Page, plan: Plan) -> dict[str, bool]:
     """Kindergartens, single points of failure and safe exits (v2 layers), when present."""
     frames = {
         "kindergartens": plan.kindergartens,
@@ -546,9 +555,9 @@ def _points(ax: Axes, page: Page, plan: Any) -> dict[str, bool]:
     return shown
 
 
-def _bottleneck_labels(ax: Axes, page: Page, plan: Any, lang: str, placer: _LabelPlacer) -> bool:
+def _bottleneck_labels(ax: Axes, page: Page, plan: Plan, lang: str, placer: _LabelPlacer) -> bool:
     """A ring on the very edge each bottleneck was measured on, with name and load."""
-    bottlenecks = plan.summary.get("bottlenecks", [])[:_MAX_BOTTLENECK_LABELS]
+    bottlenecks = plan.summary["bottlenecks"][:_MAX_BOTTLENECK_LABELS]
     points = mapgeo.bottleneck_points(plan.routes, bottlenecks)
     for row in points.itertuples():
         x, y = row.geometry.x, row.geometry.y
@@ -638,7 +647,9 @@ def _evacuees(ax: Axes, page: Page, evacuees: gpd.GeoDataFrame) -> None:
     )
 
 
-def _crossed_site(ax: Axes, page: Page, x: float, y: float, name: str, marker: dict) -> None:
+def _crossed_site(
+    ax: Axes, page: Page, x: float, y: float, name: str, marker: dict[str, Any]
+) -> None:
     """An unavailable site: a grey square with a cross."""
     ax.scatter([x], [y], color="#d9d9d9", edgecolor=carto.UNAVAILABLE, gid=f"site:{name}", **marker)
     ax.scatter(

@@ -93,7 +93,13 @@ def group(name: str, *children: folium.Element, show: bool = True) -> folium.Fea
 
 
 def label_marker(
-    lat: float, lon: float, text: str, css: str, *, angle: float = 0.0, anchor=(0, 0)
+    lat: float,
+    lon: float,
+    text: str,
+    css: str,
+    *,
+    angle: float = 0.0,
+    anchor: tuple[int, int] = (0, 0),
 ) -> folium.Marker:
     """A permanent text label (a DivIcon: no image file), turned ``angle`` degrees clockwise."""
     style = f" style='transform:rotate({angle:.0f}deg)'" if angle else ""
@@ -176,7 +182,8 @@ class MetricScale(MacroElement):
     )
 
     def __init__(self) -> None:
-        super().__init__()
+        # branca's MacroElement.__init__ has no type hints.
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "MetricScale"
 
 
@@ -203,7 +210,8 @@ class StartHidden(MacroElement):
     )
 
     def __init__(self) -> None:
-        super().__init__()
+        # branca's MacroElement.__init__ has no type hints.
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "StartHidden"
 
 

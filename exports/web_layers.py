@@ -8,7 +8,7 @@ the legend. Colours come from :mod:`exports.cartography`.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import geopandas as gpd
@@ -33,6 +33,10 @@ from geo.registry import Actor, Agreement
 from planning.i18n import STRINGS, Text, format_number, render
 from planning.map_geometry import actor_faces
 from planning.summary_model import ActorEntry, PlanSummary
+
+if TYPE_CHECKING:
+    from geo.region import Region
+    from planning.plan import Plan
 
 #: OSM highway classes per drawn road class: (key, classes, colour, weight).
 ROAD_CLASSES: Final = (
@@ -61,7 +65,7 @@ ACTOR_COLOURS: Final[dict[str, str]] = {
 }
 
 
-def boundary_layer(region: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
+def boundary_layer(region: Region, lang: str, legend: Legend) -> folium.FeatureGroup:
     """Municipal borders: the home municipality bold, neighbours dashed."""
     gdf = to_map_crs(region.neighbours, SIMPLIFY_M["boundaries"])
     home = gdf["kommunenummer"] == region.home
@@ -77,7 +81,7 @@ def boundary_layer(region: Any, lang: str, legend: Legend) -> folium.FeatureGrou
     return group(name, geojson_layer(gdf, name, interactive=False))
 
 
-def road_layer(region: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
+def road_layer(region: Region, lang: str, legend: Legend) -> folium.FeatureGroup:
     """Drive edges merged per road class (one direction each), a few features in all."""
     edges = region.network("drive").edges
     pair = np.sort(edges[["u", "v"]].to_numpy(), axis=1)
@@ -99,7 +103,7 @@ def road_layer(region: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
     return group(name, geojson_layer(to_map_crs(gdf, SIMPLIFY_M["roads"]), name, interactive=False))
 
 
-def coverage_layer(region: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
+def coverage_layer(region: Region, lang: str, legend: Legend) -> folium.FeatureGroup:
     """The area the road data covers, outlined and labelled at its top."""
     area = gpd.GeoDataFrame(geometry=[region.coverage], crs=region.municipalities.crs)
     gdf = to_map_crs(area, SIMPLIFY_M["boundaries"])
@@ -146,7 +150,7 @@ def poi_layer(
     return group(label, geojson_layer(out, label, points=True), show=show)
 
 
-def shelter_layer(region: Any, lang: str, legend: Legend, show: bool) -> folium.FeatureGroup:
+def shelter_layer(region: Region, lang: str, legend: Legend, show: bool) -> folium.FeatureGroup:
     """Public shelters with their number of places."""
     out = to_map_crs(region.shelters)
     out["style"] = [
@@ -162,7 +166,7 @@ def shelter_layer(region: Any, lang: str, legend: Legend, show: bool) -> folium.
     return group(name, geojson_layer(out, name, points=True), show=show)
 
 
-def population_layer(region: Any, lang: str, legend: Legend, show: bool) -> folium.FeatureGroup:
+def population_layer(region: Region, lang: str, legend: Legend, show: bool) -> folium.FeatureGroup:
     """Populated SSB cells in the home municipality, dissolved per class.
 
     One polygon per class instead of one per cell keeps the page small
@@ -196,7 +200,7 @@ def population_layer(region: Any, lang: str, legend: Legend, show: bool) -> foli
 
 
 def actor_layers(
-    region: Any, actors: list[Actor], lang: str, legend: Legend, show: bool
+    region: Region, actors: list[Actor], lang: str, legend: Legend, show: bool
 ) -> list[folium.FeatureGroup]:
     """One layer per actor kind; each face's popup lists every actor responsible there."""
     faces = actor_faces(region, actors)
@@ -234,7 +238,7 @@ def site_layer(
     agreements: list[Agreement],
     lang: str,
     legend: Legend,
-    plan: Any = None,
+    plan: Plan | None = None,
     registry: gpd.GeoDataFrame | None = None,
 ) -> folium.FeatureGroup:
     """Reception sites; with a plan, its availability and load, unavailable ones grey."""
@@ -259,9 +263,9 @@ def site_layer(
         tips.append(esc(tip))
     out["style"], out["popup"], out["tip"] = styles, popups, tips
     ok = out["available"].astype(bool) if "available" in out else pd.Series(True, out.index)
-    available = set(out.loc[ok, "name"].astype(str))
+    available_names = set(out.loc[ok, "name"].astype(str))
     for name in colours:
-        if name in available:
+        if name in available_names:
             legend.add(f"{t('legend.site', lang)}: {name}", colours[name], "dot")
     if plan is not None and not out["available"].all():
         legend.add(t("legend.site_unavailable", lang), carto.UNAVAILABLE, "dot")

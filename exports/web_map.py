@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import geopandas as gpd
@@ -49,6 +49,10 @@ from geo.place_names import load_place_names
 from geo.registry import Actor, Agreement, load_actors, load_agreements
 from geo.settings import ATTRIBUTION
 from planning import map_geometry as geom
+
+if TYPE_CHECKING:
+    from geo.region import Region
+    from planning.plan import Plan
 
 #: Base layers, bottom to top (drawn without a plan).
 BASE_LAYERS: Final = (
@@ -86,18 +90,6 @@ FIT_PAD_MIN_M: Final = geom.FIT_PAD_MIN_M
 #: Maps smaller than this (px) start with the legend folded, so it does not cover the zone.
 LEGEND_OPEN_MIN_PX: Final = {"width": 700, "height": 700}
 UNAVAILABLE: Final = carto.UNAVAILABLE
-
-
-class PlanLike(Protocol):
-    """The attributes of ``planning.plan.Plan`` the map reads (see ARCHITECTURE.md)."""
-
-    scenario: Any
-    zone: gpd.GeoDataFrame
-    evacuees: gpd.GeoDataFrame
-    catchments: gpd.GeoDataFrame
-    routes: gpd.GeoDataFrame
-    sites: gpd.GeoDataFrame
-    summary: dict[str, Any]
 
 
 _STYLE = """
@@ -168,7 +160,8 @@ class MapFurniture(MacroElement):
     )
 
     def __init__(self, legend_html: str, attribution: str) -> None:
-        super().__init__()
+        # branca's MacroElement.__init__ has no type hints.
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "MapFurniture"
         self.sea = carto.SEA
         self.bottleneck = carto.BOTTLENECK
@@ -220,7 +213,8 @@ class PlanOverlay(MacroElement):
     def __init__(
         self, legend_rows: str, bounds: list[list[float]] | None, banner_html: str = ""
     ) -> None:
-        super().__init__()
+        # branca's MacroElement.__init__ has no type hints.
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "PlanOverlay"
         self.legend = js_string(legend_rows)
         self.bounds = bounds
@@ -249,7 +243,8 @@ class DrawStrings(MacroElement):
     )
 
     def __init__(self) -> None:
-        super().__init__()
+        # branca's MacroElement.__init__ has no type hints.
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "DrawStrings"
         # An object literal; "</" escaped so no string can close the <script>.
         self.strings = json.dumps(DRAW_LOCAL_NB, ensure_ascii=False).replace("</", "<\\/")
@@ -265,7 +260,7 @@ def _check_layers(layers: Sequence[str] | None) -> set[str]:
 
 
 def build_base_map(
-    region: Any,
+    region: Region,
     sites: gpd.GeoDataFrame,
     *,
     lang: str = "nb",
@@ -320,7 +315,7 @@ def build_base_map(
 
 
 def _base_map(
-    region: Any,
+    region: Region,
     sites: gpd.GeoDataFrame,
     lang: str,
     wanted: set[str],
@@ -387,8 +382,8 @@ def _build(
 
 
 def plan_groups(
-    plan: PlanLike,
-    region: Any,
+    plan: Plan,
+    region: Region,
     sites: gpd.GeoDataFrame,
     *,
     lang: str = "nb",
@@ -426,7 +421,7 @@ def plan_groups(
 
 
 def _plan_builders(
-    plan: PlanLike,
+    plan: Plan,
     sites: gpd.GeoDataFrame,
     colours: dict[str, str],
     closures: gpd.GeoDataFrame,
@@ -502,7 +497,9 @@ def pending_group(
         children.append(planl.pending_zone_layer(zones, lang, legend))
     if closures:
         frame = geom.closures_from_geojson(closures, computed=False)
-        children.append(planl.closure_layer(frame, lang, legend))
+        # closure_layer gives None only for no closures, and there are some here.
+        if (layer := planl.closure_layer(frame, lang, legend)) is not None:
+            children.append(layer)
     fg = folium.FeatureGroup(name=t("layer.pending", lang))
     for child in children:
         child.add_to(fg)
@@ -510,16 +507,16 @@ def pending_group(
     return fg
 
 
-def _banner(plan: PlanLike, lang: str) -> str:
+def _banner(plan: Plan, lang: str) -> str:
     if not plan.scenario.exercise:
         return ""
     return f"{esc(t('map.exercise', lang))}<small>{esc(t('map.exercise_note', lang))}</small>"
 
 
 def build_map(
-    region: Any,
+    region: Region,
     sites: gpd.GeoDataFrame,
-    plan: PlanLike | None = None,
+    plan: Plan | None = None,
     *,
     lang: str = "nb",
     layers: Sequence[str] | None = None,
@@ -555,14 +552,15 @@ def build_map(
     return m
 
 
-def plan_bounds(plan: PlanLike) -> tuple[float, float, float, float]:
+def plan_bounds(plan: Plan) -> tuple[float, float, float, float]:
     """Lon/lat bounds (west, south, east, north) that frame a plan, with a margin."""
     return geom.to_lonlat_bounds(geom.padded(geom.plan_extent(plan)))
 
 
-def _bounds_latlon(plan: PlanLike) -> list[list[float]]:
+def _bounds_latlon(plan: Plan) -> list[list[float]]:
     west, south, east, north = plan_bounds(plan)
-    return np.round([[south, west], [north, east]], COORD_DECIMALS).tolist()
+    latlon: list[list[float]] = np.round([[south, west], [north, east]], COORD_DECIMALS).tolist()
+    return latlon
 
 
 def _fit(m: folium.Map, bounds: tuple[float, float, float, float]) -> None:
@@ -589,7 +587,7 @@ def _add_draw(m: folium.Map, lang: str) -> None:
     ).add_to(m)
 
 
-def add_basemaps(m: folium.Map, region: Any, lang: str, basemap: str) -> None:
+def add_basemaps(m: folium.Map, region: Region, lang: str, basemap: str) -> None:
     """Offline vector land polygons, and OSM tiles as the alternative base layer."""
     land = to_map_crs(region.neighbours[["geometry"]], SIMPLIFY_M["boundaries"])
     land["style"] = [{"stroke": False, "fillColor": carto.LAND, "fillOpacity": 1.0}] * len(land)

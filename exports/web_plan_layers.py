@@ -9,7 +9,7 @@ look from :mod:`exports.cartography`, the same as on the printed map.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
@@ -35,8 +35,11 @@ from planning import map_geometry as geom
 from planning.i18n import format_number, zone_status_label
 from planning.zones import to_work
 
+if TYPE_CHECKING:
+    from planning.plan import Plan
 
-def zone_layer(plan: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
+
+def zone_layer(plan: Plan, lang: str, legend: Legend) -> folium.FeatureGroup:
     """The zones, dashed in their status colour, with label and status."""
     out = to_map_crs(plan.zone, SIMPLIFY_M["plan"])
     statuses = out["status"].astype(str)
@@ -96,7 +99,7 @@ def pending_zone_layer(
 
 
 def catchment_layer(
-    plan: Any, colours: dict[str, str], lang: str, legend: Legend
+    plan: Plan, colours: dict[str, str], lang: str, legend: Legend
 ) -> folium.FeatureGroup:
     """Catchments tinted in their site's colour, with people and split cells."""
     out = to_map_crs(plan.catchments, SIMPLIFY_M["plan"])
@@ -125,7 +128,7 @@ def catchment_layer(
     return group(name, geojson_layer(out, name))
 
 
-def route_layer(plan: Any, lang: str, legend: Legend) -> folium.FeatureGroup:
+def route_layer(plan: Plan, lang: str, legend: Legend) -> folium.FeatureGroup:
     """Loaded road edges (colour by load, width by people), arrows and main street names."""
     out = to_map_crs(plan.routes)
     most = max(float(out["people"].max()), 1.0) if len(out) else 1.0
@@ -283,7 +286,7 @@ def _value(row: pd.Series, column: str, lang: str) -> str:
 
 
 def evacuee_layer(
-    plan: Any, colours: dict[str, str], lang: str, legend: Legend, show: bool
+    plan: Plan, colours: dict[str, str], lang: str, legend: Legend, show: bool
 ) -> folium.FeatureGroup:
     """Origin groups sized by people, coloured by site (or by status when not assigned)."""
     out = to_map_crs(plan.evacuees)
@@ -325,9 +328,9 @@ def evacuee_layer(
     return group(name, geojson_layer(out, name, points=True), show=show)
 
 
-def bottleneck_layer(plan: Any, lang: str, legend: Legend) -> folium.FeatureGroup | None:
+def bottleneck_layer(plan: Plan, lang: str, legend: Legend) -> folium.FeatureGroup | None:
     """A ring and a name label on the very edge each listed bottleneck was measured on."""
-    points = geom.bottleneck_points(plan.routes, plan.summary.get("bottlenecks", []))
+    points = geom.bottleneck_points(plan.routes, plan.summary["bottlenecks"])
     if points.empty:
         return None
     out = to_map_crs(points)

@@ -9,7 +9,8 @@ never disagree. Everything is in EPSG:25832 (metres); nothing here draws.
 from __future__ import annotations
 
 import math
-from typing import Any, Final
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +21,11 @@ from shapely.geometry import shape
 from geo import settings
 from planning.responsibility import actors_at_point
 from planning.zones import to_work
+
+if TYPE_CHECKING:
+    from geo.region import Region
+    from geo.registry import Actor
+    from planning.plan import Plan
 
 Bounds = tuple[float, float, float, float]
 
@@ -38,7 +44,7 @@ SITE_KIND_ORDER: Final = ("mass_evacuation", "eps", "eps_hotel")
 CLOSURE_COLUMNS: Final = ("label", "roads_cut", "length_m", "computed", "geometry")
 
 
-def plan_extent(plan: Any) -> Bounds:
+def plan_extent(plan: Plan) -> Bounds:
     """Bounds of what a plan map must show: the zone, the receiving sites and the exits.
 
     An available site nobody goes to (a hotel kilometres off the network) is left
@@ -66,7 +72,7 @@ def to_lonlat_bounds(bounds: Bounds) -> Bounds:
 
 
 def bottleneck_points(
-    routes: gpd.GeoDataFrame, bottlenecks: list[dict[str, Any]]
+    routes: gpd.GeoDataFrame, bottlenecks: Sequence[Mapping[str, Any]]
 ) -> gpd.GeoDataFrame:
     """One point per listed bottleneck, on the very edge the summary measured.
 
@@ -120,14 +126,14 @@ def closures_from_geojson(items: list[dict[str, Any]], *, computed: bool) -> gpd
     )
 
 
-def plan_closures(plan: Any) -> gpd.GeoDataFrame:
+def plan_closures(plan: Plan) -> gpd.GeoDataFrame:
     """The plan's closed roads (``roads_cut`` one "; "-joined text), marked ``computed``."""
     out = plan.closures.to_crs(settings.WORK_CRS).copy()
     out["computed"] = True
     return out[list(CLOSURE_COLUMNS)]
 
 
-def single_points_of_failure(plan: Any) -> gpd.GeoDataFrame:
+def single_points_of_failure(plan: Plan) -> gpd.GeoDataFrame:
     """Roads whose loss cuts evacuees off: one point per road, on its busiest flagged edge.
 
     Read from the routes' ``single_point_of_failure`` column.
@@ -219,7 +225,7 @@ def main_road_labels(routes: gpd.GeoDataFrame, n: int = MAX_ROAD_NAMES) -> gpd.G
     return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=routes.crs)
 
 
-def actor_faces(region: Any, actors: list[Any]) -> gpd.GeoDataFrame:
+def actor_faces(region: Region, actors: list[Actor]) -> gpd.GeoDataFrame:
     """Split the map into faces with one set of responsible actors each.
 
     Municipal borders bound the municipality and county areas; polygon areas cut

@@ -22,7 +22,7 @@ fi
 echo "== ruff check" && .venv/bin/ruff check .
 echo "== ruff format --check" && .venv/bin/ruff format --check .
 echo "== lint-imports (layers point down)" && .venv/bin/lint-imports
-echo "== mypy (strict on geo/ and planning/)" && .venv/bin/mypy
+echo "== mypy (strict; the files listed in pyproject.toml)" && .venv/bin/mypy
 # Build the network cache once, so parallel workers do not race to build it.
 .venv/bin/python -c "from geo.region import load_region as l; r = l(); r.network('drive'); r.network('walk')"
 exec .venv/bin/python -m pytest -n 2 --dist loadfile -q "$@"

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import shapely
 
@@ -43,9 +44,9 @@ def fast_estimate(plan: Plan) -> dict[str, float | None]:
     Uses the plan's drive curve when it has one (cars only, like SUMO); else
     the summary's clearance minutes (all modes).
     """
-    curve = getattr(plan, "curves", {}).get("drive")
+    curve = plan.curves.get("drive")
     if curve is None:
-        clear = plan.summary.get("clearance_minutes", {})
+        clear = plan.summary["clearance_minutes"]
         return {
             f"{w}_{p}": clear.get(f"leave_{p}" if w == "leave" else p)
             for w in ("leave", "arrive")
@@ -71,7 +72,11 @@ def sumo_estimate(times: results.CarTimes) -> dict[str, float | None]:
 
 def ratios(sumo: dict[str, float | None], fast: dict[str, float | None]) -> dict[str, float | None]:
     """SUMO / fast estimate per key (None where either is missing or zero)."""
-    return {k: round(sumo[k] / fast[k], 3) if sumo.get(k) and fast.get(k) else None for k in sumo}
+    out: dict[str, float | None] = {}
+    for key, s in sumo.items():
+        f = fast.get(key)
+        out[key] = round(s / f, 3) if s and f else None
+    return out
 
 
 def write_json_atomic(data: dict[str, Any], path: Path) -> None:
@@ -83,7 +88,7 @@ def write_json_atomic(data: dict[str, Any], path: Path) -> None:
     os.replace(tmp, path)
 
 
-def drive_paths(plan: Plan) -> Any:
+def drive_paths(plan: Plan) -> gpd.GeoDataFrame:
     """The plan's car paths with people.
 
     A path with no road (origin at its destination) becomes a zero-length line
@@ -181,7 +186,7 @@ def _expected_end_s(cars: list[demand.Car], fast: dict[str, float | None]) -> fl
 
 def _report(
     plan: Plan,
-    paths: Any,
+    paths: gpd.GeoDataFrame,
     cars: list[demand.Car],
     times: results.CarTimes,
     n_edges: int,

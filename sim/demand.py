@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -21,6 +21,9 @@ import shapely
 from geo.errors import ScenarioError
 from planning.routing import OFF_NETWORK_KPH
 from sim.network import SumoNet
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Search radius for the SUMO edge nearest an origin or destination point (m).
 SNAP_RADIUS_M = 300.0
@@ -91,7 +94,7 @@ def spread_slots(counts: np.ndarray) -> np.ndarray:
 
 
 def cars_from_paths(
-    paths: Any, net: SumoNet, persons_per_car: float, curve: list[tuple[float, float]]
+    paths: gpd.GeoDataFrame, net: SumoNet, persons_per_car: float, curve: list[tuple[float, float]]
 ) -> list[Car]:
     """Every car of the plan's drive paths, in departure order.
 
@@ -144,10 +147,8 @@ def apportion(total: int, weights: np.ndarray) -> np.ndarray:
 def _path_ends(row: Any, net: SumoNet) -> tuple[str, str]:
     """The SUMO edges nearest a path's start and end (error naming the group if none)."""
     coords = shapely.get_coordinates(row.geometry)
-    ends = [
-        net.nearest_edge(*coords[0], SNAP_RADIUS_M),
-        net.nearest_edge(*coords[-1], SNAP_RADIUS_M),
-    ]
+    (x0, y0), (x1, y1) = coords[0], coords[-1]
+    ends = [net.nearest_edge(x0, y0, SNAP_RADIUS_M), net.nearest_edge(x1, y1, SNAP_RADIUS_M)]
     if ends[0] is None or ends[1] is None:
         raise ScenarioError(
             f"Origin group {row.origin_id}: no SUMO road for cars within "

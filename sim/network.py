@@ -15,16 +15,18 @@ import json
 import os
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import RegionDataError
-from geo.network_cache import cache_dir, file_digest
+from geo.frame_cache import cache_dir, file_digest
 from planning.routing import CLOSURE_BUFFER_M
 from sim.binaries import find_binary, sumo_home
 
@@ -215,7 +217,7 @@ def read_net(net_path: Path) -> SumoNet:
     )
 
 
-def closed_edge_ids(net: SumoNet, closures: list[shapely.Geometry]) -> list[str]:
+def closed_edge_ids(net: SumoNet, closures: Sequence[BaseGeometry]) -> list[str]:
     """Ids of the car edges a closure touches (lines buffered as in the planner)."""
     if not closures:
         return []

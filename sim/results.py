@@ -10,11 +10,13 @@ takes it out for the last time (the definition of
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from sim.demand import Car
 from sim.network import SumoNet
@@ -36,7 +38,7 @@ class CarTimes:
     teleports: int
 
 
-def _iter_elements(path: Path, tag: str):
+def _iter_elements(path: Path, tag: str) -> Iterator[ET.Element]:
     """Elements ``tag`` of a SUMO output file, streamed (files grow with the demand)."""
     for _event, elem in ET.iterparse(path, events=("end",)):
         if elem.tag == tag:
@@ -51,7 +53,7 @@ def _final_route(vehicle: ET.Element) -> ET.Element | None:
 
 
 def leave_time(
-    edges: list[str], exits: list[float], depart: float, net: SumoNet, zone: shapely.Geometry
+    edges: list[str], exits: list[float], depart: float, net: SumoNet, zone: BaseGeometry
 ) -> float:
     """Seconds when a car that drove ``edges`` (left at ``exits``) passed out of the zone."""
     inside_end = [zone.contains(shapely.Point(net.to_xy[e])) for e in edges]
@@ -63,7 +65,7 @@ def leave_time(
     return exits[k] if k < len(exits) and exits[k] >= 0 else np.inf
 
 
-def read_times(out: SumoOutputs, cars: list[Car], net: SumoNet, zone: shapely.Geometry) -> CarTimes:
+def read_times(out: SumoOutputs, cars: list[Car], net: SumoNet, zone: BaseGeometry) -> CarTimes:
     """Leave and arrival seconds of every car, from SUMO's output files."""
     shapely.prepare(zone)
     index = {c.vid: i for i, c in enumerate(cars)}

@@ -13,6 +13,7 @@ is teleported after SUMO's default 300 s (counted and reported).
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import time
@@ -137,9 +138,11 @@ def run_sumo(
         (out / "sumo.err").open("wb") as err_file,
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file) as proc,
     ):
-        assert proc.stdout is not None
+        stdout = proc.stdout
+        # A pipe with the default buffering: read1 returns what SUMO has written so far.
+        assert isinstance(stdout, io.BufferedReader)
         # SUMO redraws its step log with carriage returns: read in chunks, keep the last step.
-        while chunk := proc.stdout.read1(4096):
+        while chunk := stdout.read1(4096):
             steps = _STEP_RE.findall(chunk)
             if steps and progress is not None:
                 progress(float(steps[-1]))

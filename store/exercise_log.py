@@ -19,10 +19,13 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from planning.scenario import Scenario
 from store.base import LogEvent, utc_now
+
+if TYPE_CHECKING:
+    from planning.summary_model import PlanSummary
 
 #: Columns of :func:`log_to_csv`.
 CSV_COLUMNS: Final = ("time_utc", "kind", "user", "text", "data")
@@ -89,21 +92,21 @@ LABELS: Final[dict[str, dict[str, str]]] = {
 }
 
 
-def plan_run_data(summary: dict[str, Any]) -> dict[str, Any]:
+def plan_run_data(summary: PlanSummary) -> dict[str, Any]:
     """Key figures of a plan summary, to log as a ``plan_run`` event's ``data``.
 
     Parameters
     ----------
     summary
-        ``Plan.summary`` (see ARCHITECTURE.md); missing keys become ``None``.
+        ``Plan.summary`` (see ARCHITECTURE.md); a clearance time is ``None`` when
+        nobody travels (or, in a v1 summary, was not computed).
     """
-    assigned = summary.get("assigned")
-    clearance = summary.get("clearance_minutes") or {}
+    clearance = summary["clearance_minutes"]
     return {
-        "evacuees_total": summary.get("evacuees_total"),
-        "assigned": sum(assigned.values()) if isinstance(assigned, dict) else assigned,
-        "unassigned": summary.get("unassigned"),
-        "unreachable": summary.get("unreachable"),
+        "evacuees_total": summary["evacuees_total"],
+        "assigned": sum(summary["assigned"].values()),
+        "unassigned": summary["unassigned"],
+        "unreachable": summary["unreachable"],
         "clearance_p90_min": clearance.get("p90"),
         "clearance_p100_min": clearance.get("p100"),
     }

@@ -165,7 +165,7 @@ class PostgisStore(ScenarioStore):
         ).fetchone()
         if row is None:
             raise missing_scenario(scenario_id)
-        return row
+        return int(row[0]), row[1]
 
     def _put_scenario(
         self, con: psycopg.Connection[Any], scenario_id: str, name: str, version: int
@@ -225,6 +225,9 @@ class PostgisStore(ScenarioStore):
             "data) VALUES (%s, %s, %s, %s, %s, %s::jsonb) RETURNING id, data",
             (scenario_id, datetime.fromisoformat(created), kind, text, user, data_json),
         ).fetchone()
+        if row is None:  # INSERT ... RETURNING gives one row; say so if the database did not
+            msg = "The database returned no row for the new exercise-log event."
+            raise RuntimeError(msg)
         return LogEvent(row[0], scenario_id, created, kind, text, user, row[1])
 
     def _version_rows(self, con: psycopg.Connection[Any], scenario_id: str) -> list[VersionInfo]:

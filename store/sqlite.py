@@ -200,7 +200,7 @@ class SqliteStore(ScenarioStore):
         ).fetchone()
         if row is None:
             raise missing_scenario(scenario_id)
-        return row
+        return int(row[0]), row[1]
 
     def _put_scenario(
         self, con: sqlite3.Connection, scenario_id: str, name: str, version: int
@@ -275,7 +275,10 @@ class SqliteStore(ScenarioStore):
             "FROM events WHERE scenario_id = ? ORDER BY id",
             (scenario_id,),
         ).fetchall()
-        return [LogEvent(*r[:6], json.loads(r[6]) if r[6] is not None else None) for r in rows]
+        return [
+            LogEvent(i, sid, created, kind, text, user, None if data is None else json.loads(data))
+            for i, sid, created, kind, text, user, data in rows
+        ]
 
     def list_scenarios(self, include_deleted: bool = False) -> list[ScenarioInfo]:
         """See :meth:`store.base.ScenarioStore.list_scenarios`."""

@@ -68,7 +68,8 @@ def test_clearance_shows_the_capacity_range_when_the_plan_has_it() -> None:
     }
     assert clearance_text(summary, "leave_p90", "nb") == "57 min (45–70)"
     assert clearance_text(summary, "p90", "nb") == "63 min", "no range for this field"
-    assert clearance_text({"clearance_minutes": {"p90": None}}, "p90", "nb") == "–"
+    nobody = {"clearance_minutes": {"p90": None}, "clearance_range_minutes": {}}
+    assert clearance_text(nobody, "p90", "nb") == "–"
 
 
 def test_v2_sections_are_built_from_the_summary_contract() -> None:
@@ -94,7 +95,8 @@ def test_v2_sections_are_built_from_the_summary_contract() -> None:
     assert v2_tables(summary, "en")["exits"].iloc[0].tolist() == ["Lysaker north", "1,200"]
     assert tables["closures"].iloc[0].tolist() == ["Snarøyveien bru", "Snarøyveien", "85"]
     assert tables["kindergartens"]["Barn"].tolist() == ["19"]
-    assert v2_tables({"evacuees_total": 3}, "nb") == {}, "a pre-v2 summary has no sections"
+    v1 = read_summary({"scenario": "x", "evacuees_total": 3, "assigned": {}, "unassigned": 0})
+    assert v2_tables(v1, "nb") == {}, "a pre-v2 summary has no sections"
 
 
 def test_assumptions_have_readable_labels_and_values(snaroya_plan: Plan) -> None:

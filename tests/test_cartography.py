@@ -203,7 +203,7 @@ def test_clearance_rows_say_leave_and_arrive_with_the_capacity_range(plan):
         assert match, text
         central, fast, slow = map(int, match.groups())
         assert fast <= central <= slow
-    no_range = {"clearance_minutes": {"leave_p90": 57.0}}
+    no_range = {"clearance_minutes": {"leave_p90": 57.0}, "clearance_range_minutes": {}}
     rows = dict(carto.clearance_rows(no_range, "en"))
     assert rows["Out of the zone, 90 %"] == "57 min"
     assert rows["Arrived, 90 %"] == "–"

@@ -58,7 +58,8 @@ def test_plan_run_data_keeps_key_figures_of_a_plan_summary() -> None:
         "clearance_p90_min": 52.4,
         "clearance_p100_min": 95.0,
     }
-    assert plan_run_data({})["clearance_p90_min"] is None
+    nobody_travels = {**SUMMARY_1, "clearance_minutes": {"p90": None, "p100": None}}
+    assert plan_run_data(nobody_travels)["clearance_p90_min"] is None
 
 
 def test_csv_has_one_row_per_event_and_neutralises_formulas(events: list[LogEvent]) -> None:

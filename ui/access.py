@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -26,7 +26,7 @@ _OIDC_KEYS = ("client_id", "server_metadata_url")
 def auth_settings() -> Mapping[str, Any]:
     """The ``[auth]`` secrets section, or an empty mapping when none is configured."""
     try:
-        return st.secrets.get("auth", {})
+        return cast(Mapping[str, Any], st.secrets.get("auth", {}))
     except (FileNotFoundError, KeyError, st.errors.StreamlitAPIException):
         return {}
 

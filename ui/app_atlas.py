@@ -8,7 +8,7 @@ Dask cluster via ``evac atlas --scheduler`` (see README, "Atlas on a cluster").
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -27,6 +27,9 @@ from ui import app_store as AS
 from ui.app_messages import flash
 from ui.app_strings import tr
 
+if TYPE_CHECKING:
+    from geo.region import Region
+
 ATLAS = "atlas_result"
 VIEW = "atlas"
 MAP_HEIGHT = 560
@@ -40,7 +43,7 @@ def open_atlas_button(lang: str) -> None:
 
 
 def build_atlas(
-    region: Any, area_preset: str, target: float, lang: str
+    region: Region, area_preset: str, target: float, lang: str
 ) -> tuple[gpd.GeoDataFrame, list[dict[str, Any]]]:
     """Cut and plan the atlas here, with a progress bar; (atlas table, job results)."""
     area = preset_zone(area_preset) if area_preset else None
@@ -89,7 +92,7 @@ def _table(atlas: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def atlas_view(region: Any, sites: gpd.GeoDataFrame, lang: str) -> None:
+def atlas_view(region: Region, sites: gpd.GeoDataFrame, lang: str) -> None:
     """Draw the atlas view: settings, build button, map, table, open-as-scenario."""
     st.title(tr("atlas.view_title", lang), anchor=False)
     st.caption(tr("atlas.view_intro", lang))

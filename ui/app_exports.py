@@ -9,13 +9,19 @@ kept for the plan, so a plan run stays fast however many formats there are.
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
 from exports import KINDS
 from exports.bundle import file_stem, filename, make_export, mime_type
 from ui.app_strings import tr
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo.region import Region
+    from planning.plan import Plan
 
 #: ``file_stem`` is re-exported for the app's scenario and exercise-log downloads.
 __all__ = ["COLUMNS", "export_panel", "file_stem", "producer"]
@@ -24,7 +30,12 @@ COLUMNS: Final = 5
 
 
 def producer(
-    kind: str, plan: Any, region: Any, sites: Any, lang: str, cache: MutableMapping[str, bytes]
+    kind: str,
+    plan: Plan,
+    region: Region,
+    sites: gpd.GeoDataFrame,
+    lang: str,
+    cache: MutableMapping[str, bytes],
 ) -> Callable[[], bytes]:
     """A no-argument function that makes (once) and returns the export's bytes."""
     key = f"{kind}:{lang}"
@@ -40,9 +51,9 @@ def producer(
 
 
 def export_panel(
-    plan: Any,
-    region: Any,
-    sites: Any,
+    plan: Plan,
+    region: Region,
+    sites: gpd.GeoDataFrame,
     lang: str,
     cache: MutableMapping[str, bytes],
     on_download: Callable[[str, str], None] | None = None,

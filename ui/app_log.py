@@ -11,7 +11,7 @@ logged as a burst of edits. Entries go to the open stored scenario through
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -25,6 +25,9 @@ from ui import app_store as AS
 from ui.app_exports import file_stem
 from ui.exercise_strings import event_kind_label, local_time, tx
 
+if TYPE_CHECKING:
+    from planning.summary_model import PlanSummary
+
 Change = tuple[str, str, dict[str, Any]]
 NOTE = "log_note_text"
 #: Row height of Streamlit's data grid, and the tallest the log table grows before it scrolls.
@@ -32,7 +35,7 @@ ROW_PX = 35
 MAX_LOG_PX = 420
 
 
-def snapshot(state: Mapping[str, Any], sites: gpd.GeoDataFrame) -> dict[str, Any]:
+def snapshot(state: S.StateView, sites: gpd.GeoDataFrame) -> dict[str, Any]:
     """The logged part of the planner's state: zone labels and statuses, closures, sites."""
     return {
         "zones": {
@@ -110,7 +113,7 @@ def track_changes(sites: gpd.GeoDataFrame, lang: str) -> None:
             AS.record(kind, text, data)
 
 
-def plan_run_text(summary: dict[str, Any], lang: str) -> str:
+def plan_run_text(summary: PlanSummary, lang: str) -> str:
     """One line with a plan's key figures."""
     figures = plan_run_data(summary)
 
@@ -129,7 +132,7 @@ def plan_run_text(summary: dict[str, Any], lang: str) -> str:
     )
 
 
-def log_plan_run(summary: dict[str, Any], lang: str) -> None:
+def log_plan_run(summary: PlanSummary, lang: str) -> None:
     """Log a plan run with its key figures."""
     AS.record("plan_run", plan_run_text(summary, lang), plan_run_data(summary))
 

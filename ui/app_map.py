@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import geopandas as gpd
@@ -29,6 +29,9 @@ import streamlit_folium
 
 from exports import web_map
 from planning.plan import Plan
+
+if TYPE_CHECKING:
+    from geo.region import Region
 
 MAP_HEIGHT: Final = 600
 #: The base map's id in the browser (streamlit-folium renames the map to it).
@@ -44,14 +47,16 @@ class BaseComponent:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def base_map(lang: str, construction: bool, _region: Any, _sites: gpd.GeoDataFrame) -> folium.Map:
+def base_map(
+    lang: str, construction: bool, _region: Region, _sites: gpd.GeoDataFrame
+) -> folium.Map:
     """The map before any plan (shared by every session); never pass it to st_folium itself."""
     return web_map.build_base_map(_region, _sites, lang=lang, draw=True, layer_control=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def base_component(
-    lang: str, construction: bool, _region: Any, _sites: gpd.GeoDataFrame
+    lang: str, construction: bool, _region: Region, _sites: gpd.GeoDataFrame
 ) -> BaseComponent:
     """Render the base map once the way ``st_folium`` does, and keep its component arguments."""
     m = copy.deepcopy(base_map(lang, construction, _region, _sites))
@@ -71,12 +76,13 @@ def group_script(group: folium.FeatureGroup, idx: int) -> str:
     """The browser script of one feature group, as ``st_folium`` makes it."""
     stub = folium.Map(tiles=None)
     stub._id = _MAP_ID
-    return streamlit_folium._get_feature_group_string(copy.deepcopy(group), stub, idx)
+    # streamlit-folium has no type hints: its script is a str.
+    return str(streamlit_folium._get_feature_group_string(copy.deepcopy(group), stub, idx))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def plan_scripts(
-    key: str, lang: str, _plan: Plan, _region: Any, _sites: gpd.GeoDataFrame
+    key: str, lang: str, _plan: Plan, _region: Region, _sites: gpd.GeoDataFrame
 ) -> tuple[list[str], list[str]]:
     """The script of each of a plan's feature groups, and its name in the layer control.
 
@@ -100,14 +106,14 @@ def layer_control_script(base_key: tuple[str, bool], names: tuple[str, ...], _ba
         group._id = f"feature_group_{idx}"
         group.add_to(m)
     control = folium.LayerControl(collapsed=True, position="topright")
-    return streamlit_folium._get_layer_control_string(control, m)
+    return str(streamlit_folium._get_layer_control_string(control, m))
 
 
 def map_scripts(
     plan: Plan | None,
     plan_key: str,
     pending: tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]],
-    region: Any,
+    region: Region,
     sites: gpd.GeoDataFrame,
     lang: str,
 ) -> tuple[list[str], list[str]]:

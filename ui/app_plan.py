@@ -9,7 +9,7 @@ planner with the same scenario). The plan object is shared, read only.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import streamlit as st
@@ -19,6 +19,9 @@ from geo.registry import Registry, load_registry
 from planning.plan import Plan, make_plan
 from planning.scenario import scenario_from_json
 
+if TYPE_CHECKING:
+    from geo.region import Region
+
 
 @st.cache_resource(show_spinner=False)
 def plan_registry() -> Registry:
@@ -27,7 +30,7 @@ def plan_registry() -> Registry:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def cached_plan(key: str, scenario_json: str, _region: Any, _sites: gpd.GeoDataFrame) -> Plan:
+def cached_plan(key: str, scenario_json: str, _region: Region, _sites: gpd.GeoDataFrame) -> Plan:
     """The plan of ``scenario_json`` (``key`` hashes it with the network option).
 
     Raises
@@ -40,7 +43,7 @@ def cached_plan(key: str, scenario_json: str, _region: Any, _sites: gpd.GeoDataF
 
 
 def prefetch(
-    key: str, scenario_json: str, region: Any, sites: gpd.GeoDataFrame, *after: Any
+    key: str, scenario_json: str, region: Region, sites: gpd.GeoDataFrame, *after: Any
 ) -> None:
     """Start computing a plan in the background, so "Beregn plan" finds it ready.
 

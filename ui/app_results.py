@@ -7,7 +7,7 @@ panel shows is exactly what the CLI and the exports report.
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 import streamlit as st
@@ -17,13 +17,17 @@ from geo.registry import Agreement
 from planning.i18n import format_number, render, zone_status_label
 from ui.app_strings import tr
 
+if TYPE_CHECKING:
+    from planning.summary_model import PlanSummary
 
-def clearance_text(summary: dict[str, Any], field: str, lang: str) -> str:
+
+def clearance_text(summary: PlanSummary, field: str, lang: str) -> str:
     """A clearance time with its capacity range: ``"57 min (45–70)"`` (v2 plans)."""
-    central = (summary.get("clearance_minutes") or {}).get(field)
-    ranges = summary.get("clearance_range_minutes") or {}
-    low = (ranges.get("low") or {}).get(field)
-    high = (ranges.get("high") or {}).get(field)
+    # The range is empty in a summary from before it existed (v1, see read_summary).
+    ranges = summary["clearance_range_minutes"]
+    central = summary["clearance_minutes"].get(field)
+    low = ranges.get("low", {}).get(field)
+    high = ranges.get("high", {}).get(field)
     return minutes_text(central, lang, low, high)
 
 
@@ -38,7 +42,7 @@ def _count_metric(col: Any, label: str, n: int, share: Any, lang: str, bad: bool
     )
 
 
-def key_figures(summary: dict[str, Any], lang: str) -> None:
+def key_figures(summary: PlanSummary, lang: str) -> None:
     """One row of metrics.
 
     Evacuees, assigned, own arrangements (v2), unassigned, unreachable, and the 90 %
@@ -46,10 +50,11 @@ def key_figures(summary: dict[str, Any], lang: str) -> None:
     """
     total = summary["evacuees_total"]
     share = (lambda n: tr("results.share", lang, share=round(100 * n / total))) if total else None
-    counts = [("results.assigned_total", sum(summary["assigned"].values()), False)]
-    if "own_arrangements" in summary:
-        counts.append(("results.own_arrangements", summary["own_arrangements"], False))
-    counts += [("figures.unassigned", summary["unassigned"], True)]
+    counts = [
+        ("results.assigned_total", sum(summary["assigned"].values()), False),
+        ("results.own_arrangements", summary["own_arrangements"], False),
+        ("figures.unassigned", summary["unassigned"], True),
+    ]
     counts += [("figures.unreachable", summary["unreachable"], True)]
     cols = st.columns([1] * (len(counts) + 1) + [1.4, 1.4])
     cols[0].metric(tr("figures.evacuees", lang), format_number(total, lang), border=True)
@@ -65,52 +70,46 @@ def key_figures(summary: dict[str, Any], lang: str) -> None:
         )
 
 
-def v2_tables(summary: dict[str, Any], lang: str) -> dict[str, pd.DataFrame]:
+def v2_tables(summary: PlanSummary, lang: str) -> dict[str, pd.DataFrame]:
     """Exits, closures, single points of failure and kindergartens of a v2 plan.
 
-    Only the sections the summary has (a plan from before the v2 engine has none).
+    Only the sections with rows (a plan from before the v2 engine has none: its
+    summary's lists are empty, see :func:`planning.summary_model.read_summary`).
     """
     sections: dict[str, pd.DataFrame] = {}
-    if summary.get("exits"):
+    if exits := summary["exits"]:
         sections["exits"] = pd.DataFrame(
             {
-                tr("col.exit", lang): [render(e["label"], lang) for e in summary["exits"]],
-                tr("col.people", lang): [
-                    format_number(e["people"], lang) for e in summary["exits"]
-                ],
+                tr("col.exit", lang): [render(e["label"], lang) for e in exits],
+                tr("col.people", lang): [format_number(e["people"], lang) for e in exits],
             }
         )
-    if summary.get("closures"):
-        rows = summary["closures"]
+    if closures := summary["closures"]:
         sections["closures"] = pd.DataFrame(
             {
-                tr("col.closure", lang): [c.get("label") or "–" for c in rows],
-                tr("col.roads_cut", lang): [
-                    ", ".join(c.get("roads_cut") or []) or "–" for c in rows
-                ],
-                tr("col.length", lang): [format_number(c.get("length_m", 0), lang) for c in rows],
+                tr("col.closure", lang): [c["label"] or "–" for c in closures],
+                tr("col.roads_cut", lang): [", ".join(c["roads_cut"]) or "–" for c in closures],
+                tr("col.length", lang): [format_number(c["length_m"], lang) for c in closures],
             }
         )
-    if summary.get("single_points_of_failure"):
-        rows = summary["single_points_of_failure"]
+    if points := summary["single_points_of_failure"]:
         sections["single_points"] = pd.DataFrame(
-            {tr("col.road", lang): [road_label(p["name"], lang=lang) for p in rows]}
+            {tr("col.road", lang): [road_label(p["name"], lang=lang) for p in points]}
         )
-    if summary.get("kindergartens"):
-        rows = summary["kindergartens"]
+    if kindergartens := summary["kindergartens"]:
         sections["kindergartens"] = pd.DataFrame(
             {
-                tr("col.kindergarten", lang): [k["name"] for k in rows],
+                tr("col.kindergarten", lang): [k["name"] for k in kindergartens],
                 tr("col.children", lang): [
-                    format_number(k.get("capacity") or 0, lang) for k in rows
+                    format_number(k["capacity"], lang) for k in kindergartens
                 ],
-                tr("col.address", lang): [k.get("address") or "–" for k in rows],
+                tr("col.address", lang): [k["address"] or "–" for k in kindergartens],
             }
         )
     return sections
 
 
-def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+def site_table(summary: PlanSummary, lang: str) -> pd.DataFrame:
     """Assigned people per site against its capacity, with availability."""
     rows = []
     for s in summary["sites"]:
@@ -134,7 +133,7 @@ def site_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def bottleneck_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+def bottleneck_table(summary: PlanSummary, lang: str) -> pd.DataFrame:
     """The most loaded roads relative to their capacity."""
     rows = [
         {
@@ -152,7 +151,7 @@ def bottleneck_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def problem_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+def problem_table(summary: PlanSummary, lang: str) -> pd.DataFrame:
     """People without a place or without a road, by reason."""
     rows = [
         {
@@ -174,7 +173,7 @@ def problem_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def actor_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+def actor_table(summary: PlanSummary, lang: str) -> pd.DataFrame:
     """Responsible actors with their role and why they are involved."""
     rows = [
         {
@@ -187,14 +186,14 @@ def actor_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def action_table(summary: dict[str, Any], agreements: list[Agreement], lang: str) -> pd.DataFrame:
+def action_table(summary: PlanSummary, agreements: list[Agreement], lang: str) -> pd.DataFrame:
     """Who to notify and what they do, with the agreement to activate."""
     titles = {a.id: a.title_nb if lang == "nb" else a.title_en for a in agreements}
     rows = [
         {
-            tr("col.who", lang): a.get("who_name", a["who"]),
+            tr("col.who", lang): a["who_name"],
             tr("col.what", lang): render(a["what"], lang),
-            tr("col.agreement", lang): titles.get(a["agreement"], a["agreement"] or ""),
+            tr("col.agreement", lang): titles.get(a["agreement"] or "", a["agreement"] or ""),
         }
         for a in summary["actions"]
     ]
@@ -241,7 +240,7 @@ def _num(x: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "nb" else text
 
 
-def assumption_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+def assumption_table(summary: PlanSummary, lang: str) -> pd.DataFrame:
     """Every assumption the plan rests on, with a readable label and value."""
     items = summary["assumptions"].items()
     return pd.DataFrame(
@@ -271,7 +270,7 @@ def text_table(df: pd.DataFrame) -> None:
 
 
 def results_tabs(
-    summary: dict[str, Any],
+    summary: PlanSummary,
     agreements: list[Agreement],
     population_vintage: str,
     lang: str,
@@ -325,7 +324,7 @@ def results_tabs(
     return tabs[7]
 
 
-def _sites_tab(summary: dict[str, Any], lang: str) -> None:
+def _sites_tab(summary: PlanSummary, lang: str) -> None:
     """Sites with their use, and a note on people left without a place."""
     _table(
         site_table(summary, lang),
@@ -340,7 +339,7 @@ def _sites_tab(summary: dict[str, Any], lang: str) -> None:
         st.warning(tr("results.unassigned_note", lang, people=people))
 
 
-def _assumptions_tab(summary: dict[str, Any], population_vintage: str, lang: str) -> None:
+def _assumptions_tab(summary: PlanSummary, population_vintage: str, lang: str) -> None:
     """The plan's assumptions and where its data come from."""
     text_table(assumption_table(summary, lang))
     st.markdown(f"**{tr('data.header', lang)}**")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import MutableMapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +18,11 @@ import streamlit as st
 from geo.errors import EvacError
 from planning.i18n import format_number
 from ui.app_strings import tr
+
+if TYPE_CHECKING:
+    from geo.region import Region
+    from planning.plan import Plan
+    from ui.app_state import State
 
 #: Session-state key of the last simulation: {"plan": the plan simulated, "data": ...}.
 STATE_KEY: Final = "sumo_simulation"
@@ -56,7 +60,7 @@ def vehicles_caption(data: dict[str, Any], lang: str) -> str:
     return tr("sim.vehicles", lang, seconds=seconds, **counts)
 
 
-def _run(plan: Any, region: Any, lang: str) -> dict[str, Any] | None:
+def _run(plan: Plan, region: Region, lang: str) -> dict[str, Any] | None:
     """Run SUMO under a status box with a progress bar; None (and an error shown) on failure."""
     from sim.compare import simulate_plan
 
@@ -78,9 +82,7 @@ def _run(plan: Any, region: Any, lang: str) -> dict[str, Any] | None:
     return data
 
 
-def simulation_panel(
-    plan: Any, region: Any, lang: str, state: MutableMapping[str, Any] | None = None
-) -> None:
+def simulation_panel(plan: Plan, region: Region, lang: str, state: State | None = None) -> None:
     """The cross-check button and, once run for this plan, the comparison."""
     state = st.session_state if state is None else state
     st.subheader(tr("sim.header", lang), anchor=False)

@@ -11,7 +11,7 @@ entry has appeared, so a planner's save shows up within a few seconds.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import pandas as pd
@@ -33,6 +33,9 @@ from ui.app_state import scenario_key
 from ui.app_store import situation_url
 from ui.exercise_strings import local_time, tx
 
+if TYPE_CHECKING:
+    from geo.region import Region
+
 #: Seconds between two looks at the store.
 POLL_SECONDS: Final = 2.0
 #: Log entries shown.
@@ -51,7 +54,7 @@ def situation_plan(
     scenario_id: str,
     version: int,
     _stored: StoredVersion,
-    _region: Any,
+    _region: Region,
     _sites: gpd.GeoDataFrame,
 ) -> tuple[Plan | None, str]:
     """The plan of a saved version, or ``(None, why not)``; computed once for every viewer."""
@@ -70,7 +73,7 @@ def situation_map(
     version: int,
     lang: str,
     _plan: Plan | None,
-    _region: Any,
+    _region: Region,
     _sites: gpd.GeoDataFrame,
 ) -> str:
     """The map of a saved version's plan, without drawing tools, as one HTML page.
@@ -113,8 +116,8 @@ def _status_colours(df: pd.DataFrame, lang: str) -> Any:
     """The status column coloured as on the map."""
     colours = {zone_status_label(s, lang): c for s, c in cartography.ZONE_COLOURS.items()}
 
-    def style(value: str) -> str:
-        bg = colours.get(value)
+    def style(value: object) -> str:
+        bg = colours.get(str(value))
         if bg is None:
             return ""
         return f"background-color: {bg}; color: {_text_colour(bg)}; font-weight: 600"
@@ -147,7 +150,7 @@ def _pick_scenario(store: ScenarioStore, lang: str) -> None:
 
 
 def situation_view(
-    store: ScenarioStore, region: Any, sites: gpd.GeoDataFrame, lang: str, banner: str
+    store: ScenarioStore, region: Region, sites: gpd.GeoDataFrame, lang: str, banner: str
 ) -> None:
     """Draw the situation view of ``?scenario=<id>`` (read only).
 

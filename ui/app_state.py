@@ -23,7 +23,7 @@ import json
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 
@@ -43,7 +43,14 @@ from planning.scenario import (
 )
 from planning.zones import zone_geometry
 
-State = MutableMapping[str, Any]
+if TYPE_CHECKING:
+    from planning.plan import Plan
+
+#: The session state: ``st.session_state`` (its keys are ``str | int``, Streamlit's
+#: ``Key``) or, in tests, a plain dict.
+State = MutableMapping[Any, Any]
+#: The session state, read only.
+StateView = Mapping[Any, Any]
 
 # -- widget keys (their values live in the model) ---------------------------------------------
 LANG: Final = "lang"
@@ -175,7 +182,7 @@ def put(state: State, key: str, value: Any) -> None:
     state[key] = value
 
 
-def value(state: Mapping[str, Any], key: str, default: Any = None) -> Any:
+def value(state: StateView, key: str, default: Any = None) -> Any:
     """A model value."""
     return state.get(MODEL, {}).get(key, default)
 
@@ -220,7 +227,7 @@ def sync_widgets(state: State) -> None:
     seed(state)
 
 
-def lang(state: Mapping[str, Any]) -> str:
+def lang(state: StateView) -> str:
     """The chosen UI language."""
     return str(value(state, LANG, "nb"))
 
@@ -317,8 +324,8 @@ def apply_scenario(state: State, scenario: Scenario, sites: gpd.GeoDataFrame) ->
     for row in sites.itertuples():
         o = scenario.sites.get(row.name)
         put(state, site_active_key(row.name), o.active if o else True)
-        has_cap = o is not None and o.capacity is not None
-        put(state, site_capacity_key(row.name), int(o.capacity if has_cap else row.capacity))
+        capacity = o.capacity if o is not None and o.capacity is not None else row.capacity
+        put(state, site_capacity_key(row.name), int(capacity))
 
 
 def set_auto_name(state: State, name: str) -> None:
@@ -332,7 +339,7 @@ def name_typed(state: State) -> None:
     state[NAME_TYPED] = True
 
 
-def site_overrides(state: Mapping[str, Any], sites: gpd.GeoDataFrame) -> dict[str, SiteOverride]:
+def site_overrides(state: StateView, sites: gpd.GeoDataFrame) -> dict[str, SiteOverride]:
     """Site overrides from the widgets, keeping every entry the base scenario had.
 
     A site the base scenario does not mention gets an entry only when it differs
@@ -413,7 +420,7 @@ def _push_undo(state: State) -> None:
     del stack[:-UNDO_DEPTH]
 
 
-def can_undo(state: Mapping[str, Any]) -> bool:
+def can_undo(state: StateView) -> bool:
     """Whether there is a zone/closure edit to undo."""
     return bool(state.get(UNDO))
 
@@ -488,7 +495,7 @@ def clear_zones(state: State) -> None:
     state[CONFIRM_CLEAR] = False
 
 
-def current_zones(state: Mapping[str, Any]) -> list[ZoneSpec]:
+def current_zones(state: StateView) -> list[ZoneSpec]:
     """The zones with the labels and statuses currently in their widgets."""
     return [
         replace(
@@ -505,7 +512,7 @@ def _shape(spec: ZoneSpec) -> str:
 
 
 def pending_edits(
-    state: Mapping[str, Any], computed: Scenario | None
+    state: StateView, computed: Scenario | None
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]]:
     """Zones and closures not in the computed plan's scenario ("ikke beregnet").
 
@@ -645,7 +652,7 @@ def checked_zone(spec: ZoneSpec) -> ZoneSpec:
     return spec
 
 
-def hazard_spec(state: Mapping[str, Any], circle_label: str, plume_label: str) -> ZoneSpec:
+def hazard_spec(state: StateView, circle_label: str, plume_label: str) -> ZoneSpec:
     """The circle or plume zone the hazard template inputs describe.
 
     ``circle_label`` is formatted with ``{radius}``, ``plume_label`` with ``{wind}``.
@@ -685,7 +692,7 @@ def take_click(state: State, clicked: Mapping[str, Any] | None) -> bool:
     return True
 
 
-def add_site(state: State) -> AdhocSite:
+def add_site(state: State) -> None:
     """Add the site described by the new-site inputs at the picked point (a callback).
 
     Raises
@@ -710,7 +717,6 @@ def add_site(state: State) -> AdhocSite:
     state[ADDED_SITES] = [*state[ADDED_SITES], site]
     state[PICKED_POINT] = None
     put(state, NEW_SITE_NAME, "")
-    return site
 
 
 def remove_site(state: State, index: int) -> None:
@@ -721,7 +727,7 @@ def remove_site(state: State, index: int) -> None:
 # -- the computed plan ------------------------------------------------------------------------
 
 
-def store_plan(state: State, plan: Any, scenario_json: str, seconds: float) -> None:
+def store_plan(state: State, plan: Plan, scenario_json: str, seconds: float) -> None:
     """Remember the computed plan and the scenario it was computed for."""
     if state.get(PLAN_JSON) != scenario_json or state.get(PLAN) is not plan:
         state[EXPORTS] = {}
@@ -758,6 +764,6 @@ def should_prefetch(state: State, key: str) -> bool:
     return True
 
 
-def plan_fresh(state: Mapping[str, Any], scenario_json: str | None) -> bool:
+def plan_fresh(state: StateView, scenario_json: str | None) -> bool:
     """Whether the stored plan was computed for exactly this scenario."""
     return state.get(PLAN) is not None and scenario_json == state.get(PLAN_JSON)

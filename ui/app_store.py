@@ -394,14 +394,14 @@ def archive_panel(sites: gpd.GeoDataFrame, lang: str) -> None:
             tx("archive.from", lang),
             numbers,
             index=1,
-            format_func=labels.get,
+            format_func=labels.__getitem__,
             key=archive_key("from", sid, lang),
         )
         v2 = b_col.selectbox(
             tx("archive.to", lang),
             numbers,
             index=0,
-            format_func=labels.get,
+            format_func=labels.__getitem__,
             key=archive_key("to", sid, lang),
         )
         diff_view(store, sid, v1, v2, lang)
@@ -457,7 +457,7 @@ def _version_row(
     version = pick_col.selectbox(
         tx("archive.version", lang),
         numbers,
-        format_func=labels.get,
+        format_func=labels.__getitem__,
         key=archive_key("version", sid, lang),
     )
     open_col.button(

@@ -44,11 +44,11 @@ from scipy.sparse.csgraph import dijkstra
 from geo.network import RoadNetwork
 from planning.clearance import (
     ClearanceCurves,
-    QueueTrace,
     departure_fraction,
     simulate,
     simulate_capacities,
 )
+from planning.queue_forecast import QueueForecast
 from planning.routing import SiteTrees, stack_trees, trees_for_weight
 
 #: Departure increments the demand is routed in (resolution of route splits).
@@ -221,22 +221,11 @@ def route_flows(
     starts = slice_start_s(mobilisation, n_slices)
     exposure = 1.0 if inside is None else np.where(inside[net.edge_u], INSIDE_WAIT_FACTOR, 1.0)
     layers = [trees]
+    forecast = QueueForecast(net, cap, list(mobilisation), n_slices, PREDICT_DT_S)
     for s in range(1, n_slices if len(loaded) else 1):
         # The slices routed so far, simulated: the queues slice s will meet.
-        trace = simulate(
-            stack_trees(layers),
-            origin_node,
-            sliced[:, : s * k],
-            mobilisation,
-            np.zeros(net.n_nodes, dtype=bool),
-            capacity_per_h=cap,
-            dt=PREDICT_DT_S,
-            slice_of=np.repeat(np.arange(s), k),
-            n_slices=n_slices,
-            trace=True,
-        ).trace
-        assert trace is not None  # simulate(trace=True) always records one
-        delay = _queue_delay(net, trace, cap, starts[s], physical, origin_node[loaded])
+        forecast.add_slice(s - 1, layers[-1], origin_node, sliced[:, (s - 1) * k : s * k])
+        delay = _queue_delay(net, forecast, starts[s], physical, origin_node[loaded])
         layers.append(trees_for_weight(net, weight + delay * exposure, entries, trees.offnet_m))
     stacked = stack_trees(layers)
     if len(layers) < n_slices:  # nothing to route: one slice is all there is
@@ -257,8 +246,7 @@ def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.
 
 def _queue_delay(
     net: RoadNetwork,
-    trace: QueueTrace,
-    cap: np.ndarray,
+    forecast: QueueForecast,
     start_s: float,
     physical: np.ndarray,
     sources: np.ndarray,
@@ -271,7 +259,8 @@ def _queue_delay(
     delay = np.zeros(net.n_edges)
     for _ in range(2):
         reach = _earliest_arrival(net, physical + delay, sources)
-        delay[trace.edges] = trace.wait_s(start_s + reach[net.edge_u[trace.edges]], cap)
+        edges = forecast.edges
+        delay[edges] = forecast.wait_s(start_s + reach[net.edge_u[edges]])
     return delay
 
 

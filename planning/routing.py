@@ -41,6 +41,20 @@ MINOR_CLASSES = frozenset({"service", "track", "living_street", "path", "footway
 
 
 @dataclass
+class Hops:
+    """The hops of walked paths: walker ``w`` goes from row ``rows[w]`` to ``dests[w]``.
+
+    ``walker`` and ``edge`` hold one entry per hop, in path order per walker
+    (:meth:`SiteTrees.walk`).
+    """
+
+    rows: np.ndarray
+    dests: np.ndarray
+    walker: np.ndarray
+    edge: np.ndarray
+
+
+@dataclass
 class SiteTrees:
     """Travel times and shortest-path trees from every node to each destination.
 
@@ -108,13 +122,24 @@ class SiteTrees:
         order = np.argsort(walker, kind="stable")
         return walker[order], edge[order]
 
-    def edge_loads(self, nodes: np.ndarray, flows: np.ndarray) -> np.ndarray:
-        """Units per edge when ``flows[i, j]`` units go from ``nodes[i]`` to destination ``j``."""
-        flows = np.asarray(flows, dtype=float).reshape(len(nodes), -1)
-        rows, dests = np.nonzero(flows)
+    def hops(self, nodes: np.ndarray, flows: np.ndarray) -> Hops:
+        """Every hop of the paths that carry flow: ``flows[i, j]`` from ``nodes[i]`` to ``j``."""
+        flows = np.asarray(flows).reshape(len(nodes), -1)
+        rows, dests = np.nonzero(flows > 0)
         walker, edge = self.walk(np.asarray(nodes)[rows], dests)
-        weights = flows[rows, dests][walker]
-        return np.bincount(edge, weights=weights, minlength=self.network.n_edges)
+        return Hops(rows, dests, walker, edge)
+
+    def edge_loads(
+        self, nodes: np.ndarray, flows: np.ndarray, hops: Hops | None = None
+    ) -> np.ndarray:
+        """Units per edge when ``flows[i, j]`` units go from ``nodes[i]`` to destination ``j``.
+
+        ``hops``: :meth:`hops` of the same flows, when the caller has them already.
+        """
+        flows = np.asarray(flows, dtype=float).reshape(len(nodes), -1)
+        h = self.hops(nodes, flows) if hops is None else hops
+        weights = flows[h.rows, h.dests][h.walker]
+        return np.bincount(h.edge, weights=weights, minlength=self.network.n_edges)
 
     def path_edges(self, j: int, node: int) -> list[int]:
         """Edge indices from ``node`` to destination ``j`` (empty at the destination)."""

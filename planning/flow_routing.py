@@ -37,6 +37,7 @@ the clearance model does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
@@ -49,7 +50,7 @@ from planning.clearance import (
     simulate_capacities,
 )
 from planning.queue_forecast import QueueForecast
-from planning.routing import SiteTrees, stack_trees, trees_for_weight
+from planning.routing import Hops, SiteTrees, stack_trees, trees_for_weight
 
 #: Departure increments the demand is routed in (resolution of route splits).
 DEFAULT_SLICES = 8
@@ -109,7 +110,12 @@ class FlowRoutes:
 
     def __post_init__(self) -> None:
         """Sum the units on every edge over all chosen paths."""
-        self.edge_units = self.trees.edge_loads(self.origin_node, self.units)
+        self.edge_units = self.trees.edge_loads(self.origin_node, self.units, self.hops)
+
+    @cached_property
+    def hops(self) -> Hops:
+        """Every hop of every chosen path, walked once (loads, paths and clearance share it)."""
+        return self.trees.hops(self.origin_node, self.units)
 
     @property
     def slice_of(self) -> np.ndarray:
@@ -140,6 +146,7 @@ class FlowRoutes:
             dt=dt,
             slice_of=self.slice_of,
             n_slices=self.n_slices,
+            hops=self.hops,
         )
 
     def fixed_clearance(self, inside: np.ndarray, *, dt: float = 10.0) -> ClearanceCurves:
@@ -157,8 +164,8 @@ class FlowRoutes:
 
     def od_paths(self) -> list[ODPath]:
         """Distinct paths per (row, destination) with their units, in row order."""
-        rows, comm = np.nonzero(self.units > 0)
-        walker, edge = self.trees.walk(self.origin_node[rows], comm)
+        h = self.hops
+        rows, comm, walker, edge = h.rows, h.dests, h.walker, h.edge
         bounds = np.searchsorted(walker, np.arange(len(rows) + 1))
         tt = self.trees.network.travel_time_s
         merged: dict[tuple[int, int, bytes], ODPath] = {}

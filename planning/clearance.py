@@ -93,9 +93,8 @@ def departure_fraction(curve: list[tuple[float, float]], t_s: np.ndarray) -> np.
 
 def inside_zone_nodes(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
     """Mask of network nodes inside the zone."""
-    pts = shapely.points(trees.network.xy)
     shapely.prepare(zone)
-    return np.asarray(shapely.contains(zone, pts))
+    return np.asarray(shapely.contains(zone, trees.network.node_points))
 
 
 def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:

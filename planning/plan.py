@@ -160,10 +160,16 @@ def route_preference_s(net: RoadNetwork) -> np.ndarray:
     traffic is directed along the main roads, so minor roads count
     :data:`MINOR_ROAD_FACTOR` times their travel time for route choice (drive only).
     """
+    return net.derived(("route_preference_s", MINOR_ROAD_FACTOR), lambda: _preference(net))
+
+
+def _preference(net: RoadNetwork) -> np.ndarray:
     if net.mode != "drive":
         return np.zeros(net.n_edges)
-    minor = net.edges["highway"].isin(MINOR_ROADS).to_numpy()
-    return np.where(minor, (MINOR_ROAD_FACTOR - 1.0) * net.edges["travel_time"].to_numpy(), 0.0)
+    minor = np.isin(net.edge_highway, list(MINOR_ROADS))
+    extra = np.where(minor, (MINOR_ROAD_FACTOR - 1.0) * net.travel_time_s, 0.0)
+    extra.flags.writeable = False  # shared by every plan on this network
+    return extra
 
 
 @dataclass
@@ -425,7 +431,7 @@ def _failure_points(
             node[ok],
             flows[rows[ok]].sum(axis=1),
             edge_people[mode],
-            edge_names(net),
+            net.derived("edge_names", lambda n=net: edge_names(n)),
         )
         out += [(mode, f) for f in found]
     return sorted(out, key=lambda mf: -mf[1].people_cut_off)

@@ -10,6 +10,7 @@ is one destination with many entry nodes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -309,12 +310,20 @@ def site_trees(
 
 
 def _site_candidates(net: RoadNetwork, weight: np.ndarray) -> np.ndarray:
-    """Nodes a site may join: in the largest strongly connected piece, on a real road."""
+    """Nodes a site may join: in the largest strongly connected piece, on a real road.
+
+    Kept per network and weight (closures and preferences change the weight).
+    """
+    key = ("site_candidates", hashlib.blake2b(weight.tobytes(), digest_size=16).digest())
+    return net.derived(key, lambda: _candidates(net, weight))
+
+
+def _candidates(net: RoadNetwork, weight: np.ndarray) -> np.ndarray:
     from scipy.sparse.csgraph import connected_components
 
     _, labels = connected_components(net.csr(weight), directed=True, connection="strong")
     main = labels == np.argmax(np.bincount(labels))
-    major = ~net.edges["highway"].isin(MINOR_CLASSES).to_numpy() & np.isfinite(weight)
+    major = ~np.isin(net.edge_highway, list(MINOR_CLASSES)) & np.isfinite(weight)
     on_road = np.zeros(net.n_nodes, dtype=bool)
     on_road[net.edge_u[major]] = True
     on_road[net.edge_v[major]] = True

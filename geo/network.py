@@ -90,6 +90,11 @@ class RoadNetwork:
         return np.asarray(shapely.points(self.xy))
 
     @cached_property
+    def edge_geometry(self) -> np.ndarray:
+        """LineString per edge (shapely array, EPSG:25832)."""
+        return np.asarray(self.edges.geometry.to_numpy())
+
+    @cached_property
     def edge_name(self) -> np.ndarray:
         """Road name per edge ("" if none), as an object array."""
         return np.asarray(self.edges["name"].to_numpy(dtype=object))

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -290,24 +289,39 @@ def routes_layer(flows: dict[str, ModeFlow]) -> tuple[gpd.GeoDataFrame, dict[str
         edge_people = mf.routes.edge_units / mf.units_per_person
         per_mode[mode] = edge_people
         used = np.flatnonzero(edge_people > 1e-9)
-        part = net.edges.iloc[used][["name", "highway", "capacity_vph", "geometry"]].copy()
-        part.insert(0, "mode", mode)
+        highway = net.edge_highway[used]
         # Unnamed roads are labelled by class, so maps can name every bottleneck.
-        unnamed = part["name"] == ""
-        part.loc[unnamed, "name"] = "(" + part.loc[unnamed, "highway"] + ")"
+        names = zip(net.edge_name[used], highway, strict=True)
+        name = np.array([n or f"({h})" for n, h in names], dtype=object)
         units = mf.routes.edge_units[used]
-        part["people"] = np.round(edge_people[used], 1)
-        part["vehicles"] = np.round(units, 1) if mode == "drive" else 0.0
-        part["load_ratio"] = np.round(units / mf.routes.capacity_vph[used], 3)
-        part["edge"] = used
-        parts.append(part[list(ROUTE_COLUMNS)])
+        parts.append(
+            {
+                "mode": np.full(len(used), mode, dtype=object),
+                "name": name,
+                "highway": highway,
+                "capacity_vph": net.capacity[used],
+                "people": np.round(edge_people[used], 1),
+                "vehicles": np.round(units, 1) if mode == "drive" else np.zeros(len(used)),
+                "load_ratio": np.round(units / mf.routes.capacity_vph[used], 3),
+                "edge": used,
+                "geometry": net.edge_geometry[used],
+            }
+        )
     if not parts:
         empty = gpd.GeoDataFrame(
             columns=list(ROUTE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
         return empty, per_mode
-    frame = pd.concat(parts, ignore_index=True)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.WORK_CRS), per_mode
+    columns = {c: np.concatenate([p[c] for p in parts]) for c in ROUTE_COLUMNS}
+    return _layer(columns, ("mode", "name", "highway")), per_mode
+
+
+def _layer(columns: dict[str, np.ndarray], text: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """A layer from column arrays; ``text`` columns are strings even when empty."""
+    frame = gpd.GeoDataFrame(columns, geometry="geometry", crs=settings.WORK_CRS)
+    if frame.empty:
+        frame = frame.astype(dict.fromkeys(text, "str"))
+    return frame
 
 
 def paths_layer(
@@ -326,31 +340,29 @@ def paths_layer(
     k = len(site_names)
     origin_id = groups["origin_id"].to_numpy()
     centre = zone.centroid
-    records = []
+    cols: dict[str, list[Any]] = {c: [] for c in PATH_COLUMNS}
     for mode, mf in flows.items():
         net = mf.routes.trees.network
         labels: dict[int, str] = {}
-        lines = path_lines(net.edges.geometry.to_numpy(), [p.edges for p in od[mode]])
-        for p, line in zip(od[mode], lines, strict=True):
-            if p.dest == k and (end := path_end(mf, p)) not in labels:
-                labels[end] = exit_label(net, end, centre)
+        paths = od[mode]
+        cols["geometry"] += list(path_lines(net.edge_geometry, [p.edges for p in paths]))
+        for p in paths:
             r, j = int(mf.rows[p.row]), p.dest
-            records.append(
-                {
-                    "origin_id": int(origin_id[demand.origin[r]]),
-                    "mode": mode,
-                    "destination": "site" if j < k else "exit",
-                    "site": site_names[j] if j < k else "",
-                    "exit": "" if j < k else labels[path_end(mf, p)],
-                    "people": round(p.units / mf.units_per_person, 1),
-                    "travel_min": round(p.travel_s / 60.0, 1),
-                    "off_network_m": float(mf.routes.base.offnet_m[j]),
-                    "geometry": line,
-                }
-            )
-    return gpd.GeoDataFrame(
-        records, columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    )
+            if j == k and (end := path_end(mf, p)) not in labels:
+                labels[end] = exit_label(net, end, centre)
+            cols["origin_id"].append(int(origin_id[demand.origin[r]]))
+            cols["destination"].append("site" if j < k else "exit")
+            cols["site"].append(site_names[j] if j < k else "")
+            cols["exit"].append("" if j < k else labels[path_end(mf, p)])
+            cols["people"].append(round(p.units / mf.units_per_person, 1))
+            cols["travel_min"].append(round(p.travel_s / 60.0, 1))
+            cols["off_network_m"].append(float(mf.routes.base.offnet_m[j]))
+        cols["mode"] += [mode] * len(paths)
+    if not cols["origin_id"]:
+        return gpd.GeoDataFrame(
+            [], columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+        )
+    return gpd.GeoDataFrame(cols, geometry="geometry", crs=settings.WORK_CRS)
 
 
 def path_lines(edge_geoms: np.ndarray, paths: list[np.ndarray]) -> np.ndarray:

@@ -36,7 +36,7 @@ the clearance model does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -219,7 +219,6 @@ def route_flows(
     if (origin_node < 0).any():
         raise ValueError("route_flows needs reachable origins: drop rows with node -1 first.")
     weight = trees.weight
-    entries = trees.entries
     cap = net.capacity * capacity_factor
     k = units.shape[1]
     sliced = np.tile(units / n_slices, (1, n_slices))
@@ -229,11 +228,14 @@ def route_flows(
     exposure = 1.0 if inside is None else np.where(inside[net.edge_u], INSIDE_WAIT_FACTOR, 1.0)
     layers = [trees]
     forecast = QueueForecast(net, cap, list(mobilisation), n_slices, PREDICT_DT_S)
+    # Where the loaded origins reach at free flow: the same for every slice.
+    free_reach = _earliest_arrival(net, physical, origin_node[loaded]) if len(loaded) else None
     for s in range(1, n_slices if len(loaded) else 1):
+        assert free_reach is not None  # there are loaded origins
         # The slices routed so far, simulated: the queues slice s will meet.
         forecast.add_slice(s - 1, layers[-1], origin_node, sliced[:, (s - 1) * k : s * k])
-        delay = _queue_delay(net, forecast, starts[s], physical, origin_node[loaded])
-        layers.append(trees_for_weight(net, weight + delay * exposure, entries, trees.offnet_m))
+        delay = _queue_delay(net, forecast, starts[s], (physical, free_reach), origin_node[loaded])
+        layers.append(_slice_trees(trees, weight + delay * exposure, delay.any()))
     stacked = stack_trees(layers)
     if len(layers) < n_slices:  # nothing to route: one slice is all there is
         n_slices, sliced = 1, units
@@ -251,23 +253,37 @@ def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.
     return t[np.minimum(np.searchsorted(dep, want - 1e-9), len(t) - 1)]
 
 
+def _slice_trees(trees: SiteTrees, weight: np.ndarray, queued: bool) -> SiteTrees:
+    """The trees of a slice on ``weight``: the free-flow trees again where nothing queues."""
+    entries = trees.entries
+    if queued:
+        return trees_for_weight(trees.network, weight, entries, trees.offnet_m)
+    # trees_for_weight on the unchanged weight: the same searches, each destination
+    # named by its first entry node.
+    return replace(trees, site_nodes=np.array([e[0] for e in entries], dtype=np.int64))
+
+
 def _queue_delay(
     net: RoadNetwork,
     forecast: QueueForecast,
     start_s: float,
-    physical: np.ndarray,
+    free: tuple[np.ndarray, np.ndarray],
     sources: np.ndarray,
 ) -> np.ndarray:
     """Per-edge wait (s) for traffic leaving ``sources`` at ``start_s``.
 
     Each edge is reached at ``start_s`` + the earliest arrival at its tail, first
     at free flow, then once more with the first pass's waits on the way.
+    ``free``: the free-flow edge times and the free-flow arrival at every node.
     """
+    physical, free_reach = free
+    edges = forecast.edges
+    tail = net.edge_u[edges]
     delay = np.zeros(net.n_edges)
-    for _ in range(2):
+    delay[edges] = forecast.wait_s(start_s + free_reach[tail])
+    if delay.any():  # without waits the second pass would repeat the first
         reach = _earliest_arrival(net, physical + delay, sources)
-        edges = forecast.edges
-        delay[edges] = forecast.wait_s(start_s + reach[net.edge_u[edges]])
+        delay[edges] = forecast.wait_s(start_s + reach[tail])
     return delay
 
 

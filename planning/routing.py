@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -104,24 +105,31 @@ class SiteTrees:
             One entry per hop: walker index and edge index, in path order per walker.
         """
         n = self.next_edge.shape[1]
-        # Flat positions dest * n + node: one-dimensional takes are the fast kind.
-        next_edge, next_node = self.next_edge.ravel(), self.next_node.ravel()
+        next_edge, next_at = self.next_edge.ravel(), self._next_at
         nodes = np.asarray(nodes, dtype=np.int64)
         live = np.flatnonzero(nodes >= 0)
+        # Flat positions dest * n + node: one-dimensional takes are the fast kind.
         at = np.asarray(dests, dtype=np.int64)[live] * n + nodes[live]
-        walkers, edges = [], []
-        while len(live):
+        rounds = []
+        while len(at):
             e = next_edge[at]
-            keep = e >= 0
-            live, at, e = live[keep], at[keep], e[keep]
-            walkers.append(live)
-            edges.append(e)
-            at += next_node[at] - at % n
-        if not walkers:
+            if e.max() < 0:
+                break
+            rounds.append(e)
+            at = next_at[at]  # walkers at their destination stay there (edge -1)
+        if not rounds:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        walker, edge = np.concatenate(walkers), np.concatenate(edges)
-        order = np.argsort(walker, kind="stable")
-        return walker[order], edge[order]
+        hops = np.stack(rounds, axis=1)  # walker x round, -1 once arrived
+        row, _ = np.nonzero(hops >= 0)
+        return live[row], hops[hops >= 0]
+
+    @cached_property
+    def _next_at(self) -> np.ndarray:
+        """Flat position ``dest * n + next node`` after each flat position (itself at the end)."""
+        k, n = self.next_node.shape
+        here = np.arange(k * n)
+        nxt = self.next_node.ravel()
+        return np.where(nxt >= 0, nxt + here // n * n, here)
 
     def hops(self, nodes: np.ndarray, flows: np.ndarray) -> Hops:
         """Every hop of the paths that carry flow: ``flows[i, j]`` from ``nodes[i]`` to ``j``."""

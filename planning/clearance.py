@@ -442,9 +442,8 @@ def _run(
     entering = _releases(lay, released)
     counts = np.zeros((n_steps + 1, n_runs * len(mv.delay)))
     queues: list[np.ndarray] = []
-    done = np.full(n_runs, -1)
-    last_busy = np.full(n_runs, -lay.horizon)  # last step with a queue, per run
-    # A run is done once idle and ``horizon`` steps past its last release and queue.
+    busy = np.zeros((n_steps + 1, n_runs), dtype=bool)  # a run has queues at a step
+    # No run is done before its last release plus the longest way on.
     released_by = np.flatnonzero(releasing)[-1] + lay.horizon if releasing.any() else 0
     edge_pos, cap, count_slot, count_cell = mv.edge_pos, mv.cap, mv.count_slot, mv.count_cell
     flat_ring, ring_pos, go_cell = ring.ravel(), mv.ring_pos, mv.go_cell
@@ -454,26 +453,41 @@ def _run(
         ring[slot] = 0.0
         if s < released.shape[1]:
             by_run += next(entering)
-        busy = by_run.any(axis=1)
+        by_run.any(axis=1, out=busy[s])
         if trace:
             queues.append(np.bincount(lay.edge, weights=by_run[0], minlength=n_used))
-        if s >= released_by and not busy.all():
-            idle = (done < 0) & ~busy & (s >= last_busy + lay.horizon)
-            done[idle] = s
-            if (done >= 0).all():
+        # Every few steps: stop once every run is done (the steps after are empty).
+        if s >= released_by and s % _DONE_CHECK == 0:
+            if (_done_steps(busy[: s + 1], released_by, lay.horizon) >= 0).all():
                 break
-        if not busy.any():
-            continue
         out = _discharge(queue, edge_pos, cap)
         queue -= out
         if trace:
             queues[-1] = np.bincount(lay.edge, weights=by_run[0], minlength=n_used)
-        last_busy[busy] = s
         counts[s] = np.bincount(count_slot, out[count_cell], minlength=counts.shape[1])
         np.add.at(flat_ring, ring_pos[slot], out[go_cell])
+    done = _done_steps(busy[: s + 1], released_by, lay.horizon)
     left, arrived = _curves(lay, mv, counts[: s + 1], released, n_steps + 1)
     end = np.where(done >= 0, done + 1, n_steps + 1)
+    queues = queues[: int(end.max())]
     return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)], queues
+
+
+#: Steps between checks whether every run is done.
+_DONE_CHECK = 16
+
+
+def _done_steps(busy: np.ndarray, released_by: int, horizon: int) -> np.ndarray:
+    """Per run, the first step it is done at (-1 if not yet), from its queues per step.
+
+    Done: no queue now, every departure released (``released_by``), and ``horizon``
+    steps since its last queue, so nothing is on the way any more.
+    """
+    steps = np.arange(len(busy))[:, None]
+    last = np.maximum.accumulate(np.where(busy, steps, -horizon), axis=0)
+    before = np.vstack([np.full((1, busy.shape[1]), -horizon), last[:-1]])
+    done = (steps >= released_by) & ~busy & (steps >= before + horizon)
+    return np.where(done.any(axis=0), done.argmax(axis=0), -1)
 
 
 def _curves(

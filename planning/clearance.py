@@ -457,9 +457,9 @@ def _run(
         if trace:
             queues.append(np.bincount(lay.edge, weights=by_run[0], minlength=n_used))
         # Every few steps: stop once every run is done (the steps after are empty).
-        if s >= released_by and s % _DONE_CHECK == 0:
-            if (_done_steps(busy[: s + 1], released_by, lay.horizon) >= 0).all():
-                break
+        check = s >= released_by and s % _DONE_CHECK == 0
+        if check and (_done_steps(busy[: s + 1], released_by, lay.horizon) >= 0).all():
+            break
         out = _discharge(queue, edge_pos, cap)
         queue -= out
         if trace:

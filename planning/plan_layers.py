@@ -368,13 +368,58 @@ def paths_layer(
 def path_lines(edge_geoms: np.ndarray, paths: list[np.ndarray]) -> np.ndarray:
     """One merged line per path of edge indices (None for a path without edges).
 
-    All paths are built and merged in two vectorised shapely calls.
+    A path whose edges chain end to start and that passes no point twice is
+    merged by joining its coordinates in path order without repeated points:
+    what GEOS's line merger (``shapely.line_merge``) returns for such a chain
+    (it keeps the direction most of the edges run in: all of them here). Any
+    other path is merged by ``shapely.line_merge`` itself.
     """
     out = np.full(len(paths), None, dtype=object)
     sizes = np.array([len(p) for p in paths], dtype=np.int64)
     has = np.flatnonzero(sizes)
-    if len(has):
-        parts = edge_geoms[np.concatenate([paths[i] for i in has])]
-        which = np.repeat(np.arange(len(has)), sizes[has])
-        out[has] = shapely.line_merge(shapely.multilinestrings(parts, indices=which))
+    if not len(has):
+        return out
+    parts = edge_geoms[np.concatenate([paths[i] for i in has])]
+    which = np.repeat(np.arange(len(has)), sizes[has])
+    chain = _simple_chains(parts, which, len(has))
+    if chain.all():
+        out[has] = _joined(parts, which)
+    else:
+        out[has[chain]] = _joined(parts[chain[which]], np.cumsum(chain)[which[chain[which]]] - 1)
+        rest = ~chain[which]
+        lines = shapely.multilinestrings(parts[rest], indices=np.cumsum(~chain)[which[rest]] - 1)
+        out[has[~chain]] = shapely.line_merge(lines)
     return out
+
+
+def _part_ends(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All coordinates of ``parts``, and each part's first and last coordinate position."""
+    coords = shapely.get_coordinates(parts)
+    count = shapely.get_num_coordinates(parts)
+    last = np.cumsum(count) - 1
+    return coords, last - count + 1, last
+
+
+def _simple_chains(parts: np.ndarray, which: np.ndarray, n: int) -> np.ndarray:
+    """Per path: its edges chain end to start and it passes no point twice."""
+    coords, first, last = _part_ends(parts)
+    ok = shapely.length(parts) > 0  # the merger drops zero-length edges
+    cont = which[1:] == which[:-1]
+    ok[1:] &= ~cont | (coords[first[1:]] == coords[last[:-1]]).all(axis=1)
+    # The points the path passes: its start, then every edge's end.
+    start = np.r_[True, ~cont]
+    points = np.vstack([coords[first[start]], coords[last]])
+    owner = np.r_[which[start], which]
+    keys = np.column_stack([owner, points])
+    unique_keys, times = np.unique(keys, axis=0, return_counts=True)
+    repeated = np.zeros(n, dtype=bool)
+    repeated[unique_keys[times > 1, 0].astype(np.int64)] = True
+    return np.asarray(np.bincount(which, weights=~ok, minlength=n) == 0) & ~repeated
+
+
+def _joined(parts: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Each path's coordinates in order without repeated points, as one line per path."""
+    coords, part = shapely.get_coordinates(parts, return_index=True)
+    line = which[part]
+    keep = np.r_[True, (line[1:] != line[:-1]) | (coords[1:] != coords[:-1]).any(axis=1)]
+    return np.asarray(shapely.linestrings(coords[keep], indices=line[keep]))

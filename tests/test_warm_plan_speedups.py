@@ -7,7 +7,8 @@
   queries run to the end (every new slice winds the simulation back) or stay close.
 - The clearance layout finds zone exits along the used edges only: the same as over
   every node of every tree.
-- Walks, bottleneck order and per-network caches give what the slower code gave.
+- Walks, path lines, bottleneck order and per-network caches give what the slower
+  code gave (path lines: byte for byte what ``shapely.line_merge`` gives).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from geo.network import RoadNetwork, network_from_arrays
 from geo.region import Region
@@ -24,6 +26,7 @@ from planning import routing
 from planning.clearance import _clear_after, _clear_heads, simulate
 from planning.destinations import data_edge_nodes
 from planning.flow_routing import PREDICT_DT_S, FlowRoutes, route_flows
+from planning.plan_layers import path_lines
 from planning.plan_summary import _descending
 from planning.queue_forecast import QueueForecast
 from tests.flow_demand import Demand, preset_demand
@@ -213,3 +216,40 @@ def test_network_derived_values_are_kept_per_network(region: Region) -> None:
     assert net.derived(("test", 1), lambda: calls.append(1) or 5) == 5
     assert net.derived(("test", 1), lambda: calls.append(1) or 6) == 5
     assert calls == [1]
+
+
+def _merged(lines: list[list[tuple[float, float]]]) -> object:
+    return shapely.line_merge(shapely.multilinestrings([shapely.linestrings(c) for c in lines]))
+
+
+@pytest.mark.parametrize(
+    "edges",
+    [
+        [[(0, 0), (1, 0)], [(1, 0), (2, 0), (2, 1)], [(2, 1), (3, 1)]],  # a chain
+        [[(0, 0), (1, 0), (1, 0)], [(1, 0), (1, 0), (2, 0)]],  # repeated points
+        [[(0, 0), (1, 0)], [(2, 0), (1, 0)]],  # the second edge drawn backwards
+        [[(0, 0), (1, 0)], [(1, 0), (1, 0)], [(1, 0), (2, 0)]],  # a zero-length edge
+        [[(0, 0), (1, 0)], [(1, 0), (1, 1)], [(1, 1), (0, 0)]],  # back at its start
+        [[(0, 0), (1, 0)], [(1, 0), (2, 0)], [(2, 0), (1, 0)], [(1, 0), (1, 5)]],  # twice at (1, 0)
+        [[(3, 0), (2, 0)], [(2, 0), (1, 0)]],  # running west
+    ],
+)
+def test_path_lines_equal_the_geos_line_merger(edges: list[list[tuple[float, float]]]) -> None:
+    geoms = np.array(
+        [shapely.linestrings(c) for c in edges] + [shapely.linestrings([(9, 9), (8, 8)])]
+    )
+    paths = [np.arange(len(edges)), np.array([], dtype=np.int64), np.array([len(edges)])]
+    got = path_lines(geoms, paths)
+    assert got[1] is None
+    assert shapely.equals_exact(got[0], _merged(edges), 0.0)
+    assert got[0].wkb == _merged(edges).wkb
+    assert got[2].wkb == _merged([[(9, 9), (8, 8)]]).wkb
+
+
+def test_path_lines_equal_the_geos_line_merger_on_snaroya(snaroya_routes: FlowRoutes) -> None:
+    net = snaroya_routes.trees.network
+    paths = [p.edges for p in snaroya_routes.od_paths()]
+    got = path_lines(net.edge_geometry, paths)
+    for line, edges in zip(got, paths, strict=True):
+        expected = shapely.line_merge(shapely.multilinestrings(net.edge_geometry[edges]))
+        assert line.wkb == expected.wkb

@@ -229,6 +229,8 @@ def exits_layer(
     for r, n in zip(records, integer_split(people, round(people.sum())), strict=True):
         del r["best"]
         r["people"] = int(n)
-    return gpd.GeoDataFrame(
+    layer = gpd.GeoDataFrame(
         records, columns=list(EXIT_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    ).astype({"people": np.int64, "data_edge": bool})
+    )
+    # Python ints and bools give these dtypes already; an empty layer needs them set.
+    return layer if records else layer.astype({"people": np.int64, "data_edge": bool})

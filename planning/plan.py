@@ -432,6 +432,8 @@ def _failure_points(
             flows[rows[ok]].sum(axis=1),
             edge_people[mode],
             net.derived("edge_names", lambda n=net: edge_names(n)),
+            # The exits' tree was searched from the same exits on the same weight.
+            reach=np.isfinite(mr.trees.time_s[-1]),
         )
         out += [(mode, f) for f in found]
     return sorted(out, key=lambda mf: -mf[1].people_cut_off)

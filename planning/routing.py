@@ -220,8 +220,7 @@ def site_entries(net: RoadNetwork, site_xy: np.ndarray, weight: np.ndarray) -> E
     when the site is on the network.
     """
     site_xy = np.asarray(site_xy, dtype=float).reshape(-1, 2)
-    candidates = _site_candidates(net, weight)
-    tree = cKDTree(net.xy[candidates])
+    candidates, tree = _site_candidates(net, weight)
     dist, pos = tree.query(site_xy)
     site_nodes = candidates[pos]
     offnet_m = np.where(dist > OFF_NETWORK_M, dist * DETOUR_FACTOR, 0.0)
@@ -317,13 +316,19 @@ def site_trees(
     return trees
 
 
-def _site_candidates(net: RoadNetwork, weight: np.ndarray) -> np.ndarray:
-    """Nodes a site may join: in the largest strongly connected piece, on a real road.
+def _site_candidates(net: RoadNetwork, weight: np.ndarray) -> tuple[np.ndarray, cKDTree]:
+    """Nodes a site may join (in the largest strongly connected piece, on a real road).
 
-    Kept per network and weight (closures and preferences change the weight).
+    With a k-d tree of their coordinates; kept per network and weight (closures
+    and preferences change the weight).
     """
     key = ("site_candidates", hashlib.blake2b(weight.tobytes(), digest_size=16).digest())
-    return net.derived(key, lambda: _candidates(net, weight))
+
+    def build() -> tuple[np.ndarray, cKDTree]:
+        nodes = _candidates(net, weight)
+        return nodes, cKDTree(net.xy[nodes])
+
+    return net.derived(key, build)
 
 
 def _candidates(net: RoadNetwork, weight: np.ndarray) -> np.ndarray:
@@ -397,7 +402,7 @@ def attach_origins(
     ok = near & reach[cand]
     node[ok] = cand[ok]
     snap[ok] = dist[ok]
-    any_dist, _ = cKDTree(net.xy).query(origin_xy)
+    any_dist, _ = net.derived("node_kdtree", lambda: cKDTree(net.xy)).query(origin_xy)
     for i in np.flatnonzero(~ok):
         if near[i]:
             reason[i] = Message("reason.roads_closed")

@@ -235,7 +235,7 @@ def route_flows(
         # The slices routed so far, simulated: the queues slice s will meet.
         forecast.add_slice(s - 1, layers[-1], origin_node, sliced[:, (s - 1) * k : s * k])
         delay = _queue_delay(net, forecast, starts[s], (physical, free_reach), origin_node[loaded])
-        layers.append(_slice_trees(trees, weight + delay * exposure, delay.any()))
+        layers.append(_slice_trees(trees, weight + delay * exposure, bool(delay.any())))
     stacked = stack_trees(layers)
     if len(layers) < n_slices:  # nothing to route: one slice is all there is
         n_slices, sliced = 1, units

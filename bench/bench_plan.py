@@ -22,6 +22,7 @@ other jobs give noisy wall times: compare the ratios, which are measured side by
 from __future__ import annotations
 
 import contextlib
+import os
 import statistics
 import subprocess
 import sys
@@ -40,7 +41,7 @@ from geo.registry import load_registry
 from planning import plan_layers, routing
 from planning.assignment import assign
 from planning.flow_routing import DEFAULT_SLICES, route_flows
-from planning.plan import make_plan
+from planning.plan import Plan, make_plan
 from planning.presets import load_preset
 from tests.flow_demand import preset_demand
 
@@ -64,16 +65,25 @@ def nx_pairs(graph: nx.DiGraph, origins: np.ndarray, sites: np.ndarray) -> float
     return time.perf_counter() - t0
 
 
-def snaroya_plan() -> None:
+def snaroya_plan(rounds: int = 7) -> None:
     region, registry = load_region(), load_registry()
     scenario = load_preset("snaroya")
-    plan = make_plan(scenario, region, registry)  # warm-up: population, boundaries
-    flow = median_time(lambda: make_plan(scenario, region, registry), repeat=7)
     fixed_routes = partial(route_flows, n_slices=1)
-    with mock.patch.object(plan_layers, "route_flows", fixed_routes):
-        fixed_plan = make_plan(scenario, region, registry)
-        fixed = median_time(lambda: make_plan(scenario, region, registry), repeat=7)
-    print("Part 1a: snaroya preset, whole plan (warm, median of 7)")
+
+    def plan_fixed() -> Plan:
+        with mock.patch.object(plan_layers, "route_flows", fixed_routes):
+            return make_plan(scenario, region, registry)
+
+    plan, fixed_plan = make_plan(scenario, region, registry), plan_fixed()  # warm-up
+    # Alternating rounds, so both see the same machine load.
+    flows, fixeds = [], []
+    for _ in range(rounds):
+        flows.append(median_time(lambda: make_plan(scenario, region, registry), repeat=1))
+        fixeds.append(median_time(plan_fixed, repeat=1))
+    flow, fixed = statistics.median(flows), statistics.median(fixeds)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"Part 1a: snaroya preset, whole plan (warm, median of {rounds} alternating rounds)")
+    print(f"  load average {load}")
     print(f"  fixed shortest paths:  {fixed * 1000:7.0f} ms")
     print(
         f"  flow routing:          {flow * 1000:7.0f} ms  ({flow / fixed:.2f}x fixed; "

@@ -381,28 +381,30 @@ def path_lines(edge_geoms: np.ndarray, paths: list[np.ndarray]) -> np.ndarray:
         return out
     parts = edge_geoms[np.concatenate([paths[i] for i in has])]
     which = np.repeat(np.arange(len(has)), sizes[has])
-    chain = _simple_chains(parts, which, len(has))
-    if chain.all():
-        out[has] = _joined(parts, which)
-    else:
-        out[has[chain]] = _joined(parts[chain[which]], np.cumsum(chain)[which[chain[which]]] - 1)
+    coords, part = shapely.get_coordinates(parts, return_index=True)
+    chain = _simple_chains(parts, which, coords, part) if len(coords) else np.zeros(len(has), bool)
+    line = which[part]
+    keep = chain[line] & np.r_[True, (line[1:] != line[:-1]) | (coords[1:] != coords[:-1]).any(1)]
+    out[has[chain]] = shapely.linestrings(coords[keep], indices=(np.cumsum(chain) - 1)[line[keep]])
+    if not chain.all():
         rest = ~chain[which]
         lines = shapely.multilinestrings(parts[rest], indices=np.cumsum(~chain)[which[rest]] - 1)
         out[has[~chain]] = shapely.line_merge(lines)
     return out
 
 
-def _part_ends(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All coordinates of ``parts``, and each part's first and last coordinate position."""
-    coords = shapely.get_coordinates(parts)
-    count = shapely.get_num_coordinates(parts)
+def _simple_chains(
+    parts: np.ndarray, which: np.ndarray, coords: np.ndarray, part: np.ndarray
+) -> np.ndarray:
+    """Per path: its edges chain end to start and it passes no point twice.
+
+    ``parts``: the edges of all paths, ``which``: the path of each; ``coords``
+    and ``part``: their coordinates and the part of each.
+    """
+    n = int(which[-1]) + 1
+    count = np.bincount(part, minlength=len(parts))
     last = np.cumsum(count) - 1
-    return coords, last - count + 1, last
-
-
-def _simple_chains(parts: np.ndarray, which: np.ndarray, n: int) -> np.ndarray:
-    """Per path: its edges chain end to start and it passes no point twice."""
-    coords, first, last = _part_ends(parts)
+    first = np.minimum(last - count + 1, len(coords) - 1)  # (an empty part is not ok anyway)
     ok = shapely.length(parts) > 0  # the merger drops zero-length edges
     cont = which[1:] == which[:-1]
     ok[1:] &= ~cont | (coords[first[1:]] == coords[last[:-1]]).all(axis=1)
@@ -410,16 +412,9 @@ def _simple_chains(parts: np.ndarray, which: np.ndarray, n: int) -> np.ndarray:
     start = np.r_[True, ~cont]
     points = np.vstack([coords[first[start]], coords[last]])
     owner = np.r_[which[start], which]
-    keys = np.column_stack([owner, points])
-    unique_keys, times = np.unique(keys, axis=0, return_counts=True)
+    order = np.lexsort((points[:, 1], points[:, 0], owner))
+    o, p = owner[order], points[order]
+    twice = (o[1:] == o[:-1]) & (p[1:] == p[:-1]).all(axis=1)
     repeated = np.zeros(n, dtype=bool)
-    repeated[unique_keys[times > 1, 0].astype(np.int64)] = True
+    repeated[o[1:][twice]] = True
     return np.asarray(np.bincount(which, weights=~ok, minlength=n) == 0) & ~repeated
-
-
-def _joined(parts: np.ndarray, which: np.ndarray) -> np.ndarray:
-    """Each path's coordinates in order without repeated points, as one line per path."""
-    coords, part = shapely.get_coordinates(parts, return_index=True)
-    line = which[part]
-    keep = np.r_[True, (line[1:] != line[:-1]) | (coords[1:] != coords[:-1]).any(axis=1)]
-    return np.asarray(shapely.linestrings(coords[keep], indices=line[keep]))

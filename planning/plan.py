@@ -48,6 +48,7 @@ from planning.plan_layers import (
     exits_for,
     mode_flows,
     paths_layer,
+    route_people,
     routes_layer,
 )
 from planning.plan_summary import SummaryInputs, clearance_runs, summarise
@@ -315,9 +316,8 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     evacuees, unreachable = evacuee_layer(
         groups, demand, routes, cost, flows, site_names, exit_names, zone
     )
-    route_layer, edge_people = routes_layer(traffic)
-    spofs = _failure_points(demand, routes, flows, edge_people)
-    _mark_failure_points(route_layer, spofs)
+    spofs = _failure_points(demand, routes, flows, route_people(traffic))
+    route_layer = routes_layer(traffic, _failure_edges(spofs))
     paths = paths_layer(groups, demand, traffic, od, site_names, zone)
     curves, ranges = clearance_runs(traffic, scenario)
     networks = [mr.trees.network for mr in routes.values()]
@@ -440,14 +440,12 @@ def _failure_points(
     return sorted(out, key=lambda mf: -mf[1].people_cut_off)
 
 
-def _mark_failure_points(
-    route_layer: gpd.GeoDataFrame, spofs: list[tuple[str, FailurePoint]]
-) -> None:
-    flag = np.zeros(len(route_layer), dtype=bool)
+def _failure_edges(spofs: list[tuple[str, FailurePoint]]) -> dict[str, np.ndarray]:
+    """The edges of every single point of failure, per mode."""
+    out: dict[str, list[np.ndarray]] = {}
     for mode, f in spofs:
-        flag |= (route_layer["mode"] == mode).to_numpy() & route_layer["edge"].isin(f.edges)
-    route_layer["single_point_of_failure"] = flag
-    del route_layer["edge"]
+        out.setdefault(mode, []).append(f.edges)
+    return {mode: np.concatenate(edges) for mode, edges in out.items()}
 
 
 def _off_network(

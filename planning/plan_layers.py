@@ -47,8 +47,8 @@ ROUTE_COLUMNS: Final = (
     "people",
     "vehicles",
     "load_ratio",
-    "edge",
     "geometry",
+    "single_point_of_failure",
 )
 PATH_COLUMNS: Final = (
     "origin_id",
@@ -278,22 +278,30 @@ def mode_flows(
     return out
 
 
-def routes_layer(flows: dict[str, ModeFlow]) -> tuple[gpd.GeoDataFrame, dict[str, np.ndarray]]:
-    """Loaded road edges (to sites and exits) and the people per edge per mode.
+def route_people(flows: dict[str, ModeFlow]) -> dict[str, np.ndarray]:
+    """People per edge of every travelling mode (to sites and exits)."""
+    return {mode: mf.routes.edge_units / mf.units_per_person for mode, mf in flows.items()}
 
-    The layer keeps the edge index in ``edge`` (the caller drops it after use).
+
+def routes_layer(
+    flows: dict[str, ModeFlow], failure_edges: dict[str, np.ndarray]
+) -> gpd.GeoDataFrame:
+    """Loaded road edges (to sites and exits) of every mode.
+
+    ``failure_edges``: per mode, the edges of its single points of failure
+    (flagged in ``single_point_of_failure``).
     """
-    parts, per_mode = [], {}
-    for mode, mf in flows.items():
+    parts = []
+    for mode, edge_people in route_people(flows).items():
+        mf = flows[mode]
         net = mf.routes.trees.network
-        edge_people = mf.routes.edge_units / mf.units_per_person
-        per_mode[mode] = edge_people
         used = np.flatnonzero(edge_people > 1e-9)
         highway = net.edge_highway[used]
         # Unnamed roads are labelled by class, so maps can name every bottleneck.
         names = zip(net.edge_name[used], highway, strict=True)
         name = np.array([n or f"({h})" for n, h in names], dtype=object)
         units = mf.routes.edge_units[used]
+        failing = failure_edges.get(mode, np.zeros(0, np.int64))
         parts.append(
             {
                 "mode": np.full(len(used), mode, dtype=object),
@@ -303,17 +311,17 @@ def routes_layer(flows: dict[str, ModeFlow]) -> tuple[gpd.GeoDataFrame, dict[str
                 "people": np.round(edge_people[used], 1),
                 "vehicles": np.round(units, 1) if mode == "drive" else np.zeros(len(used)),
                 "load_ratio": np.round(units / mf.routes.capacity_vph[used], 3),
-                "edge": used,
                 "geometry": net.edge_geometry[used],
+                "single_point_of_failure": np.isin(used, failing),
             }
         )
     if not parts:
         empty = gpd.GeoDataFrame(
             columns=list(ROUTE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
-        return empty, per_mode
+        return empty.astype({"single_point_of_failure": bool})
     columns = {c: np.concatenate([p[c] for p in parts]) for c in ROUTE_COLUMNS}
-    return _layer(columns, ("mode", "name", "highway")), per_mode
+    return _layer(columns, ("mode", "name", "highway"))
 
 
 def _layer(columns: dict[str, np.ndarray], text: tuple[str, ...]) -> gpd.GeoDataFrame:

@@ -230,12 +230,14 @@ def route_flows(
     forecast = QueueForecast(net, cap, list(mobilisation), n_slices, PREDICT_DT_S)
     # Where the loaded origins reach at free flow: the same for every slice.
     free_reach = _earliest_arrival(net, physical, origin_node[loaded]) if len(loaded) else None
+    going = units.sum(axis=0) > 0  # destinations anybody goes to
     for s in range(1, n_slices if len(loaded) else 1):
         assert free_reach is not None  # there are loaded origins
         # The slices routed so far, simulated: the queues slice s will meet.
         forecast.add_slice(s - 1, layers[-1], origin_node, sliced[:, (s - 1) * k : s * k])
         delay = _queue_delay(net, forecast, starts[s], (physical, free_reach), origin_node[loaded])
-        layers.append(_slice_trees(trees, weight + delay * exposure, bool(delay.any())))
+        queued = bool(delay.any())
+        layers.append(_slice_trees(trees, weight + delay * exposure, queued, going))
     stacked = stack_trees(layers)
     if len(layers) < n_slices:  # nothing to route: one slice is all there is
         n_slices, sliced = 1, units
@@ -253,14 +255,25 @@ def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.
     return t[np.minimum(np.searchsorted(dep, want - 1e-9), len(t) - 1)]
 
 
-def _slice_trees(trees: SiteTrees, weight: np.ndarray, queued: bool) -> SiteTrees:
-    """The trees of a slice on ``weight``: the free-flow trees again where nothing queues."""
-    entries = trees.entries
-    if queued:
-        return trees_for_weight(trees.network, weight, entries, trees.offnet_m)
-    # trees_for_weight on the unchanged weight: the same searches, each destination
-    # named by its first entry node.
-    return replace(trees, site_nodes=np.array([e[0] for e in entries], dtype=np.int64))
+def _slice_trees(
+    trees: SiteTrees, weight: np.ndarray, queued: bool, loaded: np.ndarray
+) -> SiteTrees:
+    """The trees of a slice on ``weight``: searched for the ``loaded`` destinations.
+
+    Where nothing queues, or for destinations nobody goes to, the free-flow trees
+    serve (no traffic takes the latter, so their paths are never walked).
+    """
+    site_nodes = np.array([e[0] for e in trees.entries], dtype=np.int64)
+    if not queued or not loaded.any():
+        # trees_for_weight on the unchanged weight: the same searches, each destination
+        # named by its first entry node.
+        return replace(trees, site_nodes=site_nodes)
+    entries = [e for e, go in zip(trees.entries, loaded, strict=True) if go]
+    searched = trees_for_weight(trees.network, weight, entries, trees.offnet_m[loaded])
+    rows = {a: getattr(trees, a).copy() for a in ("time_s", "next_node", "next_edge")}
+    for a, values in rows.items():
+        values[loaded] = getattr(searched, a)
+    return replace(trees, site_nodes=site_nodes, weight=weight, **rows)
 
 
 def _queue_delay(

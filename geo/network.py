@@ -84,6 +84,12 @@ class RoadNetwork:
             self._derived[key] = build()
         return cast(_T, self._derived[key])
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the derived values: a copy (e.g. on a Dask worker) rebuilds them."""
+        state = self.__dict__.copy()
+        state["_derived"] = {}
+        return state
+
     @cached_property
     def node_points(self) -> np.ndarray:
         """Point geometry per node index (shapely array, EPSG:25832)."""

@@ -319,15 +319,17 @@ def site_trees(
 def _site_candidates(net: RoadNetwork, weight: np.ndarray) -> tuple[np.ndarray, cKDTree]:
     """Nodes a site may join (in the largest strongly connected piece, on a real road).
 
-    With a k-d tree of their coordinates; kept per network and weight (closures
-    and preferences change the weight).
+    With a k-d tree of their coordinates; kept per network and weight (the
+    route preference changes the weight) when no road is closed.
     """
-    key = ("site_candidates", hashlib.blake2b(weight.tobytes(), digest_size=16).digest())
 
     def build() -> tuple[np.ndarray, cKDTree]:
         nodes = _candidates(net, weight)
         return nodes, cKDTree(net.xy[nodes])
 
+    if not np.isfinite(weight).all():
+        return build()  # closures: one weight per scenario, not worth keeping
+    key = ("site_candidates", hashlib.blake2b(weight.tobytes(), digest_size=16).digest())
     return net.derived(key, build)
 
 

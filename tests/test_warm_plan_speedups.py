@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 
 import numpy as np
@@ -216,6 +217,10 @@ def test_network_derived_values_are_kept_per_network(region: Region) -> None:
     assert net.derived(("test", 1), lambda: calls.append(1) or 5) == 5
     assert net.derived(("test", 1), lambda: calls.append(1) or 6) == 5
     assert calls == [1]
+    # A copy (as shipped to a Dask worker) leaves the kept values behind and rebuilds them.
+    copy = pickle.loads(pickle.dumps(net))
+    assert copy._derived == {}
+    assert np.array_equal(data_edge_nodes(copy), first)
 
 
 def _merged(lines: list[list[tuple[float, float]]]) -> object:

@@ -127,16 +127,20 @@ class QueueForecast:
         same = walker[1:] == walker[:-1]
         target = np.full(len(keys), -1, dtype=np.int64)
         target[cell[:-1][same]] = cell[1:][same] + start  # a tree: one way on per cell
-        first = np.flatnonzero(np.r_[True, ~same]) if len(walker) else np.zeros(0, np.int64)
+        first = (
+            np.flatnonzero(np.concatenate([[True], ~same]))
+            if len(walker)
+            else np.zeros(0, np.int64)
+        )
         base = np.bincount(
             cell[first], weights=units[rows, comm][walker[first]], minlength=len(keys)
         )
         self._add_edges(np.unique(keys % n_edges))
         steps = np.maximum(1, np.rint(self.net.travel_time_s[keys % n_edges] / self.dt))
-        self.cell_edge = np.r_[self.cell_edge, self.pos[keys % n_edges]]
-        self.cell_steps = np.r_[self.cell_steps, steps.astype(np.int64)]
-        self.cell_target = np.r_[self.cell_target, target]
-        self.queue = np.r_[self.queue, np.zeros(len(keys))]
+        self.cell_edge = np.concatenate([self.cell_edge, self.pos[keys % n_edges]])
+        self.cell_steps = np.concatenate([self.cell_steps, steps.astype(np.int64)])
+        self.cell_target = np.concatenate([self.cell_target, target])
+        self.queue = np.concatenate([self.queue, np.zeros(len(keys))])
         self._grow_ring(int(self.cell_steps.max(initial=0)) + 1, len(keys))
         self.go = np.flatnonzero(self.cell_target >= 0)
         self.slices.append(_Slice(index, start, start + len(keys), base))
@@ -163,7 +167,7 @@ class QueueForecast:
     def _add_edges(self, edges: np.ndarray) -> None:
         new = edges[self.pos[edges] < 0]
         self.pos[new] = len(self.used) + np.arange(len(new))
-        self.used = np.r_[self.used, new]
+        self.used = np.concatenate([self.used, new])
         # A zero capacity stops an edge without a division by zero.
         self.cap_step = np.maximum(self.cap_h[self.used] * self.dt / 3600.0, 1e-300)
         self.trace = np.hstack([self.trace, np.zeros((len(self.trace), len(new)))])

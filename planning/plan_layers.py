@@ -227,11 +227,14 @@ def evacuee_layer(
             travel = round(float(mr.trees.time_s[j, node]) / 60.0, 1)
             left = round(float(leave[mode][j, node]) / 60.0, 1)
             records.append((*base, people, site, exit_name, status, why, travel, left, geometry[i]))
-    evacuees = gpd.GeoDataFrame(
-        records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    )
-    evacuees["people"] = evacuees["people"].astype(np.int64)
-    return evacuees, unreachable
+    if not records:
+        empty = gpd.GeoDataFrame(
+            records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+        )
+        return empty.astype({"people": np.int64}), unreachable
+    # Column by column: the frame then reads each column once (ints, floats, texts).
+    columns = dict(zip(EVACUEE_COLUMNS, map(list, zip(*records, strict=True)), strict=True))
+    return gpd.GeoDataFrame(columns, geometry="geometry", crs=settings.WORK_CRS), unreachable
 
 
 @dataclass

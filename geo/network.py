@@ -12,15 +12,17 @@ Building takes seconds; :mod:`geo.network_cache` stores the result.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import shapely
 
 from geo import settings
 from geo.errors import RegionDataError
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 # it is imported inside the functions that use it.
 
 MODES: tuple[str, ...] = ("drive", "walk")
+_T = TypeVar("_T")
 
 #: Extra OSM way tags kept when parsing, needed by the access filters below.
 _EXTRA_WAY_TAGS = ("foot", "motor_vehicle", "motorcar")
@@ -67,6 +70,62 @@ class RoadNetwork:
     edges: gpd.GeoDataFrame
     source: str = ""
     _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, key: Hashable, build: Callable[[], _T]) -> _T:
+        """``build()``, computed once per network and ``key``, then kept.
+
+        For values that depend on the network alone, not on a scenario (exit
+        candidates at the data edge, route preferences, display names): a plan
+        on the same region reuses them. ``key`` names the value and anything
+        else it depends on (e.g. a digest of an edge-weight array).
+        """
+        if key not in self._derived:
+            self._derived[key] = build()
+        return cast(_T, self._derived[key])
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the derived values: a copy (e.g. on a Dask worker) rebuilds them."""
+        state = self.__dict__.copy()
+        state["_derived"] = {}
+        return state
+
+    @cached_property
+    def node_points(self) -> np.ndarray:
+        """Point geometry per node index (shapely array, EPSG:25832)."""
+        return np.asarray(shapely.points(self.xy))
+
+    @cached_property
+    def edge_geometry(self) -> np.ndarray:
+        """LineString per edge (shapely array, EPSG:25832)."""
+        return np.asarray(self.edges.geometry.to_numpy())
+
+    @cached_property
+    def edge_name(self) -> np.ndarray:
+        """Road name per edge ("" if none), as an object array."""
+        return np.asarray(self.edges["name"].to_numpy(dtype=object))
+
+    @cached_property
+    def edge_highway(self) -> np.ndarray:
+        """OSM highway class per edge, as an object array."""
+        return np.asarray(self.edges["highway"].to_numpy(dtype=object))
+
+    @cached_property
+    def node_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Edges at each node (as start or end), CSR-style: ``edges[start[i]:start[i + 1]]``.
+
+        Each node's edges are in edge order.
+        """
+        ends = np.concatenate([self.edge_u, self.edge_v])
+        edge = np.tile(np.arange(self.n_edges), 2)
+        order = np.lexsort((edge, ends))
+        # An edge from a node to itself is listed once.
+        keep = np.r_[
+            True, (ends[order][1:] != ends[order][:-1]) | (edge[order][1:] != edge[order][:-1])
+        ]
+        order = order[keep]
+        start = np.searchsorted(ends[order], np.arange(self.n_nodes + 1))
+        return start, edge[order]
 
     @cached_property
     def node_ids(self) -> np.ndarray:

@@ -20,14 +20,16 @@ is never counted twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import scipy.sparse as sp
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from planning.routing import SiteTrees
+from planning.routing import Hops, SiteTrees
 
 #: Longest simulated time (s); beyond this the plan reports "over 48 h".
 MAX_HORIZON_S = 48 * 3600.0
@@ -91,9 +93,8 @@ def departure_fraction(curve: list[tuple[float, float]], t_s: np.ndarray) -> np.
 
 def inside_zone_nodes(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
     """Mask of network nodes inside the zone."""
-    pts = shapely.points(trees.network.xy)
     shapely.prepare(zone)
-    return np.asarray(shapely.contains(zone, pts))
+    return np.asarray(shapely.contains(zone, trees.network.node_points))
 
 
 def _clear_after(trees: SiteTrees, inside: np.ndarray) -> np.ndarray:
@@ -192,6 +193,24 @@ def _downstream_labels(nxt_pos: np.ndarray, leaves: np.ndarray, off: np.ndarray)
     return label
 
 
+def _clear_heads(nxt_pos: np.ndarray, inside_head: np.ndarray) -> np.ndarray:
+    """``clear[j, e]``: the end of used edge ``e`` and all nodes after it towards ``j`` are outside.
+
+    Only along the used edges (``nxt_pos``: the next used edge towards ``j``, -1 at
+    the end), which is where traffic goes: pointer doubling as in :func:`_clear_after`.
+    """
+    k, n_used = nxt_pos.shape
+    rows = np.arange(k)[:, None]
+    ptr = np.where(nxt_pos >= 0, nxt_pos, np.arange(n_used))
+    dirty = np.broadcast_to(inside_head, (k, n_used)).copy()
+    while True:
+        dirty |= dirty[rows, ptr]
+        hop = ptr[rows, ptr]
+        if np.array_equal(hop, ptr):
+            return ~dirty
+        ptr = hop
+
+
 def _layout(
     trees: SiteTrees,
     origin_node: np.ndarray,
@@ -199,13 +218,13 @@ def _layout(
     inside: np.ndarray,
     cap: np.ndarray,
     dt: float,
+    hops: Hops | None = None,
 ) -> _Layout:
     net = trees.network
     k = trees.site_nodes.shape[0]
-    clear = _clear_after(trees, inside)
-    rows, comm = np.nonzero(units > 0)
+    h = trees.hops(origin_node, units) if hops is None else hops
+    rows, comm, walker, hop = h.rows, h.dests, h.walker, h.edge
     o, u = np.asarray(origin_node)[rows], units[rows, comm]
-    walker, hop = trees.walk(o, comm)
     used = np.unique(hop)
     n_used = len(used)
     pos = np.full(net.n_edges, -1, dtype=np.int64)
@@ -213,8 +232,10 @@ def _layout(
     e_u, e_v = net.edge_u[used], net.edge_v[used]
     ne = trees.next_edge[:, e_v]
     nxt_pos = np.where(ne >= 0, pos[np.maximum(ne, 0)], -1)
-    # Final exit from the zone; a destination node inside it counts on arrival.
-    leaves = (clear[:, e_v] & ~clear[:, e_u]) | ((nxt_pos < 0) & ~clear[:, e_v])
+    clear = _clear_heads(nxt_pos, inside[e_v])
+    # Final exit from the zone (the edge's start inside, all after it outside); a
+    # destination node inside the zone counts on arrival.
+    leaves = (clear & inside[e_u]) | ((nxt_pos < 0) & ~clear)
     offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
     label = _downstream_labels(nxt_pos, leaves, offnet_steps)
     cells, rep = np.unique(label[comm[walker], pos[hop]], return_index=True)
@@ -226,7 +247,8 @@ def _layout(
     go = e0 >= 0
     first_cell = np.searchsorted(cells, label[comm[go], pos[e0[go]]])
     at_dest = np.bincount(comm[~go], weights=u[~go], minlength=k)
-    outside = np.bincount(comm[go], weights=u[go] * clear[comm[go], o[go]], minlength=k)
+    start_clear = ~inside[o[go]] & clear[comm[go], pos[e0[go]]]
+    outside = np.bincount(comm[go], weights=u[go] * start_clear, minlength=k)
     return _Layout(
         used=used,
         cap=cap[:, used] * dt / 3600.0,
@@ -308,16 +330,18 @@ def simulate_capacities(
     slice_of: np.ndarray | None = None,
     n_slices: int = 1,
     trace: bool = False,
+    hops: Hops | None = None,
 ) -> list[ClearanceCurves]:
     """:func:`simulate` for several per-edge capacity arrays on the same routes at once.
 
     The runs share the layout and one time loop (the queues of every run are
     rows of one array), so the low/central/high capacity runs of a plan cost
     little more than one; each run's curves are those :func:`simulate` gives.
-    ``trace`` needs a single capacity array.
+    ``trace`` needs a single capacity array. ``hops``: the paths of ``units``
+    walked already (:meth:`planning.routing.SiteTrees.hops`).
     """
     units = np.asarray(units, dtype=float)
-    lay = _layout(trees, origin_node, units, inside, np.vstack(capacities), dt)
+    lay = _layout(trees, origin_node, units, inside, np.vstack(capacities), dt, hops)
     n_steps = int(MAX_HORIZON_S / dt)
     t = np.arange(n_steps + 1) * dt
     k = units.shape[1]
@@ -343,48 +367,59 @@ class _Moves:
     """Where each cell's discharge goes, as flat positions (fixed for a whole run).
 
     The state is kept flat, run after run (position ``b * n + i`` for run ``b``
-    and cell or step ``i``), so each step is a few one-dimensional numpy
-    operations whatever the number of runs.
+    and cell ``i``), so each step is a few one-dimensional numpy operations
+    whatever the number of runs. Discharge that leaves the zone or arrives is
+    only summed per step and *group* (cells with the same delay until it counts);
+    the curves are built from those sums after the time loop (:func:`_curves`).
     """
 
     ring_len: int  # slots of the ring of traffic travelling along edges
-    n_late: int  # steps of the per-run arrays of future leave/arrive counts
-    lv_cell: np.ndarray  # cells whose discharge leaves the zone ...
-    lv_late: np.ndarray  # ... and the step offsets (per run) when it has
-    ad_cell: np.ndarray  # cells whose discharge arrives ...
-    ad_late: np.ndarray  # ... and when
     go_cell: np.ndarray  # cells whose discharge queues at a next cell ...
     ring_pos: list[np.ndarray]  # ... its ring position for each ``step % ring_len``
     edge_pos: np.ndarray  # each cell's (run, used edge) position in ``cap``
     cap: np.ndarray  # units per step per (run, used edge), > 0
+    count_cell: np.ndarray  # cells whose discharge leaves the zone or arrives ...
+    count_slot: np.ndarray  # ... their (run, group) slot in a step's sums
+    delay: np.ndarray  # steps from discharge until it counts, per group
+    n_leave: int  # groups [0, n_leave) count leaving the zone, the others arriving
 
 
-def _moves(lay: _Layout, n_steps: int) -> _Moves:
+def _moves(lay: _Layout) -> _Moves:
     n_runs, n_cells, n_used = lay.cap.shape[0], len(lay.edge), len(lay.used)
     ring_len = int(lay.steps.max(initial=0)) + 1
-    n_late = n_steps + ring_len + lay.horizon + 2
     runs = np.arange(n_runs)[:, None]
-
-    def flat(cells: np.ndarray, size: int, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Flat positions of ``cells`` in the state and of ``offset`` in a per-run array."""
-        return (runs * n_cells + cells).ravel(), (runs * size + offset).ravel()
-
     lv = np.flatnonzero(lay.leaves)
-    at_dest = np.flatnonzero(lay.target < 0)
+    ad = np.flatnonzero(lay.target < 0)
+    lv_delay, lv_group = np.unique(lay.steps[lv], return_inverse=True)
+    ad_delay, ad_group = np.unique(lay.arrive_steps[ad], return_inverse=True)
+    n_groups = len(lv_delay) + len(ad_delay)
     go = np.flatnonzero(lay.target >= 0)
-    go_cell, go_target = flat(go, n_cells, lay.target[go])
+    go_cell = (runs * n_cells + go).ravel()
+    go_target = (runs * n_cells + lay.target[go]).ravel()
     go_steps = np.tile(lay.steps[go], n_runs)
     return _Moves(
         ring_len,
-        n_late,
-        *flat(lv, n_late, lay.steps[lv]),
-        *flat(at_dest, n_late, lay.arrive_steps[at_dest]),
         go_cell,
         [(slot + go_steps) % ring_len * (n_runs * n_cells) + go_target for slot in range(ring_len)],
         (runs * n_used + lay.edge).ravel(),
         # A zero capacity stops an edge without a division by zero.
         np.maximum(lay.cap.ravel(), 1e-300),
+        (runs * n_cells + np.r_[lv, ad]).ravel(),
+        (runs * n_groups + np.r_[lv_group, len(lv_delay) + ad_group]).ravel(),
+        np.r_[lv_delay, ad_delay].astype(np.int64),
+        len(lv_delay),
     )
+
+
+def _releases(lay: _Layout, released: np.ndarray) -> Iterator[np.ndarray]:
+    """Units entering each cell per step (the same in every run), a block of steps at a time."""
+    n_cells = len(lay.edge)
+    into = sp.csr_matrix(
+        (lay.first_units, (lay.first_cell, lay.first_comm)), shape=(n_cells, released.shape[0])
+    )
+    block = max(1, (1 << 20) // max(n_cells, 1))
+    for a in range(0, released.shape[1], block):
+        yield from np.asarray((into @ released[:, a : a + block]).T)
 
 
 def _run(
@@ -398,60 +433,84 @@ def _run(
     capacities; their state is flat (:class:`_Moves`).
     """
     n_runs, n_cells, n_used = lay.cap.shape[0], len(lay.edge), len(lay.used)
-    mv = _moves(lay, n_steps)
+    mv = _moves(lay)
     ring = np.zeros((mv.ring_len, n_runs * n_cells))
     queue = np.zeros(n_runs * n_cells)
     by_run = queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
     releasing = np.zeros(n_steps + 1, dtype=bool)
     releasing[: released.shape[1]] = released.any(axis=0)
-    instant = lay.instant_arrive.any()
-    left, arrived = np.zeros((n_runs, n_steps + 1)), np.zeros((n_runs, n_steps + 1))
-    late_arr, late_left = np.zeros(n_runs * mv.n_late), np.zeros(n_runs * mv.n_late)
-    late_inst = np.zeros(mv.n_late)  # arrivals of units starting at their destination
-    cum_left, cum_arr = np.zeros(n_runs), np.zeros(n_runs)
-    late_cols = np.arange(n_runs) * mv.n_late
+    entering = _releases(lay, released)
+    counts = np.zeros((n_steps + 1, n_runs * len(mv.delay)))
     queues: list[np.ndarray] = []
-    done = np.full(n_runs, -1)
-    # Nothing is scheduled beyond this step (all released, all queues empty after it).
-    busy_until = np.full(n_runs, np.flatnonzero(releasing)[-1] if releasing.any() else 0)
-    soonest = int(busy_until.min())  # no run can be done before this step
+    busy = np.zeros((n_steps + 1, n_runs), dtype=bool)  # a run has queues at a step
+    # No run is done before its last release plus the longest way on.
+    released_by = np.flatnonzero(releasing)[-1] + lay.horizon if releasing.any() else 0
+    edge_pos, cap, count_slot, count_cell = mv.edge_pos, mv.cap, mv.count_slot, mv.count_cell
+    flat_ring, ring_pos, go_cell = ring.ravel(), mv.ring_pos, mv.go_cell
     for s in range(n_steps + 1):
         slot = s % mv.ring_len
         queue += ring[slot]
         ring[slot] = 0.0
-        if releasing[s]:
-            now = lay.first_units * released[lay.first_comm, s]
-            by_run += np.bincount(lay.first_cell, weights=now, minlength=n_cells)
-            cum_left += lay.instant_leave @ released[:, s]
-            # Starting on the destination's node, they still cover its off-network leg.
-            if instant:
-                np.add.at(late_inst, s + lay.offnet_steps, lay.instant_arrive * released[:, s])
-            np.maximum(busy_until, s + lay.horizon, out=busy_until)
-            soonest = int(busy_until.min())
-        cum_left += late_left[late_cols + s]
-        cum_arr += late_arr[late_cols + s] + late_inst[s]
-        left[:, s], arrived[:, s] = cum_left, cum_arr
-        busy = by_run.any(axis=1)
+        if s < released.shape[1]:
+            by_run += next(entering)
+        by_run.any(axis=1, out=busy[s])
         if trace:
             queues.append(np.bincount(lay.edge, weights=by_run[0], minlength=n_used))
-        if s >= soonest:
-            done[(done < 0) & ~busy & (s >= busy_until)] = s
-            if (done >= 0).all():
-                break
-        if not busy.any():
-            continue
-        out = _discharge(queue, mv.edge_pos, mv.cap)
+        # Every few steps: stop once every run is done (the steps after are empty).
+        check = s >= released_by and s % _DONE_CHECK == 0
+        if check and (_done_steps(busy[: s + 1], released_by, lay.horizon) >= 0).all():
+            break
+        out = _discharge(queue, edge_pos, cap)
         queue -= out
         if trace:
             queues[-1] = np.bincount(lay.edge, weights=by_run[0], minlength=n_used)
-        if s + lay.horizon > soonest:
-            np.maximum(busy_until, np.where(busy, s + lay.horizon, 0), out=busy_until)
-            soonest = int(busy_until.min())
-        np.add.at(late_left, mv.lv_late + s, out[mv.lv_cell])
-        np.add.at(late_arr, mv.ad_late + s, out[mv.ad_cell])
-        np.add.at(ring.ravel(), mv.ring_pos[slot], out[mv.go_cell])
+        counts[s] = np.bincount(count_slot, out[count_cell], minlength=counts.shape[1])
+        np.add.at(flat_ring, ring_pos[slot], out[go_cell])
+    done = _done_steps(busy[: s + 1], released_by, lay.horizon)
+    left, arrived = _curves(lay, mv, counts[: s + 1], released, n_steps + 1)
     end = np.where(done >= 0, done + 1, n_steps + 1)
+    queues = queues[: int(end.max())]
     return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)], queues
+
+
+#: Steps between checks whether every run is done.
+_DONE_CHECK = 16
+
+
+def _done_steps(busy: np.ndarray, released_by: int, horizon: int) -> np.ndarray:
+    """Per run, the first step it is done at (-1 if not yet), from its queues per step.
+
+    Done: no queue now, every departure released (``released_by``), and ``horizon``
+    steps since its last queue, so nothing is on the way any more.
+    """
+    steps = np.arange(len(busy))[:, None]
+    last = np.maximum.accumulate(np.where(busy, steps, -horizon), axis=0)
+    before = np.vstack([np.full((1, busy.shape[1]), -horizon), last[:-1]])
+    done = (steps >= released_by) & ~busy & (steps >= before + horizon)
+    return np.where(done.any(axis=0), done.argmax(axis=0), -1)
+
+
+def _curves(
+    lay: _Layout, mv: _Moves, counts: np.ndarray, released: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative units left and arrived per run and step, from the per-step group sums.
+
+    Units that start outside the zone (or at their destination) count as left
+    when they depart; those starting at their destination arrive after the
+    destination's off-network leg.
+    """
+    n_runs, n_rel = lay.cap.shape[0], released.shape[1]
+    ran = len(counts)
+    per_group = counts.reshape(ran, n_runs, len(mv.delay))
+    gained = np.zeros((2, n_runs, width + int(mv.delay.max(initial=0)) + ran))
+    for g, d in enumerate(mv.delay):
+        gained[int(g >= mv.n_leave), :, d : d + ran] += per_group[:, :, g].T
+    gained[0, :, :n_rel] += lay.instant_leave @ released
+    for c in np.flatnonzero(lay.instant_arrive):
+        d = lay.offnet_steps[c]
+        gained[1, :, d : d + n_rel] += lay.instant_arrive[c] * released[c]
+    totals = np.cumsum(gained[:, :, :width], axis=2)
+    return totals[0], totals[1]
 
 
 def _discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.ndarray:

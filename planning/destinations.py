@@ -82,7 +82,7 @@ def exit_nodes(net: RoadNetwork, zone: BaseGeometry, buffer_m: float) -> ExitNod
     largest piece counts. A main road that leaves the data outside the zone but
     within the buffer counts too: the road goes on, and so do the people on it.
     """
-    points = shapely.points(net.xy)
+    points = net.node_points
     safe_area = zone.buffer(buffer_m) if buffer_m > 0 else zone
     shapely.prepare(safe_area)
     beyond = ~shapely.intersects(safe_area, points)
@@ -111,8 +111,12 @@ def data_edge_nodes(net: RoadNetwork) -> np.ndarray:
 
     A node with one neighbour (or only in- or only out-edges, the end of a
     one-way carriageway) on a main road near the convex hull of all nodes is
-    where the road leaves the data.
+    where the road leaves the data. Computed once per network.
     """
+    return net.derived("data_edge_nodes", lambda: _data_edge_nodes(net))
+
+
+def _data_edge_nodes(net: RoadNetwork) -> np.ndarray:
     main = net.edges["highway"].isin(MAIN_ROAD_CLASSES).to_numpy()
     n = net.n_nodes
     on_main = np.zeros(n, dtype=bool)
@@ -126,7 +130,7 @@ def data_edge_nodes(net: RoadNetwork) -> np.ndarray:
     has_in = np.bincount(net.edge_v, minlength=n) > 0
     dead_end = (degree == 1) | (has_out != has_in)
     hull = shapely.MultiPoint(net.xy).convex_hull.boundary
-    near_edge = shapely.distance(shapely.points(net.xy), hull) <= DATA_EDGE_BAND_M
+    near_edge = shapely.distance(net.node_points, hull) <= DATA_EDGE_BAND_M
     return np.asarray(on_main & dead_end & near_edge)
 
 
@@ -156,15 +160,15 @@ def reception_seekers(people: np.ndarray, share: float) -> np.ndarray:
 
 def road_label(net: RoadNetwork, node: int, lang: str = "nb") -> str:
     """Name of the biggest road at ``node``; unnamed roads by their class in brackets."""
-    at = np.flatnonzero((net.edge_v == node) | (net.edge_u == node))
+    start, edges = net.node_edges
+    at = edges[start[node] : start[node + 1]]
     if len(at) == 0:
         return road_class_name("", lang)
-    cap = net.edges["capacity_vph"].to_numpy(float)[at]
-    names = net.edges["name"].to_numpy()[at]
-    named = names != ""
+    cap = net.capacity[at]
+    named = net.edge_name[at] != ""
     pick = at[named][np.argmax(cap[named])] if named.any() else at[np.argmax(cap)]
-    name = str(net.edges["name"].iloc[pick])
-    return name or f"({road_class_name(str(net.edges['highway'].iloc[pick]), lang)})"
+    name = str(net.edge_name[pick])
+    return name or f"({road_class_name(str(net.edge_highway[pick]), lang)})"
 
 
 def compass(from_xy: tuple[float, float], to_xy: np.ndarray, lang: str = "nb") -> str:
@@ -225,6 +229,8 @@ def exits_layer(
     for r, n in zip(records, integer_split(people, round(people.sum())), strict=True):
         del r["best"]
         r["people"] = int(n)
-    return gpd.GeoDataFrame(
+    layer = gpd.GeoDataFrame(
         records, columns=list(EXIT_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    ).astype({"people": np.int64, "data_edge": bool})
+    )
+    # Python ints and bools give these dtypes already; an empty layer needs them set.
+    return layer if records else layer.astype({"people": np.int64, "data_edge": bool})

@@ -36,7 +36,8 @@ the clearance model does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
@@ -44,12 +45,12 @@ from scipy.sparse.csgraph import dijkstra
 from geo.network import RoadNetwork
 from planning.clearance import (
     ClearanceCurves,
-    QueueTrace,
     departure_fraction,
     simulate,
     simulate_capacities,
 )
-from planning.routing import SiteTrees, stack_trees, trees_for_weight
+from planning.queue_forecast import QueueForecast
+from planning.routing import Hops, SiteTrees, stack_trees, trees_for_weight
 
 #: Departure increments the demand is routed in (resolution of route splits).
 DEFAULT_SLICES = 8
@@ -109,7 +110,12 @@ class FlowRoutes:
 
     def __post_init__(self) -> None:
         """Sum the units on every edge over all chosen paths."""
-        self.edge_units = self.trees.edge_loads(self.origin_node, self.units)
+        self.edge_units = self.trees.edge_loads(self.origin_node, self.units, self.hops)
+
+    @cached_property
+    def hops(self) -> Hops:
+        """Every hop of every chosen path, walked once (loads, paths and clearance share it)."""
+        return self.trees.hops(self.origin_node, self.units)
 
     @property
     def slice_of(self) -> np.ndarray:
@@ -140,6 +146,7 @@ class FlowRoutes:
             dt=dt,
             slice_of=self.slice_of,
             n_slices=self.n_slices,
+            hops=self.hops,
         )
 
     def fixed_clearance(self, inside: np.ndarray, *, dt: float = 10.0) -> ClearanceCurves:
@@ -157,8 +164,8 @@ class FlowRoutes:
 
     def od_paths(self) -> list[ODPath]:
         """Distinct paths per (row, destination) with their units, in row order."""
-        rows, comm = np.nonzero(self.units > 0)
-        walker, edge = self.trees.walk(self.origin_node[rows], comm)
+        h = self.hops
+        rows, comm, walker, edge = h.rows, h.dests, h.walker, h.edge
         bounds = np.searchsorted(walker, np.arange(len(rows) + 1))
         tt = self.trees.network.travel_time_s
         merged: dict[tuple[int, int, bytes], ODPath] = {}
@@ -212,7 +219,6 @@ def route_flows(
     if (origin_node < 0).any():
         raise ValueError("route_flows needs reachable origins: drop rows with node -1 first.")
     weight = trees.weight
-    entries = trees.entries
     cap = net.capacity * capacity_factor
     k = units.shape[1]
     sliced = np.tile(units / n_slices, (1, n_slices))
@@ -221,23 +227,17 @@ def route_flows(
     starts = slice_start_s(mobilisation, n_slices)
     exposure = 1.0 if inside is None else np.where(inside[net.edge_u], INSIDE_WAIT_FACTOR, 1.0)
     layers = [trees]
+    forecast = QueueForecast(net, cap, list(mobilisation), n_slices, PREDICT_DT_S)
+    # Where the loaded origins reach at free flow: the same for every slice.
+    free_reach = _earliest_arrival(net, physical, origin_node[loaded]) if len(loaded) else None
+    going = units.sum(axis=0) > 0  # destinations anybody goes to
     for s in range(1, n_slices if len(loaded) else 1):
+        assert free_reach is not None  # there are loaded origins
         # The slices routed so far, simulated: the queues slice s will meet.
-        trace = simulate(
-            stack_trees(layers),
-            origin_node,
-            sliced[:, : s * k],
-            mobilisation,
-            np.zeros(net.n_nodes, dtype=bool),
-            capacity_per_h=cap,
-            dt=PREDICT_DT_S,
-            slice_of=np.repeat(np.arange(s), k),
-            n_slices=n_slices,
-            trace=True,
-        ).trace
-        assert trace is not None  # simulate(trace=True) always records one
-        delay = _queue_delay(net, trace, cap, starts[s], physical, origin_node[loaded])
-        layers.append(trees_for_weight(net, weight + delay * exposure, entries, trees.offnet_m))
+        forecast.add_slice(s - 1, layers[-1], origin_node, sliced[:, (s - 1) * k : s * k])
+        delay = _queue_delay(net, forecast, starts[s], (physical, free_reach), origin_node[loaded])
+        queued = bool(delay.any())
+        layers.append(_slice_trees(trees, weight + delay * exposure, queued, going))
     stacked = stack_trees(layers)
     if len(layers) < n_slices:  # nothing to route: one slice is all there is
         n_slices, sliced = 1, units
@@ -255,23 +255,48 @@ def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.
     return t[np.minimum(np.searchsorted(dep, want - 1e-9), len(t) - 1)]
 
 
+def _slice_trees(
+    trees: SiteTrees, weight: np.ndarray, queued: bool, loaded: np.ndarray
+) -> SiteTrees:
+    """The trees of a slice on ``weight``: searched for the ``loaded`` destinations.
+
+    Where nothing queues, or for destinations nobody goes to, the free-flow trees
+    serve (no traffic takes the latter, so their paths are never walked).
+    """
+    site_nodes = np.array([e[0] for e in trees.entries], dtype=np.int64)
+    if not queued or not loaded.any():
+        # trees_for_weight on the unchanged weight: the same searches, each destination
+        # named by its first entry node.
+        return replace(trees, site_nodes=site_nodes)
+    entries = [e for e, go in zip(trees.entries, loaded, strict=True) if go]
+    searched = trees_for_weight(trees.network, weight, entries, trees.offnet_m[loaded])
+    rows = {a: getattr(trees, a).copy() for a in ("time_s", "next_node", "next_edge")}
+    for a, values in rows.items():
+        values[loaded] = getattr(searched, a)
+    return replace(trees, site_nodes=site_nodes, weight=weight, **rows)
+
+
 def _queue_delay(
     net: RoadNetwork,
-    trace: QueueTrace,
-    cap: np.ndarray,
+    forecast: QueueForecast,
     start_s: float,
-    physical: np.ndarray,
+    free: tuple[np.ndarray, np.ndarray],
     sources: np.ndarray,
 ) -> np.ndarray:
     """Per-edge wait (s) for traffic leaving ``sources`` at ``start_s``.
 
     Each edge is reached at ``start_s`` + the earliest arrival at its tail, first
     at free flow, then once more with the first pass's waits on the way.
+    ``free``: the free-flow edge times and the free-flow arrival at every node.
     """
+    physical, free_reach = free
+    edges = forecast.edges
+    tail = net.edge_u[edges]
     delay = np.zeros(net.n_edges)
-    for _ in range(2):
+    delay[edges] = forecast.wait_s(start_s + free_reach[tail])
+    if delay.any():  # without waits the second pass would repeat the first
         reach = _earliest_arrival(net, physical + delay, sources)
-        delay[trace.edges] = trace.wait_s(start_s + reach[net.edge_u[trace.edges]], cap)
+        delay[edges] = forecast.wait_s(start_s + reach[tail])
     return delay
 
 

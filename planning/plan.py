@@ -13,6 +13,7 @@ people (wanted a reception place, none free) still leave via the exits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import geopandas as gpd
 import numpy as np
@@ -46,6 +47,7 @@ from planning.plan_layers import (
     exits_for,
     mode_flows,
     paths_layer,
+    route_people,
     routes_layer,
 )
 from planning.plan_summary import SummaryInputs, clearance_runs, summarise
@@ -160,10 +162,16 @@ def route_preference_s(net: RoadNetwork) -> np.ndarray:
     traffic is directed along the main roads, so minor roads count
     :data:`MINOR_ROAD_FACTOR` times their travel time for route choice (drive only).
     """
+    return net.derived(("route_preference_s", MINOR_ROAD_FACTOR), lambda: _preference(net))
+
+
+def _preference(net: RoadNetwork) -> np.ndarray:
     if net.mode != "drive":
         return np.zeros(net.n_edges)
-    minor = net.edges["highway"].isin(MINOR_ROADS).to_numpy()
-    return np.where(minor, (MINOR_ROAD_FACTOR - 1.0) * net.edges["travel_time"].to_numpy(), 0.0)
+    minor = np.isin(net.edge_highway, list(MINOR_ROADS))
+    extra = np.where(minor, (MINOR_ROAD_FACTOR - 1.0) * net.travel_time_s, 0.0)
+    extra.flags.writeable = False  # shared by every plan on this network
+    return extra
 
 
 @dataclass
@@ -308,9 +316,8 @@ def make_plan(scenario: Scenario, region: Region, registry: Registry) -> Plan:
     evacuees, unreachable = evacuee_layer(
         groups, demand, routes, cost, flows, site_names, exit_names, zone
     )
-    route_layer, edge_people = routes_layer(traffic)
-    spofs = _failure_points(demand, routes, flows, edge_people)
-    _mark_failure_points(route_layer, spofs)
+    spofs = _failure_points(demand, routes, flows, route_people(traffic))
+    route_layer = routes_layer(traffic, _failure_edges(spofs))
     paths = paths_layer(groups, demand, traffic, od, site_names, zone)
     curves, ranges = clearance_runs(traffic, scenario)
     networks = [mr.trees.network for mr in routes.values()]
@@ -425,20 +432,20 @@ def _failure_points(
             node[ok],
             flows[rows[ok]].sum(axis=1),
             edge_people[mode],
-            edge_names(net),
+            net.derived("edge_names", partial(edge_names, net)),
+            # The exits' tree was searched from the same exits on the same weight.
+            reach=np.isfinite(mr.trees.time_s[-1]),
         )
         out += [(mode, f) for f in found]
     return sorted(out, key=lambda mf: -mf[1].people_cut_off)
 
 
-def _mark_failure_points(
-    route_layer: gpd.GeoDataFrame, spofs: list[tuple[str, FailurePoint]]
-) -> None:
-    flag = np.zeros(len(route_layer), dtype=bool)
+def _failure_edges(spofs: list[tuple[str, FailurePoint]]) -> dict[str, np.ndarray]:
+    """The edges of every single point of failure, per mode."""
+    out: dict[str, list[np.ndarray]] = {}
     for mode, f in spofs:
-        flag |= (route_layer["mode"] == mode).to_numpy() & route_layer["edge"].isin(f.edges)
-    route_layer["single_point_of_failure"] = flag
-    del route_layer["edge"]
+        out.setdefault(mode, []).append(f.edges)
+    return {mode: np.concatenate(edges) for mode, edges in out.items()}
 
 
 def _off_network(

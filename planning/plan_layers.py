@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -48,8 +47,8 @@ ROUTE_COLUMNS: Final = (
     "people",
     "vehicles",
     "load_ratio",
-    "edge",
     "geometry",
+    "single_point_of_failure",
 )
 PATH_COLUMNS: Final = (
     "origin_id",
@@ -228,11 +227,14 @@ def evacuee_layer(
             travel = round(float(mr.trees.time_s[j, node]) / 60.0, 1)
             left = round(float(leave[mode][j, node]) / 60.0, 1)
             records.append((*base, people, site, exit_name, status, why, travel, left, geometry[i]))
-    evacuees = gpd.GeoDataFrame(
-        records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    )
-    evacuees["people"] = evacuees["people"].astype(np.int64)
-    return evacuees, unreachable
+    if not records:
+        empty = gpd.GeoDataFrame(
+            records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+        )
+        return empty.astype({"people": np.int64}), unreachable
+    # Column by column: the frame then reads each column once (ints, floats, texts).
+    columns = dict(zip(EVACUEE_COLUMNS, map(list, zip(*records, strict=True)), strict=True))
+    return gpd.GeoDataFrame(columns, geometry="geometry", crs=settings.WORK_CRS), unreachable
 
 
 @dataclass
@@ -279,35 +281,58 @@ def mode_flows(
     return out
 
 
-def routes_layer(flows: dict[str, ModeFlow]) -> tuple[gpd.GeoDataFrame, dict[str, np.ndarray]]:
-    """Loaded road edges (to sites and exits) and the people per edge per mode.
+def route_people(flows: dict[str, ModeFlow]) -> dict[str, np.ndarray]:
+    """People per edge of every travelling mode (to sites and exits)."""
+    return {mode: mf.routes.edge_units / mf.units_per_person for mode, mf in flows.items()}
 
-    The layer keeps the edge index in ``edge`` (the caller drops it after use).
+
+def routes_layer(
+    flows: dict[str, ModeFlow], failure_edges: dict[str, np.ndarray]
+) -> gpd.GeoDataFrame:
+    """Loaded road edges (to sites and exits) of every mode.
+
+    ``failure_edges``: per mode, the edges of its single points of failure
+    (flagged in ``single_point_of_failure``).
     """
-    parts, per_mode = [], {}
-    for mode, mf in flows.items():
+    parts = []
+    for mode, edge_people in route_people(flows).items():
+        mf = flows[mode]
         net = mf.routes.trees.network
-        edge_people = mf.routes.edge_units / mf.units_per_person
-        per_mode[mode] = edge_people
         used = np.flatnonzero(edge_people > 1e-9)
-        part = net.edges.iloc[used][["name", "highway", "capacity_vph", "geometry"]].copy()
-        part.insert(0, "mode", mode)
+        highway = net.edge_highway[used]
         # Unnamed roads are labelled by class, so maps can name every bottleneck.
-        unnamed = part["name"] == ""
-        part.loc[unnamed, "name"] = "(" + part.loc[unnamed, "highway"] + ")"
+        names = zip(net.edge_name[used], highway, strict=True)
+        name = np.array([n or f"({h})" for n, h in names], dtype=object)
         units = mf.routes.edge_units[used]
-        part["people"] = np.round(edge_people[used], 1)
-        part["vehicles"] = np.round(units, 1) if mode == "drive" else 0.0
-        part["load_ratio"] = np.round(units / mf.routes.capacity_vph[used], 3)
-        part["edge"] = used
-        parts.append(part[list(ROUTE_COLUMNS)])
+        failing = failure_edges.get(mode, np.zeros(0, np.int64))
+        parts.append(
+            {
+                "mode": np.full(len(used), mode, dtype=object),
+                "name": name,
+                "highway": highway,
+                "capacity_vph": net.capacity[used],
+                "people": np.round(edge_people[used], 1),
+                "vehicles": np.round(units, 1) if mode == "drive" else np.zeros(len(used)),
+                "load_ratio": np.round(units / mf.routes.capacity_vph[used], 3),
+                "geometry": net.edge_geometry[used],
+                "single_point_of_failure": np.isin(used, failing),
+            }
+        )
     if not parts:
         empty = gpd.GeoDataFrame(
             columns=list(ROUTE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
-        return empty, per_mode
-    frame = pd.concat(parts, ignore_index=True)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.WORK_CRS), per_mode
+        return empty.astype({"single_point_of_failure": bool})
+    columns = {c: np.concatenate([p[c] for p in parts]) for c in ROUTE_COLUMNS}
+    return _layer(columns, ("mode", "name", "highway"))
+
+
+def _layer(columns: dict[str, np.ndarray], text: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """A layer from column arrays; ``text`` columns are strings even when empty."""
+    frame = gpd.GeoDataFrame(columns, geometry="geometry", crs=settings.WORK_CRS)
+    if frame.empty:
+        frame = frame.astype(dict.fromkeys(text, "str"))
+    return frame
 
 
 def paths_layer(
@@ -326,43 +351,81 @@ def paths_layer(
     k = len(site_names)
     origin_id = groups["origin_id"].to_numpy()
     centre = zone.centroid
-    records = []
+    cols: dict[str, list[Any]] = {c: [] for c in PATH_COLUMNS}
     for mode, mf in flows.items():
         net = mf.routes.trees.network
         labels: dict[int, str] = {}
-        lines = path_lines(net.edges.geometry.to_numpy(), [p.edges for p in od[mode]])
-        for p, line in zip(od[mode], lines, strict=True):
-            if p.dest == k and (end := path_end(mf, p)) not in labels:
-                labels[end] = exit_label(net, end, centre)
+        paths = od[mode]
+        cols["geometry"] += list(path_lines(net.edge_geometry, [p.edges for p in paths]))
+        for p in paths:
             r, j = int(mf.rows[p.row]), p.dest
-            records.append(
-                {
-                    "origin_id": int(origin_id[demand.origin[r]]),
-                    "mode": mode,
-                    "destination": "site" if j < k else "exit",
-                    "site": site_names[j] if j < k else "",
-                    "exit": "" if j < k else labels[path_end(mf, p)],
-                    "people": round(p.units / mf.units_per_person, 1),
-                    "travel_min": round(p.travel_s / 60.0, 1),
-                    "off_network_m": float(mf.routes.base.offnet_m[j]),
-                    "geometry": line,
-                }
-            )
-    return gpd.GeoDataFrame(
-        records, columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    )
+            if j == k and (end := path_end(mf, p)) not in labels:
+                labels[end] = exit_label(net, end, centre)
+            cols["origin_id"].append(int(origin_id[demand.origin[r]]))
+            cols["destination"].append("site" if j < k else "exit")
+            cols["site"].append(site_names[j] if j < k else "")
+            cols["exit"].append("" if j < k else labels[path_end(mf, p)])
+            cols["people"].append(round(p.units / mf.units_per_person, 1))
+            cols["travel_min"].append(round(p.travel_s / 60.0, 1))
+            cols["off_network_m"].append(float(mf.routes.base.offnet_m[j]))
+        cols["mode"] += [mode] * len(paths)
+    if not cols["origin_id"]:
+        return gpd.GeoDataFrame(
+            [], columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+        )
+    return gpd.GeoDataFrame(cols, geometry="geometry", crs=settings.WORK_CRS)
 
 
 def path_lines(edge_geoms: np.ndarray, paths: list[np.ndarray]) -> np.ndarray:
     """One merged line per path of edge indices (None for a path without edges).
 
-    All paths are built and merged in two vectorised shapely calls.
+    A path whose edges chain end to start and that passes no point twice is
+    merged by joining its coordinates in path order without repeated points:
+    what GEOS's line merger (``shapely.line_merge``) returns for such a chain
+    (it keeps the direction most of the edges run in: all of them here). Any
+    other path is merged by ``shapely.line_merge`` itself.
     """
     out = np.full(len(paths), None, dtype=object)
     sizes = np.array([len(p) for p in paths], dtype=np.int64)
     has = np.flatnonzero(sizes)
-    if len(has):
-        parts = edge_geoms[np.concatenate([paths[i] for i in has])]
-        which = np.repeat(np.arange(len(has)), sizes[has])
-        out[has] = shapely.line_merge(shapely.multilinestrings(parts, indices=which))
+    if not len(has):
+        return out
+    parts = edge_geoms[np.concatenate([paths[i] for i in has])]
+    which = np.repeat(np.arange(len(has)), sizes[has])
+    coords, part = shapely.get_coordinates(parts, return_index=True)
+    chain = _simple_chains(parts, which, coords, part) if len(coords) else np.zeros(len(has), bool)
+    line = which[part]
+    keep = chain[line] & np.r_[True, (line[1:] != line[:-1]) | (coords[1:] != coords[:-1]).any(1)]
+    out[has[chain]] = shapely.linestrings(coords[keep], indices=(np.cumsum(chain) - 1)[line[keep]])
+    if not chain.all():
+        rest = ~chain[which]
+        lines = shapely.multilinestrings(parts[rest], indices=np.cumsum(~chain)[which[rest]] - 1)
+        out[has[~chain]] = shapely.line_merge(lines)
     return out
+
+
+def _simple_chains(
+    parts: np.ndarray, which: np.ndarray, coords: np.ndarray, part: np.ndarray
+) -> np.ndarray:
+    """Per path: its edges chain end to start and it passes no point twice.
+
+    ``parts``: the edges of all paths, ``which``: the path of each; ``coords``
+    and ``part``: their coordinates and the part of each.
+    """
+    n = int(which[-1]) + 1
+    count = np.bincount(part, minlength=len(parts))
+    last = np.cumsum(count) - 1
+    first = np.minimum(last - count + 1, len(coords) - 1)  # (an empty part is not ok anyway)
+    ok = shapely.length(parts) > 0  # the merger drops zero-length edges
+    cont = which[1:] == which[:-1]
+    ok[1:] &= ~cont | (coords[first[1:]] == coords[last[:-1]]).all(axis=1)
+    # The points the path passes: its start, then every edge's end.
+    start = np.r_[True, ~cont]
+    points = np.vstack([coords[first[start]], coords[last]])
+    owner = np.r_[which[start], which]
+    order = np.lexsort((points[:, 1], points[:, 0], owner))
+    o, p = owner[order], points[order]
+    twice = (o[1:] == o[:-1]) & (p[1:] == p[:-1]).all(axis=1)
+    repeated = np.zeros(n, dtype=bool)
+    repeated[o[1:][twice]] = True
+    return np.asarray(np.bincount(which, weights=~ok, minlength=n) == 0) & ~repeated

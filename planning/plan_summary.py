@@ -94,19 +94,40 @@ def bottlenecks(routes: gpd.GeoDataFrame, n: int = N_BOTTLENECKS) -> list[Bottle
     """Most loaded roads relative to capacity, one entry per road name."""
     if routes.empty:
         return []
-    top = routes.sort_values("load_ratio", ascending=False).drop_duplicates(["name", "mode"])
-    return [
-        {
-            "name": row.name,
-            "mode": row.mode,
-            "people": float(row.people),
-            "vehicles": float(row.vehicles),
-            "capacity_vph": float(row.capacity_vph),
-            "load_ratio": float(row.load_ratio),
-            "hours_at_capacity": round(float(row.load_ratio), 2),
-        }
-        for row in top.head(n).itertuples()
-    ]
+    cols = {c: routes[c].to_numpy() for c in ("name", "mode", "people", "vehicles")}
+    cols["capacity_vph"] = routes["capacity_vph"].to_numpy(float)
+    ratio = routes["load_ratio"].to_numpy(float)
+    seen: set[tuple[str, str]] = set()
+    out: list[BottleneckEntry] = []
+    for i in _descending(ratio):
+        if (key := (cols["name"][i], cols["mode"][i])) in seen:
+            continue
+        seen.add(key)
+        out.append(
+            {
+                "name": str(key[0]),
+                "mode": str(key[1]),
+                "people": float(cols["people"][i]),
+                "vehicles": float(cols["vehicles"][i]),
+                "capacity_vph": float(cols["capacity_vph"][i]),
+                "load_ratio": float(ratio[i]),
+                "hours_at_capacity": round(float(ratio[i]), 2),
+            }
+        )
+        if len(out) == n:
+            break
+    return out
+
+
+def _descending(values: np.ndarray) -> np.ndarray:
+    """Positions by value, largest first, NaN last.
+
+    The order ``sort_values(ascending=False)`` gives (pandas' ``nargsort``, the
+    same sort kind), so ties fall the same way as before.
+    """
+    idx = np.flatnonzero(~np.isnan(values))
+    order = idx[::-1][values[idx][::-1].argsort(kind="quicksort")][::-1]
+    return np.concatenate([order, np.flatnonzero(np.isnan(values))])
 
 
 def _responsibility(

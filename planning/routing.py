@@ -10,8 +10,10 @@ is one destination with many entry nodes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -38,6 +40,20 @@ ENTRY_RADIUS_M = 250.0
 #: Road classes a site is never joined to: one driveway or car-park aisle would
 #: otherwise become everyone's last, artificial bottleneck.
 MINOR_CLASSES = frozenset({"service", "track", "living_street", "path", "footway", "steps"})
+
+
+@dataclass
+class Hops:
+    """The hops of walked paths: walker ``w`` goes from row ``rows[w]`` to ``dests[w]``.
+
+    ``walker`` and ``edge`` hold one entry per hop, in path order per walker
+    (:meth:`SiteTrees.walk`).
+    """
+
+    rows: np.ndarray
+    dests: np.ndarray
+    walker: np.ndarray
+    edge: np.ndarray
 
 
 @dataclass
@@ -89,32 +105,50 @@ class SiteTrees:
             One entry per hop: walker index and edge index, in path order per walker.
         """
         n = self.next_edge.shape[1]
-        # Flat positions dest * n + node: one-dimensional takes are the fast kind.
-        next_edge, next_node = self.next_edge.ravel(), self.next_node.ravel()
+        next_edge, next_at = self.next_edge.ravel(), self._next_at
         nodes = np.asarray(nodes, dtype=np.int64)
         live = np.flatnonzero(nodes >= 0)
+        # Flat positions dest * n + node: one-dimensional takes are the fast kind.
         at = np.asarray(dests, dtype=np.int64)[live] * n + nodes[live]
-        walkers, edges = [], []
-        while len(live):
+        rounds = []
+        while len(at):
             e = next_edge[at]
-            keep = e >= 0
-            live, at, e = live[keep], at[keep], e[keep]
-            walkers.append(live)
-            edges.append(e)
-            at += next_node[at] - at % n
-        if not walkers:
+            if e.max() < 0:
+                break
+            rounds.append(e)
+            at = next_at[at]  # walkers at their destination stay there (edge -1)
+        if not rounds:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        walker, edge = np.concatenate(walkers), np.concatenate(edges)
-        order = np.argsort(walker, kind="stable")
-        return walker[order], edge[order]
+        hops = np.stack(rounds, axis=1)  # walker x round, -1 once arrived
+        row, _ = np.nonzero(hops >= 0)
+        return live[row], hops[hops >= 0]
 
-    def edge_loads(self, nodes: np.ndarray, flows: np.ndarray) -> np.ndarray:
-        """Units per edge when ``flows[i, j]`` units go from ``nodes[i]`` to destination ``j``."""
-        flows = np.asarray(flows, dtype=float).reshape(len(nodes), -1)
-        rows, dests = np.nonzero(flows)
+    @cached_property
+    def _next_at(self) -> np.ndarray:
+        """Flat position ``dest * n + next node`` after each flat position (itself at the end)."""
+        k, n = self.next_node.shape
+        here = np.arange(k * n)
+        nxt = self.next_node.ravel()
+        return np.where(nxt >= 0, nxt + here // n * n, here)
+
+    def hops(self, nodes: np.ndarray, flows: np.ndarray) -> Hops:
+        """Every hop of the paths that carry flow: ``flows[i, j]`` from ``nodes[i]`` to ``j``."""
+        flows = np.asarray(flows).reshape(len(nodes), -1)
+        rows, dests = np.nonzero(flows > 0)
         walker, edge = self.walk(np.asarray(nodes)[rows], dests)
-        weights = flows[rows, dests][walker]
-        return np.bincount(edge, weights=weights, minlength=self.network.n_edges)
+        return Hops(rows, dests, walker, edge)
+
+    def edge_loads(
+        self, nodes: np.ndarray, flows: np.ndarray, hops: Hops | None = None
+    ) -> np.ndarray:
+        """Units per edge when ``flows[i, j]`` units go from ``nodes[i]`` to destination ``j``.
+
+        ``hops``: :meth:`hops` of the same flows, when the caller has them already.
+        """
+        flows = np.asarray(flows, dtype=float).reshape(len(nodes), -1)
+        h = self.hops(nodes, flows) if hops is None else hops
+        weights = flows[h.rows, h.dests][h.walker]
+        return np.bincount(h.edge, weights=weights, minlength=self.network.n_edges)
 
     def path_edges(self, j: int, node: int) -> list[int]:
         """Edge indices from ``node`` to destination ``j`` (empty at the destination)."""
@@ -186,8 +220,7 @@ def site_entries(net: RoadNetwork, site_xy: np.ndarray, weight: np.ndarray) -> E
     when the site is on the network.
     """
     site_xy = np.asarray(site_xy, dtype=float).reshape(-1, 2)
-    candidates = _site_candidates(net, weight)
-    tree = cKDTree(net.xy[candidates])
+    candidates, tree = _site_candidates(net, weight)
     dist, pos = tree.query(site_xy)
     site_nodes = candidates[pos]
     offnet_m = np.where(dist > OFF_NETWORK_M, dist * DETOUR_FACTOR, 0.0)
@@ -283,13 +316,29 @@ def site_trees(
     return trees
 
 
-def _site_candidates(net: RoadNetwork, weight: np.ndarray) -> np.ndarray:
-    """Nodes a site may join: in the largest strongly connected piece, on a real road."""
+def _site_candidates(net: RoadNetwork, weight: np.ndarray) -> tuple[np.ndarray, cKDTree]:
+    """Nodes a site may join (in the largest strongly connected piece, on a real road).
+
+    With a k-d tree of their coordinates; kept per network and weight (the
+    route preference changes the weight) when no road is closed.
+    """
+
+    def build() -> tuple[np.ndarray, cKDTree]:
+        nodes = _candidates(net, weight)
+        return nodes, cKDTree(net.xy[nodes])
+
+    if not np.isfinite(weight).all():
+        return build()  # closures: one weight per scenario, not worth keeping
+    key = ("site_candidates", hashlib.blake2b(weight.tobytes(), digest_size=16).digest())
+    return net.derived(key, build)
+
+
+def _candidates(net: RoadNetwork, weight: np.ndarray) -> np.ndarray:
     from scipy.sparse.csgraph import connected_components
 
     _, labels = connected_components(net.csr(weight), directed=True, connection="strong")
     main = labels == np.argmax(np.bincount(labels))
-    major = ~net.edges["highway"].isin(MINOR_CLASSES).to_numpy() & np.isfinite(weight)
+    major = ~np.isin(net.edge_highway, list(MINOR_CLASSES)) & np.isfinite(weight)
     on_road = np.zeros(net.n_nodes, dtype=bool)
     on_road[net.edge_u[major]] = True
     on_road[net.edge_v[major]] = True
@@ -355,7 +404,7 @@ def attach_origins(
     ok = near & reach[cand]
     node[ok] = cand[ok]
     snap[ok] = dist[ok]
-    any_dist, _ = cKDTree(net.xy).query(origin_xy)
+    any_dist, _ = net.derived("node_kdtree", lambda: cKDTree(net.xy)).query(origin_xy)
     for i in np.flatnonzero(~ok):
         if near[i]:
             reason[i] = Message("reason.roads_closed")

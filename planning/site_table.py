@@ -76,10 +76,9 @@ def added_sites(scenario: Scenario, known: set[str]) -> gpd.GeoDataFrame:
 
 def _all_sites(registry: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:
     """Registry sites then added ones; overrides may name either."""
-    base = registry.copy()
-    base["added"] = False
-    extra = added_sites(scenario, set(registry["name"]))
-    if not extra.empty:
+    base = registry.assign(added=False)
+    extra = added_sites(scenario, set(registry["name"])) if scenario.added_sites else None
+    if extra is not None and not extra.empty:
         extra["added"] = True
         base = gpd.GeoDataFrame(pd.concat([base, extra], ignore_index=True), crs=settings.WORK_CRS)
     known = set(base["name"])
@@ -130,11 +129,13 @@ def site_table(
         capacity.append(int(cap))
         assumed.append(bool(row.capacity_assumed) and not (o and o.capacity is not None))
         reasons.append(why)
-    sites["active"] = active
-    sites["capacity"] = capacity
-    sites["capacity_assumed"] = assumed
-    sites["available"] = [why is None for why in reasons]
-    sites["reason"] = [why.text("en") if why else "" for why in reasons]
+    sites = sites.assign(
+        active=active,
+        capacity=capacity,
+        capacity_assumed=assumed,
+        available=[why is None for why in reasons],
+        reason=[why.text("en") if why else "" for why in reasons],
+    )
     return sites, reasons, warnings
 
 

@@ -52,6 +52,7 @@ def failure_points(
     people: np.ndarray,
     edge_people: np.ndarray,
     road_names: np.ndarray,
+    reach: np.ndarray | None = None,
 ) -> list[FailurePoint]:
     """Roads whose used stretch, closed, cuts enough people off (see :data:`MIN_SHARE`).
 
@@ -68,6 +69,9 @@ def failure_points(
         least the threshold of people use.
     road_names
         Display name per edge ("(class)" when unnamed).
+    reach
+        Mask of nodes with a path to an exit on ``weight``, when the caller has
+        it (e.g. from the exits' tree); searched here otherwise.
 
     Returns
     -------
@@ -77,7 +81,7 @@ def failure_points(
     if len(exits) == 0 or len(origin_node) == 0:
         return []
     threshold = max(MIN_PEOPLE, MIN_SHARE * float(people.sum()))
-    counted = _reachable(net, weight, exits)[origin_node]
+    counted = (_reachable(net, weight, exits) if reach is None else reach)[origin_node]
     pair = np.minimum(net.edge_u, net.edge_v) * net.n_nodes + np.maximum(net.edge_u, net.edge_v)
     busy = edge_people >= threshold
     found = []

@@ -253,6 +253,7 @@ def plan_map(region: Region, sites: gpd.GeoDataFrame, plan: Plan | None, lg: str
     picking = bool(S.value(state, S.SITE_PICK))
     mount = S.map_mount(state, (lg, construction))
     out = AM.show_map((lg, construction), base, scripts, names, clicks=picking, mount=mount)
+    S.map_drawn(state)
     if pending[0] or pending[1]:
         st.caption(tr("map.pending_note", lg))
     clicked = picking and S.take_click(state, out.get("last_clicked"))
@@ -308,6 +309,7 @@ def planner_page(
 ) -> None:
     """The planner: sidebar, key figures, map, results, log and archive."""
     lg = S.lang(state)
+    S.begin_page(state)
     try:
         with st.spinner(tr("app.loading_region", lg)):
             region = get_region(bool(S.value(state, S.CONSTRUCTION)))

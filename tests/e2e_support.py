@@ -156,8 +156,12 @@ PLAN_READY_JS = """() => {
     return (text.includes('Plan beregnet') || text.includes('Plan computed'))
         && !text.includes('Scenarioet er endret') && !text.includes('The scenario changed');
 }"""
-#: JavaScript: the page is idle (no script run) and shows one map.
-IDLE_JS = f"""() => !document.querySelector('[data-testid="stStatusWidget"] button')
+#: JavaScript: the page is idle and shows one map. Idle is Streamlit's own script state
+#: (``notRunning``): the status widget's Stop button shows only after a delay, so a run
+#: could still be going (and be cut short by the next click) while no button is seen.
+IDLE_JS = f"""() => document.querySelector('[data-testid="stApp"]')
+        ?.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"] button')
     && document.querySelectorAll('{MAP_IFRAME}').length === 1"""
 
 
@@ -173,6 +177,9 @@ class Journey:
         self.url = url
         self.problems: list[str] = []
         self.timings: list[tuple[str, float]] = []
+        #: Every console line (type: text), printed when a journey fails.
+        self.console: list[str] = []
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text[:300]}"))
         page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
 

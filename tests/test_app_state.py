@@ -308,3 +308,28 @@ def test_v2_parameters_round_trip_through_the_widgets(sites):
     S.apply_scenario(state, scenario, sites)
     assert scenario_to_json(S.build_scenario(state, sites)) == scenario_to_json(scenario)
     assert S.scenario_key("a", False) != S.scenario_key("a", True)
+
+
+def test_map_key_changes_with_the_language_and_after_a_run_stopped_before_the_map():
+    state: dict = {}
+    nb, en = ("nb", False), ("en", False)
+
+    def run(base: tuple[str, bool], *, draws_map: bool = True) -> int | None:
+        S.begin_page(state)
+        if not draws_map:  # a new click stopped this run before it drew the map
+            return None
+        mount = S.map_mount(state, base)
+        S.map_drawn(state)
+        return mount
+
+    first = run(nb)
+    assert run(nb) == first, "an ordinary rerun keeps the map (and the planner's view)"
+    switched = run(en)
+    assert switched != first, "another language is another base map"
+    assert run(en) == switched
+    run(en, draws_map=False)  # a click stopped this run before its map ...
+    after = run(en)  # ... so the next run must not reuse a key the page may have dropped
+    assert after not in (first, switched)
+    assert run(en) == after
+    run(nb, draws_map=False)  # English -> Norsk at once: the Norsk run stopped early
+    assert run(nb) not in (first, switched, after)

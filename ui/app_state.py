@@ -105,6 +105,10 @@ EXPORTS: Final = "exports"
 PREFETCHED: Final = "prefetched_plan_key"
 MAP_BASE: Final = "map_base"
 MAP_MOUNT: Final = "map_mount"
+#: True from the top of a planner run until its map is drawn.
+MAP_PENDING: Final = "map_pending"
+#: The last run stopped (a rerun was requested mid-run) before it drew the map.
+MAP_LOST: Final = "map_lost"
 FLASH: Final = "flash"
 ACCESS_GRANTED: Final = "access_granted"
 USER: Final = "user_name"
@@ -743,14 +747,27 @@ def drop_plan(state: State) -> None:
     state[EXPORTS] = {}
 
 
-def map_mount(state: State, base_key: object) -> int:
-    """A number that changes whenever the base map changes (a language switch).
+def begin_page(state: State) -> None:
+    """Top of a planner run: note whether the last run stopped before drawing its map."""
+    state[MAP_LOST] = bool(state.get(MAP_PENDING))
+    state[MAP_PENDING] = True
 
-    The browser's map component is keyed by it, so a map is never remounted under
-    the key of one it replaced: after a quick English -> Norsk switch the frontend
-    otherwise kept neither map.
+
+def map_drawn(state: State) -> None:
+    """The map of this run is drawn."""
+    state[MAP_PENDING] = False
+
+
+def map_mount(state: State, base_key: object) -> int:
+    """A number that changes with the base map (a language switch) and after a cut-short run.
+
+    A cut-short run stopped before it drew the map. The browser's map component is
+    keyed by this number, so a map is never remounted under the key of one the page
+    dropped: a run stopped mid-way by a new click (English, then Norsk at once) may
+    already have put other elements where the map was, and a component remounted
+    under its old key then stays blank (no map at all).
     """
-    if state.get(MAP_BASE) != base_key:
+    if state.get(MAP_BASE) != base_key or state.pop(MAP_LOST, False):
         state[MAP_BASE] = base_key
         state[MAP_MOUNT] = int(state.get(MAP_MOUNT, 0)) + 1
     return int(state[MAP_MOUNT])

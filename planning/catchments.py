@@ -31,21 +31,33 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
     cols = ["site", "people", "split_cells", "geometry"]
     if flows.empty:
         return gpd.GeoDataFrame(columns=cols, geometry="geometry", crs=settings.WORK_CRS)
-    per_origin = flows.groupby(["origin_id", "site"])["people"].sum().reset_index()
-    n_sites = per_origin.groupby("origin_id")["site"].nunique()
-    ranked = per_origin.sort_values(["origin_id", "people"], ascending=[True, False])
-    major = ranked.drop_duplicates("origin_id").set_index("origin_id")["site"]
-    piece_of = groups.set_index("origin_id")["piece"]
+    # numpy on the (origin, site) sums: the pandas version of these steps cost ~10 ms
+    # a plan in small-frame overheads (issue #8's warm-plan target).
+    per_origin = flows.groupby(["origin_id", "site"])["people"].sum()
+    origin = per_origin.index.get_level_values(0).to_numpy()
+    site = per_origin.index.get_level_values(1).to_numpy(dtype=object)
+    people = per_origin.to_numpy(dtype=float)
+    first = np.flatnonzero(np.r_[True, origin[1:] != origin[:-1]])
+    split = np.diff(np.r_[first, len(origin)]) > 1  # per origin: more than one site
+    # Each origin's major site: most people, ties to the first site (the sums are sorted
+    # by origin, then site; lexsort is stable).
+    order = np.lexsort((-people, origin))
+    major = site[order[first]]
+    split_of = np.repeat(split, np.diff(np.r_[first, len(origin)]))
+    piece_of = dict(zip(groups["origin_id"].to_numpy(), groups["piece"].to_numpy(), strict=True))
+    owners = origin[first]
     rows = []
-    for site, people in per_origin.groupby("site")["people"].sum().items():
-        owned = major.index[major.to_numpy() == site]
-        served = per_origin.loc[per_origin["site"] == site, "origin_id"]
-        geom = shapely.union_all(piece_of.loc[owned].to_numpy()) if len(owned) else None
+    # pandas' (compensated) sum per site, as before: int() truncates, so the float sum
+    # must not change.
+    for name, total in per_origin.groupby(level="site").sum().items():
+        here = site == name
+        owned = owners[major == name]
+        geom = shapely.union_all([piece_of[o] for o in owned]) if len(owned) else None
         rows.append(
             {
-                "site": site,
-                "people": int(people),
-                "split_cells": int((n_sites.loc[served] > 1).sum()),
+                "site": name,
+                "people": int(total),
+                "split_cells": int(split_of[here].sum()),
                 "geometry": geom if geom is not None and not geom.is_empty else None,
             }
         )

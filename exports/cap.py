@@ -21,8 +21,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 import shapely
-from pyproj import Transformer
 
+from geo.crs import transformer
 from geo.errors import ExportError
 from geo.settings import LOCAL_TZ, MAP_CRS, WORK_CRS
 from planning.i18n import format_number, t, zone_status_label
@@ -204,7 +204,7 @@ def _alert_zones(plan: Plan) -> gpd.GeoDataFrame:
 
 def _cap_rings(geom: shapely.Geometry, max_points: int) -> list[list[tuple[float, float]]]:
     """Simple closed lon/lat rings of at most ``max_points`` points, one per polygon part."""
-    to_geo = Transformer.from_crs(WORK_CRS, MAP_CRS, always_xy=True)
+    to_geo = transformer(WORK_CRS, MAP_CRS)
     rings = []
     for part in shapely.get_parts(shapely.make_valid(geom)):
         if part.geom_type != "Polygon" or part.is_empty:

@@ -12,8 +12,8 @@ import math
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
-from pyproj import Transformer
 
+from geo.crs import transformer
 from geo.settings import MAP_CRS, WORK_CRS
 
 #: Data-to-print scale denominators are rounded to this step.
@@ -130,8 +130,8 @@ def grid_convergence_deg(x: float, y: float) -> float:
     Positive means true north lies clockwise of grid north. East of the zone's
     central meridian (9° E) it is negative: true north leans slightly left.
     """
-    to_geo = Transformer.from_crs(WORK_CRS, MAP_CRS, always_xy=True)
-    to_grid = Transformer.from_crs(MAP_CRS, WORK_CRS, always_xy=True)
+    to_geo = transformer(WORK_CRS, MAP_CRS)
+    to_grid = transformer(MAP_CRS, WORK_CRS)
     lon, lat = to_geo.transform(x, y)
     xn, yn = to_grid.transform(lon, lat + 0.01)
     return math.degrees(math.atan2(xn - x, yn - y))

@@ -10,18 +10,17 @@ from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from exports.atlas_maps import p90_colour, p90_legend
 from exports.map_strings import t
 from exports.offline import AssetMode, localize
 from exports.web_common import (
-    COORD_DECIMALS,
     Legend,
     MetricScale,
     esc,
     geojson_layer,
+    latlon_corners,
     popup,
     to_map_crs,
 )
@@ -73,7 +72,6 @@ def build_atlas_map(
     legend.note(t("atlas.legend_p90", lang))
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     MapFurniture(legend.html(), ATTRIBUTION).add_to(m)
-    west, south, east, north = gdf.total_bounds
-    m.fit_bounds(np.round([[south, west], [north, east]], COORD_DECIMALS).tolist())
+    m.fit_bounds(latlon_corners(gdf.total_bounds))
     localize(m, assets)
     return m

@@ -30,6 +30,24 @@ MAX_LEGEND_SITES: Final = 6
 
 Draw = Callable[[Axes, float, float, float, float], None]
 
+#: Row height per font size (body rows), and the heading's font size and tighter height.
+LINE_FACTOR: Final = 1.35
+HEADING_PT: Final = 9.5
+HEADING_FACTOR: Final = 1.2
+#: Space under a heading's rule, in mm.
+HEADING_GAP_MM: Final = 2.8
+
+
+def line_mm(fontsize: float, factor: float = LINE_FACTOR) -> float:
+    """Height in mm of a row of text at ``fontsize`` points."""
+    return fontsize * PT_TO_MM * factor
+
+
+def chars_in(width_mm: float, size: float) -> int:
+    """About how many characters of ``size`` points fit in ``width_mm``."""
+    # DejaVu Sans averages about 0.55 em per character.
+    return int(width_mm / (size * PT_TO_MM * 0.55))
+
 
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis."""
@@ -120,16 +138,17 @@ class Panel:
         self.y = height
         self.sym = Symbols(page)
 
-    def _advance(self, fontsize: float, factor: float = 1.35) -> float:
-        self.y -= fontsize * PT_TO_MM * factor
+    def _advance(self, fontsize: float, factor: float = LINE_FACTOR) -> float:
+        self.y -= line_mm(fontsize, factor)
         return self.y
 
     def heading(self, text: str) -> None:
         """A bold heading with a rule under it."""
-        y = self._advance(9.5, 1.2)
-        self.ax.text(0, y, text, fontsize=self.page.pt(9.5), fontweight="bold", va="baseline")
+        y = self._advance(HEADING_PT, HEADING_FACTOR)
+        size = self.page.pt(HEADING_PT)
+        self.ax.text(0, y, text, fontsize=size, fontweight="bold", va="baseline")
         self.ax.plot([0, self.width], [y - 1.3, y - 1.3], color="#333333", lw=self.page.pt(0.5))
-        self.y -= 2.8
+        self.y -= HEADING_GAP_MM
 
     def row(self, left: str, right: str = "", *, indent: float = 0, size: float = 7.5) -> None:
         """A text row, with a bold right-aligned value if given."""
@@ -148,9 +167,7 @@ class Panel:
 
     def wrapped(self, text: str, *, indent: float = 0, size: float = 7.0) -> None:
         """``text`` wrapped to the panel's width."""
-        # DejaVu Sans averages about 0.55 em per character.
-        chars = int((self.width - indent) / (size * PT_TO_MM * 0.55))
-        for line in textwrap.wrap(text, chars) or [""]:
+        for line in textwrap.wrap(text, chars_in(self.width - indent, size)) or [""]:
             self.row(line, indent=indent, size=size)
 
     def symbol_row(self, draw: Draw, label: str) -> None:
@@ -298,8 +315,8 @@ class Panel:
         """
         names = [str(a["name"]) for a in plan.summary["responsible_actors"]]
         size = 7.0
-        line_h = size * PT_TO_MM * 1.35
-        heading_h = 9.5 * PT_TO_MM * 1.2 + 2.8
+        line_h = line_mm(size)
+        heading_h = line_mm(HEADING_PT, HEADING_FACTOR) + HEADING_GAP_MM
         if not names or self.y < line_h:
             return
         if self.y < heading_h + line_h:
@@ -308,8 +325,7 @@ class Panel:
             self.row(t("mapfig.actors_on_card", lang, n=len(names)), size=size)
             return
         self.heading(t("actors.title", lang))
-        chars = int(self.width / (size * PT_TO_MM * 0.55))
-        for line in _name_lines(names, chars, int(self.y // line_h), lang):
+        for line in _name_lines(names, chars_in(self.width, size), int(self.y // line_h), lang):
             self.row(line, size=size)
 
 

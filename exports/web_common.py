@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import folium
@@ -59,6 +59,13 @@ def to_map_crs(gdf: gpd.GeoDataFrame, simplify_m: float = 0.0) -> gpd.GeoDataFra
         out.geometry.to_numpy(), lambda xy: np.round(xy, COORD_DECIMALS)
     )
     return out
+
+
+def latlon_corners(bounds: Sequence[float]) -> list[list[float]]:
+    """Leaflet's ``[[south, west], [north, east]]`` from lon/lat (west, south, east, north)."""
+    west, south, east, north = bounds
+    corners: list[list[float]] = np.round([[south, west], [north, east]], COORD_DECIMALS).tolist()
+    return corners
 
 
 def geojson_layer(

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import geopandas as gpd
-import numpy as np
 from branca.element import MacroElement
 from folium.plugins import Draw
 from folium.template import Template
@@ -36,13 +35,13 @@ from exports import web_plan_layers as planl
 from exports.map_strings import DRAW_LOCAL_NB, t
 from exports.offline import AssetMode, localize
 from exports.web_common import (
-    COORD_DECIMALS,
     SIMPLIFY_M,
     Legend,
     MetricScale,
     esc,
     geojson_layer,
     js_string,
+    latlon_corners,
     to_map_crs,
 )
 from geo.place_names import load_place_names
@@ -361,7 +360,7 @@ def _base_map(
     if draw:
         _add_draw(m, lang)
     MapFurniture(legend.html(), ATTRIBUTION).add_to(m)
-    _fit(m, geom.to_lonlat_bounds(region.coverage.bounds))
+    m.fit_bounds(latlon_corners(geom.to_lonlat_bounds(region.coverage.bounds)))
     return m
 
 
@@ -416,7 +415,8 @@ def plan_groups(
     builders = _plan_builders(plan, sites, colours, closures, agreements, lang, legend)
     groups = _build(PLAN_LAYERS, wanted, builders, legend)
     overlay = folium.FeatureGroup(name="plan", control=False)
-    PlanOverlay(legend.rows(), _bounds_latlon(plan), _banner(plan, lang)).add_to(overlay)
+    bounds = latlon_corners(plan_bounds(plan))
+    PlanOverlay(legend.rows(), bounds, _banner(plan, lang)).add_to(overlay)
     return [overlay, *groups]
 
 
@@ -555,17 +555,6 @@ def build_map(
 def plan_bounds(plan: Plan) -> tuple[float, float, float, float]:
     """Lon/lat bounds (west, south, east, north) that frame a plan, with a margin."""
     return geom.to_lonlat_bounds(geom.padded(geom.plan_extent(plan)))
-
-
-def _bounds_latlon(plan: Plan) -> list[list[float]]:
-    west, south, east, north = plan_bounds(plan)
-    latlon: list[list[float]] = np.round([[south, west], [north, east]], COORD_DECIMALS).tolist()
-    return latlon
-
-
-def _fit(m: folium.Map, bounds: tuple[float, float, float, float]) -> None:
-    west, south, east, north = bounds
-    m.fit_bounds(np.round([[south, west], [north, east]], COORD_DECIMALS).tolist())
 
 
 def _add_draw(m: folium.Map, lang: str) -> None:

@@ -38,12 +38,13 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
     site = per_origin.index.get_level_values(1).to_numpy(dtype=object)
     people = per_origin.to_numpy(dtype=float)
     first = np.flatnonzero(np.r_[True, origin[1:] != origin[:-1]])
-    split = np.diff(np.r_[first, len(origin)]) > 1  # per origin: more than one site
+    sizes = np.diff(np.r_[first, len(origin)])  # sites per origin
+    split = sizes > 1
     # Each origin's major site: most people, ties to the first site (the sums are sorted
     # by origin, then site; lexsort is stable).
     order = np.lexsort((-people, origin))
     major = site[order[first]]
-    split_of = np.repeat(split, np.diff(np.r_[first, len(origin)]))
+    split_of = np.repeat(split, sizes)
     piece_of = dict(zip(groups["origin_id"].to_numpy(), groups["piece"].to_numpy(), strict=True))
     owners = origin[first]
     rows = []

@@ -36,31 +36,6 @@ MAX_HORIZON_S = 48 * 3600.0
 
 
 @dataclass
-class QueueTrace:
-    """Units still waiting at the entrance of each used edge after every step's discharge.
-
-    The backlog: traffic that gets through within its step has no wait.
-    """
-
-    edges: np.ndarray  # edge indices (n_used,)
-    dt: float
-    queue: np.ndarray  # shape (steps, n_used)
-
-    def wait_s(self, arrival_s: np.ndarray, capacity_per_h: np.ndarray) -> np.ndarray:
-        """Point-queue wait (s) of a unit reaching edge ``edges[i]`` at ``arrival_s[i]``.
-
-        FIFO: it waits until the queue ahead of it has been discharged at capacity.
-        After the simulated span the queues are empty.
-        """
-        step = np.rint(np.nan_to_num(arrival_s, posinf=-1.0) / self.dt).astype(np.int64)
-        ok = (step >= 0) & (step < len(self.queue))
-        backlog = np.zeros(len(self.edges))
-        cols = np.flatnonzero(ok)
-        backlog[cols] = self.queue[step[cols], cols]
-        return np.asarray(backlog / np.maximum(capacity_per_h[self.edges], 1e-9) * 3600.0)
-
-
-@dataclass
 class ClearanceCurves:
     """Cumulative units that have left the zone and arrived, per time step."""
 
@@ -70,8 +45,6 @@ class ClearanceCurves:
     total: float
     #: Units per person: 1 / persons per car for cars, 1 on foot.
     units_per_person: float = 1.0
-    #: Queues over time (only when :func:`simulate` is asked for it).
-    trace: QueueTrace | None = None
 
     def time_for(self, share: float, *, arrived: bool = True) -> float | None:
         """Seconds until ``share`` of all units left the zone / arrived (None if never)."""
@@ -277,7 +250,6 @@ def simulate(
     dt: float = 10.0,
     slice_of: np.ndarray | None = None,
     n_slices: int = 1,
-    trace: bool = False,
 ) -> ClearanceCurves:
     """Simulate departures, queues and arrivals over the trees.
 
@@ -300,8 +272,6 @@ def simulate(
     slice_of, n_slices
         Departure slice of each commodity, out of ``n_slices`` (:func:`release_shares`);
         by default every commodity departs along the whole curve.
-    trace
-        Also record every used edge's queue per step (``ClearanceCurves.trace``).
     """
     cap = trees.network.capacity if capacity_per_h is None else capacity_per_h
     return simulate_capacities(
@@ -314,7 +284,6 @@ def simulate(
         dt=dt,
         slice_of=slice_of,
         n_slices=n_slices,
-        trace=trace,
     )[0]
 
 
@@ -329,7 +298,6 @@ def simulate_capacities(
     dt: float = 10.0,
     slice_of: np.ndarray | None = None,
     n_slices: int = 1,
-    trace: bool = False,
     hops: Hops | None = None,
 ) -> list[ClearanceCurves]:
     """:func:`simulate` for several per-edge capacity arrays on the same routes at once.
@@ -337,8 +305,7 @@ def simulate_capacities(
     The runs share the layout and one time loop (the queues of every run are
     rows of one array), so the low/central/high capacity runs of a plan cost
     little more than one; each run's curves are those :func:`simulate` gives.
-    ``trace`` needs a single capacity array. ``hops``: the paths of ``units``
-    walked already (:meth:`planning.routing.SiteTrees.hops`).
+    ``hops``: the paths of ``units`` walked already (:meth:`planning.routing.SiteTrees.hops`).
     """
     units = np.asarray(units, dtype=float)
     lay = _layout(trees, origin_node, units, inside, np.vstack(capacities), dt, hops)
@@ -351,14 +318,12 @@ def simulate_capacities(
         mobilisation, t[:n_rel], np.zeros(k) if slice_of is None else slice_of, n_slices
     )
     released = np.diff(rel, axis=1, prepend=0.0)
-    runs, queues = _run(lay, released, n_steps, trace)
+    runs = _run(lay, released, n_steps)
     total = float(units.sum())
     out = []
     for left, arrived in runs:
         tr = t[: len(left)]
         out.append(ClearanceCurves(tr, np.minimum(left, total), np.minimum(arrived, total), total))
-    if trace:
-        out[0].trace = QueueTrace(lay.used, dt, np.array(queues).reshape(len(queues), -1))
     return out
 
 
@@ -422,17 +387,15 @@ def _releases(lay: _Layout, released: np.ndarray) -> Iterator[np.ndarray]:
         yield from np.asarray((into @ released[:, a : a + block]).T)
 
 
-def _run(
-    lay: _Layout, released: np.ndarray, n_steps: int, trace: bool
-) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
-    """Run the time loop: cumulative left/arrived per run and step, queues if traced.
+def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Run the time loop: cumulative left/arrived per run and step.
 
-    Each run's curves are cut when that run is done; the trace is of the first run.
+    Each run's curves are cut when that run is done.
     ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
     beyond its width release nothing). Runs (rows of ``lay.cap``) differ only in
     capacities; their state is flat (:class:`_Moves`).
     """
-    n_runs, n_cells, n_used = lay.cap.shape[0], len(lay.edge), len(lay.used)
+    n_runs, n_cells = lay.cap.shape[0], len(lay.edge)
     mv = _moves(lay)
     ring = np.zeros((mv.ring_len, n_runs * n_cells))
     queue = np.zeros(n_runs * n_cells)
@@ -441,7 +404,6 @@ def _run(
     releasing[: released.shape[1]] = released.any(axis=0)
     entering = _releases(lay, released)
     counts = np.zeros((n_steps + 1, n_runs * len(mv.delay)))
-    queues: list[np.ndarray] = []
     busy = np.zeros((n_steps + 1, n_runs), dtype=bool)  # a run has queues at a step
     # No run is done before its last release plus the longest way on.
     released_by = np.flatnonzero(releasing)[-1] + lay.horizon if releasing.any() else 0
@@ -454,23 +416,18 @@ def _run(
         if s < released.shape[1]:
             by_run += next(entering)
         by_run.any(axis=1, out=busy[s])
-        if trace:
-            queues.append(np.bincount(lay.edge, weights=by_run[0], minlength=n_used))
         # Every few steps: stop once every run is done (the steps after are empty).
         check = s >= released_by and s % _DONE_CHECK == 0
         if check and (_done_steps(busy[: s + 1], released_by, lay.horizon) >= 0).all():
             break
         out = _discharge(queue, edge_pos, cap)
         queue -= out
-        if trace:
-            queues[-1] = np.bincount(lay.edge, weights=by_run[0], minlength=n_used)
         counts[s] = np.bincount(count_slot, out[count_cell], minlength=counts.shape[1])
         np.add.at(flat_ring, ring_pos[slot], out[go_cell])
     done = _done_steps(busy[: s + 1], released_by, lay.horizon)
     left, arrived = _curves(lay, mv, counts[: s + 1], released, n_steps + 1)
     end = np.where(done >= 0, done + 1, n_steps + 1)
-    queues = queues[: int(end.max())]
-    return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)], queues
+    return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)]
 
 
 #: Steps between checks whether every run is done.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -22,12 +22,10 @@ from planning.site_table import routed_sites
 from planning.summary_model import (
     SUMMARY_FORMAT,
     BottleneckEntry,
-    ClosureEntry,
-    ExitEntry,
-    FailurePointEntry,
+    PeopleFigures,
     PlanSummary,
+    RoadFigures,
     SiteEntry,
-    UnreachableReason,
 )
 from planning.zones import EVACUATED_STATUSES
 
@@ -251,25 +249,9 @@ def summarise(parts: SummaryInputs) -> PlanSummary:
     }
 
 
-class _PeopleEntries(TypedDict):
-    evacuees_total: int
-    reception_seekers: int
-    assigned: dict[str, int]
-    own_arrangements: int
-    unassigned: int
-    unreachable: int
-    unreachable_reasons: list[UnreachableReason]
-
-
-class _RoadEntries(TypedDict):
-    exits: list[ExitEntry]
-    closures: list[ClosureEntry]
-    single_points_of_failure: list[FailurePointEntry]
-
-
 def _people_entries(
     evacuees: gpd.GeoDataFrame, by_status: dict[str, int], unreachable: dict[Message, int]
-) -> _PeopleEntries:
+) -> PeopleFigures:
     """Summary keys counting people: in total, per status, per site and why unreachable."""
     why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
     assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
@@ -288,7 +270,7 @@ def _people_entries(
 
 def _road_entries(
     exits: gpd.GeoDataFrame, closures: gpd.GeoDataFrame, spofs: list[tuple[str, FailurePoint]]
-) -> _RoadEntries:
+) -> RoadFigures:
     """Summary keys about roads: exits used, closures and single points of failure."""
     return {
         "exits": [

@@ -145,8 +145,31 @@ class DataSource(TypedDict):
     attribution: str
 
 
-class PlanSummary(TypedDict):
-    """The plan summary (ARCHITECTURE.md, ``Plan.summary``): figures and neutral texts."""
+class PeopleFigures(TypedDict):
+    """Summary keys counting people: in total, per status, per site and why unreachable."""
+
+    evacuees_total: int
+    reception_seekers: int
+    assigned: dict[str, int]
+    own_arrangements: int
+    unassigned: int
+    unreachable: int
+    unreachable_reasons: list[UnreachableReason]
+
+
+class RoadFigures(TypedDict):
+    """Summary keys about roads: exits used, closures and single points of failure."""
+
+    exits: list[ExitEntry]
+    closures: list[ClosureEntry]
+    single_points_of_failure: list[FailurePointEntry]
+
+
+class PlanSummary(PeopleFigures, RoadFigures):
+    """The plan summary (ARCHITECTURE.md, ``Plan.summary``): figures and neutral texts.
+
+    With the keys of :class:`PeopleFigures` and :class:`RoadFigures`.
+    """
 
     format: str
     scenario: str
@@ -155,17 +178,7 @@ class PlanSummary(TypedDict):
     created: str
     zone_area_km2: float
     population_vintage: str
-    evacuees_total: int
-    reception_seekers: int
-    assigned: dict[str, int]
-    own_arrangements: int
-    unassigned: int
-    unreachable: int
-    unreachable_reasons: list[UnreachableReason]
     sites: list[SiteEntry]
-    exits: list[ExitEntry]
-    closures: list[ClosureEntry]
-    single_points_of_failure: list[FailurePointEntry]
     clearance_minutes: ClearanceMinutes
     clearance_range_minutes: dict[str, ClearanceMinutes]
     bottlenecks: list[BottleneckEntry]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ import shapely
 
 from geo.network import RoadNetwork, network_from_arrays
 from geo.region import Region
-from planning import routing
+from planning import clearance, routing
 from planning.clearance import _clear_after, _clear_heads, simulate
 from planning.destinations import data_edge_nodes
 from planning.flow_routing import PREDICT_DT_S, FlowRoutes, route_flows
@@ -53,10 +54,42 @@ def _layer(stacked: routing.SiteTrees, s: int, k: int) -> routing.SiteTrees:
     )
 
 
+def _queue_trace(*args: object, **kwargs: object) -> tuple[np.ndarray, np.ndarray]:
+    """Run :func:`simulate`, recording each used edge's queue after every step's discharge.
+
+    The reference for :class:`QueueForecast`: the used edges and a (steps, used edges)
+    array of the units still waiting at their entrances (the backlog; traffic that gets
+    through within its step has no wait). Single capacity run only.
+    """
+    layouts: list[clearance._Layout] = []
+    rows: list[np.ndarray] = []
+    real_layout, real_discharge = clearance._layout, clearance._discharge
+
+    def layout(*a: object) -> clearance._Layout:
+        layouts.append(real_layout(*a))  # type: ignore[arg-type]
+        return layouts[-1]
+
+    def discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.ndarray:
+        out = real_discharge(queue, edge_pos, cap)
+        rows.append(np.bincount(edge_pos, weights=queue - out, minlength=len(cap)))
+        return out
+
+    with (
+        mock.patch.object(clearance, "_layout", layout),
+        mock.patch.object(clearance, "_discharge", discharge),
+    ):
+        simulate(*args, **kwargs)  # type: ignore[arg-type]
+    return layouts[0].used, np.array(rows).reshape(len(rows), -1)
+
+
 def _resimulated_waits(fr: FlowRoutes, s: int, arrival: np.ndarray) -> np.ndarray:
-    """Waits per edge from simulating slices 0..s-1 from time zero (the old way)."""
+    """Waits per edge from simulating slices 0..s-1 from time zero (the old way).
+
+    FIFO point queue: a unit reaching an edge waits until the backlog ahead of it
+    has been discharged at capacity; after the simulated span the queues are empty.
+    """
     k, net = fr.n_dest, fr.trees.network
-    trace = simulate(
+    edges, queue = _queue_trace(
         routing.stack_trees([_layer(fr.trees, i, k) for i in range(s)]),
         fr.origin_node,
         fr.units[:, : s * k],
@@ -66,11 +99,13 @@ def _resimulated_waits(fr: FlowRoutes, s: int, arrival: np.ndarray) -> np.ndarra
         dt=PREDICT_DT_S,
         slice_of=np.repeat(np.arange(s), k),
         n_slices=fr.n_slices,
-        trace=True,
-    ).trace
-    assert trace is not None
+    )
+    step = np.rint(np.nan_to_num(arrival[edges], posinf=-1.0) / PREDICT_DT_S).astype(np.int64)
+    cols = np.flatnonzero((step >= 0) & (step < len(queue)))
+    backlog = np.zeros(len(edges))
+    backlog[cols] = queue[step[cols], cols]
     waits = np.zeros(net.n_edges)
-    waits[trace.edges] = trace.wait_s(arrival[trace.edges], fr.capacity_vph)
+    waits[edges] = backlog / np.maximum(fr.capacity_vph[edges], 1e-9) * 3600.0
     return waits
 
 

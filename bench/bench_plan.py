@@ -35,14 +35,14 @@ import numpy as np
 from timing import median_time
 
 from geo.network import RoadNetwork, network_from_arrays
-from geo.region import load_region
+from geo.region import Region, load_region
 from geo.registry import load_registry
 from planning import plan_layers, routing
 from planning.assignment import assign
 from planning.flow_routing import DEFAULT_SLICES, route_flows
 from planning.plan import Plan, make_plan
 from planning.presets import load_preset
-from tests.flow_demand import preset_demand
+from tests.flow_demand import Demand, preset_demand
 
 N_SITES = 5
 N_ORIGINS = 1_000
@@ -64,8 +64,8 @@ def nx_pairs(graph: nx.DiGraph, origins: np.ndarray, sites: np.ndarray) -> float
     return time.perf_counter() - t0
 
 
-def snaroya_plan(rounds: int = 7) -> None:
-    region, registry = load_region(), load_registry()
+def snaroya_plan(region: Region, rounds: int = 7) -> None:
+    registry = load_registry()
     scenario = load_preset("snaroya")
     fixed_routes = partial(route_flows, n_slices=1)
 
@@ -103,9 +103,7 @@ def _wall_and_cpu(fn: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - t0, time.process_time() - c0
 
 
-def snaroya_routing() -> None:
-    d = preset_demand(load_region(), "snaroya")
-
+def snaroya_routing(d: Demand) -> None:
     def run(n_slices: int) -> object:
         return route_flows(
             d.trees,
@@ -137,10 +135,8 @@ def snaroya_routing() -> None:
         )
 
 
-def snaroya_networkx() -> None:
-    region = load_region()
-    net = region.network("drive")
-    d = preset_demand(region, "snaroya")
+def snaroya_networkx(d: Demand) -> None:
+    net = d.network
     site_xy = net.xy[d.trees.site_nodes]
     origin_xy = net.xy[d.origin_node]
     ours = median_time(lambda: fixed_pipeline(net, site_xy, origin_xy), repeat=5)
@@ -236,8 +232,11 @@ def cold_cli() -> None:
 
 
 if __name__ == "__main__":
-    snaroya_plan()
-    snaroya_routing()
-    snaroya_networkx()
+    # One region and one demand for the three Snarøya parts: loading is not what they time.
+    shared_region = load_region()
+    snaroya_plan(shared_region)
+    demand = preset_demand(shared_region, "snaroya")
+    snaroya_routing(demand)
+    snaroya_networkx(demand)
     grids()
     cold_cli()

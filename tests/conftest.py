@@ -1,4 +1,4 @@
-"""Shared session fixtures: the real region pack and the Snarøya preset plan.
+"""Shared session fixtures: the real region pack, the Snarøya preset plan and routing.
 
 Loading the pack (boundaries, the SSB grid, both road networks) takes a couple
 of seconds, so each test process does it once. Networks come from the default
@@ -18,8 +18,10 @@ from plan_support import plan_for
 from geo import settings
 from geo.network_cache import cache_dir
 from geo.region import Region, load_region
+from planning.flow_routing import FlowRoutes, route_flows
 from planning.plan import Plan
 from planning.presets import load_preset
+from tests.flow_demand import Demand, preset_demand
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -58,6 +60,19 @@ def preset_plans(region: Region, snaroya_plan: Plan) -> dict[str, Plan]:
     """The plans of the three presets (made once per test process)."""
     others = {name: plan_for(region, load_preset(name)) for name in ("fornebu", "fornebu_gas")}
     return {"snaroya": snaroya_plan} | others
+
+
+@pytest.fixture(scope="session")
+def snaroya_demand(region: Region) -> Demand:
+    """The ``snaroya`` drive demand to the registry's sites (see ``tests/flow_demand.py``)."""
+    return preset_demand(region, "snaroya")
+
+
+@pytest.fixture(scope="session")
+def snaroya_routes(snaroya_demand: Demand) -> FlowRoutes:
+    """The capacity-aware flow routing of :func:`snaroya_demand`."""
+    d = snaroya_demand
+    return route_flows(d.trees, d.origin_node, d.units, d.scenario.mobilisation, inside=d.inside)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

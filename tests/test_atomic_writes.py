@@ -8,9 +8,7 @@ or disk is full" error for the GeoPackage).
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -18,26 +16,18 @@ from typing import Any
 import pyogrio
 import pytest
 
-import cli
 from exports.bundle import write_exports
 from exports.data_files import to_geopackage, to_kml
 from geo.atomic import atomic_write, ensure_folder, write_text
 from geo.errors import OutputError
-from geo.settings import DEFAULT_DATA_DIR
 from planning.presets import PRESETS_DIR
+from tests.cli_support import run_cli
 
 GDAL_FULL = (
     "sqlite3_exec(INSERT INTO gpkg_contents (table_name, data_type, identifier, "
     + "x" * 5000
     + ") failed: database or disk is full"
 )
-
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(["--data", str(DEFAULT_DATA_DIR), *argv])
-    return status, out.getvalue(), err.getvalue()
 
 
 def raise_enospc(*_args: Any, **_kwargs: Any) -> None:

@@ -8,8 +8,6 @@ are fast.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,6 @@ import cli
 from geo.errors import EvacError, RegionDataError, ScenarioError, StoreError, UploadError, ZoneError
 from geo.population import read_population
 from geo.registry import load_sites, site_name
-from geo.settings import DEFAULT_DATA_DIR
 from geo.validate import MAX_JSON_DEPTH, json_depth
 from geo.zone_files import MAX_BYTES, line_features, read_geometries
 from planning.presets import load_preset
@@ -29,6 +26,7 @@ from planning.scenario_schema import _Scenario
 from planning.zones import closure_geometry
 from store import open_store
 from store.sqlite import SqliteStore
+from tests.cli_support import run_cli
 
 SWAPPED = {"type": "LineString", "coordinates": [[59.889, 10.605], [59.889, 10.612]]}
 PROJECTED = {"type": "LineString", "coordinates": [[592000.0, 6641000.0], [592400.0, 6641000.0]]}
@@ -36,13 +34,6 @@ POINT = {"type": "Point", "coordinates": [10.605, 59.889]}
 NO_COORDS = {"type": "Polygon"}
 NAN_LINE = {"type": "LineString", "coordinates": [[10.605, float("nan")], [10.612, 59.889]]}
 GOOD_LINE = {"type": "LineString", "coordinates": [[10.605, 59.889], [10.612, 59.889]]}
-
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(["--data", str(DEFAULT_DATA_DIR), *argv])
-    return status, out.getvalue(), err.getvalue()
 
 
 def assert_clear_error(status: int, err: str, *needles: str) -> None:

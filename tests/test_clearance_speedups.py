@@ -12,19 +12,19 @@ import numpy as np
 import pytest
 
 from geo.network import RoadNetwork, network_from_arrays
-from geo.region import Region
 from planning import clearance, routing
 from planning.clearance import simulate, simulate_capacities
-from planning.flow_routing import route_flows
-from tests.flow_demand import preset_demand
+from planning.flow_routing import FlowRoutes
+from tests.flow_demand import Demand
+from tests.toy_networks import ORIGIN
 
-ORIGIN = np.array([590_000.0, 6_640_000.0])  # somewhere in EPSG:25832
 CURVE = [(0.0, 0.0), (20.0, 1.0)]
 
 
-def test_side_by_side_capacity_runs_equal_separate_runs(region: Region) -> None:
-    d = preset_demand(region, "snaroya")
-    fr = route_flows(d.trees, d.origin_node, d.units, d.scenario.mobilisation, inside=d.inside)
+def test_side_by_side_capacity_runs_equal_separate_runs(
+    snaroya_demand: Demand, snaroya_routes: FlowRoutes
+) -> None:
+    d, fr = snaroya_demand, snaroya_routes
     factors = [0.75, 1.0, 1.25]
     together = fr.clearances(d.inside, factors)
     for factor, curves in zip(factors, together, strict=True):

@@ -6,8 +6,6 @@ installed ``.venv/bin/evac`` in a subprocess to prove no traceback escapes.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
@@ -19,11 +17,11 @@ import pyogrio
 import pytest
 from shapely.geometry import box, mapping
 
-import cli
-from geo.settings import DEFAULT_DATA_DIR, PROJECT_ROOT
+from geo.settings import PROJECT_ROOT
 from planning.i18n import render
 from planning.plan_contract import summary_problems
 from planning.summary_model import read_summary
+from tests.cli_support import run_cli
 
 EVAC = Path(sys.executable).parent / "evac"
 PLAN_LAYERS = ["zone", "evacuees", "catchments", "routes", "sites", "exits", "closures"]
@@ -34,17 +32,10 @@ SWAPPED_ZONE = {
 }
 
 
-def _run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(["--data", str(DEFAULT_DATA_DIR), *argv])
-    return status, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture(scope="module")
 def snaroya_cli(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out_dir = tmp_path_factory.mktemp("plan") / "snaroya"
-    status, stdout, stderr = _run("plan", "--preset", "snaroya", "--out", str(out_dir), "--json")
+    status, stdout, stderr = run_cli("plan", "--preset", "snaroya", "--out", str(out_dir), "--json")
     assert status == 0, stderr
     return out_dir, json.loads(stdout)
 
@@ -114,7 +105,7 @@ def test_plan_json_is_the_neutral_summary_with_texts_in_the_chosen_language(
     assert warning["text"] == render(warning, "en"), "--lang defaults to English"
     assert read_summary(s)["warnings"][0] == {"key": warning["key"], "params": warning["params"]}
     assert not summary_problems(read_summary(s))
-    status, stdout, stderr = _run(
+    status, stdout, stderr = run_cli(
         "plan", "--preset", "snaroya", "--out", str(tmp_path), "--lang", "nb"
     )
     assert status == 0, stderr
@@ -145,7 +136,7 @@ def test_plan_writes_a_geopackage_with_every_layer(
 
 
 def test_plan_options_reach_the_engine(tmp_path: Path) -> None:
-    status, stdout, stderr = _run(
+    status, stdout, stderr = run_cli(
         "plan",
         "--preset",
         "snaroya",
@@ -176,7 +167,7 @@ def test_plan_from_a_zone_file_with_a_closure_file(tmp_path: Path) -> None:
     closure.write_text(
         json.dumps({"type": "LineString", "coordinates": [[10.6169, 59.884], [10.6185, 59.884]]})
     )
-    status, stdout, stderr = _run(
+    status, stdout, stderr = run_cli(
         "plan", "--zone", str(zone), "--closure", str(closure), "--out", str(tmp_path / "o")
     )
     assert status == 0, stderr
@@ -189,7 +180,7 @@ def test_plan_from_a_zone_file_with_a_closure_file(tmp_path: Path) -> None:
 
 
 def test_presets_lists_the_three_presets() -> None:
-    status, stdout, _ = _run("presets")
+    status, stdout, _ = run_cli("presets")
     assert status == 0
     names = [line.split()[0] for line in stdout.splitlines() if line.strip()]
     assert names == ["snaroya", "fornebu", "fornebu_gas"]
@@ -201,13 +192,13 @@ def test_presets_lists_the_three_presets() -> None:
 
 def test_missing_zone_file_is_a_one_line_error(tmp_path: Path) -> None:
     missing = tmp_path / "finnes-ikke.geojson"
-    status, _, err = _run("plan", "--zone", str(missing), "--out", str(tmp_path / "o"))
+    status, _, err = run_cli("plan", "--zone", str(missing), "--out", str(tmp_path / "o"))
     _assert_one_line_error(status, err, str(missing))
     assert not (tmp_path / "o").exists()
 
 
 def test_unknown_site_in_capacity_is_a_one_line_error(tmp_path: Path) -> None:
-    status, _, err = _run(
+    status, _, err = run_cli(
         "plan", "--preset", "snaroya", "--capacity", "Oslo Spektrum=100", "--out", str(tmp_path)
     )
     _assert_one_line_error(status, err, "Oslo Spektrum", "Telenor Arena")
@@ -223,12 +214,12 @@ def test_unknown_site_in_capacity_is_a_one_line_error(tmp_path: Path) -> None:
     ],
 )
 def test_bad_plan_option_is_a_one_line_error(tmp_path: Path, argv: list[str], needle: str) -> None:
-    status, _, err = _run("plan", "--preset", "snaroya", *argv, "--out", str(tmp_path))
+    status, _, err = run_cli("plan", "--preset", "snaroya", *argv, "--out", str(tmp_path))
     _assert_one_line_error(status, err, needle)
 
 
 def test_unknown_preset_is_a_one_line_error(tmp_path: Path) -> None:
-    status, _, err = _run("plan", "--preset", "sandvika", "--out", str(tmp_path))
+    status, _, err = run_cli("plan", "--preset", "sandvika", "--out", str(tmp_path))
     _assert_one_line_error(status, err, "sandvika", "snaroya")
 
 
@@ -253,7 +244,7 @@ def test_include_construction_routes_over_the_snaroyveien_works(
     tmp_path: Path, snaroya_cli: tuple[Path, dict[str, Any]]
 ) -> None:
     _, default = snaroya_cli
-    status, stdout, stderr = _run(
+    status, stdout, stderr = run_cli(
         "--include-construction", "plan", "--preset", "snaroya", "--out", str(tmp_path), "--json"
     )
     assert status == 0, stderr
@@ -272,7 +263,7 @@ def test_include_construction_routes_over_the_snaroyveien_works(
 
 
 def test_added_site_and_model_options_reach_the_engine(tmp_path: Path) -> None:
-    status, stdout, stderr = _run(
+    status, stdout, stderr = run_cli(
         "plan",
         "--preset",
         "fornebu",
@@ -325,5 +316,5 @@ def test_added_site_and_model_options_reach_the_engine(tmp_path: Path) -> None:
     ],
 )
 def test_bad_v2_option_is_a_one_line_error(tmp_path: Path, argv: list[str], needle: str) -> None:
-    status, _, err = _run("plan", "--preset", "fornebu", *argv, "--out", str(tmp_path))
+    status, _, err = run_cli("plan", "--preset", "fornebu", *argv, "--out", str(tmp_path))
     _assert_one_line_error(status, err, needle)

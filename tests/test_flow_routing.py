@@ -10,16 +10,15 @@ import numpy as np
 import pytest
 
 from geo.network import RoadNetwork, network_from_arrays
-from geo.region import Region
 from planning import routing
 from planning.clearance import ClearanceCurves, simulate
 from planning.flow_routing import FlowRoutes, route_flows
-from tests.flow_demand import Demand, preset_demand
+from tests.flow_demand import Demand
+from tests.toy_networks import ORIGIN, bottleneck_line
 
 DT = 10.0
 #: Everyone leaves at once.
 AT_ONCE = [(0.0, 1.0), (1.0, 1.0)]
-ORIGIN = np.array([590_000.0, 6_640_000.0])  # somewhere in EPSG:25832
 
 
 def parallel_roads(c1: float, c2: float) -> RoadNetwork:
@@ -70,18 +69,9 @@ def test_split_pair_reports_both_paths_and_conserves_units() -> None:
     assert fr.clearance(INSIDE).arrived[-1] == pytest.approx(800.0)
 
 
-def _line(capacity_vph: float) -> RoadNetwork:
-    """Four nodes 1 km apart, two-way; edge 1-2 is the bottleneck; 100 s per edge."""
-    xy = ORIGIN + np.array([[0.0, 0.0], [1000.0, 0.0], [2000.0, 0.0], [3000.0, 0.0]])
-    u = np.array([0, 1, 2, 1, 2, 3])
-    v = np.array([1, 2, 3, 0, 1, 2])
-    cap = np.array([1e6, capacity_vph, 1e6, 1e6, capacity_vph, 1e6])
-    return network_from_arrays(xy, u, v, speed_kph=np.full(6, 36.0), capacity_vph=cap)
-
-
 @pytest.mark.parametrize(("n_units", "capacity"), [(1000, 600.0), (300, 1200.0), (50, 200.0)])
 def test_one_bottleneck_still_clears_at_t_free_plus_n_over_c(n_units: int, capacity: float) -> None:
-    net = _line(capacity)
+    net = bottleneck_line(capacity)
     trees = routing.site_trees(net, net.xy[[3]])
     fr = route_flows(trees, np.array([0]), np.array([[float(n_units)]]), AT_ONCE)
     curves = fr.clearance(np.array([True, False, False, False]), dt=DT)
@@ -106,7 +96,7 @@ def test_lower_capacity_factor_gives_a_longer_clearance() -> None:
 
 def test_departure_slices_together_depart_as_the_curve_says() -> None:
     """Eight slices on identical trees behave exactly like one commodity."""
-    net = _line(1e6)
+    net = bottleneck_line(1e6)
     trees = routing.site_trees(net, net.xy[[3]])
     curve = [(0.0, 0.0), (10.0, 0.5), (20.0, 1.0)]
     inside = np.array([True, False, False, False])
@@ -125,7 +115,7 @@ def test_departure_slices_together_depart_as_the_curve_says() -> None:
 
 
 def test_origin_on_an_off_network_site_still_covers_the_leg() -> None:
-    net = _line(1e6)
+    net = bottleneck_line(1e6)
     far = net.xy[3] + np.array([0.0, 1000.0])  # 1 km off the network
     trees = routing.site_trees(net, far[None, :])
     assert trees.offnet_s[0] > 0
@@ -152,25 +142,14 @@ def test_parallel_edges_route_on_the_cheapest() -> None:
 
 
 def test_destination_with_many_entries_is_reached_at_the_nearest() -> None:
-    net = _line(1e6)
+    net = bottleneck_line(1e6)
     trees = routing.destination_trees(net, [np.array([0, 3])])
     assert trees.time_s[0].tolist() == pytest.approx([0.0, 100.0, 100.0, 0.0])
     assert trees.next_node[0].tolist() == [-1, 0, 3, -1]
 
 
-@pytest.fixture(scope="module")
-def snaroya(region: Region) -> Demand:
-    return preset_demand(region, "snaroya")
-
-
-@pytest.fixture(scope="module")
-def snaroya_routes(snaroya: Demand) -> FlowRoutes:
-    d = snaroya
-    return route_flows(d.trees, d.origin_node, d.units, d.scenario.mobilisation, inside=d.inside)
-
-
-def test_vectorised_edge_loads_match_a_walk_along_every_path(snaroya: Demand) -> None:
-    d = snaroya
+def test_vectorised_edge_loads_match_a_walk_along_every_path(snaroya_demand: Demand) -> None:
+    d = snaroya_demand
     loads = d.trees.edge_loads(d.origin_node, d.units)
     expected = np.zeros(d.network.n_edges)
     for i, node in enumerate(d.origin_node):
@@ -197,9 +176,9 @@ def _figures(c: ClearanceCurves) -> np.ndarray:
 
 
 def test_snaroya_traffic_spreads_over_parallel_streets(
-    snaroya: Demand, snaroya_routes: FlowRoutes
+    snaroya_demand: Demand, snaroya_routes: FlowRoutes
 ) -> None:
-    d, fr = snaroya, snaroya_routes
+    d, fr = snaroya_demand, snaroya_routes
     cap = d.network.capacity
     fixed = d.trees.edge_loads(d.origin_node, d.units)
     # Fixed shortest paths overload Skogenbuen (~2x its capacity) ...
@@ -217,10 +196,10 @@ def test_snaroya_traffic_spreads_over_parallel_streets(
 
 
 def test_snaroya_clearance_is_nowhere_worse_than_fixed_paths(
-    snaroya: Demand, snaroya_routes: FlowRoutes
+    snaroya_demand: Demand, snaroya_routes: FlowRoutes
 ) -> None:
-    flow = _figures(snaroya_routes.clearance(snaroya.inside, dt=DT))
-    fixed = _figures(snaroya_routes.fixed_clearance(snaroya.inside, dt=DT))
+    flow = _figures(snaroya_routes.clearance(snaroya_demand.inside, dt=DT))
+    fixed = _figures(snaroya_routes.fixed_clearance(snaroya_demand.inside, dt=DT))
     # Within the model's resolution (two time steps), and clearly better on arrival.
     assert (flow <= fixed + 2 * DT).all(), (flow / 60, fixed / 60)
     assert flow[4] < fixed[4] - 5 * 60  # arrival p90: at least 5 min earlier

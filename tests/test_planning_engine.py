@@ -24,7 +24,6 @@ from shapely.geometry import LineString, Polygon, box, mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import EvacError, ScenarioError, UploadError, ZoneError
-from geo.network import network_from_arrays
 from geo.region import Region
 from geo.zone_files import MAX_BYTES, read_geometries, zone_features
 from planning import routing
@@ -41,6 +40,7 @@ from planning.scenario import (
     scenario_to_json,
 )
 from planning.zones import to_work
+from tests.toy_networks import bottleneck_line
 
 PRESETS = ["snaroya", "fornebu", "fornebu_gas"]
 SITES = ["Thon Hotel Oslofjord", "Quality Hotel Expo", "Telenor Arena"]
@@ -190,21 +190,11 @@ def test_closing_the_whole_neck_cuts_off_everyone_without_snapping_across(
 # --- the clearance model on a synthetic bottleneck --------------------------------
 
 
-def _line_network(capacity_vph: float) -> Any:
-    """Four nodes 1 km apart, two-way; edge 1-2 is the bottleneck; 36 km/h = 100 s/edge."""
-    origin = np.array([590_000.0, 6_640_000.0])  # somewhere in EPSG:25832
-    xy = origin + np.array([[0.0, 0.0], [1000.0, 0.0], [2000.0, 0.0], [3000.0, 0.0]])
-    u = np.array([0, 1, 2, 1, 2, 3])
-    v = np.array([1, 2, 3, 0, 1, 2])
-    cap = np.array([1e6, capacity_vph, 1e6, 1e6, capacity_vph, 1e6])
-    return network_from_arrays(xy, u, v, speed_kph=np.full(6, 36.0), capacity_vph=cap)
-
-
 @pytest.mark.parametrize(("n_units", "capacity"), [(1000, 600.0), (300, 1200.0), (50, 200.0)])
 def test_single_bottleneck_clearance_matches_the_analytic_answer(
     n_units: int, capacity: float
 ) -> None:
-    net = _line_network(capacity)
+    net = bottleneck_line(capacity)
     trees = routing.site_trees(net, net.xy[[3]])
     assert trees.site_nodes.tolist() == [3]
     assert trees.time_s[0, 0] == pytest.approx(300.0)
@@ -223,7 +213,7 @@ def test_single_bottleneck_clearance_matches_the_analytic_answer(
 
 
 def test_departures_follow_the_mobilisation_curve_when_roads_are_free() -> None:
-    net = _line_network(1e6)
+    net = bottleneck_line(1e6)
     trees = routing.site_trees(net, net.xy[[3]])
     curve = [(0.0, 0.0), (10.0, 0.5), (20.0, 1.0)]
     curves = simulate(

@@ -26,7 +26,6 @@ import cli
 from geo import settings
 from geo.errors import ScenarioError
 from geo.region import Region
-from geo.settings import DEFAULT_DATA_DIR
 from planning.plan import Plan
 from sim import binaries
 from sim.compare import drive_paths, fast_estimate, simulate_plan
@@ -34,6 +33,7 @@ from sim.demand import apportion, car_counts, cars_from_paths, departure_times_s
 from sim.network import SumoNet, build_net, closed_edge_ids, net_without, read_net
 from sim.results import leave_time, weighted_time
 from sim.run import CAR_LENGTH_WITH_GAP_M, SimulationError, meso_types_xml, run_sumo
+from tests.cli_support import run_cli
 
 KEYS = ("leave_p50", "arrive_p50", "leave_p90", "arrive_p90")
 
@@ -55,18 +55,11 @@ def sumo() -> None:
     sumo_or_skip()
 
 
-def _run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(["--data", str(DEFAULT_DATA_DIR), *argv])
-    return status, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture(scope="module")
 def snaroya_sim(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     sumo_or_skip()
     out_dir = tmp_path_factory.mktemp("sim") / "snaroya"
-    status, stdout, stderr = _run(
+    status, stdout, stderr = run_cli(
         "simulate", "--preset", "snaroya", "--out", str(out_dir), "--json"
     )
     assert status == 0, stderr
@@ -166,7 +159,9 @@ def test_cli_simulates_a_drawn_zone_with_rerouting(sumo: None, tmp_path: Path) -
     geometry = {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
     zone.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": geometry}))
     out = tmp_path / "out"
-    status, stdout, stderr = _run("simulate", "--zone", str(zone), "--out", str(out), "--reroute")
+    status, stdout, stderr = run_cli(
+        "simulate", "--zone", str(zone), "--out", str(out), "--reroute"
+    )
     assert status == 0, stderr
     data = json.loads((out / "simulation.json").read_text(encoding="utf-8"))
     assert data["scenario"] == "block" and "rerouting" in data["model"]["routing"]

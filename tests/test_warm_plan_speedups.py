@@ -31,9 +31,9 @@ from planning.flow_routing import PREDICT_DT_S, FlowRoutes, route_flows
 from planning.plan_layers import path_lines
 from planning.plan_summary import _descending
 from planning.queue_forecast import QueueForecast
-from tests.flow_demand import Demand, preset_demand
+from tests.flow_demand import Demand
+from tests.toy_networks import ORIGIN
 
-ORIGIN = np.array([590_000.0, 6_640_000.0])  # somewhere in EPSG:25832
 #: Departures spread over 20 minutes: each slice starts at its own step.
 SPREAD = [(0.0, 0.0), (20.0, 1.0)]
 
@@ -164,17 +164,6 @@ def test_incremental_queues_equal_a_full_resimulation_on_a_toy(far: bool) -> Non
     assert fr.edge_units[1] > 0 and fr.edge_units[3] > 0
 
 
-@pytest.fixture(scope="module")
-def snaroya(region: Region) -> Demand:
-    return preset_demand(region, "snaroya")
-
-
-@pytest.fixture(scope="module")
-def snaroya_routes(snaroya: Demand) -> FlowRoutes:
-    d = snaroya
-    return route_flows(d.trees, d.origin_node, d.units, d.scenario.mobilisation, inside=d.inside)
-
-
 @pytest.mark.parametrize("far", [True, False])
 def test_incremental_queues_equal_a_full_resimulation_on_snaroya(
     snaroya_routes: FlowRoutes, far: bool
@@ -185,17 +174,17 @@ def test_incremental_queues_equal_a_full_resimulation_on_snaroya(
 
 
 def test_zone_exits_along_used_edges_equal_those_over_every_node(
-    snaroya: Demand, snaroya_routes: FlowRoutes
+    snaroya_demand: Demand, snaroya_routes: FlowRoutes
 ) -> None:
-    trees, net = snaroya_routes.trees, snaroya.network
+    trees, net = snaroya_routes.trees, snaroya_demand.network
     hops = snaroya_routes.hops
     used = np.unique(hops.edge)
     pos = np.full(net.n_edges, -1)
     pos[used] = np.arange(len(used))
     ne = trees.next_edge[:, net.edge_v[used]]
     nxt_pos = np.where(ne >= 0, pos[np.maximum(ne, 0)], -1)
-    heads = _clear_heads(nxt_pos, snaroya.inside[net.edge_v[used]])
-    every_node = _clear_after(trees, snaroya.inside)
+    heads = _clear_heads(nxt_pos, snaroya_demand.inside[net.edge_v[used]])
+    every_node = _clear_after(trees, snaroya_demand.inside)
     comm = hops.dests[hops.walker]
     assert np.array_equal(heads[comm, pos[hops.edge]], every_node[comm, net.edge_v[hops.edge]])
     assert not heads[comm, pos[hops.edge]].all()  # the zone is crossed on the way

@@ -224,7 +224,7 @@ def compute(region: Region, sites: gpd.GeoDataFrame, lg: str) -> None:
         with st.spinner(tr("app.running", lg)):
             t0 = time.perf_counter()
             key = S.scenario_key(text, region.include_construction)
-            plan = cached_plan(key, text, region, sites)
+            plan = cached_plan(key, text, region)
         S.store_plan(state, plan, text, time.perf_counter() - t0)
         AL.log_plan_run(plan.summary, lg)
     except EvacError as exc:
@@ -239,7 +239,7 @@ def prefetch_plan(scenario_json: str, region: Region, sites: gpd.GeoDataFrame, l
         def layers(plan: Plan) -> None:
             AM.plan_scripts(key, lg, plan, region, sites)
 
-        prefetch(key, scenario_json, region, sites, layers)
+        prefetch(key, scenario_json, region, layers)
 
 
 def plan_map(region: Region, sites: gpd.GeoDataFrame, plan: Plan | None, lg: str) -> None:

@@ -16,13 +16,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from geo.errors import EvacError
 
-# No command does dense linear algebra, but OpenBLAS (one copy in numpy, one in
-# scipy) starts a thread per core when it is imported: about 0.1 s of CPU and wall
-# time of every cold `evac` process on the 2-core reference machine
-# (bench/bench_cold_cli.py). Set before numpy is imported; a user's value wins.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from geo.region import Region
     from geo.registry import Registry
     from planning.plan import Plan
@@ -220,8 +216,12 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
-def scenario_from_args(args: argparse.Namespace) -> Scenario:
-    """Build the scenario an ``evac plan``/``evac export`` command line describes."""
+def scenario_from_args(args: argparse.Namespace, sites: gpd.GeoDataFrame | None = None) -> Scenario:
+    """Build the scenario an ``evac plan``/``evac export`` command line describes.
+
+    ``sites`` are the registry's reception sites (``--capacity``, ``--disable-site``);
+    read from the registry when not given.
+    """
     from geo.coords import CLOSURE_TYPES
     from geo.zone_files import line_features, read_geometries, unused_features
 
@@ -241,7 +241,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     ):
         if getattr(args, key) is not None:
             setattr(s, attr, getattr(args, key))
-    _apply_site_args(s, args)
+    _apply_site_args(s, args, sites)
     s.added_sites += [parse_site(item) for item in args.site]
     if args.reception_share is not None:
         s.reception_share = _finite(args.reception_share, "--reception-share")
@@ -288,12 +288,12 @@ def _base_scenario(args: argparse.Namespace) -> Scenario:
     )
 
 
-def _apply_site_args(s: Scenario, args: argparse.Namespace) -> None:
+def _apply_site_args(s: Scenario, args: argparse.Namespace, sites: gpd.GeoDataFrame | None) -> None:
     """Site names (or their alternative names) in ``--capacity`` and ``--disable-site``."""
     from geo.registry import canonical_site_overrides, load_sites, site_name
     from planning.scenario import SiteOverride
 
-    sites = load_sites()
+    sites = load_sites() if sites is None else sites
     s.sites = canonical_site_overrides(sites, s.sites)
     for item in args.capacity:
         name, capacity = parse_capacity(item)
@@ -412,16 +412,20 @@ def _region(args: argparse.Namespace) -> Region:
     return load_region(args.data, home=args.home, include_construction=args.include_construction)
 
 
-def _plan(
-    args: argparse.Namespace, scenario: Scenario | None = None
-) -> tuple[Plan, Region, Registry]:
-    """The plan the command line describes, with the region and registry it used."""
+def _scenario(args: argparse.Namespace) -> tuple[Scenario, Registry]:
+    """The scenario the command line describes and the registry (read once) it names."""
     from geo.registry import load_registry
+
+    registry = load_registry()
+    return scenario_from_args(args, registry.sites), registry
+
+
+def _plan(args: argparse.Namespace, scenario: Scenario, registry: Registry) -> tuple[Plan, Region]:
+    """The plan of ``scenario`` in the region the command line names, with that region."""
     from planning.plan import make_plan
 
-    scenario = scenario or scenario_from_args(args)
-    region, registry = _region(args), load_registry()
-    return make_plan(scenario, region, registry), region, registry
+    region = _region(args)
+    return make_plan(scenario, region, registry), region
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
@@ -429,9 +433,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from geo.atomic import ensure_folder, write_text
     from planning.summary_model import with_texts
 
-    scenario = scenario_from_args(args)
+    scenario, registry = _scenario(args)
     out = ensure_folder(args.out)  # before the plan: a bad folder fails fast
-    plan, _, _ = _plan(args, scenario)
+    plan, _ = _plan(args, scenario, registry)
     to_geopackage(plan, out / "plan.gpkg")
     # The neutral summary, each message also rendered ("text") so people can read and
     # grep it; read_summary drops the texts. allow_nan=False: strict JSON for every reader.
@@ -451,12 +455,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from exports.bundle import check_exportable, write_exports
     from geo.atomic import ensure_folder
 
-    scenario = scenario_from_args(args)
+    scenario, registry = _scenario(args)
     kinds = args.kind or KINDS
     actual = bool(args.not_exercise)
     check_exportable(scenario, kinds, actual=actual)  # before the plan: fail fast
     out = ensure_folder(args.out)
-    plan, region, registry = _plan(args, scenario)
+    plan, region = _plan(args, scenario, registry)
     paths = write_exports(plan, region, registry.sites, out, kinds, args.lang, actual=actual)
     for path in paths:
         print(path)
@@ -468,7 +472,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     from sim.compare import simulate_plan
 
-    plan, region, _ = _plan(args)
+    plan, region = _plan(args, *_scenario(args))
     data = simulate_plan(
         plan,
         region,
@@ -595,6 +599,11 @@ def show_notices() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
+    # No command does dense linear algebra, but OpenBLAS (one copy in numpy, one in
+    # scipy) starts a thread per core when it is imported: about 0.1 s of CPU and wall
+    # time of every cold `evac` process on the 2-core reference machine
+    # (bench/bench_cold_cli.py). Set before numpy is imported; a user's value wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     show_notices()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import streamlit as st
 
 from geo.errors import EvacError
@@ -30,7 +29,7 @@ def plan_registry() -> Registry:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def cached_plan(key: str, scenario_json: str, _region: Region, _sites: gpd.GeoDataFrame) -> Plan:
+def cached_plan(key: str, scenario_json: str, _region: Region) -> Plan:
     """The plan of ``scenario_json`` (``key`` hashes it with the network option).
 
     Raises
@@ -42,9 +41,7 @@ def cached_plan(key: str, scenario_json: str, _region: Region, _sites: gpd.GeoDa
     return make_plan(scenario, _region, plan_registry())
 
 
-def prefetch(
-    key: str, scenario_json: str, region: Region, sites: gpd.GeoDataFrame, *after: Any
-) -> None:
+def prefetch(key: str, scenario_json: str, region: Region, *after: Any) -> None:
     """Start computing a plan in the background, so "Beregn plan" finds it ready.
 
     The planner edits a zone, looks at it on the map and then presses the button;
@@ -56,7 +53,7 @@ def prefetch(
 
     def work() -> None:
         try:
-            plan = cached_plan(key, scenario_json, region, sites)
+            plan = cached_plan(key, scenario_json, region)
             for step in after:
                 step(plan)
         except EvacError:

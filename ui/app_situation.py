@@ -55,13 +55,12 @@ def situation_plan(
     version: int,
     _stored: StoredVersion,
     _region: Region,
-    _sites: gpd.GeoDataFrame,
 ) -> tuple[Plan | None, str]:
     """The plan of a saved version, or ``(None, why not)``; computed once for every viewer."""
     try:
         text = scenario_to_json(_stored.scenario())
         key = scenario_key(text, _region.include_construction)
-        return cached_plan(key, text, _region, _sites), ""
+        return cached_plan(key, text, _region), ""
     except EvacError as exc:
         return None, str(exc)
 
@@ -198,7 +197,7 @@ def situation_view(
         st.warning(tx("sit.deleted", lang))
 
     key = repr(store)
-    plan, why = situation_plan(key, scenario_id, info.version, stored, region, sites)
+    plan, why = situation_plan(key, scenario_id, info.version, stored, region)
     if plan is not None:
         key_figures(plan.summary, lang)
     else:

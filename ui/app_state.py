@@ -107,8 +107,6 @@ MAP_BASE: Final = "map_base"
 MAP_MOUNT: Final = "map_mount"
 #: True from the top of a planner run until its map is drawn.
 MAP_PENDING: Final = "map_pending"
-#: The last run stopped (a rerun was requested mid-run) before it drew the map.
-MAP_LOST: Final = "map_lost"
 FLASH: Final = "flash"
 ACCESS_GRANTED: Final = "access_granted"
 USER: Final = "user_name"
@@ -748,8 +746,15 @@ def drop_plan(state: State) -> None:
 
 
 def begin_page(state: State) -> None:
-    """Top of a planner run: note whether the last run stopped before drawing its map."""
-    state[MAP_LOST] = bool(state.get(MAP_PENDING))
+    """Top of a planner run: a new map key if the last run stopped before drawing its map.
+
+    The browser's map component is keyed by ``MAP_MOUNT``, so a map is never
+    remounted under the key of one the page dropped: a run stopped mid-way by a new
+    click (English, then Norsk at once) may already have put other elements where the
+    map was, and a component remounted under its old key then stays blank (no map).
+    """
+    if state.get(MAP_PENDING):
+        _bump_mount(state)
     state[MAP_PENDING] = True
 
 
@@ -758,18 +763,18 @@ def map_drawn(state: State) -> None:
     state[MAP_PENDING] = False
 
 
+def _bump_mount(state: State) -> None:
+    state[MAP_MOUNT] = int(state.get(MAP_MOUNT, 0)) + 1
+
+
 def map_mount(state: State, base_key: object) -> int:
     """A number that changes with the base map (a language switch) and after a cut-short run.
 
-    A cut-short run stopped before it drew the map. The browser's map component is
-    keyed by this number, so a map is never remounted under the key of one the page
-    dropped: a run stopped mid-way by a new click (English, then Norsk at once) may
-    already have put other elements where the map was, and a component remounted
-    under its old key then stays blank (no map at all).
+    A cut-short run is one that stopped before it drew the map (see :func:`begin_page`).
     """
-    if state.get(MAP_BASE) != base_key or state.pop(MAP_LOST, False):
+    if state.get(MAP_BASE) != base_key:
         state[MAP_BASE] = base_key
-        state[MAP_MOUNT] = int(state.get(MAP_MOUNT, 0)) + 1
+        _bump_mount(state)
     return int(state[MAP_MOUNT])
 
 

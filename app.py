@@ -32,7 +32,7 @@ from ui.access import require_access
 from ui.app_atlas import atlas_view, open_atlas_button
 from ui.app_exports import export_panel, file_stem
 from ui.app_messages import error_text, flash, flash_error, show_error, show_flashes
-from ui.app_plan import cached_plan, plan_registry, prefetch
+from ui.app_plan import cached_plan, compute_seconds, plan_registry, prefetch
 from ui.app_results import key_figures, results_tabs
 from ui.app_simulation import simulation_panel
 from ui.app_situation import situation_view
@@ -225,7 +225,8 @@ def compute(region: Region, sites: gpd.GeoDataFrame, lg: str) -> None:
             t0 = time.perf_counter()
             key = S.scenario_key(text, region.include_construction)
             plan = cached_plan(key, text, region)
-        S.store_plan(state, plan, text, time.perf_counter() - t0)
+        seconds, ahead = S.plan_time(compute_seconds(key), time.perf_counter() - t0)
+        S.store_plan(state, plan, text, seconds, ahead=ahead)
         AL.log_plan_run(plan.summary, lg)
     except EvacError as exc:
         show_error(exc, lg)
@@ -269,10 +270,8 @@ def results(
     plan: Plan, region: Region, sites: gpd.GeoDataFrame, agreements: list[Agreement], lg: str
 ) -> None:
     """Timing line, result tabs and the export buttons."""
-    seconds = f"{state[S.PLAN_SECONDS]:.1f}"
-    st.caption(
-        tr("app.plan_done", lg, seconds=seconds.replace(".", ",") if lg == "nb" else seconds)
-    )
+    done = "app.plan_ahead" if state.get(S.PLAN_AHEAD) else "app.plan_done"
+    st.caption(tr(done, lg, seconds=S.seconds_text(state[S.PLAN_SECONDS], lg)))
     vintage = plan.summary["population_vintage"]
     export_tab = results_tabs(plan.summary, agreements, vintage, lg)
     with export_tab:

@@ -117,7 +117,8 @@ def _add_plan_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         "--lang",
         choices=["nb", "en"],
         default="en",
-        help="language of warnings, reasons and actions (printed, and as 'text' in the JSON)",
+        help="language of warnings, reasons and actions (printed, as 'text' in the JSON, "
+        "and the reason columns of plan.gpkg)",
     )
     p.set_defaults(handler=_cmd_plan)
 
@@ -126,7 +127,7 @@ def _add_plan_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     p = sub.add_parser("export", help="plan and write route maps, GIS files, CAP, HTML")
     _add_scenario_args(p)
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--lang", choices=["nb", "en"], default="nb")
+    p.add_argument("--lang", choices=["nb", "en"], default="nb", help="language of every export")
     p.add_argument(
         "--kind", action="append", choices=KINDS, help="export kind (repeat; default: all)"
     )
@@ -436,7 +437,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     scenario, registry = _scenario(args)
     out = ensure_folder(args.out)  # before the plan: a bad folder fails fast
     plan, _ = _plan(args, scenario, registry)
-    to_geopackage(plan, out / "plan.gpkg")
+    to_geopackage(plan, out / "plan.gpkg", lang=args.lang)
     # The neutral summary, each message also rendered ("text") so people can read and
     # grep it; read_summary drops the texts. allow_nan=False: strict JSON for every reader.
     readable = with_texts(plan.summary, args.lang)

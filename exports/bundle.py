@@ -54,11 +54,11 @@ def basemap_layers(region: Region) -> dict[str, gpd.GeoDataFrame]:
     return {"municipalities": region.neighbours, "roads": region.network("drive").edges}
 
 
-def _via_file(write: Callable[[Any, Path], Any], plan: Plan, suffix: str) -> bytes:
+def _via_file(write: Callable[..., Any], plan: Plan, suffix: str, lang: str) -> bytes:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"plan{suffix}"
-            write(plan, path)
+            write(plan, path, lang=lang)
             return path.read_bytes()
     except OSError as exc:
         # The writers report their own folder; here it is the system temp folder.
@@ -106,11 +106,11 @@ def _content(
     if kind == "html":
         return to_html(plan, region, sites, lang).encode()
     if kind == "gpkg":
-        return _via_file(to_geopackage, plan, ".gpkg")
+        return _via_file(to_geopackage, plan, ".gpkg", lang)
     if kind == "geojson":
-        return to_geojson(plan).encode()
+        return to_geojson(plan, lang=lang).encode()
     if kind == "kml":
-        return _via_file(to_kml, plan, ".kml")
+        return _via_file(to_kml, plan, ".kml", lang)
     if kind == "cap":
         return to_cap_xml(plan, sender=CAP_SENDER, actual=actual).encode()
     return scenario_file(plan).encode()

@@ -36,6 +36,7 @@ from geo.atomic import atomic_write
 from geo.settings import MAP_CRS, WORK_CRS
 from planning.map_geometry import plan_closures
 from planning.scenario import scenario_to_json
+from planning.summary_model import layer_reasons
 
 if TYPE_CHECKING:
     from planning.plan import Plan
@@ -68,26 +69,37 @@ _KML_FIELDS: dict[str, tuple[str, str]] = {
 GEOJSON_DECIMALS = 7
 
 
-def plan_layers(plan: Plan) -> dict[str, gpd.GeoDataFrame]:
-    """Return the plan's export layers in EPSG:25832, keyed by layer name."""
-    return {
+def plan_layers(plan: Plan, lang: str = "en") -> dict[str, gpd.GeoDataFrame]:
+    """Return the plan's export layers in EPSG:25832, keyed by layer name.
+
+    The ``reason`` columns (why people are unassigned or unreachable, why a site
+    is not used) are in ``lang``: the plan's layers keep English, but a bokmål
+    export is read by the municipality's GIS staff.
+    """
+    reasons = layer_reasons(plan.summary, lang)
+    layers = {
         name: plan_closures(plan) if name == "closures" else getattr(plan, name).to_crs(WORK_CRS)
         for name in LAYERS
     }
+    for frame in layers.values():
+        if "reason" in frame.columns:
+            frame["reason"] = [reasons.get(r, r) for r in frame["reason"]]
+    return layers
 
 
-def to_geopackage(plan: Plan, path: str | PathLike[str]) -> Path:
+def to_geopackage(plan: Plan, path: str | PathLike[str], *, lang: str = "en") -> Path:
     """Write every layer of ``plan`` into a GeoPackage in EPSG:25832.
 
     An existing file at ``path`` is replaced. Empty layers are still written, so
-    the file always holds every table of :data:`LAYERS`.
+    the file always holds every table of :data:`LAYERS`. ``lang``: the language of
+    the ``reason`` columns (:func:`plan_layers`).
 
     Returns
     -------
     Path
         The written file.
     """
-    layers = plan_layers(plan)
+    layers = plan_layers(plan, lang)
 
     def write(tmp: Path) -> None:
         with _no_sqlite_sync():
@@ -136,7 +148,7 @@ def _gdal_write(frame: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:
         raise OSError(errno.EIO, text.splitlines()[0][:200] if text else "write failed") from None
 
 
-def to_geojson(plan: Plan, layer: str | None = None) -> str:
+def to_geojson(plan: Plan, layer: str | None = None, *, lang: str = "en") -> str:
     """Return the plan as an RFC 7946 GeoJSON FeatureCollection.
 
     Parameters
@@ -146,13 +158,15 @@ def to_geojson(plan: Plan, layer: str | None = None) -> str:
     layer
         One of :data:`LAYERS` for that layer only; ``None`` for all layers in one
         collection (each feature carries a ``layer`` property).
+    lang
+        The language of the ``reason`` properties (:func:`plan_layers`).
 
     Raises
     ------
     ValueError
         If ``layer`` is not a known layer name.
     """
-    layers = plan_layers(plan)
+    layers = plan_layers(plan, lang)
     if layer is not None and layer not in layers:
         msg = f"Unknown layer {layer!r}: use one of {', '.join(LAYERS)} or None for all."
         raise ValueError(msg)
@@ -184,12 +198,13 @@ def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], json.loads(text))
 
 
-def to_kml(plan: Plan, path: str | PathLike[str]) -> Path:
+def to_kml(plan: Plan, path: str | PathLike[str], *, lang: str = "en") -> Path:
     """Write the plan as KML (EPSG:4326), one folder per non-empty layer.
 
     Text columns are HTML-escaped: viewers such as Google Earth render placemark
     names, descriptions and data as HTML, so a zone label like
-    ``<script>...`` must arrive as text. An existing file is replaced.
+    ``<script>...`` must arrive as text. An existing file is replaced. ``lang``:
+    the language of the ``reason`` columns (:func:`plan_layers`).
 
     Returns
     -------
@@ -197,7 +212,9 @@ def to_kml(plan: Plan, path: str | PathLike[str]) -> Path:
         The written file.
     """
     frames = [
-        _kml_frame(name, frame) for name, frame in plan_layers(plan).items() if not frame.empty
+        _kml_frame(name, frame)
+        for name, frame in plan_layers(plan, lang).items()
+        if not frame.empty
     ]  # KML has no typed empty layers; an empty folder only confuses
 
     def write(tmp: Path) -> None:

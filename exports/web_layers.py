@@ -30,9 +30,9 @@ from exports.web_common import (
     to_map_crs,
 )
 from geo.registry import Actor, Agreement
-from planning.i18n import STRINGS, Text, format_number, render
+from planning.i18n import format_number, render
 from planning.map_geometry import actor_faces
-from planning.summary_model import ActorEntry, PlanSummary
+from planning.summary_model import ActorEntry, layer_reasons
 
 if TYPE_CHECKING:
     from geo.region import Region
@@ -246,7 +246,7 @@ def site_layer(
     source = registry if registry is not None else frame
     agreement_of = dict(zip(source["name"], source.get("agreement", ""), strict=True))
     out = to_map_crs(frame)
-    reasons = plan_reasons(plan.summary, lang) if plan is not None else {}
+    reasons = layer_reasons(plan.summary, lang) if plan is not None else {}
     styles, popups, tips = [], [], []
     for row in out.itertuples():
         available = bool(getattr(row, "available", True))
@@ -300,19 +300,3 @@ def _site_pairs(
             titles.get(agreement, agreement) or t("popup.no_agreement", lang),
         ),
     ]
-
-
-def plan_reasons(summary: PlanSummary, lang: str) -> dict[str, str]:
-    """The plan's English reasons (layers keep English) -> the same reason in ``lang``.
-
-    From the summary's reasons (with their parameters) and every reason without
-    parameters (unassigned people's reasons are in the layers only).
-    """
-    texts: list[Text] = [r["reason"] for r in summary["unreachable_reasons"]]
-    texts += [s["reason"] for s in summary["sites"] if s["reason"] is not None]
-    texts += [
-        {"key": k, "params": {}}
-        for k, v in STRINGS.items()
-        if k.startswith("reason.") and "{" not in v["en"]
-    ]
-    return {render(x, "en"): render(x, lang) for x in texts}

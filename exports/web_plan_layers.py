@@ -29,10 +29,10 @@ from exports.web_common import (
     popup,
     to_map_crs,
 )
-from exports.web_layers import plan_reasons
 from geo.settings import WORK_CRS
 from planning import map_geometry as geom
 from planning.i18n import format_number, zone_status_label
+from planning.summary_model import layer_reasons
 from planning.zones import to_work
 
 if TYPE_CHECKING:
@@ -291,7 +291,7 @@ def evacuee_layer(
     """Origin groups sized by people, coloured by site (or by status when not assigned)."""
     out = to_map_crs(plan.evacuees)
     most = max(float(out["people"].max()), 1.0) if len(out) else 1.0
-    reasons = plan_reasons(plan.summary, lang)
+    reasons = layer_reasons(plan.summary, lang)
     styles, popups, tips = [], [], []
     for row in out.itertuples():
         status = str(row.status)

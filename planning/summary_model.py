@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final, TypedDict, cast
 
 from geo.errors import EvacError
-from planning.i18n import LocalText, MessageJSON, Text, bilingual, render
+from planning.i18n import STRINGS, LocalText, MessageJSON, Text, bilingual, render
 
 __all__ = [
     "SUMMARY_FORMAT",
@@ -391,3 +391,20 @@ def _map_texts(value: Any, change: Any) -> Any:
     if isinstance(value, list):
         return [_map_texts(v, change) for v in value]
     return value
+
+
+def layer_reasons(summary: PlanSummary, lang: str) -> dict[str, str]:
+    """The plan layers' reasons (layers keep English) -> the same reason in ``lang``.
+
+    From the summary's reasons (with their parameters) and every reason without
+    parameters (unassigned people's reasons are in the layers only). Maps and data
+    files show a layer's ``reason`` through this, in the reader's language.
+    """
+    texts: list[Text] = [r["reason"] for r in summary["unreachable_reasons"]]
+    texts += [s["reason"] for s in summary["sites"] if s["reason"] is not None]
+    texts += [
+        {"key": k, "params": {}}
+        for k, v in STRINGS.items()
+        if k.startswith("reason.") and "{" not in v["en"]
+    ]
+    return {render(x, "en"): render(x, lang) for x in texts}

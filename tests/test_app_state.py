@@ -333,3 +333,22 @@ def test_map_key_changes_with_the_language_and_after_a_run_stopped_before_the_ma
     assert run(en) == after
     run(nb, draws_map=False)  # English -> Norsk at once: the Norsk run stopped early
     assert run(nb) not in (first, switched, after)
+
+
+@pytest.mark.parametrize(
+    ("computed", "waited", "shown"),
+    [
+        (None, 0.3, (0.3, False)),  # never computed here: what the press waited
+        (0.2, 0.21, (0.21, False)),  # computed on the press
+        (0.2, 0.15, (0.15, False)),  # pressed while the prefetch ran: most of it waited for
+        (0.2, 0.002, (0.2, True)),  # found ready: the computation's time, not the lookup's
+    ],
+)
+def test_plan_time_shows_the_computation_when_the_plan_was_ready(computed, waited, shown):
+    assert S.plan_time(computed, waited) == shown
+
+
+def test_seconds_text_keeps_two_decimals_under_a_second_and_a_comma_in_bokmal():
+    assert S.seconds_text(0.043, "nb") == "0,04"
+    assert S.seconds_text(0.043, "en") == "0.04"
+    assert S.seconds_text(2.345, "nb") == "2,3"

@@ -7,6 +7,7 @@ from fixtures_plan import make_plan
 
 from exports import KINDS
 from exports.bundle import FORMATS, file_stem, filename, make_export, mime_type
+from planning.summary_model import layer_reasons
 from ui import app_exports
 
 
@@ -45,3 +46,14 @@ def test_the_app_uses_the_bundle_names_not_its_own_copy():
     assert not hasattr(app_exports, "SUFFIXES") and not hasattr(app_exports, "MIMES")
     assert app_exports.file_stem is file_stem
     assert app_exports.filename is filename and app_exports.mime_type is mime_type
+
+
+@pytest.mark.parametrize("kind", ["gpkg", "geojson", "kml"])
+def test_gis_exports_from_the_app_carry_reasons_in_the_app_language(kind):
+    plan = make_plan()
+    nb = layer_reasons(plan.summary, "nb")
+    english = {r for r in plan.evacuees["reason"] if r}
+    data = make_export(kind, plan, None, None, lang="nb").data
+    for reason in english:
+        assert nb[reason].encode() in data, reason
+        assert reason.encode() not in data, reason

@@ -20,6 +20,7 @@ from exports.data_files import (
 )
 from geo.settings import MAP_CRS, WORK_CRS
 from planning.scenario import scenario_from_json
+from planning.summary_model import layer_reasons
 
 KML_NS = "{http://www.opengis.net/kml/2.2}"
 HOSTILE = "<script>alert(1)</script>"
@@ -188,3 +189,29 @@ def test_roads_cut_text_from_the_planner_is_kept_whole(plan, tmp_path):
     assert gpd.read_file(path, layer="closures")["roads_cut"].tolist() == [text]
     props = json.loads(to_geojson(plan, "closures"))["features"][0]["properties"]
     assert props["roads_cut"] == text and ";" not in text
+
+
+def _reasons(frames):
+    return {r for f in frames for r in f["reason"] if isinstance(r, str) and r}
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_reasons_in_every_gis_file_are_in_the_export_language(plan, tmp_path, lang):
+    # The fixture plan has unassigned and unreachable people and a site inside the zone.
+    english = _reasons([plan.evacuees, plan.sites])
+    assert len(english) >= 3
+    wanted = {layer_reasons(plan.summary, lang)[r] for r in english}
+    assert wanted.isdisjoint(english) if lang == "nb" else wanted == english
+    gpkg = to_geopackage(plan, tmp_path / "plan.gpkg", lang=lang)
+    layers = [gpd.read_file(gpkg, layer=name) for name in ("evacuees", "sites")]
+    assert _reasons(layers) == wanted
+    features = json.loads(to_geojson(plan, lang=lang))["features"]
+    assert {f["properties"].get("reason") for f in features} - {None, ""} == wanted
+    kml = to_kml(plan, tmp_path / "plan.kml", lang=lang).read_text(encoding="utf-8")
+    for text in english - wanted:  # every English reason, in a bokmål file
+        assert html_escaped(text) not in kml, text
+    assert all(html_escaped(text) in kml for text in wanted)
+
+
+def html_escaped(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -12,7 +12,6 @@ from shapely.geometry import Point
 
 from exports import map_strings as strings
 from exports.map_strings import t
-from exports.web_layers import plan_reasons
 from exports.web_map import (
     FIT_PAD_MIN_M,
     LAYERS,
@@ -25,6 +24,7 @@ from geo.registry import load_actors, load_sites
 from geo.settings import ATTRIBUTION, MAP_CRS, WORK_CRS
 from planning import i18n
 from planning.map_geometry import actor_faces
+from planning.summary_model import layer_reasons
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -180,12 +180,12 @@ def test_real_plan_map_gives_unreachable_reasons_in_bokmal(real_html, snaroya_pl
 
 def test_plan_reasons_map_english_reasons_to_bokmal(snaroya_plan):
     s = snaroya_plan.summary
-    reasons = plan_reasons(s, "nb")
+    reasons = layer_reasons(s, "nb")
     for r in s["unreachable_reasons"]:
         assert reasons[i18n.render(r["reason"], "en")] == i18n.render(r["reason"], "nb")
     for key in ("reason.no_free_capacity", "reason.no_site_available", "reason.no_site_reachable"):
         assert reasons[i18n.t(key, "en")] == i18n.t(key, "nb"), "unassigned people's reasons"
-    assert all(en == text for en, text in plan_reasons(s, "en").items())
+    assert all(en == text for en, text in layer_reasons(s, "en").items())
 
 
 def _lonlat(x: float, y: float) -> Point:

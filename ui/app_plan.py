@@ -9,6 +9,7 @@ planner with the same scenario). The plan object is shared, read only.
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -38,7 +39,21 @@ def cached_plan(key: str, scenario_json: str, _region: Region) -> Plan:
         For unusable zones and parameters (not cached: Streamlit caches only returns).
     """
     scenario = scenario_from_json(scenario_json)
-    return make_plan(scenario, _region, plan_registry())
+    t0 = time.perf_counter()
+    plan = make_plan(scenario, _region, plan_registry())
+    _COMPUTE_S[key] = time.perf_counter() - t0
+    return plan
+
+
+#: Seconds each cached plan took to compute, by cache key: set on the cache miss, so a
+#: press that finds the plan ready (prefetched, or computed before) can say what it cost
+#: instead of the milliseconds of the cache lookup.
+_COMPUTE_S: dict[str, float] = {}
+
+
+def compute_seconds(key: str) -> float | None:
+    """Seconds the plan under ``key`` took to compute (None if this process never did)."""
+    return _COMPUTE_S.get(key)
 
 
 def prefetch(key: str, scenario_json: str, region: Region, *after: Any) -> None:

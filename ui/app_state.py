@@ -101,6 +101,8 @@ SEEN_CLICK: Final = "seen_click"
 PLAN: Final = "plan"
 PLAN_JSON: Final = "plan_json"
 PLAN_SECONDS: Final = "plan_seconds"
+#: The shown plan was computed before its button press (prefetched or cached).
+PLAN_AHEAD: Final = "plan_ahead"
 EXPORTS: Final = "exports"
 PREFETCHED: Final = "prefetched_plan_key"
 MAP_BASE: Final = "map_base"
@@ -729,18 +731,39 @@ def remove_site(state: State, index: int) -> None:
 # -- the computed plan ------------------------------------------------------------------------
 
 
-def store_plan(state: State, plan: Plan, scenario_json: str, seconds: float) -> None:
-    """Remember the computed plan and the scenario it was computed for."""
+def store_plan(
+    state: State, plan: Plan, scenario_json: str, seconds: float, *, ahead: bool = False
+) -> None:
+    """Remember the computed plan, the scenario it was computed for and what it took."""
     if state.get(PLAN_JSON) != scenario_json or state.get(PLAN) is not plan:
         state[EXPORTS] = {}
     state[PLAN] = plan
     state[PLAN_JSON] = scenario_json
     state[PLAN_SECONDS] = seconds
+    state[PLAN_AHEAD] = ahead
+
+
+def plan_time(computed_s: float | None, waited_s: float) -> tuple[float, bool]:
+    """Seconds to show for a plan, and whether it was ready before the button press.
+
+    A press that waited less than half the computation found the plan ready
+    (prefetched while the planner edited, or computed before): the figure shown
+    is then the computation's, not the cache lookup's (which read "0,0 s").
+    """
+    if computed_s is None or waited_s >= 0.5 * computed_s:
+        return waited_s, False
+    return computed_s, True
+
+
+def seconds_text(seconds: float, lg: str) -> str:
+    """Seconds for the timing line: two decimals under a second, a decimal comma in bokmål."""
+    text = f"{seconds:.2f}" if seconds < 1.0 else f"{seconds:.1f}"
+    return text.replace(".", ",") if lg == "nb" else text
 
 
 def drop_plan(state: State) -> None:
     """Forget the plan (a new scenario was loaded)."""
-    for key in (PLAN, PLAN_JSON, PLAN_SECONDS):
+    for key in (PLAN, PLAN_JSON, PLAN_SECONDS, PLAN_AHEAD):
         state.pop(key, None)
     state[EXPORTS] = {}
 

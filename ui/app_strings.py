@@ -41,6 +41,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "nb": "Plan beregnet på {seconds} s.",
         "en": "Plan computed in {seconds} s.",
     },
+    "app.plan_ahead": {
+        "nb": "Plan beregnet på forhånd på {seconds} s.",
+        "en": "Plan computed ahead in {seconds} s.",
+    },
     "app.loading_region": {"nb": "Laster kart- og veidata …", "en": "Loading map and road data …"},
     "app.language": {"nb": "Språk / Language", "en": "Språk / Language"},
     # Scenario

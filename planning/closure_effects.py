@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -10,6 +11,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.crs import crs
 from geo.network import RoadNetwork
 from planning import routing
 from planning.i18n import Message, road_class_name, t
@@ -76,7 +78,7 @@ def closures_layer(
         length = 0.0
         for net in networks:
             cut = np.flatnonzero(routing.closed_edges(net, [geom]))
-            roads |= set(edge_names(net)[cut])
+            roads |= set(net.derived("edge_names", partial(edge_names, net))[cut])
             length = max(length, road_length_m(net, cut))
         if not roads:
             warnings.append(Message("warn.closure_cuts_nothing", {"label": label}))
@@ -90,6 +92,6 @@ def closures_layer(
             }
         )
     layer = gpd.GeoDataFrame(
-        rows, columns=list(CLOSURE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+        rows, columns=list(CLOSURE_COLUMNS), geometry="geometry", crs=crs(settings.WORK_CRS)
     )
     return layer, warnings

@@ -144,7 +144,10 @@ def site_table(
         capacity.append(int(cap))
         assumed.append(bool(site_assumed) and not (o and o.capacity is not None))
         reasons.append(why)
-    sites = sites.assign(
+    # One new frame, as ``sites.assign(...)`` would give: setting column by column
+    # costs more than the rest of the table.
+    columns: dict[str, Any] = {c: sites[c].array for c in sites.columns}
+    columns.update(
         added=added,
         active=active,
         capacity=capacity,
@@ -152,7 +155,10 @@ def site_table(
         available=[why is None for why in reasons],
         reason=[why.text("en") if why else "" for why in reasons],
     )
-    return sites, reasons, warnings
+    table = gpd.GeoDataFrame(
+        columns, index=sites.index, geometry=sites.geometry.name, crs=sites.crs
+    )
+    return table, reasons, warnings
 
 
 def routed_sites(reasons: list[Message | None]) -> np.ndarray:

@@ -13,7 +13,7 @@ approximate area the zone touches (:mod:`geo.kindergartens`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -61,7 +61,9 @@ class KindergartenCheck:
 
 def empty_layer() -> gpd.GeoDataFrame:
     """A ``kindergartens`` layer without rows."""
-    return gpd.GeoDataFrame(columns=list(LAYER_COLUMNS), geometry="geometry", crs=settings.WORK_CRS)
+    return gpd.GeoDataFrame(
+        columns=list(LAYER_COLUMNS), geometry="geometry", crs=crs(settings.WORK_CRS)
+    )
 
 
 def kindergartens_in_zone(
@@ -89,17 +91,19 @@ def kindergartens_in_zone(
     RegistryError
         If the actors lack :data:`RESPONSIBLE_ACTOR`.
     """
-    layer = _inside(kindergartens, zone)
-    names, capacity, address = (layer[c].tolist() for c in ("name", "capacity", "address"))
+    columns = _inside(kindergartens, zone)
+    capacity = columns["capacity"].tolist()
     check = KindergartenCheck(
-        layer=layer,
+        layer=gpd.GeoDataFrame(columns, geometry="geometry", crs=crs(settings.WORK_CRS)),
         summary=[
             {"name": str(n), "capacity": int(c), "address": str(a)}
-            for n, c, a in zip(names, capacity, address, strict=True)
+            for n, c, a in zip(
+                columns["name"].tolist(), capacity, columns["address"].tolist(), strict=True
+            )
         ],
     )
-    if len(layer):
-        check.actions.append(_action(len(layer), int(sum(capacity)), actors))
+    if capacity:
+        check.actions.append(_action(len(capacity), int(sum(capacity)), actors))
     located = per_object(kindergartens, "names", lambda: frozenset(kindergartens["name"]))
     touched = [k for k in unlocated if k.name not in located and k.area.intersects(zone)]
     if touched:
@@ -108,18 +112,17 @@ def kindergartens_in_zone(
     return check
 
 
-def _inside(kindergartens: gpd.GeoDataFrame, zone: BaseGeometry) -> gpd.GeoDataFrame:
-    """The :data:`LAYER_COLUMNS` of the kindergartens in ``zone``, sorted by name.
+def _inside(kindergartens: gpd.GeoDataFrame, zone: BaseGeometry) -> dict[str, Any]:
+    """The :data:`LAYER_COLUMNS` (arrays) of the kindergartens in ``zone``, sorted by name.
 
-    Built column by column: selecting rows and columns of the pack's frame costs
+    Taken column by column: selecting rows and columns of the pack's frame costs
     more than the whole check.
     """
     rows = kindergartens.sindex.query(zone, predicate="intersects")
     names = kindergartens["name"].array.take(rows)
     # Stable, missing names last: the order ``sort_values("name")`` gives.
     order = rows[np.asarray(names.argsort(kind="stable", na_position="last"), dtype=np.intp)]
-    columns = {c: kindergartens[c].array.take(order) for c in LAYER_COLUMNS}
-    return gpd.GeoDataFrame(columns, geometry="geometry", crs=crs(settings.WORK_CRS))
+    return {c: kindergartens[c].array.take(order) for c in LAYER_COLUMNS}
 
 
 def _action(n: int, children: int, actors: list[Actor]) -> ActionEntry:

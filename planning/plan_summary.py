@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -132,19 +132,30 @@ def _descending(values: np.ndarray) -> np.ndarray:
     return np.concatenate([order, np.flatnonzero(np.isnan(values))])
 
 
+class _Evacuees(NamedTuple):
+    """The evacuee layer's columns the summary counts with, read once."""
+
+    status: np.ndarray
+    people: np.ndarray
+    site: np.ndarray
+
+    @classmethod
+    def of(cls, evacuees: gpd.GeoDataFrame) -> _Evacuees:
+        return cls(*(evacuees[c].to_numpy() for c in cls._fields))
+
+
 def _responsibility(
     region: Region,
     registry: Registry,
     zone: BaseGeometry,
-    evacuees: gpd.GeoDataFrame,
+    evacuees: _Evacuees,
     sites: gpd.GeoDataFrame,
 ) -> Any:
     from planning.presets import touched_presets
     from planning.responsibility import ResponsibilityFacts, assess_responsibility
 
     hotels = (sites["kind"].to_numpy() == "eps_hotel") & sites["available"].to_numpy(bool)
-    people = evacuees["people"].to_numpy()
-    status = evacuees["status"].to_numpy()
+    status, people = evacuees.status, evacuees.people
     seeking = (status == "assigned") | (status == "unassigned")
     areas = per_object(registry.presets, "preset_areas", partial(_preset_areas, registry.presets))
     facts = ResponsibilityFacts(
@@ -231,10 +242,11 @@ class SummaryInputs:
 
 def summarise(parts: SummaryInputs) -> PlanSummary:
     """The plan summary (:class:`planning.summary_model.PlanSummary`), language-neutral."""
-    region, evacuees, sites = parts.region, parts.evacuees, parts.sites
+    region, sites = parts.region, parts.sites
     unreachable, spofs, warnings = parts.unreachable, parts.spofs, parts.warnings
-    by_status = _sums_by(evacuees["status"].to_numpy(), evacuees["people"].to_numpy())
-    resp = _responsibility(region, parts.registry, parts.zone, evacuees, sites)
+    columns = _Evacuees.of(parts.evacuees)
+    by_status = _sums_by(columns.status, columns.people)
+    resp = _responsibility(region, parts.registry, parts.zone, columns, sites)
     population = parts.population
     warnings += _status_warnings(
         region,
@@ -257,7 +269,7 @@ def summarise(parts: SummaryInputs) -> PlanSummary:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "zone_area_km2": round(parts.zone.area / 1e6, 3),
         "population_vintage": population.vintage,
-        **_people_entries(evacuees, by_status, unreachable),
+        **_people_entries(columns, by_status, unreachable),
         "sites": _site_entries(sites, parts.site_reasons),
         **_road_entries(parts.exits, parts.closures, spofs),
         "clearance_minutes": clearance_minutes(parts.curves),
@@ -276,16 +288,16 @@ def summarise(parts: SummaryInputs) -> PlanSummary:
 
 
 def _people_entries(
-    evacuees: gpd.GeoDataFrame, by_status: dict[str, int], unreachable: dict[Message, int]
+    evacuees: _Evacuees, by_status: dict[str, int], unreachable: dict[Message, int]
 ) -> PeopleFigures:
     """Summary keys counting people: in total, per status, per site and why unreachable."""
     why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
-    people = evacuees["people"].to_numpy()
-    assigned = evacuees["status"].to_numpy() == "assigned"
+    people = evacuees.people
+    assigned = evacuees.status == "assigned"
     return {
         "evacuees_total": int(people.sum()),
         "reception_seekers": by_status.get("assigned", 0) + by_status.get("unassigned", 0),
-        "assigned": _sums_by(evacuees["site"].to_numpy()[assigned], people[assigned]),
+        "assigned": _sums_by(evacuees.site[assigned], people[assigned]),
         "own_arrangements": by_status.get("own_arrangements", 0),
         "unassigned": by_status.get("unassigned", 0),
         "unreachable": by_status.get("unreachable", 0),

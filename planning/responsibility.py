@@ -260,19 +260,26 @@ def _touched_municipalities(
     Only the polygons whose box meets the zone's (the frame's spatial index) are
     tested: the pack holds every municipality of Norway.
     """
-    frame = (
-        municipalities if municipalities.crs == crs(WORK_CRS) else municipalities.to_crs(WORK_CRS)
+    frame, geoms, numbers, names = per_object(
+        municipalities, "responsibility", partial(_municipality_columns, municipalities)
     )
-    geoms = frame.geometry.to_numpy()
     rows = np.sort(frame.sindex.query(zone))
     rows = rows[_reaches(zone, geoms[rows])]
     if not len(rows) and len(frame):
         distance = shapely.distance(geoms, zone)
         if np.isfinite(distance).any() and np.nanmin(distance) <= SNAP_DISTANCE_M:
             rows = np.array([np.nanargmin(distance)])
-    numbers = frame["kommunenummer"].to_numpy()[rows]
-    names = frame["kommunenavn"].to_numpy()[rows]
-    return list(zip(numbers.tolist(), names.tolist(), strict=True))
+    return list(zip(numbers[rows].tolist(), names[rows].tolist(), strict=True))
+
+
+def _municipality_columns(
+    municipalities: gpd.GeoDataFrame,
+) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """The frame in EPSG:25832, its polygons, numbers and names, read once per frame."""
+    work = crs(WORK_CRS)
+    frame = municipalities if municipalities.crs == work else municipalities.to_crs(work)
+    columns = (frame[c].to_numpy() for c in ("kommunenummer", "kommunenavn"))
+    return frame, frame.geometry.to_numpy(), *columns
 
 
 def _counties_of(touched: list[tuple[str, str]], counties: pd.DataFrame) -> list[tuple[str, str]]:

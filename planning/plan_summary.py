@@ -141,6 +141,7 @@ class _Evacuees(NamedTuple):
 
     @classmethod
     def of(cls, evacuees: gpd.GeoDataFrame) -> _Evacuees:
+        """The columns of the plan's evacuee layer, as numpy arrays."""
         return cls(*(evacuees[c].to_numpy() for c in cls._fields))
 
 

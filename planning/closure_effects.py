@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.crs import crs
 from geo.network import RoadNetwork
 from planning import routing
 from planning.i18n import Message, road_class_name, t
@@ -50,6 +52,19 @@ def closure_label(closure: dict[str, Any], n: int) -> str:
     return t("closure.label", "nb", n=n)
 
 
+@functools.cache
+def _empty_layer() -> gpd.GeoDataFrame:
+    """A closures layer without rows; never handed out itself, only copies."""
+    return _layer([])
+
+
+def _layer(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """The closures layer of ``rows`` (dicts with :data:`CLOSURE_COLUMNS`)."""
+    return gpd.GeoDataFrame(
+        rows, columns=list(CLOSURE_COLUMNS), geometry="geometry", crs=crs(settings.WORK_CRS)
+    )
+
+
 def closures_layer(
     closures: Sequence[dict[str, Any]],
     geometries: Sequence[BaseGeometry],
@@ -69,6 +84,9 @@ def closures_layer(
     networks
         The networks the plan routes on (a closure counts if it cuts any of them).
     """
+    if not closures and not geometries:
+        # Most plans close no road: copy a built empty layer (building one costs ~0.7 ms).
+        return _empty_layer().copy(), []
     rows, warnings = [], []
     for n, (raw, geom) in enumerate(zip(closures, geometries, strict=True), start=1):
         label = closure_label(raw, n)
@@ -76,7 +94,7 @@ def closures_layer(
         length = 0.0
         for net in networks:
             cut = np.flatnonzero(routing.closed_edges(net, [geom]))
-            roads |= set(edge_names(net)[cut])
+            roads |= set(net.derived("edge_names", functools.partial(edge_names, net))[cut])
             length = max(length, road_length_m(net, cut))
         if not roads:
             warnings.append(Message("warn.closure_cuts_nothing", {"label": label}))
@@ -89,7 +107,4 @@ def closures_layer(
                 "geometry": geom,
             }
         )
-    layer = gpd.GeoDataFrame(
-        rows, columns=list(CLOSURE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    )
-    return layer, warnings
+    return _layer(rows), warnings

@@ -21,6 +21,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.crs import crs
 from geo.errors import ZoneError
 from geo.network import RoadNetwork
 from geo.region import Region
@@ -106,19 +107,18 @@ class Plan:
 
 def zone_layer(scenario: Scenario) -> gpd.GeoDataFrame:
     """Every zone of the scenario (all statuses) as a layer."""
-    rows = [
-        {
-            "label": z.label,
-            "status": z.status,
-            "kind": z.kind,
-            "evacuated": z.status in EVACUATED_STATUSES,
-            "geometry": zone_geometry(z),
-        }
-        for z in scenario.zones
-    ]
-    if not rows:
+    zones = scenario.zones
+    if not zones:
         raise ZoneError("The scenario has no zone: draw one, upload a file or pick a preset.")
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WORK_CRS)
+    # Built from columns with the shared CRS object: cheaper than from rows and a CRS name.
+    columns = {
+        "label": [z.label for z in zones],
+        "status": [z.status for z in zones],
+        "kind": [z.kind for z in zones],
+        "evacuated": [z.status in EVACUATED_STATUSES for z in zones],
+        "geometry": [zone_geometry(z) for z in zones],
+    }
+    return gpd.GeoDataFrame(columns, geometry="geometry", crs=crs(settings.WORK_CRS))
 
 
 def region_extent(region: Region) -> str:
@@ -136,13 +136,13 @@ def evacuated_area(zones: gpd.GeoDataFrame, region: Region) -> BaseGeometry:
         If no zone is evacuated, or the area lies outside the road data and on
         land (a zone at sea outside the data gives an empty plan with a warning).
     """
-    evacuated = zones[zones["evacuated"]]
-    if evacuated.empty:
+    evacuated = zones.geometry.to_numpy()[zones["evacuated"].to_numpy(bool)]
+    if not len(evacuated):
         raise ZoneError(
             "No zone has status evakueringsordre or varsel: nobody is evacuated. "
             "Change a zone's status to plan an evacuation."
         )
-    zone = shapely.union_all(evacuated.geometry.to_numpy())
+    zone = shapely.union_all(evacuated)
     if not zone.intersects(region.coverage) and touches_land(zone, region):
         text = Message("warn.outside_region", {"extent": region_extent(region)}).text("en")
         raise ZoneError(text)

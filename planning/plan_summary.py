@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
@@ -15,6 +18,7 @@ from geo.region import Region
 from geo.registry import Registry
 from planning import routing
 from planning.clearance import ClearanceCurves
+from planning.derived_cache import per_object
 from planning.i18n import Message, bilingual, message_json
 from planning.plan_layers import ModeFlow
 from planning.scenario import Scenario
@@ -128,27 +132,60 @@ def _descending(values: np.ndarray) -> np.ndarray:
     return np.concatenate([order, np.flatnonzero(np.isnan(values))])
 
 
+class _Evacuees(NamedTuple):
+    """The evacuee layer's columns the summary counts with, read once."""
+
+    status: np.ndarray
+    people: np.ndarray
+    site: np.ndarray
+
+    @classmethod
+    def of(cls, evacuees: gpd.GeoDataFrame) -> _Evacuees:
+        """The columns of the plan's evacuee layer, as numpy arrays."""
+        return cls(*(evacuees[c].to_numpy() for c in cls._fields))
+
+
 def _responsibility(
     region: Region,
     registry: Registry,
     zone: BaseGeometry,
-    evacuees: gpd.GeoDataFrame,
+    evacuees: _Evacuees,
     sites: gpd.GeoDataFrame,
 ) -> Any:
-    from planning.presets import preset_areas, touched_presets
+    from planning.presets import touched_presets
     from planning.responsibility import ResponsibilityFacts, assess_responsibility
 
-    hotels = sites[(sites["kind"] == "eps_hotel") & sites["available"]]
-    seeking = evacuees["status"].isin(("assigned", "unassigned"))
+    hotels = (sites["kind"].to_numpy() == "eps_hotel") & sites["available"].to_numpy(bool)
+    status, people = evacuees.status, evacuees.people
+    seeking = (status == "assigned") | (status == "unassigned")
+    areas = per_object(registry.presets, "preset_areas", partial(_preset_areas, registry.presets))
     facts = ResponsibilityFacts(
-        evacuees_total=int(evacuees["people"].sum()),
-        eps_hotel_capacity=int(hotels["capacity"].sum()),
-        evacuees_needing_places=int(evacuees.loc[seeking, "people"].sum()),
-        touched_presets=touched_presets(zone, preset_areas(registry.presets)),
+        evacuees_total=int(people.sum()),
+        eps_hotel_capacity=int(sites["capacity"].to_numpy()[hotels].sum()),
+        evacuees_needing_places=int(people[seeking].sum()),
+        touched_presets=touched_presets(zone, areas),
     )
     return assess_responsibility(
         zone, region.municipalities, region.counties, facts, registry.actors, registry.rules
     )
+
+
+def _preset_areas(documents: dict[str, Any]) -> dict[str, BaseGeometry]:
+    """The registry's preset areas, prepared: every plan tests the zone against them."""
+    from planning.presets import preset_areas
+
+    areas = preset_areas(documents)
+    shapely.prepare(list(areas.values()))
+    return areas
+
+
+def _sums_by(keys: np.ndarray, values: np.ndarray) -> dict[str, int]:
+    """``int`` sum of ``values`` per key, keys sorted and NaN dropped (``groupby(keys).sum()``)."""
+    known = np.array([isinstance(k, str) for k in keys], dtype=bool)
+    names, at = np.unique(keys[known], return_inverse=True)
+    sums = np.zeros(len(names), dtype=values.dtype)
+    np.add.at(sums, at, values[known])
+    return {str(k): int(v) for k, v in zip(names, sums, strict=True)}
 
 
 def _status_warnings(
@@ -170,8 +207,9 @@ def _status_warnings(
     if unreachable:
         out.append(Message("warn.unreachable", {"people": sum(unreachable.values())}))
     outside_data = sum(n for why, n in unreachable.items() if why.key == "reason.no_road_near")
-    share = zone.difference(region.coverage).area / zone.area
-    if outside_data and share > 0.01:
+    # The share outside the data is a polygon difference: only worth it if someone is there.
+    share = zone.difference(region.coverage).area / zone.area if outside_data else 0.0
+    if share > 0.01:
         out.append(Message("warn.zone_outside_data", {"percent": round(share * 100)}))
     if sum(by_status.values()) == 0:
         if resp.municipalities:
@@ -205,10 +243,11 @@ class SummaryInputs:
 
 def summarise(parts: SummaryInputs) -> PlanSummary:
     """The plan summary (:class:`planning.summary_model.PlanSummary`), language-neutral."""
-    region, evacuees, sites = parts.region, parts.evacuees, parts.sites
+    region, sites = parts.region, parts.sites
     unreachable, spofs, warnings = parts.unreachable, parts.spofs, parts.warnings
-    by_status = {k: int(v) for k, v in evacuees.groupby("status")["people"].sum().items()}
-    resp = _responsibility(region, parts.registry, parts.zone, evacuees, sites)
+    columns = _Evacuees.of(parts.evacuees)
+    by_status = _sums_by(columns.status, columns.people)
+    resp = _responsibility(region, parts.registry, parts.zone, columns, sites)
     population = parts.population
     warnings += _status_warnings(
         region,
@@ -231,7 +270,7 @@ def summarise(parts: SummaryInputs) -> PlanSummary:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "zone_area_km2": round(parts.zone.area / 1e6, 3),
         "population_vintage": population.vintage,
-        **_people_entries(evacuees, by_status, unreachable),
+        **_people_entries(columns, by_status, unreachable),
         "sites": _site_entries(sites, parts.site_reasons),
         **_road_entries(parts.exits, parts.closures, spofs),
         "clearance_minutes": clearance_minutes(parts.curves),
@@ -250,15 +289,16 @@ def summarise(parts: SummaryInputs) -> PlanSummary:
 
 
 def _people_entries(
-    evacuees: gpd.GeoDataFrame, by_status: dict[str, int], unreachable: dict[Message, int]
+    evacuees: _Evacuees, by_status: dict[str, int], unreachable: dict[Message, int]
 ) -> PeopleFigures:
     """Summary keys counting people: in total, per status, per site and why unreachable."""
     why_unreachable = sorted(unreachable.items(), key=lambda item: item[0].text("en"))
-    assigned = evacuees[evacuees["status"] == "assigned"].groupby("site")["people"].sum()
+    people = evacuees.people
+    assigned = evacuees.status == "assigned"
     return {
-        "evacuees_total": int(evacuees["people"].sum()),
+        "evacuees_total": int(people.sum()),
         "reception_seekers": by_status.get("assigned", 0) + by_status.get("unassigned", 0),
-        "assigned": {str(k): int(v) for k, v in assigned.items()},
+        "assigned": _sums_by(evacuees.site[assigned], people[assigned]),
         "own_arrangements": by_status.get("own_arrangements", 0),
         "unassigned": by_status.get("unassigned", 0),
         "unreachable": by_status.get("unreachable", 0),
@@ -272,18 +312,20 @@ def _road_entries(
     exits: gpd.GeoDataFrame, closures: gpd.GeoDataFrame, spofs: list[tuple[str, FailurePoint]]
 ) -> RoadFigures:
     """Summary keys about roads: exits used, closures and single points of failure."""
+    exit_cols = _columns(exits, ("name", "name_en", "people"))
+    closure_cols = _columns(closures, ("label", "roads_cut", "length_m"))
     return {
         "exits": [
-            {"name": r.name, "label": bilingual(r.name, r.name_en), "people": int(r.people)}
-            for r in exits.itertuples()
+            {"name": name, "label": bilingual(name, name_en), "people": int(people)}
+            for name, name_en, people in zip(*exit_cols, strict=True)
         ],
         "closures": [
             {
-                "label": r.label,
-                "roads_cut": r.roads_cut.split("; ") if r.roads_cut else [],
-                "length_m": float(r.length_m),
+                "label": label,
+                "roads_cut": roads_cut.split("; ") if roads_cut else [],
+                "length_m": float(length_m),
             }
-            for r in closures.itertuples()
+            for label, roads_cut, length_m in zip(*closure_cols, strict=True)
         ],
         "single_points_of_failure": [
             {"name": f.name, "mode": mode, "people_cut_off": f.people_cut_off} for mode, f in spofs
@@ -291,20 +333,41 @@ def _road_entries(
     }
 
 
+def _columns(frame: pd.DataFrame, names: tuple[str, ...]) -> list[list[Any]]:
+    """Columns of a small frame as Python lists: cheaper to read than ``itertuples``."""
+    return [frame[c].tolist() for c in names]
+
+
+#: Columns of the sites layer the summary lists.
+_SITE_KEYS = (
+    "name",
+    "kind",
+    "added",
+    "capacity",
+    "capacity_assumed",
+    "available",
+    "assigned",
+    "off_network_m",
+)
+
+
 def _site_entries(sites: gpd.GeoDataFrame, reasons: list[Message | None]) -> list[SiteEntry]:
+    rows = zip(*_columns(sites, _SITE_KEYS), strict=True)
     return [
         {
-            "name": r.name,
-            "kind": r.kind,
-            "added": bool(r.added),
-            "capacity": int(r.capacity),
-            "capacity_assumed": bool(r.capacity_assumed),
-            "available": bool(r.available),
+            "name": name,
+            "kind": kind,
+            "added": bool(added),
+            "capacity": int(capacity),
+            "capacity_assumed": bool(assumed),
+            "available": bool(available),
             "reason": message_json(why) if why else None,
-            "assigned": int(r.assigned),
-            "off_network_m": float(r.off_network_m),
+            "assigned": int(assigned),
+            "off_network_m": float(off_network_m),
         }
-        for r, why in zip(sites.itertuples(), reasons, strict=True)
+        for (name, kind, added, capacity, assumed, available, assigned, off_network_m), why in zip(
+            rows, reasons, strict=True
+        )
     ]
 
 
@@ -324,7 +387,9 @@ def _assumptions(
         "reception_share_source": "Baker 1991 (5-15 % use public shelters); antatt",
         "exit_buffer_m": scenario.exit_buffer_m,
         "capacity_range": list(scenario.capacity_range),
-        "site_capacities_assumed": sites.loc[sites["capacity_assumed"], "name"].tolist(),
+        "site_capacities_assumed": sites["name"]
+        .to_numpy()[sites["capacity_assumed"].to_numpy(bool)]
+        .tolist(),
         "roads_under_construction": region.include_construction,
         "clearance_model": "point-queue time-expanded flow over the routes to sites and exits",
         "clearance_covers": "everybody who travels: to reception sites and to safe exits",

@@ -14,15 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs import crs
 from geo.errors import RegistryError, ScenarioError, ZoneError
 from geo.registry import Actor, Condition, Rule
 from geo.settings import WORK_CRS
+from planning.derived_cache import per_object
 from planning.i18n import LocalText, bilingual, render
 from planning.summary_model import ActionEntry, ActorEntry, RuleEntry
 
@@ -124,7 +129,7 @@ def assess_responsibility(
     _check_facts(facts)
     touched = _touched_municipalities(zone, municipalities)
     county_rows = _counties_of(touched, counties)
-    numbers = set(touched["kommunenummer"])
+    numbers = {number for number, _ in touched}
     result = Responsibility(
         municipalities=_records(touched, ("kommunenummer", "kommunenavn")),
         counties=_records(county_rows, ("fylkesnummer", "fylkesnavn")),
@@ -237,33 +242,56 @@ def _check_facts(facts: ResponsibilityFacts) -> None:
             raise ScenarioError(f"{key} is {getattr(facts, key)}; it cannot be negative.")
 
 
-def _reaches(zone: BaseGeometry, geoms: gpd.GeoSeries) -> pd.Series:
+def _reaches(zone: BaseGeometry, geoms: np.ndarray) -> np.ndarray:
     """Mask of ``geoms`` the zone reaches into (real overlap, or any contact for points/lines)."""
-    hits: pd.Series = geoms.intersects(zone)
+    hits = shapely.intersects(geoms, zone)
     if zone.area == 0 or not hits.any():
         return hits
     need = min(MIN_OVERLAP_M2, MIN_OVERLAP_SHARE * zone.area)
-    overlap: pd.Series = geoms[hits].intersection(zone).area
-    return hits & overlap.reindex(geoms.index, fill_value=0.0).ge(need)
+    hits[hits] = shapely.area(shapely.intersection(geoms[hits], zone)) >= need
+    return hits
 
 
 def _touched_municipalities(
     zone: BaseGeometry, municipalities: gpd.GeoDataFrame
-) -> gpd.GeoDataFrame:
-    frame = municipalities if municipalities.crs == WORK_CRS else municipalities.to_crs(WORK_CRS)
-    touched = frame[_reaches(zone, frame.geometry)]
-    if touched.empty and not frame.empty:
-        distance = frame.distance(zone)
-        if distance.min() <= SNAP_DISTANCE_M:
-            touched = frame.loc[[distance.idxmin()]]
-    return touched
+) -> list[tuple[str, str]]:
+    """``(kommunenummer, kommunenavn)`` of the municipalities the zone touches, in frame order.
+
+    Only the polygons whose box meets the zone's (the frame's spatial index) are
+    tested: the pack holds every municipality of Norway.
+    """
+    frame, geoms, numbers, names = per_object(
+        municipalities, "responsibility", partial(_municipality_columns, municipalities)
+    )
+    rows = np.sort(frame.sindex.query(zone))
+    rows = rows[_reaches(zone, geoms[rows])]
+    if not len(rows) and len(frame):
+        distance = shapely.distance(geoms, zone)
+        if np.isfinite(distance).any() and np.nanmin(distance) <= SNAP_DISTANCE_M:
+            rows = np.array([np.nanargmin(distance)])
+    return list(zip(numbers[rows].tolist(), names[rows].tolist(), strict=True))
 
 
-def _counties_of(touched: gpd.GeoDataFrame, counties: pd.DataFrame) -> pd.DataFrame:
+def _municipality_columns(
+    municipalities: gpd.GeoDataFrame,
+) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """The frame in EPSG:25832, its polygons, numbers and names, read once per frame."""
+    work = crs(WORK_CRS)
+    frame = municipalities if municipalities.crs == work else municipalities.to_crs(work)
+    columns = (frame[c].to_numpy() for c in ("kommunenummer", "kommunenavn"))
+    return frame, frame.geometry.to_numpy(), *columns
+
+
+def _counties_of(touched: list[tuple[str, str]], counties: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(fylkesnummer, fylkesnavn)`` of the touched municipalities' counties, by number."""
     # 2024 numbering: a municipality number starts with its county number.
-    numbers = sorted({k[:2] for k in touched["kommunenummer"]})
-    names = dict(zip(counties["fylkesnummer"], counties["fylkesnavn"], strict=True))
-    return pd.DataFrame({"fylkesnummer": numbers, "fylkesnavn": [names.get(n, n) for n in numbers]})
+    numbers = sorted({k[:2] for k, _ in touched})
+    names = per_object(counties, "county_names", partial(_county_names, counties))
+    return [(n, names.get(n, n)) for n in numbers]
+
+
+def _county_names(counties: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(counties["fylkesnummer"], counties["fylkesnavn"], strict=True))
 
 
 # -- actors ------------------------------------------------------------------------
@@ -271,19 +299,19 @@ def _counties_of(touched: gpd.GeoDataFrame, counties: pd.DataFrame) -> pd.DataFr
 
 def _area_actors(
     zone: BaseGeometry,
-    touched: gpd.GeoDataFrame,
-    county_rows: pd.DataFrame,
+    touched: list[tuple[str, str]],
+    county_rows: list[tuple[str, str]],
     actors: Iterable[Actor],
     subject: tuple[str, str],
 ) -> list[ActorEntry]:
-    municipality_names = dict(zip(touched["kommunenummer"], touched["kommunenavn"], strict=True))
-    county_names = dict(zip(county_rows["fylkesnummer"], county_rows["fylkesnavn"], strict=True))
+    municipality_names = dict(touched)
+    county_names = dict(county_rows)
     verb_nb, verb_en = subject
     records = []
     for actor in actors:
         area = actor.area
         if area.polygon is not None:
-            if _reaches(zone, gpd.GeoSeries([area.polygon], crs=WORK_CRS)).iloc[0]:
+            if _reaches(zone, np.array([area.polygon]))[0]:
                 why = bilingual(f"{verb_nb} ansvarsområdet.", f"{verb_en} its area.")
                 records.append(_actor_record(actor, why))
             continue
@@ -317,5 +345,5 @@ def _join(names: list[str], conjunction: str) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
 
 
-def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    return [{c: str(row[c]) for c in columns} for _, row in frame.iterrows()]
+def _records(rows: list[tuple[str, str]], columns: tuple[str, str]) -> list[dict[str, str]]:
+    return [{c: str(v) for c, v in zip(columns, row, strict=True)} for row in rows]

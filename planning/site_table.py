@@ -12,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.coords import check_lonlat
+from geo.crs import crs
 from geo.errors import ScenarioError
 from geo.registry import NORWAY_BBOX
 from planning.i18n import Message
@@ -70,24 +71,30 @@ def added_sites(scenario: Scenario, known: set[str]) -> gpd.GeoDataFrame:
             }
         )
     if not rows:
-        return gpd.GeoDataFrame(geometry=[], crs=settings.WORK_CRS)
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WORK_CRS)
+        return gpd.GeoDataFrame(geometry=[], crs=crs(settings.WORK_CRS))
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=crs(settings.WORK_CRS))
 
 
-def _all_sites(registry: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:
-    """Registry sites then added ones; overrides may name either."""
-    base = registry.assign(added=False)
+def _all_sites(
+    registry: gpd.GeoDataFrame, scenario: Scenario
+) -> tuple[gpd.GeoDataFrame, list[bool]]:
+    """Registry sites then added ones (overrides may name either), and which were added."""
+    base = registry
     extra = added_sites(scenario, set(registry["name"])) if scenario.added_sites else None
     if extra is not None and not extra.empty:
         extra["added"] = True
-        base = gpd.GeoDataFrame(pd.concat([base, extra], ignore_index=True), crs=settings.WORK_CRS)
+        base = gpd.GeoDataFrame(
+            pd.concat([registry.assign(added=False), extra], ignore_index=True),
+            crs=crs(settings.WORK_CRS),
+        )
+    added = base["added"].tolist() if base is not registry else [False] * len(base)
     known = set(base["name"])
     unknown = sorted(set(scenario.sites) - known)
     if unknown:
         raise ScenarioError(
             f"Unknown site(s) {', '.join(unknown)}: known sites are {', '.join(sorted(known))}."
         )
-    return base
+    return base, added
 
 
 def site_table(
@@ -109,34 +116,49 @@ def site_table(
     list of Message
         Warnings.
     """
-    sites = _all_sites(registry, scenario)
+    sites, added = _all_sites(registry, scenario)
     warnings: list[Message] = []
     active, capacity, assumed, reasons = [], [], [], []
-    for row in sites.itertuples():
-        o = scenario.sites.get(row.name)
+    # Plain lists: reading a few rows through ``itertuples`` costs more than the checks.
+    rows = zip(
+        sites["name"].tolist(),
+        sites["capacity"].tolist(),
+        sites["capacity_assumed"].tolist(),
+        sites.geometry.to_numpy(),
+        strict=True,
+    )
+    for name, site_capacity, site_assumed, geometry in rows:
+        o = scenario.sites.get(name)
         is_active = o.active if o else True
-        cap = o.capacity if o and o.capacity is not None else int(row.capacity)
+        cap = o.capacity if o and o.capacity is not None else int(site_capacity)
         why = None
         if not is_active:
             why = Message("reason.site_deactivated")
-        elif zone.contains(row.geometry):
+        elif zone.contains(geometry):
             why = Message("reason.site_inside_zone")
-            warnings.append(Message("warn.site_inside_zone", {"site": row.name}))
+            warnings.append(Message("warn.site_inside_zone", {"site": name}))
         elif cap <= 0:
             why = NO_CAPACITY
-            warnings.append(Message("warn.site_no_capacity", {"site": row.name}))
+            warnings.append(Message("warn.site_no_capacity", {"site": name}))
         active.append(is_active)
         capacity.append(int(cap))
-        assumed.append(bool(row.capacity_assumed) and not (o and o.capacity is not None))
+        assumed.append(bool(site_assumed) and not (o and o.capacity is not None))
         reasons.append(why)
-    sites = sites.assign(
+    # One new frame, as ``sites.assign(...)`` would give: setting column by column
+    # costs more than the rest of the table.
+    columns: dict[str, Any] = {c: sites[c].array for c in sites.columns}
+    columns.update(
+        added=added,
         active=active,
         capacity=capacity,
         capacity_assumed=assumed,
         available=[why is None for why in reasons],
         reason=[why.text("en") if why else "" for why in reasons],
     )
-    return sites, reasons, warnings
+    table = gpd.GeoDataFrame(
+        columns, index=sites.index, geometry=sites.geometry.name, crs=sites.crs
+    )
+    return table, reasons, warnings
 
 
 def routed_sites(reasons: list[Message | None]) -> np.ndarray:

@@ -34,3 +34,13 @@ def crs_from_json(text: str) -> pyproj.CRS | None:
     if isinstance(ident, dict) and {"authority", "code"} <= ident.keys():
         return pyproj.CRS.from_authority(ident["authority"], str(ident["code"]))
     return pyproj.CRS.from_user_input(value)
+
+
+@functools.cache
+def crs(name: str) -> pyproj.CRS:
+    """The CRS ``name`` (e.g. ``settings.WORK_CRS``), built once per process.
+
+    A GeoDataFrame given a CRS string builds a new ``pyproj.CRS`` each time;
+    layers built per plan pass this shared object instead.
+    """
+    return pyproj.CRS.from_user_input(name)

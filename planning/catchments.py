@@ -6,8 +6,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.crs import crs
 
 
 def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -31,37 +33,38 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
     cols = ["site", "people", "split_cells", "geometry"]
     if flows.empty:
         return gpd.GeoDataFrame(columns=cols, geometry="geometry", crs=settings.WORK_CRS)
-    # numpy on the (origin, site) sums: the pandas version of these steps cost ~10 ms
-    # a plan in small-frame overheads (issue #8's warm-plan target).
-    per_origin = flows.groupby(["origin_id", "site"])["people"].sum()
-    origin = per_origin.index.get_level_values(0).to_numpy()
-    site = per_origin.index.get_level_values(1).to_numpy(dtype=object)
-    people = per_origin.to_numpy(dtype=float)
+    # numpy on the (origin, site) sums, sorted by origin then site name like a
+    # pandas groupby: pandas' small-frame overheads cost ~10 ms a plan (issue #8).
+    names, site_of = np.unique(flows["site"].to_numpy(dtype=object), return_inverse=True)
+    pair, at = np.unique(
+        flows["origin_id"].to_numpy(np.int64) * len(names) + site_of, return_inverse=True
+    )
+    # People are whole numbers, so these float sums are exact.
+    people = np.bincount(at, weights=flows["people"].to_numpy(float), minlength=len(pair))
+    origin, site = pair // len(names), pair % len(names)
     first = np.flatnonzero(np.r_[True, origin[1:] != origin[:-1]])
     sizes = np.diff(np.r_[first, len(origin)])  # sites per origin
-    split = sizes > 1
-    # Each origin's major site: most people, ties to the first site (the sums are sorted
-    # by origin, then site; lexsort is stable).
-    order = np.lexsort((-people, origin))
-    major = site[order[first]]
-    split_of = np.repeat(split, sizes)
-    piece_of = dict(zip(groups["origin_id"].to_numpy(), groups["piece"].to_numpy(), strict=True))
-    owners = origin[first]
-    rows = []
-    # pandas' (compensated) sum per site, as before: int() truncates, so the float sum
-    # must not change.
-    for name, total in per_origin.groupby(level="site").sum().items():
-        here = site == name
-        owned = owners[major == name]
-        geom = shapely.union_all([piece_of[o] for o in owned]) if len(owned) else None
-        rows.append(
-            {
-                "site": name,
-                "people": int(total),
-                "split_cells": int(split_of[here].sum()),
-                "geometry": geom if geom is not None and not geom.is_empty else None,
-            }
-        )
-    out = gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs=settings.WORK_CRS)
-    out["people"] = out["people"].astype(np.int64)
-    return out
+    # Each origin's major site: most people, ties to the first site (lexsort is stable).
+    major = site[np.lexsort((-people, origin))[first]]
+    ids = groups["origin_id"].to_numpy()
+    by_id = np.argsort(ids, kind="stable")
+    piece = groups["piece"].to_numpy()[by_id[np.searchsorted(ids, origin[first], sorter=by_id)]]
+    k = len(names)
+    return gpd.GeoDataFrame(
+        {
+            "site": names.tolist(),
+            "people": np.bincount(site, weights=people, minlength=k).astype(np.int64),
+            "split_cells": np.bincount(
+                site, weights=np.repeat(sizes > 1, sizes), minlength=k
+            ).astype(np.int64),
+            "geometry": [_union(piece[major == s]) for s in range(k)],
+        },
+        geometry="geometry",
+        crs=crs(settings.WORK_CRS),
+    )
+
+
+def _union(pieces: np.ndarray) -> BaseGeometry | None:
+    """Union of the pieces (None for none or an empty union)."""
+    geom = shapely.union_all(pieces) if len(pieces) else None
+    return geom if geom is not None and not geom.is_empty else None

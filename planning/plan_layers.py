@@ -15,10 +15,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.crs import crs
 from planning.clearance import _clear_after, inside_zone_nodes
 from planning.destinations import exit_label, tree_roots
 from planning.flow_routing import FlowRoutes, ODPath, route_flows
 from planning.i18n import Message
+from planning.path_geometry import edge_chains, path_lines
 from planning.routing import SiteTrees
 from planning.scenario import Scenario
 
@@ -99,11 +101,12 @@ class ExitTrips:
     people: np.ndarray
 
 
-def path_end(mf: ModeFlow, p: ODPath) -> int:
-    """The node a routed path ends at (its origin's node when it has no edges)."""
-    if len(p.edges):
-        return int(mf.routes.trees.network.edge_v[p.edges[-1]])
-    return int(mf.routes.origin_node[p.row])
+def path_ends(mf: ModeFlow, paths: list[ODPath]) -> np.ndarray:
+    """The node each routed path ends at (its origin's node when it has no edges)."""
+    last = np.array([p.edges[-1] if len(p.edges) else -1 for p in paths], dtype=np.int64)
+    rows = np.fromiter((p.row for p in paths), np.int64, len(paths))
+    at_end = mf.routes.trees.network.edge_v[np.maximum(last, 0)]
+    return np.where(last >= 0, at_end, mf.routes.origin_node[rows]).astype(np.int64)
 
 
 def exit_trips(
@@ -119,7 +122,7 @@ def exit_trips(
         paths = [p for p in od[mode] if p.dest == k]
         out[mode] = ExitTrips(
             np.array([mf.rows[p.row] for p in paths], dtype=np.int64),
-            np.array([path_end(mf, p) for p in paths], dtype=np.int64),
+            path_ends(mf, paths),
             np.array([p.units / mf.units_per_person for p in paths], dtype=float),
         )
     return out
@@ -348,84 +351,48 @@ def paths_layer(
     Traffic split around queues gives a trip several lines, each with its share
     of the people; an exit path is named after the exit it ends at.
     """
-    k = len(site_names)
-    origin_id = groups["origin_id"].to_numpy()
-    centre = zone.centroid
-    cols: dict[str, list[Any]] = {c: [] for c in PATH_COLUMNS}
-    for mode, mf in flows.items():
-        net = mf.routes.trees.network
-        labels: dict[int, str] = {}
-        paths = od[mode]
-        cols["geometry"] += list(path_lines(net.edge_geometry, [p.edges for p in paths]))
-        for p in paths:
-            r, j = int(mf.rows[p.row]), p.dest
-            if j == k and (end := path_end(mf, p)) not in labels:
-                labels[end] = exit_label(net, end, centre)
-            cols["origin_id"].append(int(origin_id[demand.origin[r]]))
-            cols["destination"].append("site" if j < k else "exit")
-            cols["site"].append(site_names[j] if j < k else "")
-            cols["exit"].append("" if j < k else labels[path_end(mf, p)])
-            cols["people"].append(round(p.units / mf.units_per_person, 1))
-            cols["travel_min"].append(round(p.travel_s / 60.0, 1))
-            cols["off_network_m"].append(float(mf.routes.base.offnet_m[j]))
-        cols["mode"] += [mode] * len(paths)
-    if not cols["origin_id"]:
+    origin_id = groups["origin_id"].to_numpy()[demand.origin]
+    parts = [
+        _mode_paths(mode, mf, od[mode], site_names, zone.centroid) for mode, mf in flows.items()
+    ]
+    parts = [p for p in parts if len(p["row"])]
+    if not parts:
         return gpd.GeoDataFrame(
             [], columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
-    return gpd.GeoDataFrame(cols, geometry="geometry", crs=settings.WORK_CRS)
+    # Column by column from arrays: the frame then reads each column once.
+    columns = {c: np.concatenate([p[c] for p in parts]) for c in ("row", *PATH_COLUMNS[1:])}
+    columns = {"origin_id": origin_id[columns.pop("row")], **columns}
+    return gpd.GeoDataFrame(columns, geometry="geometry", crs=crs(settings.WORK_CRS))
 
 
-def path_lines(edge_geoms: np.ndarray, paths: list[np.ndarray]) -> np.ndarray:
-    """One merged line per path of edge indices (None for a path without edges).
-
-    A path whose edges chain end to start and that passes no point twice is
-    merged by joining its coordinates in path order without repeated points:
-    what GEOS's line merger (``shapely.line_merge``) returns for such a chain
-    (it keeps the direction most of the edges run in: all of them here). Any
-    other path is merged by ``shapely.line_merge`` itself.
-    """
-    out = np.full(len(paths), None, dtype=object)
-    sizes = np.array([len(p) for p in paths], dtype=np.int64)
-    has = np.flatnonzero(sizes)
-    if not len(has):
-        return out
-    parts = edge_geoms[np.concatenate([paths[i] for i in has])]
-    which = np.repeat(np.arange(len(has)), sizes[has])
-    coords, part = shapely.get_coordinates(parts, return_index=True)
-    chain = _simple_chains(parts, which, coords, part) if len(coords) else np.zeros(len(has), bool)
-    line = which[part]
-    keep = chain[line] & np.r_[True, (line[1:] != line[:-1]) | (coords[1:] != coords[:-1]).any(1)]
-    out[has[chain]] = shapely.linestrings(coords[keep], indices=(np.cumsum(chain) - 1)[line[keep]])
-    if not chain.all():
-        rest = ~chain[which]
-        lines = shapely.multilinestrings(parts[rest], indices=np.cumsum(~chain)[which[rest]] - 1)
-        out[has[~chain]] = shapely.line_merge(lines)
-    return out
-
-
-def _simple_chains(
-    parts: np.ndarray, which: np.ndarray, coords: np.ndarray, part: np.ndarray
-) -> np.ndarray:
-    """Per path: its edges chain end to start and it passes no point twice.
-
-    ``parts``: the edges of all paths, ``which``: the path of each; ``coords``
-    and ``part``: their coordinates and the part of each.
-    """
-    n = int(which[-1]) + 1
-    count = np.bincount(part, minlength=len(parts))
-    last = np.cumsum(count) - 1
-    first = np.minimum(last - count + 1, len(coords) - 1)  # (an empty part is not ok anyway)
-    ok = shapely.length(parts) > 0  # the merger drops zero-length edges
-    cont = which[1:] == which[:-1]
-    ok[1:] &= ~cont | (coords[first[1:]] == coords[last[:-1]]).all(axis=1)
-    # The points the path passes: its start, then every edge's end.
-    start = np.r_[True, ~cont]
-    points = np.vstack([coords[first[start]], coords[last]])
-    owner = np.r_[which[start], which]
-    order = np.lexsort((points[:, 1], points[:, 0], owner))
-    o, p = owner[order], points[order]
-    twice = (o[1:] == o[:-1]) & (p[1:] == p[:-1]).all(axis=1)
-    repeated = np.zeros(n, dtype=bool)
-    repeated[o[1:][twice]] = True
-    return np.asarray(np.bincount(which, weights=~ok, minlength=n) == 0) & ~repeated
+def _mode_paths(
+    mode: str,
+    mf: ModeFlow,
+    paths: list[ODPath],
+    site_names: np.ndarray,
+    centre: shapely.Point,
+) -> dict[str, np.ndarray]:
+    """The columns of one mode's paths (``row``: the demand row instead of ``origin_id``)."""
+    k = len(site_names)
+    net = mf.routes.trees.network
+    dest = np.fromiter((p.dest for p in paths), np.int64, len(paths))
+    end = path_ends(mf, paths)
+    exits = dest == k
+    label = {v: exit_label(net, v, centre) for v in np.unique(end[exits]).tolist()}
+    people = [p.units / mf.units_per_person for p in paths]
+    chains = net.derived("edge_chains", lambda: edge_chains(net.edge_geometry))
+    return {
+        "row": mf.rows[np.fromiter((p.row for p in paths), np.int64, len(paths))],
+        "mode": np.full(len(paths), mode, dtype=object),
+        "destination": np.where(exits, "exit", "site").astype(object),
+        "site": np.append(np.asarray(site_names, dtype=object), "")[dest],
+        "exit": np.array(
+            [label[v] if x else "" for v, x in zip(end.tolist(), exits, strict=True)], object
+        ),
+        # Python's round (correctly rounded), as the layer always had.
+        "people": np.array([round(x, 1) for x in people], dtype=float),
+        "travel_min": np.array([round(p.travel_s / 60.0, 1) for p in paths], dtype=float),
+        "off_network_m": mf.routes.base.offnet_m[dest].astype(float),
+        "geometry": path_lines(net.edge_geometry, [p.edges for p in paths], chains),
+    }

@@ -7,7 +7,7 @@ column is the safe-exit destination (see :func:`planning.plan.route_mode`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
@@ -174,22 +174,66 @@ def _unassigned_reason(k: int, cost_row: np.ndarray) -> Message:
     return Message("reason.no_free_capacity")
 
 
-def _trips(
-    r: int, demand: Demand, flows: np.ndarray, cost: np.ndarray, names: tuple[np.ndarray, str]
-) -> list[tuple[int, str, str, str, str, int]]:
-    """One demand row's trips: (people, site, exit, status, reason, destination column)."""
-    site_names, exit_name = names
-    k = len(site_names)
-    trips = [
-        (int(flows[r, j]), str(site_names[j]), "", "assigned", "", int(j))
-        for j in np.flatnonzero(flows[r, :k])
-    ]
-    if seekers_left := int(demand.seekers[r]) - int(flows[r, :k].sum()):
-        why = _unassigned_reason(k, cost[r]).text("en")
-        trips.append((seekers_left, "", exit_name, "unassigned", why, k))
-    if own := int(demand.people[r]) - int(demand.seekers[r]):
-        trips.append((own, "", exit_name, "own_arrangements", "", k))
-    return trips
+@dataclass
+class _Trips:
+    """The evacuee layer's records: one per demand row and destination, as arrays."""
+
+    row: np.ndarray  # demand row
+    dest: np.ndarray  # destination column (sites, then the exits); -1 when unreachable
+    people: np.ndarray
+    status: np.ndarray  # index into _STATUSES
+
+
+_STATUSES = ("assigned", "unassigned", "own_arrangements", "unreachable")
+
+
+def _trip_table(demand: Demand, node: np.ndarray, flows: np.ndarray, k: int) -> _Trips:
+    """Every row's trips in row order: its sites, the unassigned seekers, its own arrangements.
+
+    A row whose origin reaches no exit (``node`` < 0) is one unreachable record.
+    """
+    reach = node >= 0
+    site_row, site = np.nonzero((flows[:, :k] != 0) & reach[:, None])
+    left = demand.seekers - flows[:, :k].sum(axis=1)
+    own = demand.people - demand.seekers
+    extra = [np.flatnonzero(reach & (n != 0)) for n in (left, own)]
+    gone = np.flatnonzero(~reach)
+    row = np.concatenate([site_row, *extra, gone])
+    dest = np.concatenate([site, np.full(len(extra[0]) + len(extra[1]), k), np.full(len(gone), -1)])
+    status = np.repeat(np.arange(4), [len(site_row), len(extra[0]), len(extra[1]), len(gone)])
+    people = np.concatenate(
+        [flows[site_row, site], left[extra[0]], own[extra[1]], demand.people[gone]]
+    )
+    order = np.lexsort((status, dest, row))  # a row's sites, then unassigned, then own
+    return _Trips(row[order], dest[order], people[order].astype(np.int64), status[order])
+
+
+def _minutes(seconds: np.ndarray) -> list[float]:
+    """Seconds as minutes rounded to 0.1 (Python's correctly rounded ``round``; NaN stays)."""
+    return [round(s / 60.0, 1) for s in seconds.tolist()]
+
+
+def _free_flow_minutes(
+    trips: _Trips,
+    demand: Demand,
+    node: np.ndarray,
+    routes: dict[str, ModeRoutes],
+    zone: BaseGeometry,
+) -> tuple[list[float], list[float]]:
+    """Free-flow minutes of each trip to its destination and until out of the zone.
+
+    NaN for unreachable rows.
+    """
+    travel = np.full(len(trips.row), np.nan)
+    left = np.full(len(trips.row), np.nan)
+    mode = demand.mode[trips.row]
+    for m, mr in routes.items():
+        at = np.flatnonzero((mode == m) & (trips.dest >= 0))
+        if len(at):
+            where = (trips.dest[at], node[trips.row[at]])
+            travel[at] = mr.trees.time_s[where]
+            left[at] = leave_seconds(mr.trees, zone)[where]
+    return _minutes(travel), _minutes(left)
 
 
 def evacuee_layer(
@@ -207,37 +251,55 @@ def evacuee_layer(
     ``travel_min`` and ``leave_min`` are free-flow minutes (no queues) to the
     destination and until out of the zone; queues are in the clearance times.
     """
-    origin_id, source = groups["origin_id"].to_numpy(), groups["source"].to_numpy()
-    geometry = groups.geometry.to_numpy()
-    leave = {m: leave_seconds(mr.trees, zone) for m, mr in routes.items()}
-    records: list[tuple[Any, ...]] = []
-    unreachable: dict[Message, int] = {}
-    for r in range(len(demand.people)):
-        mode, i = demand.mode[r], int(demand.origin[r])
-        base = (int(origin_id[i]), mode, source[i])
-        mr = routes[mode]
-        node = int(mr.attach.node[i])
-        if node < 0:
-            p = int(demand.people[r])
-            reason = mr.attach.reason[i] or Message("reason.no_exit_reachable")
-            unreachable[reason] = unreachable.get(reason, 0) + p
-            row = (p, "", "", "unreachable", reason.text("en"), np.nan, np.nan)
-            records.append((*base, *row, geometry[i]))
-            continue
-        for people, site, exit_name, status, why, j in _trips(
-            r, demand, flows, cost, (site_names, exit_names[r])
-        ):
-            travel = round(float(mr.trees.time_s[j, node]) / 60.0, 1)
-            left = round(float(leave[mode][j, node]) / 60.0, 1)
-            records.append((*base, people, site, exit_name, status, why, travel, left, geometry[i]))
-    if not records:
+    k = len(site_names)
+    node = np.full(len(demand.people), -1)
+    for m, mr in routes.items():
+        rows = np.flatnonzero(demand.mode == m)
+        node[rows] = mr.attach.node[demand.origin[rows]]
+    trips = _trip_table(demand, node, flows, k)
+    reasons, unreachable = _reasons(trips, demand, routes, cost, k)
+    if not len(trips.row):
         empty = gpd.GeoDataFrame(
-            records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+            [], columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
         return empty.astype({"people": np.int64}), unreachable
-    # Column by column: the frame then reads each column once (ints, floats, texts).
-    columns = dict(zip(EVACUEE_COLUMNS, map(list, zip(*records, strict=True)), strict=True))
-    return gpd.GeoDataFrame(columns, geometry="geometry", crs=settings.WORK_CRS), unreachable
+    origin = demand.origin[trips.row]
+    to_exit = (trips.status == 1) | (trips.status == 2)
+    travel, left = _free_flow_minutes(trips, demand, node, routes, zone)
+    # Column by column from arrays: the frame then reads each column once.
+    columns = {
+        "origin_id": groups["origin_id"].to_numpy()[origin],
+        "mode": demand.mode[trips.row],
+        "source": groups["source"].to_numpy()[origin],
+        "people": trips.people,
+        "site": np.append(np.asarray(site_names, dtype=object), "")[
+            np.where(trips.status == 0, trips.dest, k)
+        ],
+        "exit": np.where(to_exit, np.asarray(exit_names, dtype=object)[trips.row], ""),
+        "status": np.array(_STATUSES, dtype=object)[trips.status],
+        "reason": reasons,
+        "travel_min": travel,
+        "leave_min": left,
+        "geometry": groups.geometry.to_numpy()[origin],
+    }
+    return gpd.GeoDataFrame(columns, geometry="geometry", crs=crs(settings.WORK_CRS)), unreachable
+
+
+def _reasons(
+    trips: _Trips, demand: Demand, routes: dict[str, ModeRoutes], cost: np.ndarray, k: int
+) -> tuple[np.ndarray, dict[Message, int]]:
+    """Per trip: why it has no place ("" if it has one); unreachable people per reason."""
+    reasons = np.full(len(trips.row), "", dtype=object)
+    unreachable: dict[Message, int] = {}
+    for t in np.flatnonzero(trips.status == 1).tolist():
+        reasons[t] = _unassigned_reason(k, cost[trips.row[t]]).text("en")
+    for t in np.flatnonzero(trips.status == 3).tolist():
+        r = int(trips.row[t])
+        i = int(demand.origin[r])
+        reason = routes[demand.mode[r]].attach.reason[i] or Message("reason.no_exit_reachable")
+        unreachable[reason] = unreachable.get(reason, 0) + int(demand.people[r])
+        reasons[t] = reason.text("en")
+    return reasons, unreachable
 
 
 @dataclass

@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo.crs import crs
+from planning.layer_frame import layer_frame
 
 
 def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -50,17 +50,16 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
     by_id = np.argsort(ids, kind="stable")
     piece = groups["piece"].to_numpy()[by_id[np.searchsorted(ids, origin[first], sorter=by_id)]]
     k = len(names)
-    return gpd.GeoDataFrame(
+    return layer_frame(
         {
-            "site": names.tolist(),
+            "site": names,
             "people": np.bincount(site, weights=people, minlength=k).astype(np.int64),
             "split_cells": np.bincount(
                 site, weights=np.repeat(sizes > 1, sizes), minlength=k
             ).astype(np.int64),
             "geometry": [_union(piece[major == s]) for s in range(k)],
         },
-        geometry="geometry",
-        crs=crs(settings.WORK_CRS),
+        text=("site",),
     )
 
 

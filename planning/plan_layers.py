@@ -15,11 +15,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo.crs import crs
-from planning.clearance import _clear_after, inside_zone_nodes
+from planning.clearance import inside_zone_nodes
 from planning.destinations import exit_label, tree_roots
 from planning.flow_routing import FlowRoutes, ODPath, route_flows
 from planning.i18n import Message
+from planning.layer_frame import layer_frame
 from planning.path_geometry import edge_chains, path_lines
 from planning.routing import SiteTrees
 from planning.scenario import Scenario
@@ -76,20 +76,38 @@ def leave_seconds(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
     Shape (k, n); inf where a destination is unreachable. A trip has left once it
     passes the last zone node on its path (the same rule as the clearance model).
     """
-    clear = _clear_after(trees, inside_zone_nodes(trees, zone))
-    n = trees.next_node.shape[1]
-    rows = np.arange(trees.next_node.shape[0])[:, None]
-    here = np.broadcast_to(np.arange(n), clear.shape)
-    ptr = np.where(clear | (trees.next_node < 0), here, trees.next_node)
+    k, n = trees.next_node.shape
+    here = np.arange(k * n)
+    # Flat positions destination * n + node: one-dimensional takes are the fast kind.
+    nxt = trees.next_node.ravel()
+    ptr = np.where(nxt >= 0, nxt + here // n * n, here)
+    last, root = _last_inside(ptr, np.tile(inside_zone_nodes(trees, zone), k))
+    # Out of the zone right after the last zone node, or at once; a way ending
+    # inside the zone ends at its destination.
+    end = np.where(last < 0, here, np.where(last == root, root, ptr[np.maximum(last, 0)]))
+    time_s = trees.time_s.ravel()
+    end_s = time_s[end]
+    left = np.where(np.isfinite(time_s), time_s - np.where(np.isfinite(end_s), end_s, 0), np.inf)
+    return left.reshape(k, n)
+
+
+def _last_inside(ptr: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per position: the last ``inside`` position on its way (-1: none), and the way's end.
+
+    ``ptr``: the next position on the way (itself at the end). Pointer
+    doubling: after round ``i`` each position knows the last inside one among
+    its next ``2**i``.
+    """
+    here = np.arange(len(ptr))
+    # The last inside position in [p, ptr(p)): p itself, unless its way ends at p.
+    last = np.where(inside & (ptr != here), here, -1)
     while True:
-        hop = ptr[rows, ptr]
+        ahead = last[ptr]
+        last = np.where(ahead >= 0, ahead, last)
+        hop = ptr[ptr]
         if np.array_equal(hop, ptr):
-            break
+            return np.where(inside[ptr], ptr, last), ptr
         ptr = hop
-    end = trees.time_s[rows, ptr]
-    return np.where(
-        np.isfinite(trees.time_s), trees.time_s - np.where(np.isfinite(end), end, 0), np.inf
-    )
 
 
 @dataclass
@@ -282,7 +300,7 @@ def evacuee_layer(
         "leave_min": left,
         "geometry": groups.geometry.to_numpy()[origin],
     }
-    return gpd.GeoDataFrame(columns, geometry="geometry", crs=crs(settings.WORK_CRS)), unreachable
+    return layer_frame(columns, ("mode", "source", "site", "exit", "status", "reason")), unreachable
 
 
 def _reasons(
@@ -389,15 +407,7 @@ def routes_layer(
         )
         return empty.astype({"single_point_of_failure": bool})
     columns = {c: np.concatenate([p[c] for p in parts]) for c in ROUTE_COLUMNS}
-    return _layer(columns, ("mode", "name", "highway"))
-
-
-def _layer(columns: dict[str, np.ndarray], text: tuple[str, ...]) -> gpd.GeoDataFrame:
-    """A layer from column arrays; ``text`` columns are strings even when empty."""
-    frame = gpd.GeoDataFrame(columns, geometry="geometry", crs=settings.WORK_CRS)
-    if frame.empty:
-        frame = frame.astype(dict.fromkeys(text, "str"))
-    return frame
+    return layer_frame(columns, ("mode", "name", "highway"))
 
 
 def paths_layer(
@@ -425,7 +435,7 @@ def paths_layer(
     # Column by column from arrays: the frame then reads each column once.
     columns = {c: np.concatenate([p[c] for p in parts]) for c in ("row", *PATH_COLUMNS[1:])}
     columns = {"origin_id": origin_id[columns.pop("row")], **columns}
-    return gpd.GeoDataFrame(columns, geometry="geometry", crs=crs(settings.WORK_CRS))
+    return layer_frame(columns, ("mode", "destination", "site", "exit"))
 
 
 def _mode_paths(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -12,7 +15,25 @@ from geo import settings
 from planning.layer_frame import layer_frame
 
 
-def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFrame:
+def assigned_flows(evacuees: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The assigned rows of an evacuee layer: ``origin_id``, ``site`` and ``people`` arrays.
+
+    Arrays, not a filtered frame: filtering a frame with text columns costs
+    milliseconds (issue #8's warm-plan target).
+    """
+    rows = evacuees["status"].to_numpy(dtype=object) == "assigned"
+    return {c: evacuees[c].to_numpy()[rows] for c in ("origin_id", "site", "people")}
+
+
+def people_per_site(flows: Mapping[str, Any], names: Iterable[str]) -> list[int]:
+    """Assigned people per site of ``names`` (0 where nobody goes), from :func:`assigned_flows`."""
+    sums: dict[str, int] = {}
+    for site, people in zip(list(flows["site"]), list(flows["people"]), strict=True):
+        sums[site] = sums.get(site, 0) + int(people)
+    return [sums.get(n, 0) for n in names]
+
+
+def catchments(groups: gpd.GeoDataFrame, flows: Mapping[str, Any]) -> gpd.GeoDataFrame:
     """Union of the zone pieces whose evacuees go to each site.
 
     Parameters
@@ -20,7 +41,8 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
     groups
         Origin groups with ``origin_id`` and ``piece`` (polygon in the zone).
     flows
-        Assigned people: columns ``origin_id``, ``site``, ``people``.
+        Assigned people: columns (a frame, or arrays as from
+        :func:`assigned_flows`) ``origin_id``, ``site``, ``people``.
 
     Returns
     -------
@@ -31,16 +53,15 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
         never overlap) and the polygon.
     """
     cols = ["site", "people", "split_cells", "geometry"]
-    if flows.empty:
+    if not len(flows["site"]):
         return gpd.GeoDataFrame(columns=cols, geometry="geometry", crs=settings.WORK_CRS)
     # numpy on the (origin, site) sums, sorted by origin then site name like a
     # pandas groupby: pandas' small-frame overheads cost ~10 ms a plan (issue #8).
-    names, site_of = np.unique(flows["site"].to_numpy(dtype=object), return_inverse=True)
-    pair, at = np.unique(
-        flows["origin_id"].to_numpy(np.int64) * len(names) + site_of, return_inverse=True
-    )
+    names, site_of = np.unique(np.asarray(flows["site"], dtype=object), return_inverse=True)
+    origin_id = np.asarray(flows["origin_id"], dtype=np.int64)
+    pair, at = np.unique(origin_id * len(names) + site_of, return_inverse=True)
     # People are whole numbers, so these float sums are exact.
-    people = np.bincount(at, weights=flows["people"].to_numpy(float), minlength=len(pair))
+    people = np.bincount(at, weights=np.asarray(flows["people"], float), minlength=len(pair))
     origin, site = pair // len(names), pair % len(names)
     first = np.flatnonzero(np.r_[True, origin[1:] != origin[:-1]])
     sizes = np.diff(np.r_[first, len(origin)])  # sites per origin

@@ -76,7 +76,7 @@ class _ExitGraph:
         return cls(graph, pair_of_edge, np.bincount(pair, minlength=len(pairs)), inner, is_exit)
 
     def reachable(self, closed: np.ndarray | None = None) -> np.ndarray:
-        """Mask of nodes with a path to any exit, without the ``closed`` edges (a mask)."""
+        """Mask of nodes with a path to any exit without the ``closed`` edges (distinct indices)."""
         data = self.graph.data
         shut = np.zeros(0, dtype=np.int64)
         if closed is not None:
@@ -89,6 +89,24 @@ class _ExitGraph:
         reach = self.is_exit.copy()
         reach[self.inner] = np.isfinite(d[:-1])
         return reach
+
+
+class _Stretches:
+    """The edges of a network by undirected node pair, to find a road's stretch fast."""
+
+    def __init__(self, net: RoadNetwork) -> None:
+        lo, hi = np.minimum(net.edge_u, net.edge_v), np.maximum(net.edge_u, net.edge_v)
+        self.pair = lo * net.n_nodes + hi
+        self.by_pair = np.argsort(self.pair, kind="stable")
+        self.sorted_pair = self.pair[self.by_pair]
+
+    def edges(self, used: np.ndarray) -> np.ndarray:
+        """Every edge (both directions, sorted) between the node pairs of the ``used`` edges."""
+        wanted = np.unique(self.pair[used])
+        start = np.searchsorted(self.sorted_pair, wanted)
+        size = np.searchsorted(self.sorted_pair, wanted, side="right") - start
+        at = np.repeat(start - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+        return np.sort(self.by_pair[at])
 
 
 def failure_points(
@@ -130,15 +148,16 @@ def failure_points(
     threshold = max(MIN_PEOPLE, MIN_SHARE * float(people.sum()))
     graph = _ExitGraph.build(net, weight, exits)
     counted = (graph.reachable() if reach is None else reach)[origin_node]
-    pair = np.minimum(net.edge_u, net.edge_v) * net.n_nodes + np.maximum(net.edge_u, net.edge_v)
-    busy = edge_people >= threshold
+    busy = np.flatnonzero(edge_people >= threshold)
+    names, name_of = np.unique(road_names[busy], return_inverse=True)
+    stretches = _Stretches(net)
     found = []
-    for name in np.unique(road_names[busy]):
-        stretch = np.isin(pair, pair[busy & (road_names == name)])
+    for i, name in enumerate(names):
+        stretch = stretches.edges(busy[name_of == i])
         on_it = np.zeros(net.n_nodes, dtype=bool)
         on_it[net.edge_u[stretch]] = on_it[net.edge_v[stretch]] = True
         lost = counted & ~graph.reachable(stretch)[origin_node] & ~on_it[origin_node]
         cut = int(people[lost].sum())
         if cut >= threshold:
-            found.append(FailurePoint(str(name), cut, np.flatnonzero(stretch)))
+            found.append(FailurePoint(str(name), cut, stretch))
     return sorted(found, key=lambda f: -f.people_cut_off)

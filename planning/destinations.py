@@ -230,7 +230,7 @@ def exits_layer(
             [], columns=list(EXIT_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
         return layer.astype({"people": np.int64, "data_edge": bool})
-    columns = {c: [r[c] for r in records] for c in EXIT_COLUMNS}
+    columns: dict[str, Any] = {c: [r[c] for r in records] for c in EXIT_COLUMNS}
     # Traffic split around queues gives fractional shares: round so the total stays exact.
     people = np.array(columns["people"])
     columns["people"] = integer_split(people, round(people.sum())).astype(np.int64)

@@ -15,6 +15,7 @@ from geo import settings
 from geo.coords import check_lonlat
 from geo.crs import crs
 from planning.i18n import Message
+from planning.layer_frame import text_array
 from planning.scenario import Scenario
 from planning.zones import to_work
 
@@ -87,7 +88,7 @@ def evacuee_groups(
     groups = gpd.GeoDataFrame(
         {
             "origin_id": np.arange(len(g.people)),
-            "source": pd.array(g.source, dtype="str"),
+            "source": text_array(g.source),
             # Without SSB pieces the ids stay untyped (object), as they always were.
             "cell_id": g.cell_id if len(raw) else pd.Series(g.cell_id, dtype=object),
             "people": g.people,

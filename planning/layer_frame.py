@@ -1,12 +1,12 @@
 """Plan layers built in one go from column arrays.
 
-A plan builds a handful of small GeoDataFrames on every run. pandas' own
-conversion of Python strings to its default ``str`` columns (pyarrow-backed)
-and geopandas' conversion of a geometry column cost more than the columns'
+A plan builds a handful of small GeoDataFrames on every run. Inferring the
+type of each column of Python strings (pandas' default ``str`` columns,
+pyarrow-backed) and converting a geometry column cost more than the columns'
 contents on frames this small (issue #8's warm-plan target), so text columns
-go through pyarrow directly and geometries through one ``from_shapely`` call
-with the shared CRS object. The frames are the same as the ones pandas and
-geopandas infer from the same columns.
+are typed up front and geometries converted in one ``from_shapely`` call with
+the shared CRS object. The frames are the ones pandas and geopandas infer
+from the same columns.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from geopandas.array import from_shapely
 
 from geo import settings
@@ -28,8 +27,9 @@ TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def text_array(values: Any) -> pd.api.extensions.ExtensionArray:
-    """Python strings as a ``str`` column (what pandas infers for them)."""
-    return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=TEXT)
+    """Python strings as a ``str`` column (what pandas infers for them, without inferring)."""
+    array: pd.api.extensions.ExtensionArray = pd.array(values, dtype=TEXT)
+    return array
 
 
 def layer_frame(columns: Mapping[str, Any], text: Collection[str]) -> gpd.GeoDataFrame:

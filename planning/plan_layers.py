@@ -70,22 +70,26 @@ def units_per_person(mode: str, scenario: Scenario) -> float:
     return 1.0 / scenario.persons_per_car if mode == "drive" else 1.0
 
 
-def leave_seconds(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
+def leave_seconds(
+    trees: SiteTrees, zone: BaseGeometry, dests: np.ndarray | None = None
+) -> np.ndarray:
     """Free-flow seconds from each node until the trip has left the zone, per destination.
 
-    Shape (k, n); inf where a destination is unreachable. A trip has left once it
+    Shape (k, n), or one row per entry of ``dests`` (destination indices) when
+    given; inf where a destination is unreachable. A trip has left once it
     passes the last zone node on its path (the same rule as the clearance model).
     """
-    k, n = trees.next_node.shape
+    rows = np.arange(trees.next_node.shape[0]) if dests is None else np.asarray(dests)
+    k, n = len(rows), trees.next_node.shape[1]
     here = np.arange(k * n)
     # Flat positions destination * n + node: one-dimensional takes are the fast kind.
-    nxt = trees.next_node.ravel()
+    nxt = trees.next_node[rows].ravel()
     ptr = np.where(nxt >= 0, nxt + here // n * n, here)
     last, root = _last_inside(ptr, np.tile(inside_zone_nodes(trees, zone), k))
     # Out of the zone right after the last zone node, or at once; a way ending
     # inside the zone ends at its destination.
     end = np.where(last < 0, here, np.where(last == root, root, ptr[np.maximum(last, 0)]))
-    time_s = trees.time_s.ravel()
+    time_s = trees.time_s[rows].ravel()
     end_s = time_s[end]
     left = np.where(np.isfinite(time_s), time_s - np.where(np.isfinite(end_s), end_s, 0), np.inf)
     return left.reshape(k, n)
@@ -248,9 +252,10 @@ def _free_flow_minutes(
     for m, mr in routes.items():
         at = np.flatnonzero((mode == m) & (trips.dest >= 0))
         if len(at):
-            where = (trips.dest[at], node[trips.row[at]])
-            travel[at] = mr.trees.time_s[where]
-            left[at] = leave_seconds(mr.trees, zone)[where]
+            dest, origin = trips.dest[at], node[trips.row[at]]
+            travel[at] = mr.trees.time_s[dest, origin]
+            used = np.unique(dest)  # only the destinations somebody goes to
+            left[at] = leave_seconds(mr.trees, zone, used)[np.searchsorted(used, dest), origin]
     return _minutes(travel), _minutes(left)
 
 

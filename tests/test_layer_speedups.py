@@ -13,6 +13,7 @@ against the frames pandas infers.
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +23,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 
 from geo.region import Region
 from planning.assignment import _csr_rows
@@ -41,8 +43,9 @@ from planning.zones import to_map
 RNG_SEED = 8
 
 
-def _merged(geoms: np.ndarray, edges: np.ndarray) -> shapely.Geometry:
-    return shapely.line_merge(shapely.multilinestrings(geoms[edges]))
+def _merged(geoms: np.ndarray, edges: np.ndarray) -> BaseGeometry:
+    merged: BaseGeometry = shapely.line_merge(shapely.multilinestrings(geoms[edges]))
+    return merged
 
 
 def test_path_lines_equal_the_line_merger_on_walks_and_arbitrary_edge_sets(
@@ -93,16 +96,16 @@ def test_a_stretch_is_every_edge_between_the_node_pairs_it_uses(region: Region) 
     assert np.array_equal(got, np.flatnonzero(np.isin(pair, pair[used])))
 
 
-def _leave_reference(trees: object, zone: shapely.Geometry) -> np.ndarray:
+def _leave_reference(trees: Any, zone: BaseGeometry) -> np.ndarray:
     """Leave times as the two pointer-doubling passes computed them."""
-    clear = _clear_after(trees, inside_zone_nodes(trees, zone))  # type: ignore[arg-type]
-    k, n = trees.next_node.shape  # type: ignore[attr-defined]
+    clear = _clear_after(trees, inside_zone_nodes(trees, zone))
+    k, n = trees.next_node.shape
     rows = np.arange(k)[:, None]
-    ptr = np.where(clear | (trees.next_node < 0), np.arange(n), trees.next_node)  # type: ignore[attr-defined]
+    ptr = np.where(clear | (trees.next_node < 0), np.arange(n), trees.next_node)
     while not np.array_equal(hop := ptr[rows, ptr], ptr):
         ptr = hop
-    end = trees.time_s[rows, ptr]  # type: ignore[attr-defined]
-    time_s = trees.time_s  # type: ignore[attr-defined]
+    end = trees.time_s[rows, ptr]
+    time_s = trees.time_s
     return np.where(np.isfinite(time_s), time_s - np.where(np.isfinite(end), end, 0), np.inf)
 
 
@@ -122,13 +125,13 @@ def test_a_way_ending_inside_the_zone_leaves_it_at_its_destination() -> None:
     # Nodes 0 -> 1 -> 2 -> 3 on a line, 60 s apart, towards destination 3; an
     # unreachable node 4. The zone holds nodes 1 and 3, not 2.
     xy = np.array([[0.0, 0], [100, 0], [200, 0], [300, 0], [900, 900]])
-    trees = SimpleNamespace(
+    trees: Any = SimpleNamespace(  # the parts of SiteTrees the leave times read
         network=SimpleNamespace(node_points=shapely.points(xy)),
         next_node=np.array([[1, 2, 3, -1, -1]]),
         time_s=np.array([[180.0, 120.0, 60.0, 0.0, np.inf]]),
     )
     zone = shapely.union_all(shapely.buffer(shapely.points(xy[[1, 3]]), 10))
-    got = leave_seconds(trees, zone)  # type: ignore[arg-type]
+    got = leave_seconds(trees, zone)
     assert got.tolist() == [[180.0, 120.0, 60.0, 0.0, np.inf]]
     assert np.array_equal(got, _leave_reference(trees, zone))
 

@@ -207,6 +207,7 @@ class _Trips:
 
 
 _STATUSES = ("assigned", "unassigned", "own_arrangements", "unreachable")
+_ASSIGNED, _UNASSIGNED, _OWN, _UNREACHABLE = range(len(_STATUSES))
 
 
 def _trip_table(demand: Demand, node: np.ndarray, flows: np.ndarray, k: int) -> _Trips:
@@ -222,7 +223,8 @@ def _trip_table(demand: Demand, node: np.ndarray, flows: np.ndarray, k: int) -> 
     gone = np.flatnonzero(~reach)
     row = np.concatenate([site_row, *extra, gone])
     dest = np.concatenate([site, np.full(len(extra[0]) + len(extra[1]), k), np.full(len(gone), -1)])
-    status = np.repeat(np.arange(4), [len(site_row), len(extra[0]), len(extra[1]), len(gone)])
+    sizes = [len(site_row), len(extra[0]), len(extra[1]), len(gone)]
+    status = np.repeat([_ASSIGNED, _UNASSIGNED, _OWN, _UNREACHABLE], sizes)
     people = np.concatenate(
         [flows[site_row, site], left[extra[0]], own[extra[1]], demand.people[gone]]
     )
@@ -287,7 +289,7 @@ def evacuee_layer(
         )
         return empty.astype({"people": np.int64}), unreachable
     origin = demand.origin[trips.row]
-    to_exit = (trips.status == 1) | (trips.status == 2)
+    to_exit = (trips.status == _UNASSIGNED) | (trips.status == _OWN)
     travel, left = _free_flow_minutes(trips, demand, node, routes, zone)
     # Column by column from arrays: the frame then reads each column once.
     columns = {
@@ -296,7 +298,7 @@ def evacuee_layer(
         "source": groups["source"].to_numpy()[origin],
         "people": trips.people,
         "site": np.append(np.asarray(site_names, dtype=object), "")[
-            np.where(trips.status == 0, trips.dest, k)
+            np.where(trips.status == _ASSIGNED, trips.dest, k)
         ],
         "exit": np.where(to_exit, np.asarray(exit_names, dtype=object)[trips.row], ""),
         "status": np.array(_STATUSES, dtype=object)[trips.status],
@@ -314,9 +316,9 @@ def _reasons(
     """Per trip: why it has no place ("" if it has one); unreachable people per reason."""
     reasons = np.full(len(trips.row), "", dtype=object)
     unreachable: dict[Message, int] = {}
-    for t in np.flatnonzero(trips.status == 1).tolist():
+    for t in np.flatnonzero(trips.status == _UNASSIGNED).tolist():
         reasons[t] = _unassigned_reason(k, cost[trips.row[t]]).text("en")
-    for t in np.flatnonzero(trips.status == 3).tolist():
+    for t in np.flatnonzero(trips.status == _UNREACHABLE).tolist():
         r = int(trips.row[t])
         i = int(demand.origin[r])
         reason = routes[demand.mode[r]].attach.reason[i] or Message("reason.no_exit_reachable")

@@ -119,8 +119,10 @@ def coverage_gap_m2(
     """
     if not source.counties:
         return 0.0
-    others = counties[~counties["fylkesnummer"].isin(source.counties)]
-    hit = others.geometry.to_numpy()[others.sindex.query(area, predicate="intersects")]
+    # The counties' own (cached) index, not one built per call on a filtered frame.
+    other = ~counties["fylkesnummer"].isin(source.counties).to_numpy()
+    near = counties.sindex.query(area, predicate="intersects")
+    hit = counties.geometry.to_numpy()[np.sort(near[other[near]])]
     return float(shapely.area(shapely.intersection(hit, area)).sum())
 
 

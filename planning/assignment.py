@@ -49,25 +49,17 @@ def assign(supply: np.ndarray, cost_s: np.ndarray, capacity: np.ndarray) -> np.n
     slack_of = np.full(m, -1)
     slack_of[origins] = np.arange(len(origins))
     objective = np.concatenate([c, np.full(len(origins), big)])
+    n_o = len(origins)
+    # Built straight as CSR arrays: scipy's sparse stacking cost more than the solve.
     # Each origin: its flows plus its slack equal its supply.
-    a_eq = sp.hstack(
-        [
-            sp.csr_matrix((np.ones(n_x), (slack_of[rows], np.arange(n_x))), (len(origins), n_x)),
-            sp.identity(len(origins), format="csr"),
-        ]
-    )
+    a_eq = _csr_rows(np.r_[slack_of[rows], np.arange(n_o)], n_o, n_x + n_o)
     # Each site: inflow at most its capacity.
-    a_ub = sp.hstack(
-        [
-            sp.csr_matrix((np.ones(n_x), (cols, np.arange(n_x))), (k, n_x)),
-            sp.csr_matrix((k, len(origins))),
-        ]
-    )
+    a_ub = _csr_rows(cols, k, n_x + n_o)
     res = linprog(
         objective,
-        A_ub=a_ub.tocsr(),
+        A_ub=a_ub,
         b_ub=capacity,
-        A_eq=a_eq.tocsr(),
+        A_eq=a_eq,
         b_eq=supply[origins],
         bounds=(0, None),
         method="highs-ds",
@@ -77,3 +69,10 @@ def assign(supply: np.ndarray, cost_s: np.ndarray, capacity: np.ndarray) -> np.n
     x = np.rint(res.x[:n_x]).astype(np.int64)
     flows[rows, cols] = x
     return flows
+
+
+def _csr_rows(row: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """A 0/1 matrix with a one at (``row[i]``, ``i``) for each variable ``i`` in ``row``."""
+    order = np.argsort(row, kind="stable")  # column order within each row
+    indptr = np.searchsorted(row[order], np.arange(n_rows + 1))
+    return sp.csr_matrix((np.ones(len(row)), order, indptr), shape=(n_rows, n_cols))

@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from planning.layer_frame import layer_frame
 
 
-def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFrame:
+def assigned_flows(evacuees: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The assigned rows of an evacuee layer: ``origin_id``, ``site`` and ``people`` arrays.
+
+    Arrays, not a filtered frame: filtering a frame with text columns costs
+    milliseconds (issue #8's warm-plan target).
+    """
+    rows = evacuees["status"].to_numpy(dtype=object) == "assigned"
+    return {c: evacuees[c].to_numpy()[rows] for c in ("origin_id", "site", "people")}
+
+
+def people_per_site(flows: Mapping[str, Any], names: Iterable[str]) -> list[int]:
+    """Assigned people per site of ``names`` (0 where nobody goes), from :func:`assigned_flows`."""
+    sums: dict[str, int] = {}
+    for site, people in zip(list(flows["site"]), list(flows["people"]), strict=True):
+        sums[site] = sums.get(site, 0) + int(people)
+    return [sums.get(n, 0) for n in names]
+
+
+def catchments(groups: gpd.GeoDataFrame, flows: Mapping[str, Any]) -> gpd.GeoDataFrame:
     """Union of the zone pieces whose evacuees go to each site.
 
     Parameters
@@ -18,7 +41,8 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
     groups
         Origin groups with ``origin_id`` and ``piece`` (polygon in the zone).
     flows
-        Assigned people: columns ``origin_id``, ``site``, ``people``.
+        Assigned people: columns (a frame, or arrays as from
+        :func:`assigned_flows`) ``origin_id``, ``site``, ``people``.
 
     Returns
     -------
@@ -29,39 +53,38 @@ def catchments(groups: gpd.GeoDataFrame, flows: pd.DataFrame) -> gpd.GeoDataFram
         never overlap) and the polygon.
     """
     cols = ["site", "people", "split_cells", "geometry"]
-    if flows.empty:
+    if not len(flows["site"]):
         return gpd.GeoDataFrame(columns=cols, geometry="geometry", crs=settings.WORK_CRS)
-    # numpy on the (origin, site) sums: the pandas version of these steps cost ~10 ms
-    # a plan in small-frame overheads (issue #8's warm-plan target).
-    per_origin = flows.groupby(["origin_id", "site"])["people"].sum()
-    origin = per_origin.index.get_level_values(0).to_numpy()
-    site = per_origin.index.get_level_values(1).to_numpy(dtype=object)
-    people = per_origin.to_numpy(dtype=float)
+    # numpy on the (origin, site) sums, sorted by origin then site name like a
+    # pandas groupby: pandas' small-frame overheads cost ~10 ms a plan (issue #8).
+    names, site_of = np.unique(np.asarray(flows["site"], dtype=object), return_inverse=True)
+    origin_id = np.asarray(flows["origin_id"], dtype=np.int64)
+    pair, at = np.unique(origin_id * len(names) + site_of, return_inverse=True)
+    # People are whole numbers, so these float sums are exact.
+    people = np.bincount(at, weights=np.asarray(flows["people"], float), minlength=len(pair))
+    origin, site = pair // len(names), pair % len(names)
     first = np.flatnonzero(np.r_[True, origin[1:] != origin[:-1]])
     sizes = np.diff(np.r_[first, len(origin)])  # sites per origin
-    split = sizes > 1
-    # Each origin's major site: most people, ties to the first site (the sums are sorted
-    # by origin, then site; lexsort is stable).
-    order = np.lexsort((-people, origin))
-    major = site[order[first]]
-    split_of = np.repeat(split, sizes)
-    piece_of = dict(zip(groups["origin_id"].to_numpy(), groups["piece"].to_numpy(), strict=True))
-    owners = origin[first]
-    rows = []
-    # pandas' (compensated) sum per site, as before: int() truncates, so the float sum
-    # must not change.
-    for name, total in per_origin.groupby(level="site").sum().items():
-        here = site == name
-        owned = owners[major == name]
-        geom = shapely.union_all([piece_of[o] for o in owned]) if len(owned) else None
-        rows.append(
-            {
-                "site": name,
-                "people": int(total),
-                "split_cells": int(split_of[here].sum()),
-                "geometry": geom if geom is not None and not geom.is_empty else None,
-            }
-        )
-    out = gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs=settings.WORK_CRS)
-    out["people"] = out["people"].astype(np.int64)
-    return out
+    # Each origin's major site: most people, ties to the first site (lexsort is stable).
+    major = site[np.lexsort((-people, origin))[first]]
+    ids = groups["origin_id"].to_numpy()
+    by_id = np.argsort(ids, kind="stable")
+    piece = groups["piece"].to_numpy()[by_id[np.searchsorted(ids, origin[first], sorter=by_id)]]
+    k = len(names)
+    return layer_frame(
+        {
+            "site": names,
+            "people": np.bincount(site, weights=people, minlength=k).astype(np.int64),
+            "split_cells": np.bincount(
+                site, weights=np.repeat(sizes > 1, sizes), minlength=k
+            ).astype(np.int64),
+            "geometry": [_union(piece[major == s]) for s in range(k)],
+        },
+        text=("site",),
+    )
+
+
+def _union(pieces: np.ndarray) -> BaseGeometry | None:
+    """Union of the pieces (None for none or an empty union)."""
+    geom = shapely.union_all(pieces) if len(pieces) else None
+    return geom if geom is not None and not geom.is_empty else None

@@ -32,6 +32,7 @@ from geo import settings
 from geo.network import RoadNetwork
 from planning.evacuees import integer_split
 from planning.i18n import road_class_name, t
+from planning.layer_frame import layer_frame
 
 #: Road classes whose dead ends at the edge of the data are roads leaving the
 #: data (they continue beyond it), not real dead ends. Tertiary roads and below
@@ -224,13 +225,14 @@ def exits_layer(
             if per_node[v] > row["best"]:
                 row["best"], row["geometry"] = per_node[v], shapely.Point(net.xy[v])
     records = sorted(rows.values(), key=lambda r: -r["people"])
+    if not records:
+        layer = gpd.GeoDataFrame(
+            [], columns=list(EXIT_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+        )
+        return layer.astype({"people": np.int64, "data_edge": bool})
+    columns: dict[str, Any] = {c: [r[c] for r in records] for c in EXIT_COLUMNS}
     # Traffic split around queues gives fractional shares: round so the total stays exact.
-    people = np.array([r["people"] for r in records])
-    for r, n in zip(records, integer_split(people, round(people.sum())), strict=True):
-        del r["best"]
-        r["people"] = int(n)
-    layer = gpd.GeoDataFrame(
-        records, columns=list(EXIT_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
-    )
-    # Python ints and bools give these dtypes already; an empty layer needs them set.
-    return layer if records else layer.astype({"people": np.int64, "data_edge": bool})
+    people = np.array(columns["people"])
+    columns["people"] = integer_split(people, round(people.sum())).astype(np.int64)
+    columns["data_edge"] = np.array(columns["data_edge"], dtype=bool)
+    return layer_frame(columns, ("name", "name_en", "road"))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
+from geopandas.array import from_shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.coords import check_lonlat
+from geo.crs import crs
 from planning.i18n import Message
+from planning.layer_frame import text_array
 from planning.scenario import Scenario
 from planning.zones import to_work
 
@@ -54,59 +60,86 @@ def evacuee_groups(
         Warnings (extra population points outside the zone are not evacuated).
     """
     idx = cells.sindex.query(zone, predicate="intersects")
-    hit = cells.iloc[idx]
-    pieces = shapely.intersection(hit.geometry.to_numpy(), zone)
-    share = shapely.area(pieces) / shapely.area(hit.geometry.to_numpy())
-    raw = hit["population"].to_numpy(float) * share
+    cell_geoms = cells.geometry.to_numpy()[idx]
+    pieces = shapely.intersection(cell_geoms, zone)
+    share = shapely.area(pieces) / shapely.area(cell_geoms)
+    raw = cells["population"].to_numpy(float)[idx] * share
     keep = raw > 0
-    pieces, raw, cell_ids = pieces[keep], raw[keep], hit["cell_id"].to_numpy()[keep]
+    pieces, raw = pieces[keep], raw[keep]
     if scenario.population_override is not None:
         total = int(scenario.population_override)
     else:
         total = round(raw.sum() * scenario.population_scale)
-    people = integer_split(raw, total)
+    ssb = _Groups(
+        np.full(len(raw), "ssb", dtype=object),
+        cells["cell_id"].array[idx[keep]],
+        integer_split(raw, total),
+        pieces,
+        shapely.point_on_surface(pieces),
+    )
+    warnings: list[Message] = []
+    if scenario.extra_population:
+        extras, warnings = _extra_groups(scenario, zone)
+        ssb = ssb.join(extras)
+    g = ssb.take(np.flatnonzero(ssb.people > 0))
+    # Built once from arrays: filtering and concatenating frames cost more than the
+    # geometry work here (pandas small-frame overheads, issue #8).
+    work = crs(settings.WORK_CRS)
     groups = gpd.GeoDataFrame(
         {
-            "source": "ssb",
-            "cell_id": cell_ids,
-            "people": people,
-            "piece": gpd.GeoSeries(pieces, crs=settings.WORK_CRS),
+            "origin_id": np.arange(len(g.people)),
+            "source": text_array(g.source),
+            # Without SSB pieces the ids stay untyped (object), as they always were.
+            "cell_id": g.cell_id if len(raw) else pd.Series(g.cell_id, dtype=object),
+            "people": g.people,
+            "piece": from_shapely(g.piece, crs=work),
+            "geometry": from_shapely(g.point, crs=work),
         },
-        geometry=shapely.point_on_surface(pieces),
-        crs=settings.WORK_CRS,
+        geometry="geometry",
+        crs=work,
     )
-    extras = _extra_groups(scenario)
-    warnings: list[Message] = []
-    if len(extras):
-        inside = extras.within(zone)
-        for label, people in extras.loc[~inside, ["cell_id", "people"]].itertuples(index=False):
-            warnings.append(
-                Message("warn.extra_outside_zone", {"label": label, "people": int(people)})
-            )
-        extras = extras[inside]
-    if len(extras):
-        groups = gpd.GeoDataFrame(
-            gpd.pd.concat([groups, extras], ignore_index=True), crs=settings.WORK_CRS
-        )
-    groups = groups[groups["people"] > 0].reset_index(drop=True)
-    groups.insert(0, "origin_id", np.arange(len(groups)))
     return groups, warnings
 
 
-def _extra_groups(scenario: Scenario) -> gpd.GeoDataFrame:
+@dataclass
+class _Groups:
+    """Origin-group columns before the frame is built."""
+
+    source: np.ndarray
+    cell_id: np.ndarray
+    people: np.ndarray
+    piece: np.ndarray
+    point: np.ndarray
+
+    def join(self, other: _Groups) -> _Groups:
+        """These groups, then ``other``'s."""
+        return _Groups(
+            *(np.concatenate([a, b]) for a, b in zip(self.columns, other.columns, strict=True))
+        )
+
+    def take(self, rows: np.ndarray) -> _Groups:
+        """The groups at ``rows``."""
+        return _Groups(*(a[rows] for a in self.columns))
+
+    @property
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """The columns in field order."""
+        return (self.source, self.cell_id, self.people, self.piece, self.point)
+
+
+def _extra_groups(scenario: Scenario, zone: BaseGeometry) -> tuple[_Groups, list[Message]]:
+    """The scenario's extra population points inside the zone, and a warning per other point."""
     rows = scenario.extra_population
-    if not rows:
-        return gpd.GeoDataFrame(geometry=[], crs=settings.WORK_CRS)
     coords = np.array([[e.lon, e.lat] for e in rows], dtype=float)
     check_lonlat(coords, "Extra population point")
-    points = [to_work(shapely.Point(xy)) for xy in coords]
-    return gpd.GeoDataFrame(
-        {
-            "source": "extra",
-            "cell_id": [e.label for e in rows],
-            "people": [int(e.people) for e in rows],
-            "piece": gpd.GeoSeries([p.buffer(25.0) for p in points], crs=settings.WORK_CRS),
-        },
-        geometry=points,
-        crs=settings.WORK_CRS,
-    )
+    points = np.array([to_work(shapely.Point(xy)) for xy in coords], dtype=object)
+    inside = shapely.within(points, zone)
+    labels = np.array([e.label for e in rows], dtype=object)
+    people = np.array([int(e.people) for e in rows], dtype=np.int64)
+    warnings = [
+        Message("warn.extra_outside_zone", {"label": label, "people": int(n)})
+        for label, n in zip(labels[~inside], people[~inside], strict=True)
+    ]
+    pieces = np.array([p.buffer(25.0) for p in points[inside]], dtype=object)
+    source = np.full(int(inside.sum()), "extra", dtype=object)
+    return _Groups(source, labels[inside], people[inside], pieces, points[inside]), warnings

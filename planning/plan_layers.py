@@ -7,7 +7,7 @@ column is the safe-exit destination (see :func:`planning.plan.route_mode`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
@@ -15,10 +15,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from planning.clearance import _clear_after, inside_zone_nodes
+from planning.clearance import inside_zone_nodes
 from planning.destinations import exit_label, tree_roots
 from planning.flow_routing import FlowRoutes, ODPath, route_flows
 from planning.i18n import Message
+from planning.layer_frame import layer_frame
+from planning.path_geometry import edge_chains, path_lines
 from planning.routing import SiteTrees
 from planning.scenario import Scenario
 
@@ -68,26 +70,48 @@ def units_per_person(mode: str, scenario: Scenario) -> float:
     return 1.0 / scenario.persons_per_car if mode == "drive" else 1.0
 
 
-def leave_seconds(trees: SiteTrees, zone: BaseGeometry) -> np.ndarray:
+def leave_seconds(
+    trees: SiteTrees, zone: BaseGeometry, dests: np.ndarray | None = None
+) -> np.ndarray:
     """Free-flow seconds from each node until the trip has left the zone, per destination.
 
-    Shape (k, n); inf where a destination is unreachable. A trip has left once it
+    Shape (k, n), or one row per entry of ``dests`` (destination indices) when
+    given; inf where a destination is unreachable. A trip has left once it
     passes the last zone node on its path (the same rule as the clearance model).
     """
-    clear = _clear_after(trees, inside_zone_nodes(trees, zone))
-    n = trees.next_node.shape[1]
-    rows = np.arange(trees.next_node.shape[0])[:, None]
-    here = np.broadcast_to(np.arange(n), clear.shape)
-    ptr = np.where(clear | (trees.next_node < 0), here, trees.next_node)
+    rows = np.arange(trees.next_node.shape[0]) if dests is None else np.asarray(dests)
+    k, n = len(rows), trees.next_node.shape[1]
+    here = np.arange(k * n)
+    # Flat positions destination * n + node: one-dimensional takes are the fast kind.
+    nxt = trees.next_node[rows].ravel()
+    ptr = np.where(nxt >= 0, nxt + here // n * n, here)
+    last, root = _last_inside(ptr, np.tile(inside_zone_nodes(trees, zone), k))
+    # Out of the zone right after the last zone node, or at once; a way ending
+    # inside the zone ends at its destination.
+    end = np.where(last < 0, here, np.where(last == root, root, ptr[np.maximum(last, 0)]))
+    time_s = trees.time_s[rows].ravel()
+    end_s = time_s[end]
+    left = np.where(np.isfinite(time_s), time_s - np.where(np.isfinite(end_s), end_s, 0), np.inf)
+    return left.reshape(k, n)
+
+
+def _last_inside(ptr: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per position: the last ``inside`` position on its way (-1: none), and the way's end.
+
+    ``ptr``: the next position on the way (itself at the end). Pointer
+    doubling: after round ``i`` each position knows the last inside one among
+    its next ``2**i``.
+    """
+    here = np.arange(len(ptr))
+    # The last inside position in [p, ptr(p)): p itself, unless its way ends at p.
+    last = np.where(inside & (ptr != here), here, -1)
     while True:
-        hop = ptr[rows, ptr]
+        ahead = last[ptr]
+        last = np.where(ahead >= 0, ahead, last)
+        hop = ptr[ptr]
         if np.array_equal(hop, ptr):
-            break
+            return np.where(inside[ptr], ptr, last), ptr
         ptr = hop
-    end = trees.time_s[rows, ptr]
-    return np.where(
-        np.isfinite(trees.time_s), trees.time_s - np.where(np.isfinite(end), end, 0), np.inf
-    )
 
 
 @dataclass
@@ -99,11 +123,12 @@ class ExitTrips:
     people: np.ndarray
 
 
-def path_end(mf: ModeFlow, p: ODPath) -> int:
-    """The node a routed path ends at (its origin's node when it has no edges)."""
-    if len(p.edges):
-        return int(mf.routes.trees.network.edge_v[p.edges[-1]])
-    return int(mf.routes.origin_node[p.row])
+def path_ends(mf: ModeFlow, paths: list[ODPath]) -> np.ndarray:
+    """The node each routed path ends at (its origin's node when it has no edges)."""
+    last = np.array([p.edges[-1] if len(p.edges) else -1 for p in paths], dtype=np.int64)
+    rows = np.fromiter((p.row for p in paths), np.int64, len(paths))
+    at_end = mf.routes.trees.network.edge_v[np.maximum(last, 0)]
+    return np.where(last >= 0, at_end, mf.routes.origin_node[rows]).astype(np.int64)
 
 
 def exit_trips(
@@ -119,7 +144,7 @@ def exit_trips(
         paths = [p for p in od[mode] if p.dest == k]
         out[mode] = ExitTrips(
             np.array([mf.rows[p.row] for p in paths], dtype=np.int64),
-            np.array([path_end(mf, p) for p in paths], dtype=np.int64),
+            path_ends(mf, paths),
             np.array([p.units / mf.units_per_person for p in paths], dtype=float),
         )
     return out
@@ -171,22 +196,69 @@ def _unassigned_reason(k: int, cost_row: np.ndarray) -> Message:
     return Message("reason.no_free_capacity")
 
 
-def _trips(
-    r: int, demand: Demand, flows: np.ndarray, cost: np.ndarray, names: tuple[np.ndarray, str]
-) -> list[tuple[int, str, str, str, str, int]]:
-    """One demand row's trips: (people, site, exit, status, reason, destination column)."""
-    site_names, exit_name = names
-    k = len(site_names)
-    trips = [
-        (int(flows[r, j]), str(site_names[j]), "", "assigned", "", int(j))
-        for j in np.flatnonzero(flows[r, :k])
-    ]
-    if seekers_left := int(demand.seekers[r]) - int(flows[r, :k].sum()):
-        why = _unassigned_reason(k, cost[r]).text("en")
-        trips.append((seekers_left, "", exit_name, "unassigned", why, k))
-    if own := int(demand.people[r]) - int(demand.seekers[r]):
-        trips.append((own, "", exit_name, "own_arrangements", "", k))
-    return trips
+@dataclass
+class _Trips:
+    """The evacuee layer's records: one per demand row and destination, as arrays."""
+
+    row: np.ndarray  # demand row
+    dest: np.ndarray  # destination column (sites, then the exits); -1 when unreachable
+    people: np.ndarray
+    status: np.ndarray  # index into _STATUSES
+
+
+_STATUSES = ("assigned", "unassigned", "own_arrangements", "unreachable")
+_ASSIGNED, _UNASSIGNED, _OWN, _UNREACHABLE = range(len(_STATUSES))
+
+
+def _trip_table(demand: Demand, node: np.ndarray, flows: np.ndarray, k: int) -> _Trips:
+    """Every row's trips in row order: its sites, the unassigned seekers, its own arrangements.
+
+    A row whose origin reaches no exit (``node`` < 0) is one unreachable record.
+    """
+    reach = node >= 0
+    site_row, site = np.nonzero((flows[:, :k] != 0) & reach[:, None])
+    left = demand.seekers - flows[:, :k].sum(axis=1)
+    own = demand.people - demand.seekers
+    extra = [np.flatnonzero(reach & (n != 0)) for n in (left, own)]
+    gone = np.flatnonzero(~reach)
+    row = np.concatenate([site_row, *extra, gone])
+    dest = np.concatenate([site, np.full(len(extra[0]) + len(extra[1]), k), np.full(len(gone), -1)])
+    sizes = [len(site_row), len(extra[0]), len(extra[1]), len(gone)]
+    status = np.repeat([_ASSIGNED, _UNASSIGNED, _OWN, _UNREACHABLE], sizes)
+    people = np.concatenate(
+        [flows[site_row, site], left[extra[0]], own[extra[1]], demand.people[gone]]
+    )
+    order = np.lexsort((status, dest, row))  # a row's sites, then unassigned, then own
+    return _Trips(row[order], dest[order], people[order].astype(np.int64), status[order])
+
+
+def _minutes(seconds: np.ndarray) -> list[float]:
+    """Seconds as minutes rounded to 0.1 (Python's correctly rounded ``round``; NaN stays)."""
+    return [round(s / 60.0, 1) for s in seconds.tolist()]
+
+
+def _free_flow_minutes(
+    trips: _Trips,
+    demand: Demand,
+    node: np.ndarray,
+    routes: dict[str, ModeRoutes],
+    zone: BaseGeometry,
+) -> tuple[list[float], list[float]]:
+    """Free-flow minutes of each trip to its destination and until out of the zone.
+
+    NaN for unreachable rows.
+    """
+    travel = np.full(len(trips.row), np.nan)
+    left = np.full(len(trips.row), np.nan)
+    mode = demand.mode[trips.row]
+    for m, mr in routes.items():
+        at = np.flatnonzero((mode == m) & (trips.dest >= 0))
+        if len(at):
+            dest, origin = trips.dest[at], node[trips.row[at]]
+            travel[at] = mr.trees.time_s[dest, origin]
+            used = np.unique(dest)  # only the destinations somebody goes to
+            left[at] = leave_seconds(mr.trees, zone, used)[np.searchsorted(used, dest), origin]
+    return _minutes(travel), _minutes(left)
 
 
 def evacuee_layer(
@@ -204,37 +276,55 @@ def evacuee_layer(
     ``travel_min`` and ``leave_min`` are free-flow minutes (no queues) to the
     destination and until out of the zone; queues are in the clearance times.
     """
-    origin_id, source = groups["origin_id"].to_numpy(), groups["source"].to_numpy()
-    geometry = groups.geometry.to_numpy()
-    leave = {m: leave_seconds(mr.trees, zone) for m, mr in routes.items()}
-    records: list[tuple[Any, ...]] = []
-    unreachable: dict[Message, int] = {}
-    for r in range(len(demand.people)):
-        mode, i = demand.mode[r], int(demand.origin[r])
-        base = (int(origin_id[i]), mode, source[i])
-        mr = routes[mode]
-        node = int(mr.attach.node[i])
-        if node < 0:
-            p = int(demand.people[r])
-            reason = mr.attach.reason[i] or Message("reason.no_exit_reachable")
-            unreachable[reason] = unreachable.get(reason, 0) + p
-            row = (p, "", "", "unreachable", reason.text("en"), np.nan, np.nan)
-            records.append((*base, *row, geometry[i]))
-            continue
-        for people, site, exit_name, status, why, j in _trips(
-            r, demand, flows, cost, (site_names, exit_names[r])
-        ):
-            travel = round(float(mr.trees.time_s[j, node]) / 60.0, 1)
-            left = round(float(leave[mode][j, node]) / 60.0, 1)
-            records.append((*base, people, site, exit_name, status, why, travel, left, geometry[i]))
-    if not records:
+    k = len(site_names)
+    node = np.full(len(demand.people), -1)
+    for m, mr in routes.items():
+        rows = np.flatnonzero(demand.mode == m)
+        node[rows] = mr.attach.node[demand.origin[rows]]
+    trips = _trip_table(demand, node, flows, k)
+    reasons, unreachable = _reasons(trips, demand, routes, cost, k)
+    if not len(trips.row):
         empty = gpd.GeoDataFrame(
-            records, columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
+            [], columns=list(EVACUEE_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
         return empty.astype({"people": np.int64}), unreachable
-    # Column by column: the frame then reads each column once (ints, floats, texts).
-    columns = dict(zip(EVACUEE_COLUMNS, map(list, zip(*records, strict=True)), strict=True))
-    return gpd.GeoDataFrame(columns, geometry="geometry", crs=settings.WORK_CRS), unreachable
+    origin = demand.origin[trips.row]
+    to_exit = (trips.status == _UNASSIGNED) | (trips.status == _OWN)
+    travel, left = _free_flow_minutes(trips, demand, node, routes, zone)
+    # Column by column from arrays: the frame then reads each column once.
+    columns = {
+        "origin_id": groups["origin_id"].to_numpy()[origin],
+        "mode": demand.mode[trips.row],
+        "source": groups["source"].to_numpy()[origin],
+        "people": trips.people,
+        "site": np.append(np.asarray(site_names, dtype=object), "")[
+            np.where(trips.status == _ASSIGNED, trips.dest, k)
+        ],
+        "exit": np.where(to_exit, np.asarray(exit_names, dtype=object)[trips.row], ""),
+        "status": np.array(_STATUSES, dtype=object)[trips.status],
+        "reason": reasons,
+        "travel_min": travel,
+        "leave_min": left,
+        "geometry": groups.geometry.to_numpy()[origin],
+    }
+    return layer_frame(columns, ("mode", "source", "site", "exit", "status", "reason")), unreachable
+
+
+def _reasons(
+    trips: _Trips, demand: Demand, routes: dict[str, ModeRoutes], cost: np.ndarray, k: int
+) -> tuple[np.ndarray, dict[Message, int]]:
+    """Per trip: why it has no place ("" if it has one); unreachable people per reason."""
+    reasons = np.full(len(trips.row), "", dtype=object)
+    unreachable: dict[Message, int] = {}
+    for t in np.flatnonzero(trips.status == _UNASSIGNED).tolist():
+        reasons[t] = _unassigned_reason(k, cost[trips.row[t]]).text("en")
+    for t in np.flatnonzero(trips.status == _UNREACHABLE).tolist():
+        r = int(trips.row[t])
+        i = int(demand.origin[r])
+        reason = routes[demand.mode[r]].attach.reason[i] or Message("reason.no_exit_reachable")
+        unreachable[reason] = unreachable.get(reason, 0) + int(demand.people[r])
+        reasons[t] = reason.text("en")
+    return reasons, unreachable
 
 
 @dataclass
@@ -324,15 +414,7 @@ def routes_layer(
         )
         return empty.astype({"single_point_of_failure": bool})
     columns = {c: np.concatenate([p[c] for p in parts]) for c in ROUTE_COLUMNS}
-    return _layer(columns, ("mode", "name", "highway"))
-
-
-def _layer(columns: dict[str, np.ndarray], text: tuple[str, ...]) -> gpd.GeoDataFrame:
-    """A layer from column arrays; ``text`` columns are strings even when empty."""
-    frame = gpd.GeoDataFrame(columns, geometry="geometry", crs=settings.WORK_CRS)
-    if frame.empty:
-        frame = frame.astype(dict.fromkeys(text, "str"))
-    return frame
+    return layer_frame(columns, ("mode", "name", "highway"))
 
 
 def paths_layer(
@@ -348,84 +430,48 @@ def paths_layer(
     Traffic split around queues gives a trip several lines, each with its share
     of the people; an exit path is named after the exit it ends at.
     """
-    k = len(site_names)
-    origin_id = groups["origin_id"].to_numpy()
-    centre = zone.centroid
-    cols: dict[str, list[Any]] = {c: [] for c in PATH_COLUMNS}
-    for mode, mf in flows.items():
-        net = mf.routes.trees.network
-        labels: dict[int, str] = {}
-        paths = od[mode]
-        cols["geometry"] += list(path_lines(net.edge_geometry, [p.edges for p in paths]))
-        for p in paths:
-            r, j = int(mf.rows[p.row]), p.dest
-            if j == k and (end := path_end(mf, p)) not in labels:
-                labels[end] = exit_label(net, end, centre)
-            cols["origin_id"].append(int(origin_id[demand.origin[r]]))
-            cols["destination"].append("site" if j < k else "exit")
-            cols["site"].append(site_names[j] if j < k else "")
-            cols["exit"].append("" if j < k else labels[path_end(mf, p)])
-            cols["people"].append(round(p.units / mf.units_per_person, 1))
-            cols["travel_min"].append(round(p.travel_s / 60.0, 1))
-            cols["off_network_m"].append(float(mf.routes.base.offnet_m[j]))
-        cols["mode"] += [mode] * len(paths)
-    if not cols["origin_id"]:
+    origin_id = groups["origin_id"].to_numpy()[demand.origin]
+    parts = [
+        _mode_paths(mode, mf, od[mode], site_names, zone.centroid) for mode, mf in flows.items()
+    ]
+    parts = [p for p in parts if len(p["row"])]
+    if not parts:
         return gpd.GeoDataFrame(
             [], columns=list(PATH_COLUMNS), geometry="geometry", crs=settings.WORK_CRS
         )
-    return gpd.GeoDataFrame(cols, geometry="geometry", crs=settings.WORK_CRS)
+    # Column by column from arrays: the frame then reads each column once.
+    columns = {c: np.concatenate([p[c] for p in parts]) for c in ("row", *PATH_COLUMNS[1:])}
+    columns = {"origin_id": origin_id[columns.pop("row")], **columns}
+    return layer_frame(columns, ("mode", "destination", "site", "exit"))
 
 
-def path_lines(edge_geoms: np.ndarray, paths: list[np.ndarray]) -> np.ndarray:
-    """One merged line per path of edge indices (None for a path without edges).
-
-    A path whose edges chain end to start and that passes no point twice is
-    merged by joining its coordinates in path order without repeated points:
-    what GEOS's line merger (``shapely.line_merge``) returns for such a chain
-    (it keeps the direction most of the edges run in: all of them here). Any
-    other path is merged by ``shapely.line_merge`` itself.
-    """
-    out = np.full(len(paths), None, dtype=object)
-    sizes = np.array([len(p) for p in paths], dtype=np.int64)
-    has = np.flatnonzero(sizes)
-    if not len(has):
-        return out
-    parts = edge_geoms[np.concatenate([paths[i] for i in has])]
-    which = np.repeat(np.arange(len(has)), sizes[has])
-    coords, part = shapely.get_coordinates(parts, return_index=True)
-    chain = _simple_chains(parts, which, coords, part) if len(coords) else np.zeros(len(has), bool)
-    line = which[part]
-    keep = chain[line] & np.r_[True, (line[1:] != line[:-1]) | (coords[1:] != coords[:-1]).any(1)]
-    out[has[chain]] = shapely.linestrings(coords[keep], indices=(np.cumsum(chain) - 1)[line[keep]])
-    if not chain.all():
-        rest = ~chain[which]
-        lines = shapely.multilinestrings(parts[rest], indices=np.cumsum(~chain)[which[rest]] - 1)
-        out[has[~chain]] = shapely.line_merge(lines)
-    return out
-
-
-def _simple_chains(
-    parts: np.ndarray, which: np.ndarray, coords: np.ndarray, part: np.ndarray
-) -> np.ndarray:
-    """Per path: its edges chain end to start and it passes no point twice.
-
-    ``parts``: the edges of all paths, ``which``: the path of each; ``coords``
-    and ``part``: their coordinates and the part of each.
-    """
-    n = int(which[-1]) + 1
-    count = np.bincount(part, minlength=len(parts))
-    last = np.cumsum(count) - 1
-    first = np.minimum(last - count + 1, len(coords) - 1)  # (an empty part is not ok anyway)
-    ok = shapely.length(parts) > 0  # the merger drops zero-length edges
-    cont = which[1:] == which[:-1]
-    ok[1:] &= ~cont | (coords[first[1:]] == coords[last[:-1]]).all(axis=1)
-    # The points the path passes: its start, then every edge's end.
-    start = np.r_[True, ~cont]
-    points = np.vstack([coords[first[start]], coords[last]])
-    owner = np.r_[which[start], which]
-    order = np.lexsort((points[:, 1], points[:, 0], owner))
-    o, p = owner[order], points[order]
-    twice = (o[1:] == o[:-1]) & (p[1:] == p[:-1]).all(axis=1)
-    repeated = np.zeros(n, dtype=bool)
-    repeated[o[1:][twice]] = True
-    return np.asarray(np.bincount(which, weights=~ok, minlength=n) == 0) & ~repeated
+def _mode_paths(
+    mode: str,
+    mf: ModeFlow,
+    paths: list[ODPath],
+    site_names: np.ndarray,
+    centre: shapely.Point,
+) -> dict[str, np.ndarray]:
+    """The columns of one mode's paths (``row``: the demand row instead of ``origin_id``)."""
+    k = len(site_names)
+    net = mf.routes.trees.network
+    dest = np.fromiter((p.dest for p in paths), np.int64, len(paths))
+    end = path_ends(mf, paths)
+    exits = dest == k
+    label = {v: exit_label(net, v, centre) for v in np.unique(end[exits]).tolist()}
+    people = [p.units / mf.units_per_person for p in paths]
+    chains = net.derived("edge_chains", lambda: edge_chains(net.edge_geometry))
+    return {
+        "row": mf.rows[np.fromiter((p.row for p in paths), np.int64, len(paths))],
+        "mode": np.full(len(paths), mode, dtype=object),
+        "destination": np.where(exits, "exit", "site").astype(object),
+        "site": np.append(np.asarray(site_names, dtype=object), "")[dest],
+        "exit": np.array(
+            [label[v] if x else "" for v, x in zip(end.tolist(), exits, strict=True)], object
+        ),
+        # Python's round (correctly rounded), as the layer always had.
+        "people": np.array([round(x, 1) for x in people], dtype=float),
+        "travel_min": np.array([round(p.travel_s / 60.0, 1) for p in paths], dtype=float),
+        "off_network_m": mf.routes.base.offnet_m[dest].astype(float),
+        "geometry": path_lines(net.edge_geometry, [p.edges for p in paths], chains),
+    }

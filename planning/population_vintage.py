@@ -66,8 +66,10 @@ def choose_population(region: Region, zone: BaseGeometry, requested: str) -> Pop
         If ``requested`` is a vintage the pack does not hold.
     """
     warnings: list[Message] = []
+    covering = None
     if requested == "auto":
-        vintage = region.covering_vintage(zone) or region.population_vintages[0]
+        covering = region.covering_vintage(zone)
+        vintage = covering or region.population_vintages[0]
         newest = region.population_source(region.population_vintages[0])
         if vintage != newest.vintage:
             warnings.append(
@@ -79,7 +81,8 @@ def choose_population(region: Region, zone: BaseGeometry, requested: str) -> Pop
     else:
         vintage = region.population_source(requested).vintage
     source = region.population_source(vintage)
-    if not covers(source, zone, region.counties):
+    # A covering vintage found above covers the zone: no second coverage test.
+    if covering is None and not covers(source, zone, region.counties):
         outside = coverage_gap_m2(source, zone, region.counties) / zone.area
         warnings.append(
             Message(

@@ -328,25 +328,72 @@ def simulate_capacities(
 
 
 @dataclass
+class _Fetch:
+    """What reaches each cell at one step: positions in the flat discharge history."""
+
+    first: np.ndarray  # (n_runs * n_cells,): each cell's first upstream cell (or a zero)
+    more: list[tuple[np.ndarray, np.ndarray]]  # (cells, their j-th upstream cell), j = 2, 3...
+
+
+@dataclass
 class _Moves:
     """Where each cell's discharge goes, as flat positions (fixed for a whole run).
 
-    The state is kept flat, run after run (position ``b * n + i`` for run ``b``
-    and cell ``i``), so each step is a few one-dimensional numpy operations
-    whatever the number of runs. Discharge that leaves the zone or arrives is
-    only summed per step and *group* (cells with the same delay until it counts);
-    the curves are built from those sums after the time loop (:func:`_curves`).
+    The state is kept flat, run after run (position ``b * n + place[i]`` for run
+    ``b`` and cell ``i``), so each step is a few one-dimensional numpy operations
+    whatever the number of runs. Cells are placed first cells of every edge
+    first, then second cells, ...: neighbours in the state are on different
+    edges, which speeds up the per-edge sums (no chains of additions to one
+    sum), while each edge's cells keep their order (and so the sums their
+    bits). Traffic discharged by a cell reaches its
+    target cell's queue ``steps`` steps later: the discharges of the last
+    ``ring_len`` steps are kept (history row ``step % ring_len``) and each step
+    every cell *fetches* what reaches it from the rows of the steps its upstream
+    cells discharged it at (:func:`_fetches`). Discharge that leaves the zone or
+    arrives is only recorded per step; after the time loop it is summed per
+    step and *group* (cells with the same delay until it counts) and the curves
+    are built from those sums (:func:`_curves`).
     """
 
-    ring_len: int  # slots of the ring of traffic travelling along edges
-    go_cell: np.ndarray  # cells whose discharge queues at a next cell ...
-    ring_pos: list[np.ndarray]  # ... its ring position for each ``step % ring_len``
-    edge_pos: np.ndarray  # each cell's (run, used edge) position in ``cap``
+    ring_len: int  # history rows: one more than the longest edge in steps
+    place: np.ndarray  # each cell's place in a run's state
+    fetch: list[_Fetch]  # per ``step % ring_len``
+    edge_pos: np.ndarray  # each place's (run, used edge) position in ``cap``
     cap: np.ndarray  # units per step per (run, used edge), > 0
-    count_cell: np.ndarray  # cells whose discharge leaves the zone or arrives ...
+    count_pos: np.ndarray  # places whose discharge leaves the zone or arrives ...
     count_slot: np.ndarray  # ... their (run, group) slot in a step's sums
     delay: np.ndarray  # steps from discharge until it counts, per group
     n_leave: int  # groups [0, n_leave) count leaving the zone, the others arriving
+
+
+def _fetches(lay: _Layout, place: np.ndarray, n_runs: int, ring_len: int) -> list[_Fetch]:
+    """History positions each cell fetches its arrivals from, per ``step % ring_len``.
+
+    The history is ``ring_len`` rows of ``n_runs * n_cells + 1`` (the last entry
+    stays 0: what cells without upstream cells fetch; cells by their place). A cell fetches the
+    discharge of upstream cell ``c`` from the row of ``steps[c]`` steps ago.
+    Upstream cells are taken in the order the former ring of future steps
+    summed them (earliest discharge, i.e. longest edge, first; then by cell), so
+    the sums are the same to the bit.
+    """
+    n_cells = len(lay.edge)
+    width = n_runs * n_cells + 1
+    go = np.flatnonzero(lay.target >= 0)
+    src = go[np.lexsort((go, -lay.steps[go], lay.target[go]))]
+    dst = lay.target[src]
+    nth = np.arange(len(src)) - np.searchsorted(dst, dst)  # 0: first upstream cell, ...
+    runs = np.arange(n_runs)[:, None] * n_cells
+    fetch = []
+    for slot in range(ring_len):
+        at = (slot - lay.steps[src]) % ring_len * width + place[src]  # history of run 0
+        first = np.full((n_runs, n_cells), width - 1)
+        first[:, place[dst[nth == 0]]] = at[nth == 0] + runs
+        more = []
+        for j in range(1, int(nth.max(initial=0)) + 1):
+            pick = nth == j
+            more.append(((runs + place[dst[pick]]).ravel(), (at[pick] + runs).ravel()))
+        fetch.append(_Fetch(first.ravel(), more))
+    return fetch
 
 
 def _moves(lay: _Layout) -> _Moves:
@@ -358,33 +405,39 @@ def _moves(lay: _Layout) -> _Moves:
     lv_delay, lv_group = np.unique(lay.steps[lv], return_inverse=True)
     ad_delay, ad_group = np.unique(lay.arrive_steps[ad], return_inverse=True)
     n_groups = len(lv_delay) + len(ad_delay)
-    go = np.flatnonzero(lay.target >= 0)
-    go_cell = (runs * n_cells + go).ravel()
-    go_target = (runs * n_cells + lay.target[go]).ravel()
-    go_steps = np.tile(lay.steps[go], n_runs)
+    by_edge = np.argsort(lay.edge, kind="stable")
+    nth = np.empty(n_cells, dtype=np.int64)  # 0: the edge's first cell, ...
+    nth[by_edge] = np.arange(n_cells) - np.searchsorted(lay.edge[by_edge], lay.edge[by_edge])
+    place = np.empty(n_cells, dtype=np.int64)
+    place[np.argsort(nth, kind="stable")] = np.arange(n_cells)
+    edge_at = np.empty(n_cells, dtype=np.int64)
+    edge_at[place] = lay.edge
     return _Moves(
         ring_len,
-        go_cell,
-        [(slot + go_steps) % ring_len * (n_runs * n_cells) + go_target for slot in range(ring_len)],
-        (runs * n_used + lay.edge).ravel(),
+        place,
+        _fetches(lay, place, n_runs, ring_len),
+        (runs * n_used + edge_at).ravel(),
         # A zero capacity stops an edge without a division by zero.
         np.maximum(lay.cap.ravel(), 1e-300),
-        (runs * n_cells + np.r_[lv, ad]).ravel(),
+        (runs * n_cells + place[np.r_[lv, ad]]).ravel(),
         (runs * n_groups + np.r_[lv_group, len(lv_delay) + ad_group]).ravel(),
         np.r_[lv_delay, ad_delay].astype(np.int64),
         len(lv_delay),
     )
 
 
-def _releases(lay: _Layout, released: np.ndarray) -> Iterator[np.ndarray]:
-    """Units entering each cell per step (the same in every run), a block of steps at a time."""
+def _releases(lay: _Layout, place: np.ndarray, released: np.ndarray) -> Iterator[np.ndarray]:
+    """Units entering each place per step (the same in every run), a block of steps at a time."""
     n_cells = len(lay.edge)
     into = sp.csr_matrix(
-        (lay.first_units, (lay.first_cell, lay.first_comm)), shape=(n_cells, released.shape[0])
+        (lay.first_units, (place[lay.first_cell], lay.first_comm)),
+        shape=(n_cells, released.shape[0]),
     )
-    block = max(1, (1 << 20) // max(n_cells, 1))
+    # Blocks that stay in the cache (a large one costs more in fresh memory than it saves).
+    block = max(1, (1 << 15) // max(n_cells, 1))
     for a in range(0, released.shape[1], block):
-        yield from np.asarray((into @ released[:, a : a + block]).T)
+        # Contiguous rows: each step adds one row to the queues.
+        yield from np.ascontiguousarray(np.asarray(into @ released[:, a : a + block]).T)
 
 
 def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -397,41 +450,63 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
     """
     n_runs, n_cells = lay.cap.shape[0], len(lay.edge)
     mv = _moves(lay)
-    ring = np.zeros((mv.ring_len, n_runs * n_cells))
-    queue = np.zeros(n_runs * n_cells)
+    n = n_runs * n_cells
+    history = np.zeros((mv.ring_len, n + 1))  # discharge per step, see _fetches
+    flat_history = history.ravel()
+    queue = np.zeros(n)
     by_run = queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
     releasing = np.zeros(n_steps + 1, dtype=bool)
     releasing[: released.shape[1]] = released.any(axis=0)
-    entering = _releases(lay, released)
-    counts = np.zeros((n_steps + 1, n_runs * len(mv.delay)))
+    entering = _releases(lay, mv.place, released)
+    counted = []  # per step: the discharge of mv.count_pos
     busy = np.zeros((n_steps + 1, n_runs), dtype=bool)  # a run has queues at a step
-    # No run is done before its last release plus the longest way on.
-    released_by = np.flatnonzero(releasing)[-1] + lay.horizon if releasing.any() else 0
-    edge_pos, cap, count_slot, count_cell = mv.edge_pos, mv.cap, mv.count_slot, mv.count_cell
-    flat_ring, ring_pos, go_cell = ring.ravel(), mv.ring_pos, mv.go_cell
+    # No run is done before its last release plus the longest way on, so its
+    # queues before its last release need no record (:func:`_done_steps`).
+    last = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
+    released_by = last + lay.horizon if releasing.any() else 0
+    edge_pos, cap, count_pos, fetch = mv.edge_pos, mv.cap, mv.count_pos, mv.fetch
     for s in range(n_steps + 1):
-        slot = s % mv.ring_len
-        queue += ring[slot]
-        ring[slot] = 0.0
         if s < released.shape[1]:
             by_run += next(entering)
-        by_run.any(axis=1, out=busy[s])
-        # Every few steps: stop once every run is done (the steps after are empty).
-        check = s >= released_by and s % _DONE_CHECK == 0
-        if check and (_done_steps(busy[: s + 1], released_by, lay.horizon) >= 0).all():
-            break
-        out = _discharge(queue, edge_pos, cap)
+        if s >= last:
+            np.logical_or.reduce(by_run, axis=1, out=busy[s])
+            # Every few steps: stop once every run is done (the steps after are empty).
+            if s % _DONE_CHECK == 0 and _all_done(busy, s, released_by, lay.horizon):
+                break
+        out = _discharge(queue, edge_pos, cap, out=history[s % mv.ring_len, :n])
         queue -= out
-        counts[s] = np.bincount(count_slot, out[count_cell], minlength=counts.shape[1])
-        np.add.at(flat_ring, ring_pos[slot], out[go_cell])
+        counted.append(out[count_pos])
+        arrive = fetch[(s + 1) % mv.ring_len]
+        arriving = flat_history[arrive.first]
+        for cells, upstream in arrive.more:
+            arriving[cells] += flat_history[upstream]
+        queue += arriving
+    counted.append(np.zeros(len(count_pos)))  # the step the loop stopped at, if it did
+    counts = _group_sums(np.array(counted[: s + 1]), mv.count_slot, n_runs * len(mv.delay))
     done = _done_steps(busy[: s + 1], released_by, lay.horizon)
-    left, arrived = _curves(lay, mv, counts[: s + 1], released, n_steps + 1)
     end = np.where(done >= 0, done + 1, n_steps + 1)
+    left, arrived = _curves(lay, mv, counts, released, int(end.max()))
     return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)]
+
+
+def _group_sums(counted: np.ndarray, slot: np.ndarray, n_slots: int) -> np.ndarray:
+    """Per step (row), the sums of ``counted``'s columns per ``slot``, in column order."""
+    at = np.arange(len(counted))[:, None] * n_slots + slot
+    sums = np.bincount(at.ravel(), counted.ravel(), minlength=len(counted) * n_slots)
+    return sums.reshape(len(counted), n_slots)
 
 
 #: Steps between checks whether every run is done.
 _DONE_CHECK = 16
+
+
+def _all_done(busy: np.ndarray, s: int, released_by: int, horizon: int) -> bool:
+    """Whether every run is done at step ``s`` (:func:`_done_steps`'s test for one step).
+
+    A run done at a step stays done (no queue, nothing on the way, nothing to
+    release), so this is also whether every run is done by ``s``.
+    """
+    return s >= released_by and not busy[max(0, s - max(horizon, 1) + 1) : s + 1].any()
 
 
 def _done_steps(busy: np.ndarray, released_by: int, horizon: int) -> np.ndarray:
@@ -459,7 +534,9 @@ def _curves(
     n_runs, n_rel = lay.cap.shape[0], released.shape[1]
     ran = len(counts)
     per_group = counts.reshape(ran, n_runs, len(mv.delay))
-    gained = np.zeros((2, n_runs, width + int(mv.delay.max(initial=0)) + ran))
+    # Room for the last count (delayed) and the last departure (plus an off-network leg).
+    span = max(width, ran + int(mv.delay.max(initial=0)), n_rel + lay.horizon)
+    gained = np.zeros((2, n_runs, span))
     for g, d in enumerate(mv.delay):
         gained[int(g >= mv.n_leave), :, d : d + ran] += per_group[:, :, g].T
     gained[0, :, :n_rel] += lay.instant_leave @ released
@@ -470,7 +547,9 @@ def _curves(
     return totals[0], totals[1]
 
 
-def _discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.ndarray:
+def _discharge(
+    queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
     """Let each cell through this step: at most ``cap`` (> 0) per edge in all.
 
     The groups queued at an edge share it in proportion to their queues (FIFO in aggregate).
@@ -478,8 +557,9 @@ def _discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.n
     ``edge_pos`` is each cell's position in ``cap`` (one entry per run and used edge).
     ``cap / max(demand, cap)`` is 1 where the edge's whole queue gets through
     (also where it is empty) and ``cap / demand`` where it does not.
+    ``out``: where to write the discharge (default: a new array).
     """
     demand = np.bincount(edge_pos, weights=queue, minlength=len(cap))
-    ratio = cap / np.maximum(demand, cap)
-    out: np.ndarray = queue * ratio[edge_pos]
-    return out
+    np.maximum(demand, cap, out=demand)
+    np.divide(cap, demand, out=demand)
+    return np.multiply(queue, demand[edge_pos], out=out)

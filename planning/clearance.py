@@ -141,29 +141,62 @@ class _Layout:
         return int(max(self.arrive_steps.max(initial=0), self.offnet_steps.max(initial=0)))
 
 
-def _downstream_labels(nxt_pos: np.ndarray, leaves: np.ndarray, off: np.ndarray) -> np.ndarray:
-    """Label per (commodity, used edge): equal where the rest of the way is the same.
+def _downstream_labels(key: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+    """Label per reached (commodity, used edge) pair: equal where the rest of the way is the same.
 
-    Two commodities on one edge share a label when they take the same edges from
-    there on, leave the zone at the same edge and drive the same off-network leg:
-    their traffic moves alike from that edge on, so it can share one queue (a
-    cell; proportional sharing is linear in the queues). Pointer doubling: after
-    round ``t`` a label covers the next ``2**t`` edges, so ``log2`` of the longest
-    path rounds of vectorised relabelling suffice.
+    ``key``: what a pair adds itself (its edge, whether passing it leaves the
+    zone, the off-network leg where the way ends there); ``nxt``: the pair the
+    way goes on to (-1 at its end). Two commodities on one edge share a label
+    when they take the same edges from there on, leave the zone at the same edge
+    and drive the same off-network leg: their traffic moves alike from that edge
+    on, so it can share one queue (a cell; proportional sharing is linear in the
+    queues). Pointer doubling: after round ``t`` a label covers the next ``2**t``
+    edges, so ``log2`` of the longest path rounds of vectorised relabelling
+    suffice. Labels are ranks: they order the pairs by their keys along the way.
+    """
+    label = np.unique(key, return_inverse=True)[1]
+    ptr = nxt
+    while (ptr >= 0).any():
+        on = ptr >= 0
+        ahead = np.where(on, label[np.maximum(ptr, 0)], -1)
+        label = np.unique(label * (label.max() + 2) + ahead + 1, return_inverse=True)[1]
+        ptr = np.where(on, ptr[np.maximum(ptr, 0)], -1)
+    return np.asarray(label)
+
+
+def _cells(
+    hop_pair: np.ndarray, nxt_pos: np.ndarray, leaves: np.ndarray, off: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cells: one per used edge and way on from it, over the pairs traffic reaches.
+
+    ``hop_pair``: flat (commodity, used edge) pair of every hop of every path
+    (``commodity * n_used + used edge``). Only reached pairs are labelled; the
+    way on from a reached pair is reached too (traffic goes on along its tree).
+
+    Returns
+    -------
+    index
+        Per flat pair, its index among the reached pairs.
+    cell
+        Per reached pair, its cell (cells in the order of their labels).
+    rep
+        Per cell, the flat pair of one commodity in it.
+    target
+        Per cell, the cell its discharge queues at next (-1: arrives).
     """
     k, n_used = nxt_pos.shape
-    rows = np.arange(k)[:, None]
-    end = nxt_pos < 0
-    first = np.where(end, off[:, None] + 1, 0) * 2 + leaves  # off-network leg counts at the end
-    key = first * n_used + np.arange(n_used)
-    label = np.unique(key, return_inverse=True)[1].reshape(k, n_used)
-    ptr = nxt_pos.copy()
-    while (ptr >= 0).any():
-        ahead = np.where(ptr >= 0, label[rows, np.maximum(ptr, 0)], -1)
-        label = np.unique(label * (label.max() + 2) + ahead + 1, return_inverse=True)[1]
-        label = label.reshape(k, n_used)
-        ptr = np.where(ptr >= 0, ptr[rows, np.maximum(ptr, 0)], -1)
-    return label
+    reached = np.zeros(k * n_used, dtype=bool)
+    reached[hop_pair] = True
+    pairs = np.flatnonzero(reached)
+    index = np.cumsum(reached) - 1
+    comm, nxt = pairs // n_used, nxt_pos.ravel()[pairs]
+    after = np.where(nxt >= 0, index[comm * n_used + np.maximum(nxt, 0)], -1)
+    # The off-network leg counts at the end of the way.
+    first = np.where(nxt < 0, off[comm] + 1, 0) * 2 + leaves.ravel()[pairs]
+    label = _downstream_labels(first * n_used + pairs % n_used, after)
+    _, rep, cell = np.unique(label, return_index=True, return_inverse=True)
+    target = np.where(after[rep] >= 0, cell[np.maximum(after[rep], 0)], -1)
+    return index, cell, pairs[rep], target
 
 
 def _clear_heads(nxt_pos: np.ndarray, inside_head: np.ndarray) -> np.ndarray:
@@ -198,7 +231,9 @@ def _layout(
     h = trees.hops(origin_node, units) if hops is None else hops
     rows, comm, walker, hop = h.rows, h.dests, h.walker, h.edge
     o, u = np.asarray(origin_node)[rows], units[rows, comm]
-    used = np.unique(hop)
+    is_used = np.zeros(net.n_edges, dtype=bool)
+    is_used[hop] = True
+    used = np.flatnonzero(is_used)
     n_used = len(used)
     pos = np.full(net.n_edges, -1, dtype=np.int64)
     pos[used] = np.arange(n_used)
@@ -210,15 +245,14 @@ def _layout(
     # destination node inside the zone counts on arrival.
     leaves = (clear & inside[e_u]) | ((nxt_pos < 0) & ~clear)
     offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
-    label = _downstream_labels(nxt_pos, leaves, offnet_steps)
-    cells, rep = np.unique(label[comm[walker], pos[hop]], return_index=True)
-    rc, ce = comm[walker][rep], pos[hop][rep]  # a commodity and edge of each cell
-    nxt = nxt_pos[rc, ce]
-    target = np.where(nxt >= 0, np.searchsorted(cells, label[rc, np.maximum(nxt, 0)]), -1)
+    index, cell, rep, target = _cells(
+        comm[walker] * n_used + pos[hop], nxt_pos, leaves, offnet_steps
+    )
+    rc, ce = np.divmod(rep, n_used)  # a commodity and edge of each cell
     steps = np.maximum(1, np.rint(net.travel_time_s[used] / dt)).astype(np.int64)
     e0 = trees.next_edge[comm, o]
     go = e0 >= 0
-    first_cell = np.searchsorted(cells, label[comm[go], pos[e0[go]]])
+    first_cell = cell[index[comm[go] * n_used + pos[e0[go]]]]
     at_dest = np.bincount(comm[~go], weights=u[~go], minlength=k)
     start_clear = ~inside[o[go]] & clear[comm[go], pos[e0[go]]]
     outside = np.bincount(comm[go], weights=u[go] * start_clear, minlength=k)
@@ -383,17 +417,19 @@ def _fetches(lay: _Layout, place: np.ndarray, n_runs: int, ring_len: int) -> lis
     dst = lay.target[src]
     nth = np.arange(len(src)) - np.searchsorted(dst, dst)  # 0: first upstream cell, ...
     runs = np.arange(n_runs)[:, None] * n_cells
-    fetch = []
-    for slot in range(ring_len):
-        at = (slot - lay.steps[src]) % ring_len * width + place[src]  # history of run 0
-        first = np.full((n_runs, n_cells), width - 1)
-        first[:, place[dst[nth == 0]]] = at[nth == 0] + runs
-        more = []
-        for j in range(1, int(nth.max(initial=0)) + 1):
-            pick = nth == j
-            more.append(((runs + place[dst[pick]]).ravel(), (at[pick] + runs).ravel()))
-        fetch.append(_Fetch(first.ravel(), more))
-    return fetch
+    # Per slot (row) and upstream cell: its history position in run 0.
+    at = (np.arange(ring_len)[:, None] - lay.steps[src]) % ring_len * width + place[src]
+    first = np.full((ring_len, n_runs, n_cells), width - 1)
+    first[:, :, place[dst[nth == 0]]] = at[:, None, nth == 0] + runs
+    more = []
+    for j in range(1, int(nth.max(initial=0)) + 1):
+        pick = nth == j
+        upstream = (at[:, None, pick] + runs).reshape(ring_len, -1)
+        more.append(((runs + place[dst[pick]]).ravel(), upstream))
+    return [
+        _Fetch(first[slot].ravel(), [(cells, up[slot]) for cells, up in more])
+        for slot in range(ring_len)
+    ]
 
 
 def _moves(lay: _Layout) -> _Moves:

@@ -500,7 +500,9 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
     # queues before its last release need no record (:func:`_done_steps`).
     last = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
     released_by = last + lay.horizon if releasing.any() else 0
-    edge_pos, cap, count_pos, fetch = mv.edge_pos, mv.cap, mv.count_pos, mv.fetch
+    edge_pos, cap, count_pos = mv.edge_pos, mv.cap, mv.count_pos
+    # Per step % ring_len: the history row its discharge goes to, what arrives next step.
+    cycle = list(zip(history[:, :n], mv.fetch[1:] + mv.fetch[:1], strict=True))
     for s in range(n_steps + 1):
         if s < released.shape[1]:
             by_run += next(entering)
@@ -509,10 +511,10 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
             # Every few steps: stop once every run is done (the steps after are empty).
             if s % _DONE_CHECK == 0 and _all_done(busy, s, released_by, lay.horizon):
                 break
-        out = _discharge(queue, edge_pos, cap, out=history[s % mv.ring_len, :n])
+        row, arrive = cycle[s % mv.ring_len]
+        out = _discharge(queue, edge_pos, cap, out=row)
         queue -= out
         counted.append(out[count_pos])
-        arrive = fetch[(s + 1) % mv.ring_len]
         arriving = flat_history[arrive.first]
         for cells, upstream in arrive.more:
             arriving[cells] += flat_history[upstream]

@@ -1,0 +1,146 @@
+"""The clearance time loop equals a plain step-by-step point-queue simulation.
+
+:func:`planning.clearance.simulate_capacities` keeps its state flat, fetches
+arrivals from a history of discharges and sums what leaves and arrives after
+the loop. Here the same model is written out cell by cell (queue per cell,
+proportional discharge per edge, traffic on the way kept per arrival step) on
+a toy network that has everything the fast loop treats specially: edges several
+steps long, cells fed by two upstream cells, zone exits, off-network legs,
+units starting at their destination or outside the zone, departure slices and
+three capacity runs side by side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geo.network import RoadNetwork, network_from_arrays
+from planning import clearance, routing
+from planning.clearance import MAX_HORIZON_S, release_shares, simulate_capacities
+from tests.toy_networks import ORIGIN
+
+DT = 10.0
+CURVE = [(0.0, 0.0), (10.0, 0.5), (25.0, 1.0)]
+FACTORS = (0.5, 1.0, 1.7)
+ORIGINS = np.array([0, 1, 3, 4])
+#: Units per origin (row) and commodity: to site A, to A with 2 -> 3 closed, to site B.
+UNITS = np.array([[180.0, 0.0, 60.0], [0.0, 120.0, 45.0], [30.0, 15.0, 0.0], [21.0, 0.0, 0.0]])
+SLICE_OF, N_SLICES = np.array([0, 1, 0]), 2
+
+
+def junction_roads() -> RoadNetwork:
+    """0 -> 2 -> 3 -> 4 (site A) and 1 -> 5 -> 3 meet at 3; 2 -> 5 links; 3 -> 6 (site B).
+
+    Edges: 0: 0-2, 1: 2-3 (1.5 km), 2: 3-4 (the 300 veh/h bottleneck), 3: 1-5,
+    4: 5-3 (600 veh/h), 5: 2-5, 6: 3-6.
+    """
+    xy = ORIGIN + np.array(
+        [[0, 500], [0, -500], [400, 500], [1900, 0], [2600, 0], [600, -500], [1900, 900]],
+        dtype=float,
+    )
+    u, v = np.array([0, 2, 3, 1, 5, 2, 3]), np.array([2, 3, 4, 5, 3, 5, 6])
+    capacity = np.array([1e6, 1e6, 300.0, 1e6, 600.0, 1e6, 900.0])
+    speed = np.array([36.0, 54.0, 30.0, 36.0, 40.0, 36.0, 50.0])
+    return network_from_arrays(xy, u, v, speed_kph=speed, capacity_vph=capacity)
+
+
+def junction_case() -> tuple[routing.SiteTrees, np.ndarray, list[np.ndarray]]:
+    """Three commodities (two trees to A, one to B), the zone and the capacity runs."""
+    net = junction_roads()
+    weight = routing.site_trees(net, net.xy[[4]]).weight
+    base = routing.trees_for_weight(net, weight, [np.array([4])], offnet_m=np.array([300.0]))
+    blocked = weight.copy()
+    blocked[1] = np.inf  # 2 -> 3 closed: from 2 the way runs via 5
+    detour = routing.trees_for_weight(net, blocked, [np.array([4])], offnet_m=np.array([300.0]))
+    to_b = routing.trees_for_weight(net, weight, [np.array([6])])
+    trees = routing.stack_trees([base, detour, to_b])
+    inside = np.isin(np.arange(net.n_nodes), [0, 1, 2, 5])
+    return trees, inside, [net.capacity * f for f in FACTORS]
+
+
+def released_per_step() -> np.ndarray:
+    """Share of each commodity departing per step, as the simulation computes it."""
+    n_steps = int(MAX_HORIZON_S / DT)
+    n_rel = min(n_steps, int(np.ceil(CURVE[-1][0] * 60.0 / DT))) + 1
+    shares = release_shares(CURVE, np.arange(n_rel) * DT, SLICE_OF, N_SLICES)
+    return np.diff(shares, axis=1, prepend=0.0)
+
+
+def reference(lay: clearance._Layout, released: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """Cell-by-cell point queues: per run, cumulative (left, arrived), cut when it is done."""
+    n_runs, n_cells = lay.cap.shape[0], len(lay.edge)
+    width = released.shape[1] + 700  # long enough for this toy to drain
+    queue = np.zeros((n_runs, n_cells))
+    on_way = np.zeros((width + lay.horizon + 1, n_runs, n_cells))  # by arrival step
+    gained = np.zeros((2, n_runs, width + lay.horizon + 1))  # left, arrived per step
+    busy = np.zeros((width, n_runs), dtype=bool)
+    for s in range(width):
+        queue += on_way[s]
+        if s < released.shape[1]:
+            for cell, comm, units in zip(
+                lay.first_cell, lay.first_comm, lay.first_units, strict=True
+            ):
+                queue[:, cell] += units * released[comm, s]
+            for comm in range(released.shape[0]):
+                gained[0, :, s] += lay.instant_leave[comm] * released[comm, s]
+                at = s + lay.offnet_steps[comm]
+                gained[1, :, at] += lay.instant_arrive[comm] * released[comm, s]
+        busy[s] = (queue != 0).any(axis=1)
+        for b in range(n_runs):
+            demand = np.zeros(len(lay.used))
+            for i in range(n_cells):
+                demand[lay.edge[i]] += queue[b, i]
+            for i in range(n_cells):
+                cap = max(lay.cap[b, lay.edge[i]], 1e-300)
+                out = queue[b, i] * (cap / max(demand[lay.edge[i]], cap))
+                queue[b, i] -= out
+                if lay.leaves[i]:
+                    gained[0, b, s + lay.steps[i]] += out
+                if lay.target[i] < 0:
+                    gained[1, b, s + lay.arrive_steps[i]] += out
+                else:
+                    on_way[s + lay.steps[i], b, lay.target[i]] += out
+    assert not queue.any() and not on_way[width:].any(), "the toy did not drain"
+    left, arrived = np.cumsum(gained, axis=2)
+    return [
+        (left[b, : end + 1], arrived[b, : end + 1])
+        for b, end in enumerate(_done(lay, released, busy))
+    ]
+
+
+def _done(lay: clearance._Layout, released: np.ndarray, busy: np.ndarray) -> list[int]:
+    """Per run, the first step after every release with no queue for ``horizon`` steps."""
+    released_by = int(np.flatnonzero(released.any(axis=0))[-1]) + lay.horizon
+    done = []
+    for b in range(busy.shape[1]):
+        s = released_by
+        while busy[max(0, s - lay.horizon + 1) : s + 1, b].any():
+            s += 1
+        done.append(s)
+    return done
+
+
+def test_the_time_loop_equals_a_cell_by_cell_simulation() -> None:
+    trees, inside, caps = junction_case()
+    lay = clearance._layout(trees, ORIGINS, UNITS, inside, np.vstack(caps), DT)
+    # The toy has what the loop treats specially (else this test proves little).
+    assert lay.steps.max() > 1 and len(set(lay.steps.tolist())) > 2
+    assert np.bincount(lay.target[lay.target >= 0]).max() == 2  # a cell with two feeders
+    assert lay.leaves.any() and (lay.target < 0).any()
+    assert lay.instant_arrive.any() and (lay.instant_leave > lay.instant_arrive).any()
+    assert (lay.offnet_steps > 0).any()
+    got = simulate_capacities(
+        trees, ORIGINS, UNITS, CURVE, inside, caps, dt=DT, slice_of=SLICE_OF, n_slices=N_SLICES
+    )
+    want = reference(lay, released_per_step())
+    total = UNITS.sum()
+    for curves, (left, arrived) in zip(got, want, strict=True):
+        assert len(curves.t_s) == len(left)
+        np.testing.assert_allclose(curves.left, np.minimum(left, total), rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(
+            curves.arrived, np.minimum(arrived, total), rtol=1e-12, atol=1e-9
+        )
+        assert curves.arrived[-1] == np.float64(total) or np.isclose(curves.arrived[-1], total)
+    # The bottleneck queues: lower capacity, later clearance.
+    p100 = [c.time_for(1.0) for c in got]
+    assert p100[0] > p100[1] > p100[2]

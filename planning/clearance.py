@@ -600,4 +600,5 @@ def _discharge(
     demand = np.bincount(edge_pos, weights=queue, minlength=len(cap))
     np.maximum(demand, cap, out=demand)
     np.divide(cap, demand, out=demand)
-    return np.multiply(queue, demand[edge_pos], out=out)
+    result: np.ndarray = np.multiply(queue, demand[edge_pos], out=out)
+    return result

@@ -140,7 +140,8 @@ def test_the_time_loop_equals_a_cell_by_cell_simulation() -> None:
         np.testing.assert_allclose(
             curves.arrived, np.minimum(arrived, total), rtol=1e-12, atol=1e-9
         )
-        assert curves.arrived[-1] == np.float64(total) or np.isclose(curves.arrived[-1], total)
+        assert np.isclose(curves.arrived[-1], total)
     # The bottleneck queues: lower capacity, later clearance.
-    p100 = [c.time_for(1.0) for c in got]
-    assert p100[0] > p100[1] > p100[2]
+    low, central, high = (c.time_for(1.0) for c in got)
+    assert low is not None and central is not None and high is not None
+    assert low > central > high

@@ -361,12 +361,8 @@ def simulate_capacities(
     return out
 
 
-@dataclass
-class _Fetch:
-    """What reaches each cell at one step: positions in the flat discharge history."""
-
-    first: np.ndarray  # (n_runs * n_cells,): each cell's first upstream cell (or a zero)
-    more: list[tuple[np.ndarray, np.ndarray]]  # (cells, their j-th upstream cell), j = 2, 3...
+#: Positions in the flat discharge history: (cells, their j-th upstream cells) per slot.
+_More = list[tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -379,36 +375,40 @@ class _Moves:
     first, then second cells, ...: neighbours in the state are on different
     edges, which speeds up the per-edge sums (no chains of additions to one
     sum), while each edge's cells keep their order (and so the sums their
-    bits). Traffic discharged by a cell reaches its
-    target cell's queue ``steps`` steps later: the discharges of the last
-    ``ring_len`` steps are kept (history row ``step % ring_len``) and each step
-    every cell *fetches* what reaches it from the rows of the steps its upstream
-    cells discharged it at (:func:`_fetches`). Discharge that leaves the zone or
-    arrives is only recorded per step; after the time loop it is summed per
-    step and *group* (cells with the same delay until it counts) and the curves
-    are built from those sums (:func:`_curves`).
+    bits). Traffic discharged by a cell reaches its target cell's queue
+    ``steps`` steps later: the discharges of the last ``ring_len`` steps are
+    kept (history row ``step % ring_len``) and each step every cell *fetches*
+    what reaches it from the rows of the steps its upstream cells discharged it
+    at (:func:`_fetches`). Discharge that leaves the zone or arrives is only
+    recorded per step; after the time loop it is summed per step and *group*
+    (cells with the same delay until it counts) and the curves are built from
+    those sums (:func:`_curves`).
     """
 
     ring_len: int  # history rows: one more than the longest edge in steps
     place: np.ndarray  # each cell's place in a run's state
-    fetch: list[_Fetch]  # per ``step % ring_len``
-    edge_pos: np.ndarray  # each place's (run, used edge) position in ``cap``
+    first: np.ndarray  # (ring_len, positions): history position of each one's first feeder
+    more: _More  # further feeders: (positions, their history positions per slot)
+    jumps: list[np.ndarray]  # position 1, 2, 4, ... cells on (the positions count: none)
+    edge_pos: np.ndarray  # each position's (run, used edge) position in ``cap``
     cap: np.ndarray  # units per step per (run, used edge), > 0
-    count_pos: np.ndarray  # places whose discharge leaves the zone or arrives ...
+    count_pos: np.ndarray  # positions whose discharge leaves the zone or arrives ...
     count_slot: np.ndarray  # ... their (run, group) slot in a step's sums
     delay: np.ndarray  # steps from discharge until it counts, per group
     n_leave: int  # groups [0, n_leave) count leaving the zone, the others arriving
 
 
-def _fetches(lay: _Layout, place: np.ndarray, n_runs: int, ring_len: int) -> list[_Fetch]:
+def _fetches(
+    lay: _Layout, place: np.ndarray, n_runs: int, ring_len: int
+) -> tuple[np.ndarray, _More]:
     """History positions each cell fetches its arrivals from, per ``step % ring_len``.
 
-    The history is ``ring_len`` rows of ``n_runs * n_cells + 1`` (the last entry
-    stays 0: what cells without upstream cells fetch; cells by their place). A cell fetches the
-    discharge of upstream cell ``c`` from the row of ``steps[c]`` steps ago.
-    Upstream cells are taken in the order the former ring of future steps
-    summed them (earliest discharge, i.e. longest edge, first; then by cell), so
-    the sums are the same to the bit.
+    The history is ``ring_len`` rows of ``n_runs * n_cells + 1`` (cells by their
+    place; the last entry stays 0: what cells without upstream cells fetch). A
+    cell fetches the discharge of upstream cell ``c`` from the row of
+    ``steps[c]`` steps ago. Upstream cells are taken in the order the former ring
+    of future steps summed them (earliest discharge, i.e. longest edge, first;
+    then by cell), so the sums are the same to the bit.
     """
     n_cells = len(lay.edge)
     width = n_runs * n_cells + 1
@@ -426,10 +426,22 @@ def _fetches(lay: _Layout, place: np.ndarray, n_runs: int, ring_len: int) -> lis
         pick = nth == j
         upstream = (at[:, None, pick] + runs).reshape(ring_len, -1)
         more.append(((runs + place[dst[pick]]).ravel(), upstream))
-    return [
-        _Fetch(first[slot].ravel(), [(cells, up[slot]) for cells, up in more])
-        for slot in range(ring_len)
-    ]
+    return first.reshape(ring_len, -1), more
+
+
+def _jumps(lay: _Layout, place: np.ndarray, n_runs: int) -> list[np.ndarray]:
+    """The position 1, 2, 4, ... cells downstream of each position (``n``: none, arrived)."""
+    n_cells = len(lay.edge)
+    n = n_runs * n_cells
+    nxt = np.full(n_cells, -1)
+    nxt[place] = np.where(lay.target >= 0, place[np.maximum(lay.target, 0)], -1)
+    runs = np.arange(n_runs)[:, None] * n_cells
+    step = np.append(np.where(nxt >= 0, nxt + runs, n).ravel(), n)
+    jumps = [step]
+    while (step[:n] < n).any():
+        step = step[step]
+        jumps.append(step)
+    return jumps
 
 
 def _moves(lay: _Layout) -> _Moves:
@@ -451,7 +463,8 @@ def _moves(lay: _Layout) -> _Moves:
     return _Moves(
         ring_len,
         place,
-        _fetches(lay, place, n_runs, ring_len),
+        *_fetches(lay, place, n_runs, ring_len),
+        _jumps(lay, place, n_runs),
         (runs * n_used + edge_at).ravel(),
         # A zero capacity stops an edge without a division by zero.
         np.maximum(lay.cap.ravel(), 1e-300),
@@ -460,6 +473,85 @@ def _moves(lay: _Layout) -> _Moves:
         np.r_[lv_delay, ad_delay].astype(np.int64),
         len(lv_delay),
     )
+
+
+@dataclass
+class _Live:
+    """The state on the positions that can still hold traffic; the others hold 0 for good.
+
+    Positions are kept in their order, so every sum over them adds the same
+    numbers in the same order as over all positions (the dropped ones add 0).
+    """
+
+    keep: np.ndarray  # the positions kept, ascending
+    queue: np.ndarray  # units queued at each kept position
+    history: np.ndarray  # (ring_len, kept + 1): discharge per step; the last entry stays 0
+    edge_pos: np.ndarray  # each kept position's (run, used edge) position in ``cap``
+    run: np.ndarray  # each kept position's run
+    count_at: np.ndarray  # history column of each counted position (the 0 if dropped)
+    first: np.ndarray  # (ring_len, kept): history position of each one's first feeder
+    more: _More  # further feeders (dropped feeders: the 0)
+
+
+def _live(mv: _Moves, keep: np.ndarray, queue: np.ndarray, history: np.ndarray) -> _Live:
+    """The moves restricted to positions ``keep``, with their queues and discharge history."""
+    n, m = len(mv.edge_pos), len(keep)
+    new = np.full(n + 1, m)  # kept position of each position (m, the 0: dropped)
+    new[keep] = np.arange(m)
+
+    def moved(at: np.ndarray) -> np.ndarray:
+        """History positions over all positions -> over the kept ones."""
+        return np.asarray(at // (n + 1) * (m + 1) + new[at % (n + 1)])
+
+    more = []
+    for cells, upstream in mv.more:
+        kept = new[cells] < m
+        more.append((new[cells[kept]], moved(upstream[:, kept])))
+    rows = np.zeros((mv.ring_len, m + 1))
+    rows[:, :m] = history
+    return _Live(
+        keep,
+        queue,
+        rows,
+        mv.edge_pos[keep],
+        keep // len(mv.place),
+        new[mv.count_pos],
+        moved(mv.first[:, keep]),
+        more,
+    )
+
+
+def _shrunk(mv: _Moves, st: _Live) -> _Live:
+    """``st`` on the positions that can still hold traffic, if that halves them at least.
+
+    After the last release, traffic only moves downstream: a position with no
+    queue, no recent discharge (nothing on the way from it) and none upstream
+    of it holds nothing from now on.
+    """
+    seeds = st.keep[(st.queue != 0) | st.history[:, :-1].any(axis=0)]
+    if 2 * len(seeds) > len(st.keep):
+        return st
+    live = np.zeros(len(mv.edge_pos) + 1, dtype=bool)
+    live[seeds] = True
+    for jump in mv.jumps:  # after jump 2**j: everything up to 2**(j + 1) - 1 cells on
+        live[jump[live]] = True
+    keep = np.flatnonzero(live[:-1])
+    if 2 * len(keep) > len(st.keep) or not len(keep):  # (nothing left: the runs end soon)
+        return st
+    at = np.searchsorted(st.keep, keep)
+    return _live(mv, keep, st.queue[at], st.history[:, at])
+
+
+def _cycle(st: _Live) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, _More]]:
+    """Per ``step % ring_len``: the history row the step's discharge goes to (and with
+    its 0), and the history positions the next step's arrivals are fetched from."""
+    ring_len, m = st.first.shape
+    out = []
+    for slot in range(ring_len):
+        nxt = (slot + 1) % ring_len
+        more = [(cells, upstream[nxt]) for cells, upstream in st.more]
+        out.append((st.history[slot, :m], st.history[slot], st.first[nxt], more))
+    return out
 
 
 def _releases(lay: _Layout, place: np.ndarray, released: np.ndarray) -> Iterator[np.ndarray]:
@@ -482,44 +574,42 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
     Each run's curves are cut when that run is done.
     ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
     beyond its width release nothing). Runs (rows of ``lay.cap``) differ only in
-    capacities; their state is flat (:class:`_Moves`).
+    capacities; their state is flat (:class:`_Moves`). After the last release
+    the state shrinks to the positions that can still hold traffic (:func:`_shrunk`).
     """
     n_runs, n_cells = lay.cap.shape[0], len(lay.edge)
     mv = _moves(lay)
     n = n_runs * n_cells
-    history = np.zeros((mv.ring_len, n + 1))  # discharge per step, see _fetches
-    flat_history = history.ravel()
-    queue = np.zeros(n)
-    by_run = queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
-    releasing = np.zeros(n_steps + 1, dtype=bool)
-    releasing[: released.shape[1]] = released.any(axis=0)
+    st = _live(mv, np.arange(n), np.zeros(n), np.zeros((mv.ring_len, n)))
+    by_run = st.queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
     entering = _releases(lay, mv.place, released)
     counted = []  # per step: the discharge of mv.count_pos
     busy = np.zeros((n_steps + 1, n_runs), dtype=bool)  # a run has queues at a step
     # No run is done before its last release plus the longest way on, so its
     # queues before its last release need no record (:func:`_done_steps`).
-    last = int(np.flatnonzero(releasing)[-1]) if releasing.any() else 0
-    released_by = last + lay.horizon if releasing.any() else 0
-    edge_pos, cap, count_pos = mv.edge_pos, mv.cap, mv.count_pos
-    # Per step % ring_len: the history row its discharge goes to, what arrives next step.
-    cycle = list(zip(history[:, :n], mv.fetch[1:] + mv.fetch[:1], strict=True))
+    some = np.flatnonzero(released.any(axis=0))
+    last = int(some[-1]) if len(some) else 0
+    released_by = last + lay.horizon if len(some) else 0
+    queue, flat, edge_pos, count_at, cycle = st.queue, st.history.ravel(), st.edge_pos, st.count_at, _cycle(st)
     for s in range(n_steps + 1):
-        if s < released.shape[1]:
+        if s <= last:  # (later steps release nothing)
             by_run += next(entering)
         if s >= last:
-            np.logical_or.reduce(by_run, axis=1, out=busy[s])
+            np.greater(np.bincount(st.run, queue, minlength=n_runs), 0.0, out=busy[s])
             # Every few steps: stop once every run is done (the steps after are empty).
             if s % _DONE_CHECK == 0 and _all_done(busy, s, released_by, lay.horizon):
                 break
-        row, arrive = cycle[s % mv.ring_len]
-        out = _discharge(queue, edge_pos, cap, out=row)
+            if s % _DONE_CHECK == 0 and s > last and (st := _shrunk(mv, st)).queue is not queue:
+                queue, flat, edge_pos, count_at, cycle = st.queue, st.history.ravel(), st.edge_pos, st.count_at, _cycle(st)
+        row, full_row, first, more = cycle[s % mv.ring_len]
+        out = _discharge(queue, edge_pos, mv.cap, out=row)
         queue -= out
-        counted.append(out[count_pos])
-        arriving = flat_history[arrive.first]
-        for cells, upstream in arrive.more:
-            arriving[cells] += flat_history[upstream]
+        counted.append(full_row[count_at])
+        arriving = flat[first]
+        for cells, upstream in more:
+            arriving[cells] += flat[upstream]
         queue += arriving
-    counted.append(np.zeros(len(count_pos)))  # the step the loop stopped at, if it did
+    counted.append(np.zeros(len(mv.count_pos)))  # the step the loop stopped at, if it did
     counts = _group_sums(np.array(counted[: s + 1]), mv.count_slot, n_runs * len(mv.delay))
     done = _done_steps(busy[: s + 1], released_by, lay.horizon)
     end = np.where(done >= 0, done + 1, n_steps + 1)

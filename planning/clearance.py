@@ -543,8 +543,11 @@ def _shrunk(mv: _Moves, st: _Live) -> _Live:
 
 
 def _cycle(st: _Live) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, _More]]:
-    """Per ``step % ring_len``: the history row the step's discharge goes to (and with
-    its 0), and the history positions the next step's arrivals are fetched from."""
+    """Per ``step % ring_len``: where the step's discharge goes and the next step's comes from.
+
+    That is the history row the discharge goes to (without and with its 0) and the
+    history positions the next step's arrivals are fetched from.
+    """
     ring_len, m = st.first.shape
     out = []
     for slot in range(ring_len):
@@ -590,7 +593,13 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
     some = np.flatnonzero(released.any(axis=0))
     last = int(some[-1]) if len(some) else 0
     released_by = last + lay.horizon if len(some) else 0
-    queue, flat, edge_pos, count_at, cycle = st.queue, st.history.ravel(), st.edge_pos, st.count_at, _cycle(st)
+    queue, flat, edge_pos, count_at, cycle = (
+        st.queue,
+        st.history.ravel(),
+        st.edge_pos,
+        st.count_at,
+        _cycle(st),
+    )
     for s in range(n_steps + 1):
         if s <= last:  # (later steps release nothing)
             by_run += next(entering)
@@ -600,7 +609,13 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
             if s % _DONE_CHECK == 0 and _all_done(busy, s, released_by, lay.horizon):
                 break
             if s % _DONE_CHECK == 0 and s > last and (st := _shrunk(mv, st)).queue is not queue:
-                queue, flat, edge_pos, count_at, cycle = st.queue, st.history.ravel(), st.edge_pos, st.count_at, _cycle(st)
+                queue, flat, edge_pos, count_at, cycle = (
+                    st.queue,
+                    st.history.ravel(),
+                    st.edge_pos,
+                    st.count_at,
+                    _cycle(st),
+                )
         row, full_row, first, more = cycle[s % mv.ring_len]
         out = _discharge(queue, edge_pos, mv.cap, out=row)
         queue -= out

@@ -6,8 +6,10 @@ the loop. Here the same model is written out cell by cell (queue per cell,
 proportional discharge per edge, traffic on the way kept per arrival step) on
 a toy network that has everything the fast loop treats specially: edges several
 steps long, cells fed by two upstream cells, zone exits, off-network legs,
-units starting at their destination or outside the zone, departure slices and
-three capacity runs side by side.
+units starting at their destination or outside the zone, departure slices,
+three capacity runs side by side, and a late burst of departures onto roads
+idle for long (after the last release the fast loop drops the positions that
+can hold no more traffic; here that needs looking several cells downstream).
 """
 
 from __future__ import annotations
@@ -20,38 +22,38 @@ from planning.clearance import MAX_HORIZON_S, release_shares, simulate_capacitie
 from tests.toy_networks import ORIGIN
 
 DT = 10.0
-CURVE = [(0.0, 0.0), (10.0, 0.5), (25.0, 1.0)]
+#: Half leave at once, the rest in a late burst (long after the roads it takes fell idle).
+CURVE = [(0.0, 0.0), (5.0, 0.5), (30.0, 0.5), (31.0, 1.0)]
 FACTORS = (0.5, 1.0, 1.7)
-ORIGINS = np.array([0, 1, 3, 4])
+ORIGINS = np.array([0, 1, 3, 7])
 #: Units per origin (row) and commodity: to site A, to A with 2 -> 3 closed, to site B.
-UNITS = np.array([[180.0, 0.0, 60.0], [0.0, 120.0, 45.0], [30.0, 15.0, 0.0], [21.0, 0.0, 0.0]])
+UNITS = np.array([[60.0, 0.0, 20.0], [0.0, 120.0, 45.0], [30.0, 0.0, 0.0], [21.0, 0.0, 0.0]])
 SLICE_OF, N_SLICES = np.array([0, 1, 0]), 2
 
 
 def junction_roads() -> RoadNetwork:
-    """0 -> 2 -> 3 -> 4 (site A) and 1 -> 5 -> 3 meet at 3; 2 -> 5 links; 3 -> 6 (site B).
+    """0 -> 2 -> 3 -> 4 -> 7 (site A) and 1 -> 5 -> 3 meet at 3; 2 -> 5 links; 3 -> 6 (site B).
 
-    Edges: 0: 0-2, 1: 2-3 (1.5 km), 2: 3-4 (the 300 veh/h bottleneck), 3: 1-5,
-    4: 5-3 (600 veh/h), 5: 2-5, 6: 3-6.
+    Edges: 0: 0-2 (600 veh/h: queues at the start of a long way on), 1: 2-3
+    (1.5 km), 2: 3-4, 3: 1-5, 4: 5-3 (600 veh/h), 5: 2-5, 6: 3-6, 7: 4-7.
     """
-    xy = ORIGIN + np.array(
-        [[0, 500], [0, -500], [400, 500], [1900, 0], [2600, 0], [600, -500], [1900, 900]],
-        dtype=float,
-    )
-    u, v = np.array([0, 2, 3, 1, 5, 2, 3]), np.array([2, 3, 4, 5, 3, 5, 6])
-    capacity = np.array([1e6, 1e6, 300.0, 1e6, 600.0, 1e6, 900.0])
-    speed = np.array([36.0, 54.0, 30.0, 36.0, 40.0, 36.0, 50.0])
+    x = [0, 0, 400, 1900, 2600, 600, 1900, 3300]
+    y = [500, -500, 500, 0, 0, -500, 900, 0]
+    xy = ORIGIN + np.column_stack([x, y]).astype(float)
+    u, v = np.array([0, 2, 3, 1, 5, 2, 3, 4]), np.array([2, 3, 4, 5, 3, 5, 6, 7])
+    capacity = np.array([600.0, 1e6, 1e6, 1e6, 600.0, 1e6, 900.0, 1e6])
+    speed = np.array([36.0, 54.0, 30.0, 36.0, 40.0, 36.0, 50.0, 45.0])
     return network_from_arrays(xy, u, v, speed_kph=speed, capacity_vph=capacity)
 
 
 def junction_case() -> tuple[routing.SiteTrees, np.ndarray, list[np.ndarray]]:
     """Three commodities (two trees to A, one to B), the zone and the capacity runs."""
     net = junction_roads()
-    weight = routing.site_trees(net, net.xy[[4]]).weight
-    base = routing.trees_for_weight(net, weight, [np.array([4])], offnet_m=np.array([300.0]))
+    weight = routing.site_trees(net, net.xy[[7]]).weight
+    base = routing.trees_for_weight(net, weight, [np.array([7])], offnet_m=np.array([300.0]))
     blocked = weight.copy()
     blocked[1] = np.inf  # 2 -> 3 closed: from 2 the way runs via 5
-    detour = routing.trees_for_weight(net, blocked, [np.array([4])], offnet_m=np.array([300.0]))
+    detour = routing.trees_for_weight(net, blocked, [np.array([7])], offnet_m=np.array([300.0]))
     to_b = routing.trees_for_weight(net, weight, [np.array([6])])
     trees = routing.stack_trees([base, detour, to_b])
     inside = np.isin(np.arange(net.n_nodes), [0, 1, 2, 5])

@@ -361,7 +361,7 @@ def simulate_capacities(
     return out
 
 
-#: Positions in the flat discharge history: (cells, their j-th upstream cells) per slot.
+#: Further feeders: (positions fed, flat history positions of their j-th feeder per slot).
 _More = list[tuple[np.ndarray, np.ndarray]]
 
 
@@ -387,8 +387,9 @@ class _Moves:
 
     ring_len: int  # history rows: one more than the longest edge in steps
     place: np.ndarray  # each cell's place in a run's state
-    first: np.ndarray  # (ring_len, positions): history position of each one's first feeder
-    more: _More  # further feeders: (positions, their history positions per slot)
+    first_row: np.ndarray  # (ring_len, positions): history row of each one's first feeder
+    first_src: np.ndarray  # its position (``n``, the 0 at the end of a row: no feeder)
+    more: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (fed, rows, sources) of j-th feeders
     jumps: list[np.ndarray]  # position 1, 2, 4, ... cells on (the positions count: none)
     edge_pos: np.ndarray  # each position's (run, used edge) position in ``cap``
     cap: np.ndarray  # units per step per (run, used edge), > 0
@@ -400,9 +401,11 @@ class _Moves:
 
 def _fetches(
     lay: _Layout, place: np.ndarray, n_runs: int, ring_len: int
-) -> tuple[np.ndarray, _More]:
-    """History positions each cell fetches its arrivals from, per ``step % ring_len``.
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Where each position fetches its arrivals from in the history of discharges.
 
+    Returns the history row (per ``step % ring_len``) and position of each
+    position's first feeder, then (fed positions, rows, sources) of further ones.
     The history is ``ring_len`` rows of ``n_runs * n_cells + 1`` (cells by their
     place; the last entry stays 0: what cells without upstream cells fetch). A
     cell fetches the discharge of upstream cell ``c`` from the row of
@@ -411,22 +414,24 @@ def _fetches(
     then by cell), so the sums are the same to the bit.
     """
     n_cells = len(lay.edge)
-    width = n_runs * n_cells + 1
+    n = n_runs * n_cells
     go = np.flatnonzero(lay.target >= 0)
     src = go[np.lexsort((go, -lay.steps[go], lay.target[go]))]
     dst = lay.target[src]
     nth = np.arange(len(src)) - np.searchsorted(dst, dst)  # 0: first upstream cell, ...
     runs = np.arange(n_runs)[:, None] * n_cells
-    # Per slot (row) and upstream cell: its history position in run 0.
-    at = (np.arange(ring_len)[:, None] - lay.steps[src]) % ring_len * width + place[src]
-    first = np.full((ring_len, n_runs, n_cells), width - 1)
-    first[:, :, place[dst[nth == 0]]] = at[:, None, nth == 0] + runs
+    row = (np.arange(ring_len)[:, None] - lay.steps[src]) % ring_len  # per slot and feeder
+    first_row = np.zeros((ring_len, n_runs, n_cells), dtype=np.int64)
+    first_row[:, :, place[dst[nth == 0]]] = row[:, None, nth == 0]
+    first_src = np.full((n_runs, n_cells), n)
+    first_src[:, place[dst[nth == 0]]] = place[src[nth == 0]] + runs
     more = []
     for j in range(1, int(nth.max(initial=0)) + 1):
         pick = nth == j
-        upstream = (at[:, None, pick] + runs).reshape(ring_len, -1)
-        more.append(((runs + place[dst[pick]]).ravel(), upstream))
-    return first.reshape(ring_len, -1), more
+        rows = np.broadcast_to(row[:, None, pick], (ring_len, n_runs, pick.sum()))
+        fed, sources = runs + place[dst[pick]], runs + place[src[pick]]
+        more.append((fed.ravel(), rows.reshape(ring_len, -1), sources.ravel()))
+    return first_row.reshape(ring_len, -1), first_src.ravel(), more
 
 
 def _jumps(lay: _Layout, place: np.ndarray, n_runs: int) -> list[np.ndarray]:
@@ -498,26 +503,15 @@ def _live(mv: _Moves, keep: np.ndarray, queue: np.ndarray, history: np.ndarray) 
     n, m = len(mv.edge_pos), len(keep)
     new = np.full(n + 1, m)  # kept position of each position (m, the 0: dropped)
     new[keep] = np.arange(m)
-
-    def moved(at: np.ndarray) -> np.ndarray:
-        """History positions over all positions -> over the kept ones."""
-        return np.asarray(at // (n + 1) * (m + 1) + new[at % (n + 1)])
-
+    first = mv.first_row[:, keep] * (m + 1) + new[mv.first_src[keep]]
     more = []
-    for cells, upstream in mv.more:
-        kept = new[cells] < m
-        more.append((new[cells[kept]], moved(upstream[:, kept])))
+    for fed, rows, sources in mv.more:
+        kept = new[fed] < m
+        more.append((new[fed[kept]], rows[:, kept] * (m + 1) + new[sources[kept]]))
     rows = np.zeros((mv.ring_len, m + 1))
     rows[:, :m] = history
     return _Live(
-        keep,
-        queue,
-        rows,
-        mv.edge_pos[keep],
-        keep // len(mv.place),
-        new[mv.count_pos],
-        moved(mv.first[:, keep]),
-        more,
+        keep, queue, rows, mv.edge_pos[keep], keep // len(mv.place), new[mv.count_pos], first, more
     )
 
 

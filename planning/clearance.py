@@ -363,6 +363,8 @@ def simulate_capacities(
 
 #: Further feeders: (positions fed, flat history positions of their j-th feeder per slot).
 _More = list[tuple[np.ndarray, np.ndarray]]
+#: Per ``step % ring_len`` (:func:`_cycle`).
+_Slot = tuple[np.ndarray, np.ndarray, np.ndarray, _More]
 
 
 @dataclass
@@ -390,7 +392,7 @@ class _Moves:
     first_row: np.ndarray  # (ring_len, positions): history row of each one's first feeder
     first_src: np.ndarray  # its position (``n``, the 0 at the end of a row: no feeder)
     more: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (fed, rows, sources) of j-th feeders
-    jumps: list[np.ndarray]  # position 1, 2, 4, ... cells on (the positions count: none)
+    jumps: list[np.ndarray]  # the position 1, 2, 4, ... cells on (``n``: none, arrived)
     edge_pos: np.ndarray  # each position's (run, used edge) position in ``cap``
     cap: np.ndarray  # units per step per (run, used edge), > 0
     count_pos: np.ndarray  # positions whose discharge leaves the zone or arrives ...
@@ -536,7 +538,7 @@ def _shrunk(mv: _Moves, st: _Live) -> _Live:
     return _live(mv, keep, st.queue[at], st.history[:, at])
 
 
-def _cycle(st: _Live) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, _More]]:
+def _cycle(st: _Live) -> list[_Slot]:
     """Per ``step % ring_len``: where the step's discharge goes and the next step's comes from.
 
     That is the history row the discharge goes to (without and with its 0) and the
@@ -549,6 +551,11 @@ def _cycle(st: _Live) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, _More]]:
         more = [(cells, upstream[nxt]) for cells, upstream in st.more]
         out.append((st.history[slot, :m], st.history[slot], st.first[nxt], more))
     return out
+
+
+def _views(st: _Live) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[_Slot]]:
+    """What the time loop works on: queues, flat history, edge positions, counted columns, cycle."""
+    return st.queue, st.history.ravel(), st.edge_pos, st.count_at, _cycle(st)
 
 
 def _releases(lay: _Layout, place: np.ndarray, released: np.ndarray) -> Iterator[np.ndarray]:
@@ -587,29 +594,21 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
     some = np.flatnonzero(released.any(axis=0))
     last = int(some[-1]) if len(some) else 0
     released_by = last + lay.horizon if len(some) else 0
-    queue, flat, edge_pos, count_at, cycle = (
-        st.queue,
-        st.history.ravel(),
-        st.edge_pos,
-        st.count_at,
-        _cycle(st),
-    )
+    queue, flat, edge_pos, count_at, cycle = _views(st)
     for s in range(n_steps + 1):
         if s <= last:  # (later steps release nothing)
             by_run += next(entering)
         if s >= last:
+            # A sum of queues (never negative) is positive when one of them is.
             np.greater(np.bincount(st.run, queue, minlength=n_runs), 0.0, out=busy[s])
-            # Every few steps: stop once every run is done (the steps after are empty).
-            if s % _DONE_CHECK == 0 and _all_done(busy, s, released_by, lay.horizon):
+        if s >= last and s % _DONE_CHECK == 0:
+            # Every few steps: stop once every run is done (the steps after are
+            # empty), else drop the positions that can hold no more traffic.
+            if _all_done(busy, s, released_by, lay.horizon):
                 break
-            if s % _DONE_CHECK == 0 and s > last and (st := _shrunk(mv, st)).queue is not queue:
-                queue, flat, edge_pos, count_at, cycle = (
-                    st.queue,
-                    st.history.ravel(),
-                    st.edge_pos,
-                    st.count_at,
-                    _cycle(st),
-                )
+            if s > last and (shrunk := _shrunk(mv, st)) is not st:
+                st = shrunk
+                queue, flat, edge_pos, count_at, cycle = _views(st)
         row, full_row, first, more = cycle[s % mv.ring_len]
         out = _discharge(queue, edge_pos, mv.cap, out=row)
         queue -= out

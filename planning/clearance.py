@@ -696,6 +696,8 @@ def _discharge(
     ``out``: where to write the discharge (default: a new array).
     """
     demand = np.bincount(edge_pos, weights=queue, minlength=len(cap))
+    if demand.dtype != np.float64:  # (integers when there are no cells at all)
+        demand = demand.astype(np.float64)
     np.maximum(demand, cap, out=demand)
     np.divide(cap, demand, out=demand)
     result: np.ndarray = np.multiply(queue, demand[edge_pos], out=out)

@@ -595,6 +595,7 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
     last = int(some[-1]) if len(some) else 0
     released_by = last + lay.horizon if len(some) else 0
     queue, flat, edge_pos, count_at, cycle = _views(st)
+    cap, ring_len = mv.cap, mv.ring_len
     for s in range(n_steps + 1):
         if s <= last:  # (later steps release nothing)
             by_run += next(entering)
@@ -609,8 +610,8 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
             if s > last and (shrunk := _shrunk(mv, st)) is not st:
                 st = shrunk
                 queue, flat, edge_pos, count_at, cycle = _views(st)
-        row, full_row, first, more = cycle[s % mv.ring_len]
-        out = _discharge(queue, edge_pos, mv.cap, out=row)
+        row, full_row, first, more = cycle[s % ring_len]
+        out = _discharge(queue, edge_pos, cap, out=row)
         queue -= out
         counted.append(full_row[count_at])
         arriving = flat[first]

@@ -15,6 +15,7 @@ can hold no more traffic; here that needs looking several cells downstream).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from geo.network import RoadNetwork, network_from_arrays
 from planning import clearance, routing
@@ -71,12 +72,14 @@ def released_per_step() -> np.ndarray:
 def reference(lay: clearance._Layout, released: np.ndarray) -> list[tuple[np.ndarray, ...]]:
     """Cell-by-cell point queues: per run, cumulative (left, arrived), cut when it is done."""
     n_runs, n_cells = lay.cap.shape[0], len(lay.edge)
-    width = released.shape[1] + 700  # long enough for this toy to drain
+    width = released.shape[1] + 3000  # long enough for these toys to drain
     queue = np.zeros((n_runs, n_cells))
     on_way = np.zeros((width + lay.horizon + 1, n_runs, n_cells))  # by arrival step
     gained = np.zeros((2, n_runs, width + lay.horizon + 1))  # left, arrived per step
     busy = np.zeros((width, n_runs), dtype=bool)
     for s in range(width):
+        if s >= released.shape[1] and not queue.any() and not on_way[s:].any():
+            break  # drained: nothing happens any more
         queue += on_way[s]
         if s < released.shape[1]:
             for cell, comm, units in zip(
@@ -122,6 +125,36 @@ def _done(lay: clearance._Layout, released: np.ndarray, busy: np.ndarray) -> lis
     return done
 
 
+def random_case(seed: int) -> tuple[routing.SiteTrees, np.ndarray, np.ndarray, np.ndarray]:
+    """A random little network: two sites, two departure slices, five origins.
+
+    Seeds 0 and 3 have cells fed by three cells.
+    """
+    rng = np.random.default_rng(seed)
+    n = 12
+    ring = rng.permutation(n)
+    extra = rng.integers(0, n, (2, 14))
+    u, v = np.r_[ring[:-1], ring[1:], extra[0]], np.r_[ring[1:], ring[:-1], extra[1]]
+    u, v = u[u != v], v[u != v]
+    net = network_from_arrays(
+        ORIGIN + rng.uniform(0, 4000, (n, 2)),
+        u,
+        v,
+        speed_kph=rng.uniform(10, 70, len(u)),
+        capacity_vph=rng.choice([300.0, 600.0, 1e6], len(u)),
+    )
+    sites = rng.choice(n, 2, replace=False)
+    weight = routing.site_trees(net, net.xy[sites]).weight
+    offnet = [np.array([200.0]), np.array([0.0])]
+    per_site = [
+        routing.trees_for_weight(net, weight, [np.array([site])], offnet_m=off)
+        for site, off in zip(sites, offnet, strict=True)
+    ]
+    trees = routing.stack_trees(per_site * N_SLICES)
+    origins = rng.choice(n, 5)
+    return trees, rng.random(n) < 0.5, origins, rng.uniform(0, 40, (5, 2 * N_SLICES))
+
+
 def test_the_time_loop_equals_a_cell_by_cell_simulation() -> None:
     trees, inside, caps = junction_case()
     lay = clearance._layout(trees, ORIGINS, UNITS, inside, np.vstack(caps), DT)
@@ -147,3 +180,25 @@ def test_the_time_loop_equals_a_cell_by_cell_simulation() -> None:
     low, central, high = (c.time_for(1.0) for c in got)
     assert low is not None and central is not None and high is not None
     assert low > central > high
+
+
+@pytest.mark.parametrize("seed", [0, 3, 7])
+def test_the_time_loop_equals_it_on_random_networks(seed: int) -> None:
+    trees, inside, origins, units = random_case(seed)
+    caps = [trees.network.capacity * f for f in FACTORS]
+    lay = clearance._layout(trees, origins, units, inside, np.vstack(caps), DT)
+    assert np.bincount(lay.target[lay.target >= 0]).max() >= 2  # merging traffic
+    slice_of = np.repeat(np.arange(N_SLICES), 2)
+    got = simulate_capacities(
+        trees, origins, units, CURVE, inside, caps, dt=DT, slice_of=slice_of, n_slices=N_SLICES
+    )
+    shares = release_shares(CURVE, np.arange(len(released_per_step()[0])) * DT, slice_of, N_SLICES)
+    want = reference(lay, np.diff(shares, axis=1, prepend=0.0))
+    for curves, (left, arrived) in zip(got, want, strict=True):
+        assert len(curves.t_s) == len(left)
+        np.testing.assert_allclose(
+            curves.left, np.minimum(left, units.sum()), rtol=1e-12, atol=1e-9
+        )
+        np.testing.assert_allclose(
+            curves.arrived, np.minimum(arrived, units.sum()), rtol=1e-12, atol=1e-9
+        )

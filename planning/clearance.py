@@ -141,29 +141,62 @@ class _Layout:
         return int(max(self.arrive_steps.max(initial=0), self.offnet_steps.max(initial=0)))
 
 
-def _downstream_labels(nxt_pos: np.ndarray, leaves: np.ndarray, off: np.ndarray) -> np.ndarray:
-    """Label per (commodity, used edge): equal where the rest of the way is the same.
+def _downstream_labels(key: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+    """Label per reached (commodity, used edge) pair: equal where the rest of the way is the same.
 
-    Two commodities on one edge share a label when they take the same edges from
-    there on, leave the zone at the same edge and drive the same off-network leg:
-    their traffic moves alike from that edge on, so it can share one queue (a
-    cell; proportional sharing is linear in the queues). Pointer doubling: after
-    round ``t`` a label covers the next ``2**t`` edges, so ``log2`` of the longest
-    path rounds of vectorised relabelling suffice.
+    ``key``: what a pair adds itself (its edge, whether passing it leaves the
+    zone, the off-network leg where the way ends there); ``nxt``: the pair the
+    way goes on to (-1 at its end). Two commodities on one edge share a label
+    when they take the same edges from there on, leave the zone at the same edge
+    and drive the same off-network leg: their traffic moves alike from that edge
+    on, so it can share one queue (a cell; proportional sharing is linear in the
+    queues). Pointer doubling: after round ``t`` a label covers the next ``2**t``
+    edges, so ``log2`` of the longest path rounds of vectorised relabelling
+    suffice. Labels are ranks: they order the pairs by their keys along the way.
+    """
+    label = np.unique(key, return_inverse=True)[1]
+    ptr = nxt
+    while (ptr >= 0).any():
+        on = ptr >= 0
+        ahead = np.where(on, label[np.maximum(ptr, 0)], -1)
+        label = np.unique(label * (label.max() + 2) + ahead + 1, return_inverse=True)[1]
+        ptr = np.where(on, ptr[np.maximum(ptr, 0)], -1)
+    return np.asarray(label)
+
+
+def _cells(
+    hop_pair: np.ndarray, nxt_pos: np.ndarray, leaves: np.ndarray, off: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cells: one per used edge and way on from it, over the pairs traffic reaches.
+
+    ``hop_pair``: flat (commodity, used edge) pair of every hop of every path
+    (``commodity * n_used + used edge``). Only reached pairs are labelled; the
+    way on from a reached pair is reached too (traffic goes on along its tree).
+
+    Returns
+    -------
+    index
+        Per flat pair, its index among the reached pairs.
+    cell
+        Per reached pair, its cell (cells in the order of their labels).
+    rep
+        Per cell, the flat pair of one commodity in it.
+    target
+        Per cell, the cell its discharge queues at next (-1: arrives).
     """
     k, n_used = nxt_pos.shape
-    rows = np.arange(k)[:, None]
-    end = nxt_pos < 0
-    first = np.where(end, off[:, None] + 1, 0) * 2 + leaves  # off-network leg counts at the end
-    key = first * n_used + np.arange(n_used)
-    label = np.unique(key, return_inverse=True)[1].reshape(k, n_used)
-    ptr = nxt_pos.copy()
-    while (ptr >= 0).any():
-        ahead = np.where(ptr >= 0, label[rows, np.maximum(ptr, 0)], -1)
-        label = np.unique(label * (label.max() + 2) + ahead + 1, return_inverse=True)[1]
-        label = label.reshape(k, n_used)
-        ptr = np.where(ptr >= 0, ptr[rows, np.maximum(ptr, 0)], -1)
-    return label
+    reached = np.zeros(k * n_used, dtype=bool)
+    reached[hop_pair] = True
+    pairs = np.flatnonzero(reached)
+    index = np.cumsum(reached) - 1
+    comm, nxt = pairs // n_used, nxt_pos.ravel()[pairs]
+    after = np.where(nxt >= 0, index[comm * n_used + np.maximum(nxt, 0)], -1)
+    # The off-network leg counts at the end of the way.
+    first = np.where(nxt < 0, off[comm] + 1, 0) * 2 + leaves.ravel()[pairs]
+    label = _downstream_labels(first * n_used + pairs % n_used, after)
+    _, rep, cell = np.unique(label, return_index=True, return_inverse=True)
+    target = np.where(after[rep] >= 0, cell[np.maximum(after[rep], 0)], -1)
+    return index, cell, pairs[rep], target
 
 
 def _clear_heads(nxt_pos: np.ndarray, inside_head: np.ndarray) -> np.ndarray:
@@ -198,7 +231,9 @@ def _layout(
     h = trees.hops(origin_node, units) if hops is None else hops
     rows, comm, walker, hop = h.rows, h.dests, h.walker, h.edge
     o, u = np.asarray(origin_node)[rows], units[rows, comm]
-    used = np.unique(hop)
+    is_used = np.zeros(net.n_edges, dtype=bool)
+    is_used[hop] = True
+    used = np.flatnonzero(is_used)
     n_used = len(used)
     pos = np.full(net.n_edges, -1, dtype=np.int64)
     pos[used] = np.arange(n_used)
@@ -210,15 +245,14 @@ def _layout(
     # destination node inside the zone counts on arrival.
     leaves = (clear & inside[e_u]) | ((nxt_pos < 0) & ~clear)
     offnet_steps = np.rint(trees.offnet_s / dt).astype(np.int64)
-    label = _downstream_labels(nxt_pos, leaves, offnet_steps)
-    cells, rep = np.unique(label[comm[walker], pos[hop]], return_index=True)
-    rc, ce = comm[walker][rep], pos[hop][rep]  # a commodity and edge of each cell
-    nxt = nxt_pos[rc, ce]
-    target = np.where(nxt >= 0, np.searchsorted(cells, label[rc, np.maximum(nxt, 0)]), -1)
+    index, cell, rep, target = _cells(
+        comm[walker] * n_used + pos[hop], nxt_pos, leaves, offnet_steps
+    )
+    rc, ce = np.divmod(rep, n_used)  # a commodity and edge of each cell
     steps = np.maximum(1, np.rint(net.travel_time_s[used] / dt)).astype(np.int64)
     e0 = trees.next_edge[comm, o]
     go = e0 >= 0
-    first_cell = np.searchsorted(cells, label[comm[go], pos[e0[go]]])
+    first_cell = cell[index[comm[go] * n_used + pos[e0[go]]]]
     at_dest = np.bincount(comm[~go], weights=u[~go], minlength=k)
     start_clear = ~inside[o[go]] & clear[comm[go], pos[e0[go]]]
     outside = np.bincount(comm[go], weights=u[go] * start_clear, minlength=k)
@@ -327,26 +361,94 @@ def simulate_capacities(
     return out
 
 
+#: Further feeders: (positions fed, flat history positions of their j-th feeder per slot).
+_More = list[tuple[np.ndarray, np.ndarray]]
+#: Per ``step % ring_len`` (:func:`_cycle`).
+_Slot = tuple[np.ndarray, np.ndarray, np.ndarray, _More]
+
+
 @dataclass
 class _Moves:
     """Where each cell's discharge goes, as flat positions (fixed for a whole run).
 
-    The state is kept flat, run after run (position ``b * n + i`` for run ``b``
-    and cell ``i``), so each step is a few one-dimensional numpy operations
-    whatever the number of runs. Discharge that leaves the zone or arrives is
-    only summed per step and *group* (cells with the same delay until it counts);
-    the curves are built from those sums after the time loop (:func:`_curves`).
+    The state is kept flat, run after run (position ``b * n + place[i]`` for run
+    ``b`` and cell ``i``), so each step is a few one-dimensional numpy operations
+    whatever the number of runs. Cells are placed first cells of every edge
+    first, then second cells, ...: neighbours in the state are on different
+    edges, which speeds up the per-edge sums (no chains of additions to one
+    sum), while each edge's cells keep their order (and so the sums their
+    bits). Traffic discharged by a cell reaches its target cell's queue
+    ``steps`` steps later: the discharges of the last ``ring_len`` steps are
+    kept (history row ``step % ring_len``) and each step every cell *fetches*
+    what reaches it from the rows of the steps its upstream cells discharged it
+    at (:func:`_fetches`). Discharge that leaves the zone or arrives is only
+    recorded per step; after the time loop it is summed per step and *group*
+    (cells with the same delay until it counts) and the curves are built from
+    those sums (:func:`_curves`).
     """
 
-    ring_len: int  # slots of the ring of traffic travelling along edges
-    go_cell: np.ndarray  # cells whose discharge queues at a next cell ...
-    ring_pos: list[np.ndarray]  # ... its ring position for each ``step % ring_len``
-    edge_pos: np.ndarray  # each cell's (run, used edge) position in ``cap``
+    ring_len: int  # history rows: one more than the longest edge in steps
+    place: np.ndarray  # each cell's place in a run's state
+    first_row: np.ndarray  # (ring_len, positions): history row of each one's first feeder
+    first_src: np.ndarray  # its position (``n``, the 0 at the end of a row: no feeder)
+    more: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (fed, rows, sources) of j-th feeders
+    jumps: list[np.ndarray]  # the position 1, 2, 4, ... cells on (``n``: none, arrived)
+    edge_pos: np.ndarray  # each position's (run, used edge) position in ``cap``
     cap: np.ndarray  # units per step per (run, used edge), > 0
-    count_cell: np.ndarray  # cells whose discharge leaves the zone or arrives ...
+    count_pos: np.ndarray  # positions whose discharge leaves the zone or arrives ...
     count_slot: np.ndarray  # ... their (run, group) slot in a step's sums
     delay: np.ndarray  # steps from discharge until it counts, per group
     n_leave: int  # groups [0, n_leave) count leaving the zone, the others arriving
+
+
+def _fetches(
+    lay: _Layout, place: np.ndarray, n_runs: int, ring_len: int
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Where each position fetches its arrivals from in the history of discharges.
+
+    Returns the history row (per ``step % ring_len``) and position of each
+    position's first feeder, then (fed positions, rows, sources) of further ones.
+    The history is ``ring_len`` rows of ``n_runs * n_cells + 1`` (cells by their
+    place; the last entry stays 0: what cells without upstream cells fetch). A
+    cell fetches the discharge of upstream cell ``c`` from the row of
+    ``steps[c]`` steps ago. Upstream cells are taken in the order the former ring
+    of future steps summed them (earliest discharge, i.e. longest edge, first;
+    then by cell), so the sums are the same to the bit.
+    """
+    n_cells = len(lay.edge)
+    n = n_runs * n_cells
+    go = np.flatnonzero(lay.target >= 0)
+    src = go[np.lexsort((go, -lay.steps[go], lay.target[go]))]
+    dst = lay.target[src]
+    nth = np.arange(len(src)) - np.searchsorted(dst, dst)  # 0: first upstream cell, ...
+    runs = np.arange(n_runs)[:, None] * n_cells
+    row = (np.arange(ring_len)[:, None] - lay.steps[src]) % ring_len  # per slot and feeder
+    first_row = np.zeros((ring_len, n_runs, n_cells), dtype=np.int64)
+    first_row[:, :, place[dst[nth == 0]]] = row[:, None, nth == 0]
+    first_src = np.full((n_runs, n_cells), n)
+    first_src[:, place[dst[nth == 0]]] = place[src[nth == 0]] + runs
+    more = []
+    for j in range(1, int(nth.max(initial=0)) + 1):
+        pick = nth == j
+        rows = np.broadcast_to(row[:, None, pick], (ring_len, n_runs, pick.sum()))
+        fed, sources = runs + place[dst[pick]], runs + place[src[pick]]
+        more.append((fed.ravel(), rows.reshape(ring_len, -1), sources.ravel()))
+    return first_row.reshape(ring_len, -1), first_src.ravel(), more
+
+
+def _jumps(lay: _Layout, place: np.ndarray, n_runs: int) -> list[np.ndarray]:
+    """The position 1, 2, 4, ... cells downstream of each position (``n``: none, arrived)."""
+    n_cells = len(lay.edge)
+    n = n_runs * n_cells
+    nxt = np.full(n_cells, -1)
+    nxt[place] = np.where(lay.target >= 0, place[np.maximum(lay.target, 0)], -1)
+    runs = np.arange(n_runs)[:, None] * n_cells
+    step = np.append(np.where(nxt >= 0, nxt + runs, n).ravel(), n)
+    jumps = [step]
+    while (step[:n] < n).any():
+        step = step[step]
+        jumps.append(step)
+    return jumps
 
 
 def _moves(lay: _Layout) -> _Moves:
@@ -358,33 +460,116 @@ def _moves(lay: _Layout) -> _Moves:
     lv_delay, lv_group = np.unique(lay.steps[lv], return_inverse=True)
     ad_delay, ad_group = np.unique(lay.arrive_steps[ad], return_inverse=True)
     n_groups = len(lv_delay) + len(ad_delay)
-    go = np.flatnonzero(lay.target >= 0)
-    go_cell = (runs * n_cells + go).ravel()
-    go_target = (runs * n_cells + lay.target[go]).ravel()
-    go_steps = np.tile(lay.steps[go], n_runs)
+    by_edge = np.argsort(lay.edge, kind="stable")
+    nth = np.empty(n_cells, dtype=np.int64)  # 0: the edge's first cell, ...
+    nth[by_edge] = np.arange(n_cells) - np.searchsorted(lay.edge[by_edge], lay.edge[by_edge])
+    place = np.empty(n_cells, dtype=np.int64)
+    place[np.argsort(nth, kind="stable")] = np.arange(n_cells)
+    edge_at = np.empty(n_cells, dtype=np.int64)
+    edge_at[place] = lay.edge
     return _Moves(
         ring_len,
-        go_cell,
-        [(slot + go_steps) % ring_len * (n_runs * n_cells) + go_target for slot in range(ring_len)],
-        (runs * n_used + lay.edge).ravel(),
+        place,
+        *_fetches(lay, place, n_runs, ring_len),
+        _jumps(lay, place, n_runs),
+        (runs * n_used + edge_at).ravel(),
         # A zero capacity stops an edge without a division by zero.
         np.maximum(lay.cap.ravel(), 1e-300),
-        (runs * n_cells + np.r_[lv, ad]).ravel(),
+        (runs * n_cells + place[np.r_[lv, ad]]).ravel(),
         (runs * n_groups + np.r_[lv_group, len(lv_delay) + ad_group]).ravel(),
         np.r_[lv_delay, ad_delay].astype(np.int64),
         len(lv_delay),
     )
 
 
-def _releases(lay: _Layout, released: np.ndarray) -> Iterator[np.ndarray]:
-    """Units entering each cell per step (the same in every run), a block of steps at a time."""
+@dataclass
+class _Live:
+    """The state on the positions that can still hold traffic; the others hold 0 for good.
+
+    Positions are kept in their order, so every sum over them adds the same
+    numbers in the same order as over all positions (the dropped ones add 0).
+    """
+
+    keep: np.ndarray  # the positions kept, ascending
+    queue: np.ndarray  # units queued at each kept position
+    history: np.ndarray  # (ring_len, kept + 1): discharge per step; the last entry stays 0
+    edge_pos: np.ndarray  # each kept position's (run, used edge) position in ``cap``
+    run: np.ndarray  # each kept position's run
+    count_at: np.ndarray  # history column of each counted position (the 0 if dropped)
+    first: np.ndarray  # (ring_len, kept): history position of each one's first feeder
+    more: _More  # further feeders (dropped feeders: the 0)
+
+
+def _live(mv: _Moves, keep: np.ndarray, queue: np.ndarray, history: np.ndarray) -> _Live:
+    """The moves restricted to positions ``keep``, with their queues and discharge history."""
+    n, m = len(mv.edge_pos), len(keep)
+    new = np.full(n + 1, m)  # kept position of each position (m, the 0: dropped)
+    new[keep] = np.arange(m)
+    first = mv.first_row[:, keep] * (m + 1) + new[mv.first_src[keep]]
+    more = []
+    for fed, rows, sources in mv.more:
+        kept = new[fed] < m
+        more.append((new[fed[kept]], rows[:, kept] * (m + 1) + new[sources[kept]]))
+    rows = np.zeros((mv.ring_len, m + 1))
+    rows[:, :m] = history
+    return _Live(
+        keep, queue, rows, mv.edge_pos[keep], keep // len(mv.place), new[mv.count_pos], first, more
+    )
+
+
+def _shrunk(mv: _Moves, st: _Live) -> _Live:
+    """``st`` on the positions that can still hold traffic, if that halves them at least.
+
+    After the last release, traffic only moves downstream: a position with no
+    queue, no recent discharge (nothing on the way from it) and none upstream
+    of it holds nothing from now on.
+    """
+    seeds = st.keep[(st.queue != 0) | st.history[:, :-1].any(axis=0)]
+    if 2 * len(seeds) > len(st.keep):
+        return st
+    live = np.zeros(len(mv.edge_pos) + 1, dtype=bool)
+    live[seeds] = True
+    for jump in mv.jumps:  # after jump 2**j: everything up to 2**(j + 1) - 1 cells on
+        live[jump[live]] = True
+    keep = np.flatnonzero(live[:-1])
+    if 2 * len(keep) > len(st.keep) or not len(keep):  # (nothing left: the runs end soon)
+        return st
+    at = np.searchsorted(st.keep, keep)
+    return _live(mv, keep, st.queue[at], st.history[:, at])
+
+
+def _cycle(st: _Live) -> list[_Slot]:
+    """Per ``step % ring_len``: where the step's discharge goes and the next step's comes from.
+
+    That is the history row the discharge goes to (without and with its 0) and the
+    history positions the next step's arrivals are fetched from.
+    """
+    ring_len, m = st.first.shape
+    out = []
+    for slot in range(ring_len):
+        nxt = (slot + 1) % ring_len
+        more = [(cells, upstream[nxt]) for cells, upstream in st.more]
+        out.append((st.history[slot, :m], st.history[slot], st.first[nxt], more))
+    return out
+
+
+def _views(st: _Live) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[_Slot]]:
+    """What the time loop works on: queues, flat history, edge positions, counted columns, cycle."""
+    return st.queue, st.history.ravel(), st.edge_pos, st.count_at, _cycle(st)
+
+
+def _releases(lay: _Layout, place: np.ndarray, released: np.ndarray) -> Iterator[np.ndarray]:
+    """Units entering each place per step (the same in every run), a block of steps at a time."""
     n_cells = len(lay.edge)
     into = sp.csr_matrix(
-        (lay.first_units, (lay.first_cell, lay.first_comm)), shape=(n_cells, released.shape[0])
+        (lay.first_units, (place[lay.first_cell], lay.first_comm)),
+        shape=(n_cells, released.shape[0]),
     )
-    block = max(1, (1 << 20) // max(n_cells, 1))
+    # Blocks that stay in the cache (a large one costs more in fresh memory than it saves).
+    block = max(1, (1 << 15) // max(n_cells, 1))
     for a in range(0, released.shape[1], block):
-        yield from np.asarray((into @ released[:, a : a + block]).T)
+        # Contiguous rows: each step adds one row to the queues.
+        yield from np.ascontiguousarray(np.asarray(into @ released[:, a : a + block]).T)
 
 
 def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -393,45 +578,72 @@ def _run(lay: _Layout, released: np.ndarray, n_steps: int) -> list[tuple[np.ndar
     Each run's curves are cut when that run is done.
     ``released[c, s]``: share of commodity ``c`` departing at step ``s`` (steps
     beyond its width release nothing). Runs (rows of ``lay.cap``) differ only in
-    capacities; their state is flat (:class:`_Moves`).
+    capacities; their state is flat (:class:`_Moves`). After the last release
+    the state shrinks to the positions that can still hold traffic (:func:`_shrunk`).
     """
     n_runs, n_cells = lay.cap.shape[0], len(lay.edge)
     mv = _moves(lay)
-    ring = np.zeros((mv.ring_len, n_runs * n_cells))
-    queue = np.zeros(n_runs * n_cells)
-    by_run = queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
-    releasing = np.zeros(n_steps + 1, dtype=bool)
-    releasing[: released.shape[1]] = released.any(axis=0)
-    entering = _releases(lay, released)
-    counts = np.zeros((n_steps + 1, n_runs * len(mv.delay)))
+    n = n_runs * n_cells
+    st = _live(mv, np.arange(n), np.zeros(n), np.zeros((mv.ring_len, n)))
+    by_run = st.queue.reshape(n_runs, n_cells)  # a view: the same numbers per run
+    entering = _releases(lay, mv.place, released)
+    counted = []  # per step: the discharge of mv.count_pos
     busy = np.zeros((n_steps + 1, n_runs), dtype=bool)  # a run has queues at a step
-    # No run is done before its last release plus the longest way on.
-    released_by = np.flatnonzero(releasing)[-1] + lay.horizon if releasing.any() else 0
-    edge_pos, cap, count_slot, count_cell = mv.edge_pos, mv.cap, mv.count_slot, mv.count_cell
-    flat_ring, ring_pos, go_cell = ring.ravel(), mv.ring_pos, mv.go_cell
+    # No run is done before its last release plus the longest way on, so its
+    # queues before its last release need no record (:func:`_done_steps`).
+    some = np.flatnonzero(released.any(axis=0))
+    last = int(some[-1]) if len(some) else 0
+    released_by = last + lay.horizon if len(some) else 0
+    queue, flat, edge_pos, count_at, cycle = _views(st)
+    cap, ring_len = mv.cap, mv.ring_len
     for s in range(n_steps + 1):
-        slot = s % mv.ring_len
-        queue += ring[slot]
-        ring[slot] = 0.0
-        if s < released.shape[1]:
+        if s <= last:  # (later steps release nothing)
             by_run += next(entering)
-        by_run.any(axis=1, out=busy[s])
-        # Every few steps: stop once every run is done (the steps after are empty).
-        check = s >= released_by and s % _DONE_CHECK == 0
-        if check and (_done_steps(busy[: s + 1], released_by, lay.horizon) >= 0).all():
-            break
-        out = _discharge(queue, edge_pos, cap)
+        if s >= last:
+            # A sum of queues (never negative) is positive when one of them is.
+            np.greater(np.bincount(st.run, queue, minlength=n_runs), 0.0, out=busy[s])
+        if s >= last and s % _DONE_CHECK == 0:
+            # Every few steps: stop once every run is done (the steps after are
+            # empty), else drop the positions that can hold no more traffic.
+            if _all_done(busy, s, released_by, lay.horizon):
+                break
+            if s > last and (shrunk := _shrunk(mv, st)) is not st:
+                st = shrunk
+                queue, flat, edge_pos, count_at, cycle = _views(st)
+        row, full_row, first, more = cycle[s % ring_len]
+        out = _discharge(queue, edge_pos, cap, out=row)
         queue -= out
-        counts[s] = np.bincount(count_slot, out[count_cell], minlength=counts.shape[1])
-        np.add.at(flat_ring, ring_pos[slot], out[go_cell])
+        counted.append(full_row[count_at])
+        arriving = flat[first]
+        for cells, upstream in more:
+            arriving[cells] += flat[upstream]
+        queue += arriving
+    counted.append(np.zeros(len(mv.count_pos)))  # the step the loop stopped at, if it did
+    counts = _group_sums(np.array(counted[: s + 1]), mv.count_slot, n_runs * len(mv.delay))
     done = _done_steps(busy[: s + 1], released_by, lay.horizon)
-    left, arrived = _curves(lay, mv, counts[: s + 1], released, n_steps + 1)
     end = np.where(done >= 0, done + 1, n_steps + 1)
+    left, arrived = _curves(lay, mv, counts, released, int(end.max()))
     return [(left[b, : end[b]], arrived[b, : end[b]]) for b in range(n_runs)]
+
+
+def _group_sums(counted: np.ndarray, slot: np.ndarray, n_slots: int) -> np.ndarray:
+    """Per step (row), the sums of ``counted``'s columns per ``slot``, in column order."""
+    at = np.arange(len(counted))[:, None] * n_slots + slot
+    sums = np.bincount(at.ravel(), counted.ravel(), minlength=len(counted) * n_slots)
+    return sums.reshape(len(counted), n_slots)
 
 
 #: Steps between checks whether every run is done.
 _DONE_CHECK = 16
+
+
+def _all_done(busy: np.ndarray, s: int, released_by: int, horizon: int) -> bool:
+    """Whether every run is done at step ``s`` (:func:`_done_steps`'s test for one step).
+
+    A run done at a step stays done (no queue, nothing on the way, nothing to
+    release), so this is also whether every run is done by ``s``.
+    """
+    return s >= released_by and not busy[max(0, s - max(horizon, 1) + 1) : s + 1].any()
 
 
 def _done_steps(busy: np.ndarray, released_by: int, horizon: int) -> np.ndarray:
@@ -459,7 +671,9 @@ def _curves(
     n_runs, n_rel = lay.cap.shape[0], released.shape[1]
     ran = len(counts)
     per_group = counts.reshape(ran, n_runs, len(mv.delay))
-    gained = np.zeros((2, n_runs, width + int(mv.delay.max(initial=0)) + ran))
+    # Room for the last count (delayed) and the last departure (plus an off-network leg).
+    span = max(width, ran + int(mv.delay.max(initial=0)), n_rel + lay.horizon)
+    gained = np.zeros((2, n_runs, span))
     for g, d in enumerate(mv.delay):
         gained[int(g >= mv.n_leave), :, d : d + ran] += per_group[:, :, g].T
     gained[0, :, :n_rel] += lay.instant_leave @ released
@@ -470,7 +684,9 @@ def _curves(
     return totals[0], totals[1]
 
 
-def _discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.ndarray:
+def _discharge(
+    queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
     """Let each cell through this step: at most ``cap`` (> 0) per edge in all.
 
     The groups queued at an edge share it in proportion to their queues (FIFO in aggregate).
@@ -478,8 +694,12 @@ def _discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.n
     ``edge_pos`` is each cell's position in ``cap`` (one entry per run and used edge).
     ``cap / max(demand, cap)`` is 1 where the edge's whole queue gets through
     (also where it is empty) and ``cap / demand`` where it does not.
+    ``out``: where to write the discharge (default: a new array).
     """
     demand = np.bincount(edge_pos, weights=queue, minlength=len(cap))
-    ratio = cap / np.maximum(demand, cap)
-    out: np.ndarray = queue * ratio[edge_pos]
-    return out
+    if demand.dtype != np.float64:  # (integers when there are no cells at all)
+        demand = demand.astype(np.float64)
+    np.maximum(demand, cap, out=demand)
+    np.divide(cap, demand, out=demand)
+    result: np.ndarray = np.multiply(queue, demand[edge_pos], out=out)
+    return result

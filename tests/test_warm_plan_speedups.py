@@ -69,8 +69,10 @@ def _queue_trace(*args: object, **kwargs: object) -> tuple[np.ndarray, np.ndarra
         layouts.append(real_layout(*a))  # type: ignore[arg-type]
         return layouts[-1]
 
-    def discharge(queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray) -> np.ndarray:
-        out = real_discharge(queue, edge_pos, cap)
+    def discharge(
+        queue: np.ndarray, edge_pos: np.ndarray, cap: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        out = real_discharge(queue, edge_pos, cap, out=out)
         rows.append(np.bincount(edge_pos, weights=queue - out, minlength=len(cap)))
         return out
 

@@ -50,7 +50,7 @@ from planning.clearance import (
     simulate_capacities,
 )
 from planning.queue_forecast import QueueForecast
-from planning.routing import Hops, SiteTrees, stack_trees, trees_for_weight
+from planning.routing import Hops, SiteTrees, sorted_unique, stack_trees, trees_for_weight
 
 #: Departure increments the demand is routed in (resolution of route splits).
 DEFAULT_SLICES = 8
@@ -94,6 +94,8 @@ class FlowRoutes:
         Per-edge capacity used for routing (network capacity x factor).
     base
         The free-flow trees (the fixed shortest paths, for comparison).
+    walked
+        :attr:`hops` when the caller has walked the paths already.
     edge_units
         Units (vehicles or persons) per edge over all slices.
     """
@@ -106,6 +108,7 @@ class FlowRoutes:
     mobilisation: list[tuple[float, float]]
     capacity_vph: np.ndarray
     base: SiteTrees
+    walked: Hops | None = field(default=None, repr=False)
     edge_units: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -115,7 +118,7 @@ class FlowRoutes:
     @cached_property
     def hops(self) -> Hops:
         """Every hop of every chosen path, walked once (loads, paths and clearance share it)."""
-        return self.trees.hops(self.origin_node, self.units)
+        return self.walked or self.trees.hops(self.origin_node, self.units)
 
     @property
     def slice_of(self) -> np.ndarray:
@@ -231,18 +234,59 @@ def route_flows(
     # Where the loaded origins reach at free flow: the same for every slice.
     free_reach = _earliest_arrival(net, physical, origin_node[loaded]) if len(loaded) else None
     going = units.sum(axis=0) > 0  # destinations anybody goes to
+    walked = []  # the paths of each slice (all slices carry the same pairs)
     for s in range(1, n_slices if len(loaded) else 1):
         assert free_reach is not None  # there are loaded origins
         # The slices routed so far, simulated: the queues slice s will meet.
-        forecast.add_slice(s - 1, layers[-1], origin_node, sliced[:, (s - 1) * k : s * k])
+        block = sliced[:, (s - 1) * k : s * k]
+        walked.append(forecast.add_slice(s - 1, layers[-1], origin_node, block))
         delay = _queue_delay(net, forecast, starts[s], (physical, free_reach), origin_node[loaded])
         queued = bool(delay.any())
         layers.append(_slice_trees(trees, weight + delay * exposure, queued, going))
     stacked = stack_trees(layers)
     if len(layers) < n_slices:  # nothing to route: one slice is all there is
         n_slices, sliced = 1, units
+    walked.append(layers[-1].hops(origin_node, sliced[:, -k:]))
     return FlowRoutes(
-        stacked, origin_node, sliced, n_slices, k, list(mobilisation), cap, base=trees
+        stacked,
+        origin_node,
+        sliced,
+        n_slices,
+        k,
+        list(mobilisation),
+        cap,
+        base=trees,
+        walked=_stacked_hops(walked, k),
+    )
+
+
+def _stacked_hops(walked: list[Hops], k: int) -> Hops:
+    """The hops on the stacked trees (commodity ``s * k + j``), from each slice's hops.
+
+    Every slice walks the same (row, destination) pairs, so the stacked walkers
+    are ordered by row, then slice, then destination; their hops are gathered
+    from the slices' in one take, each walker's in path order.
+    """
+    n, rows, dests = len(walked), walked[0].rows, walked[0].dests
+    # Stacked walker of slice s and pair p: n * (pairs of the rows before p's),
+    # then s * (pairs of p's row), then p's place in its row.
+    before = np.searchsorted(rows, rows)
+    in_row = np.searchsorted(rows, rows, side="right") - before
+    stacked = n * before + (np.arange(len(rows)) - before) + np.arange(n)[:, None] * in_row
+    source = np.empty(stacked.size, dtype=np.int64)  # slice-major (s, p) of each walker
+    source[stacked.ravel()] = np.arange(stacked.size)
+    pair = np.tile(np.arange(len(rows)), n)[source]
+    hop_count = np.concatenate([np.bincount(h.walker, minlength=len(rows)) for h in walked])
+    start = np.cumsum(hop_count) - hop_count  # of each (s, p)'s hops among all slices'
+    size = hop_count[source]
+    # Output hop i of a walker whose hops begin at out_start comes from start + (i - out_start).
+    shift = np.repeat(start[source] - (np.cumsum(size) - size), size)
+    edges = np.concatenate([h.edge for h in walked])
+    return Hops(
+        rows[pair],
+        np.repeat(np.arange(n), len(rows))[source] * k + dests[pair],
+        np.repeat(np.arange(stacked.size), size),
+        edges[np.arange(len(edges)) + shift],
     )
 
 
@@ -302,4 +346,4 @@ def _queue_delay(
 
 def _earliest_arrival(net: RoadNetwork, weight: np.ndarray, sources: np.ndarray) -> np.ndarray:
     """Seconds from the nearest of ``sources`` to every node (forward search)."""
-    return np.asarray(dijkstra(net.csr(weight), indices=np.unique(sources), min_only=True))
+    return np.asarray(dijkstra(net.csr(weight), indices=sorted_unique(sources), min_only=True))

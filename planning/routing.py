@@ -444,27 +444,25 @@ def _nearest_usable(
 
     Exact up to :data:`MAX_SNAP_M`; beyond it the node is -1 and the distances
     are inf. From the network's k-d tree of all nodes: the nearest
-    :data:`_SNAP_CANDIDATES` usually hold a usable node, and a tree of the
-    usable nodes alone is built only for origins where they do not.
+    :data:`_SNAP_CANDIDATES` nodes usually hold a usable one; origins where they
+    do not look at eight times as many, until every node in reach is seen.
     """
     origin_xy = np.asarray(origin_xy, dtype=float).reshape(-1, 2)
     tree = net.derived("node_kdtree", lambda: cKDTree(net.xy))
-    # The tree's distance cut-off is strict: search a hair beyond the snap distance.
-    dist, near = tree.query(
-        origin_xy, k=_SNAP_CANDIDATES, distance_upper_bound=MAX_SNAP_M * (1 + 1e-9)
-    )
-    exists = near < net.n_nodes  # missing neighbours are marked n_nodes
-    hit = exists.copy()
-    hit[exists] = usable[near[exists]]
-    first = hit.argmax(axis=1)
-    every = np.arange(len(first))
-    found = hit[every, first]
-    cand = np.where(found, near[every, first], -1)
-    cand_dist = np.where(found, dist[every, first], np.inf)
-    again = np.flatnonzero(~found & exists[:, -1])  # all candidates taken, none usable
-    if len(again):
-        good = np.flatnonzero(usable)
-        d, pos = cKDTree(net.xy[good]).query(origin_xy[again])
-        cand[again] = np.where(d <= MAX_SNAP_M, good[pos], -1)
-        cand_dist[again] = np.where(d <= MAX_SNAP_M, d, np.inf)
-    return cand, cand_dist, dist[:, 0]
+    cand = np.full(len(origin_xy), -1, dtype=np.int64)
+    cand_dist = np.full(len(origin_xy), np.inf)
+    todo, k, any_dist = np.arange(len(origin_xy)), _SNAP_CANDIDATES, np.zeros(0)
+    while len(todo):
+        # The tree's distance cut-off is strict: search a hair beyond the snap distance.
+        dist, near = tree.query(origin_xy[todo], k=k, distance_upper_bound=MAX_SNAP_M * (1 + 1e-9))
+        any_dist = dist[:, 0] if k == _SNAP_CANDIDATES else any_dist
+        exists = near < net.n_nodes  # missing neighbours are marked n_nodes
+        hit = exists.copy()
+        hit[exists] = usable[near[exists]]
+        first = hit.argmax(axis=1)
+        every = np.arange(len(todo))
+        found = hit[every, first]
+        cand[todo[found]] = near[every, first][found]
+        cand_dist[todo[found]] = dist[every, first][found]
+        todo, k = todo[~found & exists[:, -1]], k * 8  # all k seen were unusable
+    return cand, cand_dist, any_dist

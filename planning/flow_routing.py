@@ -168,19 +168,21 @@ class FlowRoutes:
     def od_paths(self) -> list[ODPath]:
         """Distinct paths per (row, destination) with their units, in row order."""
         h = self.hops
-        rows, comm, walker, edge = h.rows, h.dests, h.walker, h.edge
-        bounds = np.searchsorted(walker, np.arange(len(rows) + 1))
-        tt = self.trees.network.travel_time_s
+        bounds = np.searchsorted(h.walker, np.arange(len(h.rows) + 1)).tolist()
+        dest = (h.dests % self.n_dest).tolist()
+        units = self.units[h.rows, h.dests].tolist()
+        # A walker's edges as bytes: a slice of the whole hop array's bytes.
+        size, flat = h.edge.itemsize, h.edge.tobytes()
+        tt, offnet_s = self.trees.network.travel_time_s, self.base.offnet_s
         merged: dict[tuple[int, int, bytes], ODPath] = {}
-        for w, (r, c) in enumerate(zip(rows, comm, strict=True)):
-            edges = edge[bounds[w] : bounds[w + 1]]
-            j = int(c % self.n_dest)
-            key = (int(r), j, edges.tobytes())
+        for w, r in enumerate(h.rows.tolist()):
+            lo, hi, j = bounds[w], bounds[w + 1], dest[w]
+            key = (r, j, flat[lo * size : hi * size])
             if key in merged:
-                merged[key].units += float(self.units[r, c])
+                merged[key].units += units[w]
                 continue
-            travel = float(tt[edges].sum() + self.base.offnet_s[j])
-            merged[key] = ODPath(int(r), j, edges, float(self.units[r, c]), travel)
+            edges = h.edge[lo:hi]
+            merged[key] = ODPath(r, j, edges, units[w], float(tt[edges].sum() + offnet_s[j]))
         return sorted(merged.values(), key=lambda p: (p.row, p.dest, -p.units))
 
 

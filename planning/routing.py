@@ -179,6 +179,9 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     By sorting: numpy 2's hash-based ``unique`` is several times slower on the
     small integer arrays of routing (a few thousand node indices at most).
     """
+    values = np.asarray(values)
+    if len(values) < 2 or (values[1:] > values[:-1]).all():
+        return values.copy()  # sorted and distinct already (entries searched before)
     ordered = np.sort(values)
     first = np.ones(len(ordered), dtype=bool)
     first[1:] = ordered[1:] != ordered[:-1]

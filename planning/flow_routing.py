@@ -231,24 +231,27 @@ def route_flows(
     physical = np.where(np.isfinite(weight), net.travel_time_s, np.inf)
     starts = slice_start_s(mobilisation, n_slices)
     exposure = 1.0 if inside is None else np.where(inside[net.edge_u], INSIDE_WAIT_FACTOR, 1.0)
-    layers = [trees]
     forecast = QueueForecast(net, cap, list(mobilisation), n_slices, PREDICT_DT_S)
     # Where the loaded origins reach at free flow: the same for every slice.
     free_reach = _earliest_arrival(net, physical, origin_node[loaded]) if len(loaded) else None
     going = units.sum(axis=0) > 0  # destinations anybody goes to
+    n_routed = n_slices if len(loaded) else 1  # nothing to route: one slice is all there is
+    # Every slice starts on the free-flow trees (after slice 0 each destination named
+    # by its first entry node): slices that meet queues have their rows searched anew.
+    first_entry = np.array([e[0] for e in trees.entries], dtype=np.int64)
+    stacked = stack_trees([trees] + [replace(trees, site_nodes=first_entry)] * (n_routed - 1))
     walked = []  # the paths of each slice (all slices carry the same pairs)
-    for s in range(1, n_slices if len(loaded) else 1):
+    for s in range(1, n_routed):
         assert free_reach is not None  # there are loaded origins
         # The slices routed so far, simulated: the queues slice s will meet.
         block = sliced[:, (s - 1) * k : s * k]
-        walked.append(forecast.add_slice(s - 1, layers[-1], origin_node, block))
+        walked.append(forecast.add_slice(s - 1, stacked.part(s - 1, k), origin_node, block))
         delay = _queue_delay(net, forecast, starts[s], (physical, free_reach), origin_node[loaded])
-        queued = bool(delay.any())
-        layers.append(_slice_trees(trees, weight + delay * exposure, queued, going))
-    stacked = stack_trees(layers)
-    if len(layers) < n_slices:  # nothing to route: one slice is all there is
+        if delay.any():
+            _search_slice(stacked, s, weight + delay * exposure, going)
+    if n_routed < n_slices:
         n_slices, sliced = 1, units
-    walked.append(layers[-1].hops(origin_node, sliced[:, -k:]))
+    walked.append(stacked.part(n_routed - 1, k).hops(origin_node, sliced[:, -k:]))
     return FlowRoutes(
         stacked,
         origin_node,
@@ -301,25 +304,19 @@ def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.
     return t[np.minimum(np.searchsorted(dep, want - 1e-9), len(t) - 1)]
 
 
-def _slice_trees(
-    trees: SiteTrees, weight: np.ndarray, queued: bool, loaded: np.ndarray
-) -> SiteTrees:
-    """The trees of a slice on ``weight``: searched for the ``loaded`` destinations.
+def _search_slice(stacked: SiteTrees, s: int, weight: np.ndarray, loaded: np.ndarray) -> None:
+    """Search slice ``s``'s trees on ``weight`` for the ``loaded`` destinations, in place.
 
-    Where nothing queues, or for destinations nobody goes to, the free-flow trees
-    serve (no traffic takes the latter, so their paths are never walked).
+    The other destinations keep their free-flow trees: nobody goes there, so
+    their paths are never walked.
     """
-    site_nodes = np.array([e[0] for e in trees.entries], dtype=np.int64)
-    if not queued or not loaded.any():
-        # trees_for_weight on the unchanged weight: the same searches, each destination
-        # named by its first entry node.
-        return replace(trees, site_nodes=site_nodes)
-    entries = [e for e, go in zip(trees.entries, loaded, strict=True) if go]
-    searched = trees_for_weight(trees.network, weight, entries, trees.offnet_m[loaded])
-    rows = {a: getattr(trees, a).copy() for a in ("time_s", "next_node", "next_edge")}
-    for a, values in rows.items():
-        values[loaded] = getattr(searched, a)
-    return replace(trees, site_nodes=site_nodes, weight=weight, **rows)
+    if not loaded.any():
+        return
+    rows = s * len(loaded) + np.flatnonzero(loaded)
+    entries = [stacked.entries[r] for r in rows]
+    searched = trees_for_weight(stacked.network, weight, entries, stacked.offnet_m[rows])
+    for a in ("time_s", "next_node", "next_edge"):
+        getattr(stacked, a)[rows] = getattr(searched, a)
 
 
 def _queue_delay(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -153,6 +153,15 @@ class SiteTrees:
         h = self.hops(nodes, flows) if hops is None else hops
         weights = flows[h.rows, h.dests][h.walker]
         return np.bincount(h.edge, weights=weights, minlength=self.network.n_edges)
+
+    def part(self, s: int, k: int) -> SiteTrees:
+        """Destinations ``s * k`` to ``(s + 1) * k`` as a tree set of their own (views).
+
+        The inverse of :func:`stack_trees` for sets of ``k`` destinations each.
+        """
+        part = slice(s * k, (s + 1) * k)
+        views = {a: getattr(self, a)[part] for a in _STACKED}
+        return replace(self, **views, entries=self.entries[part])
 
     def path_edges(self, j: int, node: int) -> list[int]:
         """Edge indices from ``node`` to destination ``j`` (empty at the destination)."""

@@ -209,7 +209,10 @@ class RoadNetwork:
         multi = np.flatnonzero(size[group] > 1)
         pairs, local = np.unique(group[multi], return_inverse=True)
         first = np.flatnonzero(np.diff(local, prepend=-1) != 0)
-        return row * np.int64(self.n_nodes) + col, order[start], order[multi], first, local, pairs
+        # Keys in 32 bits while they fit: searching them is twice as fast.
+        small = self.n_nodes**2 < np.iinfo(np.int32).max
+        key = (row * np.int64(self.n_nodes) + col).astype(np.int32 if small else np.int64)
+        return key, order[start], order[multi], first, local, pairs
 
     def cheapest_edges(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each node pair's cheapest edge under ``weight``.
@@ -217,8 +220,9 @@ class RoadNetwork:
         Returns
         -------
         key, edge
-            Sorted pair keys ``u * n_nodes + v`` and the cheapest edge of each pair
-            (of parallel edges, the first in edge order with the pair's least weight).
+            Sorted pair keys ``u * n_nodes + v`` (int32 while they fit) and the cheapest
+            edge of each pair (of parallel edges, the first in edge order with the
+            pair's least weight).
         """
         key, edge, multi, first, local, pairs = self._parallel
         edge = edge.copy()

@@ -100,8 +100,8 @@ class SiteTrees:
     def walk(self, nodes: np.ndarray, dests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every hop of the paths from ``nodes[w]`` to destination ``dests[w]``.
 
-        All walkers advance one hop per vectorised round, so the cost is the
-        longest path's hop count times a few array operations.
+        All walkers advance one hop per vectorised round (one array take), so the
+        cost is the longest path's hop count times that take.
 
         Returns
         -------
@@ -228,7 +228,8 @@ def hop_edges(
 ) -> np.ndarray:
     """Edge of each hop ``node[i] -> nxt[i]``, from ``RoadNetwork.cheapest_edges`` output."""
     key, edge = pairs
-    at = np.searchsorted(key, node.astype(np.int64) * n + nxt)
+    kind = key.dtype.type  # the keys' integer type: no cast of the keys per search
+    at = np.searchsorted(key, node.astype(kind) * kind(n) + nxt.astype(kind))
     return np.asarray(edge[np.minimum(at, len(key) - 1)])
 
 

@@ -118,7 +118,9 @@ class FlowRoutes:
     @cached_property
     def hops(self) -> Hops:
         """Every hop of every chosen path, walked once (loads, paths and clearance share it)."""
-        return self.walked or self.trees.hops(self.origin_node, self.units)
+        if self.walked is not None:
+            return self.walked
+        return self.trees.hops(self.origin_node, self.units)
 
     @property
     def slice_of(self) -> np.ndarray:

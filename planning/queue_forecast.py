@@ -168,7 +168,8 @@ class QueueForecast:
         FIFO: it waits until the queue ahead of it has been discharged at capacity.
         Simulates as far as the latest arrival needs.
         """
-        # As np.nan_to_num(arrival_s, posinf=-1.0), in fewer passes: never reached, no wait.
+        # np.nan_to_num(arrival_s, posinf=-1.0) in fewer passes: inf (never reached) waits
+        # nothing; NaN counts as step 0, as before.
         arrival = np.where(arrival_s == np.inf, -1.0, arrival_s)
         step = np.rint(np.where(np.isnan(arrival), 0.0, arrival) / self.dt).astype(np.int64)
         ok = (step >= 0) & (step <= self.max_step)

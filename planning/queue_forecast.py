@@ -96,6 +96,7 @@ class QueueForecast:
         self.pos = np.full(net.n_edges, -1, dtype=np.int64)  # used-edge position per edge
         self.used = np.zeros(0, dtype=np.int64)
         self.cap_step = np.zeros(0)
+        self.cap_wait = np.zeros(0)  # capacity of each used edge as waits divide by it
         self.cell_edge = np.zeros(0, dtype=np.int64)  # used-edge position of each cell
         self.cell_steps = np.zeros(0, dtype=np.int64)  # free-flow steps along the cell's edge
         self.cell_target = np.zeros(0, dtype=np.int64)  # next cell (-1: arrives)
@@ -179,7 +180,7 @@ class QueueForecast:
         backlog = np.zeros(len(self.used))
         cols = np.flatnonzero(ok)
         backlog[cols] = self.trace[step[cols], cols]
-        return np.asarray(backlog / np.maximum(self.cap_h[self.used], 1e-9) * 3600.0)
+        return np.asarray(backlog / self.cap_wait * 3600.0)
 
     def _add_edges(self, edges: np.ndarray) -> None:
         new = edges[self.pos[edges] < 0]
@@ -187,6 +188,7 @@ class QueueForecast:
         self.used = np.concatenate([self.used, new])
         # A zero capacity stops an edge without a division by zero.
         self.cap_step = np.maximum(self.cap_h[self.used] * self.dt / 3600.0, 1e-300)
+        self.cap_wait = np.maximum(self.cap_h[self.used], 1e-9)
         self.trace = np.hstack([self.trace, np.zeros((len(self.trace), len(new)))])
 
     def _grow_ring(self, length: int, new_cells: int) -> None:
@@ -208,7 +210,7 @@ class QueueForecast:
 
     def _advance(self, until: int) -> None:
         """Simulate steps up to and including ``until`` (or until nothing moves any more)."""
-        last_release = max((int(self.last[s.index]) for s in self.slices), default=-1)
+        last_release = max((sl.last for sl in self.slices), default=-1)
         while self.step <= until and not self.done:
             self._one_step()
             if self.step > last_release and not self.queue.any() and not self.ring.any():

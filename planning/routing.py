@@ -124,9 +124,10 @@ class SiteTrees:
             for _ in range(_ROUNDS_PER_CHECK):
                 at = next_at[at]
                 trail.append(at)
-        hops = next_edge[np.stack(trail, axis=1)]  # walker x round, -1 once arrived
-        row, _ = np.nonzero(hops >= 0)
-        return live[row], hops[hops >= 0]
+        # Walker-major (walker x round) order, -1 once arrived.
+        hops = next_edge[np.concatenate(trail)].reshape(len(trail), -1).T.ravel()
+        keep = np.flatnonzero(hops >= 0)
+        return live[keep // len(trail)], hops[keep]
 
     @cached_property
     def _next_at(self) -> np.ndarray:

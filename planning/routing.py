@@ -283,11 +283,13 @@ def trees_for_weight(
             matrix, indices=sources, min_only=True, return_predecessors=True
         )
     # On the reversed graph a node's predecessor is its next hop forwards.
-    dest, node = np.nonzero(pred >= 0)
-    pred[pred < 0] = -1
-    nxt_edge = np.full((k, net.n_nodes), -1, dtype=np.int64)
+    flat = pred.ravel()
+    hop = np.flatnonzero(flat >= 0)  # flat position dest * n + node of every hop
+    nxt_edge = np.full(pred.size, -1, dtype=np.int64)
     pairs = net.cheapest_edges(weight)
-    nxt_edge[dest, node] = hop_edges(pairs, net.n_nodes, node, pred[dest, node])
+    nxt_edge[hop] = hop_edges(pairs, net.n_nodes, hop % net.n_nodes, flat[hop])
+    nxt_edge = nxt_edge.reshape(pred.shape)
+    np.maximum(pred, -1, out=pred)  # scipy marks "no predecessor" with -9999
     site_nodes = np.array([e[0] for e in entries], dtype=np.int64)
     return SiteTrees(
         net,

@@ -147,12 +147,12 @@ class RoadNetwork:
         """Index of each edge's end node."""
         return np.asarray(self.nodes.index.get_indexer(self.edges["v"]).astype(np.int64))
 
-    @property
+    @cached_property
     def n_nodes(self) -> int:
         """Number of nodes."""
         return len(self.nodes)
 
-    @property
+    @cached_property
     def n_edges(self) -> int:
         """Number of directed edges."""
         return len(self.edges)
@@ -183,25 +183,55 @@ class RoadNetwork:
             out[reverse] = (order, start, r[start], c[start])
         return out
 
+    @cached_property
+    def _csr_index(self) -> dict[bool, tuple[np.ndarray, np.ndarray]]:
+        """Per direction: each pair's column and the row pointers over all pairs.
+
+        In scipy's index type (int32 while it fits), so building a matrix copies nothing.
+        """
+        out = {}
+        for reverse, (_, _, row, col) in self._pairs.items():
+            kind = np.int32 if max(len(col), self.n_nodes) < np.iinfo(np.int32).max else np.int64
+            indptr = np.searchsorted(row, np.arange(self.n_nodes + 1))
+            out[reverse] = (col.astype(kind), indptr.astype(kind))
+        return out
+
+    @cached_property
+    def _parallel(self) -> tuple[np.ndarray, ...]:
+        """Forward node pairs: their keys and first edges, and the pairs with parallel edges.
+
+        For the latter: the edges in pair order, each pair's first position among
+        them, each edge's pair among them, and the pairs' indices among all pairs.
+        """
+        order, start, row, col = self._pairs[False]
+        size = np.diff(np.append(start, len(order)))
+        group = np.repeat(np.arange(len(start)), size)
+        multi = np.flatnonzero(size[group] > 1)
+        pairs, local = np.unique(group[multi], return_inverse=True)
+        first = np.flatnonzero(np.diff(local, prepend=-1) != 0)
+        # Keys in 32 bits while they fit: searching them is twice as fast.
+        small = self.n_nodes**2 < np.iinfo(np.int32).max
+        key = (row * np.int64(self.n_nodes) + col).astype(np.int32 if small else np.int64)
+        return key, order[start], order[multi], first, local, pairs
+
     def cheapest_edges(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each node pair's cheapest edge under ``weight``.
 
         Returns
         -------
         key, edge
-            Sorted pair keys ``u * n_nodes + v`` and the cheapest edge of each pair.
+            Sorted pair keys ``u * n_nodes + v`` (int32 while they fit) and the cheapest
+            edge of each pair (of parallel edges, the first in edge order with the
+            pair's least weight).
         """
-        order, start, row, col = self._pairs[False]
-        ws = weight[order]
-        edge = order[start]
-        size = np.diff(np.append(start, len(order)))
-        if (size > 1).any():  # parallel edges: the first position holding the group minimum
-            group = np.repeat(np.arange(len(start)), size)
-            least = np.minimum.reduceat(ws, start)
-            hit = np.flatnonzero((size[group] > 1) & (ws == least[group]))
-            first = np.unique(group[hit], return_index=True)[1]
-            edge[group[hit[first]]] = order[hit[first]]
-        return row * np.int64(self.n_nodes) + col, edge
+        key, edge, multi, first, local, pairs = self._parallel
+        edge = edge.copy()
+        if len(multi):
+            ws = weight[multi]
+            hit = np.flatnonzero(ws == np.minimum.reduceat(ws, first)[local])
+            won = hit[np.diff(local[hit], prepend=-1) != 0]  # each pair's first hit
+            edge[pairs[local[won]]] = multi[won]
+        return key, edge
 
     def csr(self, weight: np.ndarray | None = None, *, reverse: bool = False) -> sp.csr_matrix:
         """Sparse adjacency matrix with the smallest ``weight`` per node pair.
@@ -214,16 +244,18 @@ class RoadNetwork:
             Transpose the graph, for one search per destination.
         """
         w = self.travel_time_s if weight is None else weight
-        order, start, row, col = self._pairs[reverse]
+        order, start, _, _ = self._pairs[reverse]
+        col, indptr = self._csr_index[reverse]
         # Parallel edges: keep the cheapest (csr would otherwise sum duplicates).
         wk = np.minimum.reduceat(w[order], start) if len(start) else np.zeros(0)
         keep = np.isfinite(wk)
+        if not keep.all():
+            # Pairs are sorted by row: a row's pointer counts the kept pairs before it.
+            indptr = np.concatenate([[0], np.cumsum(keep)])[indptr].astype(indptr.dtype)
+            wk, col = wk[keep], col[keep]
         # csgraph treats explicit zeros as missing edges; keep zero-length edges.
-        wk = np.maximum(wk[keep], 1e-6)
         n = self.n_nodes
-        # Pairs are sorted by row, so the CSR arrays follow directly.
-        indptr = np.searchsorted(row[keep], np.arange(n + 1))
-        return sp.csr_matrix((wk, col[keep], indptr), shape=(n, n))
+        return sp.csr_matrix((np.maximum(wk, 1e-6), col, indptr), shape=(n, n))
 
     @property
     def graph(self) -> nx.MultiDiGraph:

@@ -50,7 +50,7 @@ from planning.clearance import (
     simulate_capacities,
 )
 from planning.queue_forecast import QueueForecast
-from planning.routing import Hops, SiteTrees, stack_trees, trees_for_weight
+from planning.routing import Hops, SiteTrees, sorted_unique, stack_trees, trees_for_weight
 
 #: Departure increments the demand is routed in (resolution of route splits).
 DEFAULT_SLICES = 8
@@ -94,6 +94,8 @@ class FlowRoutes:
         Per-edge capacity used for routing (network capacity x factor).
     base
         The free-flow trees (the fixed shortest paths, for comparison).
+    walked
+        :attr:`hops` when the caller has walked the paths already.
     edge_units
         Units (vehicles or persons) per edge over all slices.
     """
@@ -106,6 +108,7 @@ class FlowRoutes:
     mobilisation: list[tuple[float, float]]
     capacity_vph: np.ndarray
     base: SiteTrees
+    walked: Hops | None = field(default=None, repr=False)
     edge_units: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -115,6 +118,8 @@ class FlowRoutes:
     @cached_property
     def hops(self) -> Hops:
         """Every hop of every chosen path, walked once (loads, paths and clearance share it)."""
+        if self.walked is not None:
+            return self.walked
         return self.trees.hops(self.origin_node, self.units)
 
     @property
@@ -165,19 +170,21 @@ class FlowRoutes:
     def od_paths(self) -> list[ODPath]:
         """Distinct paths per (row, destination) with their units, in row order."""
         h = self.hops
-        rows, comm, walker, edge = h.rows, h.dests, h.walker, h.edge
-        bounds = np.searchsorted(walker, np.arange(len(rows) + 1))
-        tt = self.trees.network.travel_time_s
+        bounds = np.searchsorted(h.walker, np.arange(len(h.rows) + 1)).tolist()
+        dest = (h.dests % self.n_dest).tolist()
+        units = self.units[h.rows, h.dests].tolist()
+        # A walker's edges as bytes: a slice of the whole hop array's bytes.
+        size, flat = h.edge.itemsize, h.edge.tobytes()
+        tt, offnet_s = self.trees.network.travel_time_s, self.base.offnet_s
         merged: dict[tuple[int, int, bytes], ODPath] = {}
-        for w, (r, c) in enumerate(zip(rows, comm, strict=True)):
-            edges = edge[bounds[w] : bounds[w + 1]]
-            j = int(c % self.n_dest)
-            key = (int(r), j, edges.tobytes())
+        for w, r in enumerate(h.rows.tolist()):
+            lo, hi, j = bounds[w], bounds[w + 1], dest[w]
+            key = (r, j, flat[lo * size : hi * size])
             if key in merged:
-                merged[key].units += float(self.units[r, c])
+                merged[key].units += units[w]
                 continue
-            travel = float(tt[edges].sum() + self.base.offnet_s[j])
-            merged[key] = ODPath(int(r), j, edges, float(self.units[r, c]), travel)
+            edges = h.edge[lo:hi]
+            merged[key] = ODPath(r, j, edges, units[w], float(tt[edges].sum() + offnet_s[j]))
         return sorted(merged.values(), key=lambda p: (p.row, p.dest, -p.units))
 
 
@@ -226,23 +233,67 @@ def route_flows(
     physical = np.where(np.isfinite(weight), net.travel_time_s, np.inf)
     starts = slice_start_s(mobilisation, n_slices)
     exposure = 1.0 if inside is None else np.where(inside[net.edge_u], INSIDE_WAIT_FACTOR, 1.0)
-    layers = [trees]
     forecast = QueueForecast(net, cap, list(mobilisation), n_slices, PREDICT_DT_S)
     # Where the loaded origins reach at free flow: the same for every slice.
     free_reach = _earliest_arrival(net, physical, origin_node[loaded]) if len(loaded) else None
     going = units.sum(axis=0) > 0  # destinations anybody goes to
-    for s in range(1, n_slices if len(loaded) else 1):
+    n_routed = n_slices if len(loaded) else 1  # nothing to route: one slice is all there is
+    # Every slice starts on the free-flow trees (after slice 0 each destination named
+    # by its first entry node): slices that meet queues have their rows searched anew.
+    first_entry = np.array([e[0] for e in trees.entries], dtype=np.int64)
+    stacked = stack_trees([trees] + [replace(trees, site_nodes=first_entry)] * (n_routed - 1))
+    walked = []  # the paths of each slice (all slices carry the same pairs)
+    for s in range(1, n_routed):
         assert free_reach is not None  # there are loaded origins
         # The slices routed so far, simulated: the queues slice s will meet.
-        forecast.add_slice(s - 1, layers[-1], origin_node, sliced[:, (s - 1) * k : s * k])
+        block = sliced[:, (s - 1) * k : s * k]
+        walked.append(forecast.add_slice(s - 1, stacked.part(s - 1, k), origin_node, block))
         delay = _queue_delay(net, forecast, starts[s], (physical, free_reach), origin_node[loaded])
-        queued = bool(delay.any())
-        layers.append(_slice_trees(trees, weight + delay * exposure, queued, going))
-    stacked = stack_trees(layers)
-    if len(layers) < n_slices:  # nothing to route: one slice is all there is
+        if delay.any():
+            _search_slice(stacked, s, weight + delay * exposure, going)
+    if n_routed < n_slices:
         n_slices, sliced = 1, units
+    walked.append(stacked.part(n_routed - 1, k).hops(origin_node, sliced[:, -k:]))
     return FlowRoutes(
-        stacked, origin_node, sliced, n_slices, k, list(mobilisation), cap, base=trees
+        stacked,
+        origin_node,
+        sliced,
+        n_slices,
+        k,
+        list(mobilisation),
+        cap,
+        base=trees,
+        walked=_stacked_hops(walked, k),
+    )
+
+
+def _stacked_hops(walked: list[Hops], k: int) -> Hops:
+    """The hops on the stacked trees (commodity ``s * k + j``), from each slice's hops.
+
+    Every slice walks the same (row, destination) pairs, so the stacked walkers
+    are ordered by row, then slice, then destination; their hops are gathered
+    from the slices' in one take, each walker's in path order.
+    """
+    n, rows, dests = len(walked), walked[0].rows, walked[0].dests
+    # Stacked walker of slice s and pair p: n * (pairs of the rows before p's),
+    # then s * (pairs of p's row), then p's place in its row.
+    before = np.searchsorted(rows, rows)
+    in_row = np.searchsorted(rows, rows, side="right") - before
+    stacked = n * before + (np.arange(len(rows)) - before) + np.arange(n)[:, None] * in_row
+    source = np.empty(stacked.size, dtype=np.int64)  # slice-major (s, p) of each walker
+    source[stacked.ravel()] = np.arange(stacked.size)
+    pair = np.tile(np.arange(len(rows)), n)[source]
+    hop_count = np.concatenate([np.bincount(h.walker, minlength=len(rows)) for h in walked])
+    start = np.cumsum(hop_count) - hop_count  # of each (s, p)'s hops among all slices'
+    size = hop_count[source]
+    # Output hop i of a walker whose hops begin at out_start comes from start + (i - out_start).
+    shift = np.repeat(start[source] - (np.cumsum(size) - size), size)
+    edges = np.concatenate([h.edge for h in walked])
+    return Hops(
+        rows[pair],
+        np.repeat(np.arange(n), len(rows))[source] * k + dests[pair],
+        np.repeat(np.arange(stacked.size), size),
+        edges[np.arange(len(edges)) + shift],
     )
 
 
@@ -255,25 +306,19 @@ def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.
     return t[np.minimum(np.searchsorted(dep, want - 1e-9), len(t) - 1)]
 
 
-def _slice_trees(
-    trees: SiteTrees, weight: np.ndarray, queued: bool, loaded: np.ndarray
-) -> SiteTrees:
-    """The trees of a slice on ``weight``: searched for the ``loaded`` destinations.
+def _search_slice(stacked: SiteTrees, s: int, weight: np.ndarray, loaded: np.ndarray) -> None:
+    """Search slice ``s``'s trees on ``weight`` for the ``loaded`` destinations, in place.
 
-    Where nothing queues, or for destinations nobody goes to, the free-flow trees
-    serve (no traffic takes the latter, so their paths are never walked).
+    The other destinations keep their free-flow trees: nobody goes there, so
+    their paths are never walked.
     """
-    site_nodes = np.array([e[0] for e in trees.entries], dtype=np.int64)
-    if not queued or not loaded.any():
-        # trees_for_weight on the unchanged weight: the same searches, each destination
-        # named by its first entry node.
-        return replace(trees, site_nodes=site_nodes)
-    entries = [e for e, go in zip(trees.entries, loaded, strict=True) if go]
-    searched = trees_for_weight(trees.network, weight, entries, trees.offnet_m[loaded])
-    rows = {a: getattr(trees, a).copy() for a in ("time_s", "next_node", "next_edge")}
-    for a, values in rows.items():
-        values[loaded] = getattr(searched, a)
-    return replace(trees, site_nodes=site_nodes, weight=weight, **rows)
+    if not loaded.any():
+        return
+    rows = s * len(loaded) + np.flatnonzero(loaded)
+    entries = [stacked.entries[r] for r in rows]
+    searched = trees_for_weight(stacked.network, weight, entries, stacked.offnet_m[rows])
+    for a in ("time_s", "next_node", "next_edge"):
+        getattr(stacked, a)[rows] = getattr(searched, a)
 
 
 def _queue_delay(
@@ -302,4 +347,4 @@ def _queue_delay(
 
 def _earliest_arrival(net: RoadNetwork, weight: np.ndarray, sources: np.ndarray) -> np.ndarray:
     """Seconds from the nearest of ``sources`` to every node (forward search)."""
-    return np.asarray(dijkstra(net.csr(weight), indices=np.unique(sources), min_only=True))
+    return np.asarray(dijkstra(net.csr(weight), indices=sorted_unique(sources), min_only=True))

@@ -240,10 +240,8 @@ def route_mode(
             "the road data: there is no safe exit. Reduce the exit buffer or load a region "
             "pack that reaches beyond the zone."
         )
-    parts = [routing.destination_trees(net, [exits.nodes], closed=closed, extra_s=prefer)]
-    if len(site_xy):
-        parts.insert(0, routing.site_trees(net, site_xy, closed=closed, extra_s=prefer))
-    trees = routing.stack_trees(parts)
+    # The sites, then the exits as one destination, in one set of searches.
+    trees = routing.site_trees(net, site_xy, closed=closed, extra_s=prefer, also=[exits.nodes])
     active = np.zeros(len(trees.site_nodes), dtype=bool)
     active[-1] = True
     open_reach = routing.reaches_sites(net, exits.nodes) if closed.any() else None

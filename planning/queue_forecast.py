@@ -30,7 +30,7 @@ import numpy as np
 
 from geo.network import RoadNetwork
 from planning.clearance import MAX_HORIZON_S, _discharge, release_shares
-from planning.routing import SiteTrees
+from planning.routing import Hops, SiteTrees, sorted_unique
 
 
 @dataclass
@@ -44,12 +44,17 @@ class _Checkpoint:
 
 @dataclass
 class _Slice:
-    """One added slice: its cells ``[start, stop)`` and the units each cell gets on release."""
+    """One added slice: its cells ``[start, stop)`` and the units each cell gets on release.
+
+    ``first`` and ``last``: the steps it departs in.
+    """
 
     index: int
     start: int
     stop: int
     base: np.ndarray
+    first: int
+    last: int
 
 
 class QueueForecast:
@@ -91,6 +96,7 @@ class QueueForecast:
         self.pos = np.full(net.n_edges, -1, dtype=np.int64)  # used-edge position per edge
         self.used = np.zeros(0, dtype=np.int64)
         self.cap_step = np.zeros(0)
+        self.cap_wait = np.zeros(0)  # capacity of each used edge as waits divide by it
         self.cell_edge = np.zeros(0, dtype=np.int64)  # used-edge position of each cell
         self.cell_steps = np.zeros(0, dtype=np.int64)  # free-flow steps along the cell's edge
         self.cell_target = np.zeros(0, dtype=np.int64)  # next cell (-1: arrives)
@@ -102,6 +108,9 @@ class QueueForecast:
         self.checkpoint: _Checkpoint | None = None
         self.checkpoint_at = -1  # the step whose start state the next slice resumes from
         self.go = np.zeros(0, dtype=np.int64)  # cells whose discharge queues at a next cell
+        # Where in the flat ring their discharge lands, per ring slot of the step (filled
+        # as needed: the same for every step of the slot until the next slice is added).
+        self.go_at: dict[int, np.ndarray] = {}
 
     @property
     def edges(self) -> np.ndarray:
@@ -110,19 +119,22 @@ class QueueForecast:
 
     def add_slice(
         self, index: int, trees: SiteTrees, origin_node: np.ndarray, units: np.ndarray
-    ) -> None:
+    ) -> Hops:
         """Add slice ``index``: ``units[i, j]`` from ``origin_node[i]`` on tree ``j`` of ``trees``.
 
         Slices are added in order; slice ``index`` starts departing at its first
         release step, and the simulation is wound back to there if it has run past it.
+        Returns the slice's walked paths (:meth:`planning.routing.SiteTrees.hops`).
         """
         if self.step > self.first[index] and self.first[index] < self.release.shape[1]:
             self._restore()
         self.checkpoint = None
-        rows, comm = np.nonzero(units > 0)
-        walker, edge = trees.walk(np.asarray(origin_node)[rows], comm)
+        hops = trees.hops(origin_node, units)
+        rows, comm, walker, edge = hops.rows, hops.dests, hops.walker, hops.edge
         n_edges = self.net.n_edges
-        keys, cell = np.unique(comm[walker] * np.int64(n_edges) + edge, return_inverse=True)
+        n_keys = trees.next_edge.shape[0] * n_edges
+        keys, cell = _unique_inverse(comm[walker] * np.int64(n_edges) + edge, n_keys)
+        key_edge = keys % n_edges
         start = len(self.queue)
         same = walker[1:] == walker[:-1]
         target = np.full(len(keys), -1, dtype=np.int64)
@@ -135,18 +147,21 @@ class QueueForecast:
         base = np.bincount(
             cell[first], weights=units[rows, comm][walker[first]], minlength=len(keys)
         )
-        self._add_edges(np.unique(keys % n_edges))
-        steps = np.maximum(1, np.rint(self.net.travel_time_s[keys % n_edges] / self.dt))
-        self.cell_edge = np.concatenate([self.cell_edge, self.pos[keys % n_edges]])
+        self._add_edges(sorted_unique(key_edge))
+        steps = np.maximum(1, np.rint(self.net.travel_time_s[key_edge] / self.dt))
+        self.cell_edge = np.concatenate([self.cell_edge, self.pos[key_edge]])
         self.cell_steps = np.concatenate([self.cell_steps, steps.astype(np.int64)])
         self.cell_target = np.concatenate([self.cell_target, target])
         self.queue = np.concatenate([self.queue, np.zeros(len(keys))])
         self._grow_ring(int(self.cell_steps.max(initial=0)) + 1, len(keys))
         self.go = np.flatnonzero(self.cell_target >= 0)
-        self.slices.append(_Slice(index, start, start + len(keys), base))
+        self.go_at = {}
+        window = int(self.first[index]), int(self.last[index])
+        self.slices.append(_Slice(index, start, start + len(keys), base, *window))
         self.done = False
         nxt = index + 1
         self.checkpoint_at = int(self.first[nxt]) if nxt < len(self.first) else -1
+        return hops
 
     def wait_s(self, arrival_s: np.ndarray) -> np.ndarray:
         """Point-queue wait (s) of a unit reaching used edge ``edges[i]`` at ``arrival_s[i]``.
@@ -154,7 +169,10 @@ class QueueForecast:
         FIFO: it waits until the queue ahead of it has been discharged at capacity.
         Simulates as far as the latest arrival needs.
         """
-        step = np.rint(np.nan_to_num(arrival_s, posinf=-1.0) / self.dt).astype(np.int64)
+        # np.nan_to_num(arrival_s, posinf=-1.0) in fewer passes: inf (never reached) waits
+        # nothing; NaN counts as step 0, as before.
+        arrival = np.where(arrival_s == np.inf, -1.0, arrival_s)
+        step = np.rint(np.where(np.isnan(arrival), 0.0, arrival) / self.dt).astype(np.int64)
         ok = (step >= 0) & (step <= self.max_step)
         if ok.any():
             self._advance(int(step[ok].max()))
@@ -162,7 +180,7 @@ class QueueForecast:
         backlog = np.zeros(len(self.used))
         cols = np.flatnonzero(ok)
         backlog[cols] = self.trace[step[cols], cols]
-        return np.asarray(backlog / np.maximum(self.cap_h[self.used], 1e-9) * 3600.0)
+        return np.asarray(backlog / self.cap_wait * 3600.0)
 
     def _add_edges(self, edges: np.ndarray) -> None:
         new = edges[self.pos[edges] < 0]
@@ -170,6 +188,7 @@ class QueueForecast:
         self.used = np.concatenate([self.used, new])
         # A zero capacity stops an edge without a division by zero.
         self.cap_step = np.maximum(self.cap_h[self.used] * self.dt / 3600.0, 1e-300)
+        self.cap_wait = np.maximum(self.cap_h[self.used], 1e-9)
         self.trace = np.hstack([self.trace, np.zeros((len(self.trace), len(new)))])
 
     def _grow_ring(self, length: int, new_cells: int) -> None:
@@ -191,7 +210,7 @@ class QueueForecast:
 
     def _advance(self, until: int) -> None:
         """Simulate steps up to and including ``until`` (or until nothing moves any more)."""
-        last_release = max((int(self.last[s.index]) for s in self.slices), default=-1)
+        last_release = max((sl.last for sl in self.slices), default=-1)
         while self.step <= until and not self.done:
             self._one_step()
             if self.step > last_release and not self.queue.any() and not self.ring.any():
@@ -208,12 +227,27 @@ class QueueForecast:
         self.queue += self.ring[slot]
         self.ring[slot] = 0.0
         for sl in self.slices:
-            if self.first[sl.index] <= s <= self.last[sl.index]:
+            if sl.first <= s <= sl.last:
                 self.queue[sl.start : sl.stop] += self.release[sl.index, s] * sl.base
         out = _discharge(self.queue, self.cell_edge, self.cap_step)
         self.queue -= out
         self.trace[s] = np.bincount(self.cell_edge, weights=self.queue, minlength=len(self.used))
-        go = self.go
-        where = (s + self.cell_steps[go]) % len(self.ring) * len(self.queue) + self.cell_target[go]
-        np.add.at(self.ring.ravel(), where, out[go])
+        if slot not in self.go_at:  # slot (s + steps) % len(ring), column of the next cell
+            ahead = (slot + self.cell_steps[self.go]) % len(self.ring)
+            self.go_at[slot] = ahead * len(self.queue) + self.cell_target[self.go]
+        np.add.at(self.ring.ravel(), self.go_at[slot], out[self.go])
         self.step += 1
+
+
+def _unique_inverse(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for values in ``[0, size)``.
+
+    By marking the values in a mask rather than sorting them: faster for the few
+    thousand keys of a slice.
+    """
+    seen = np.zeros(size, dtype=bool)
+    seen[values] = True
+    keys = np.flatnonzero(seen)
+    index = np.empty(size, dtype=np.int64)
+    index[keys] = np.arange(len(keys))
+    return keys, index[values]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -40,6 +40,10 @@ ENTRY_RADIUS_M = 250.0
 #: Road classes a site is never joined to: one driveway or car-park aisle would
 #: otherwise become everyone's last, artificial bottleneck.
 MINOR_CLASSES = frozenset({"service", "track", "living_street", "path", "footway", "steps"})
+#: Hops :meth:`SiteTrees.walk` takes between checks whether every walker has arrived.
+_ROUNDS_PER_CHECK = 8
+#: Nearest nodes :func:`attach_origins` looks at for one that reaches a site.
+_SNAP_CANDIDATES = 8
 
 
 @dataclass
@@ -96,8 +100,8 @@ class SiteTrees:
     def walk(self, nodes: np.ndarray, dests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every hop of the paths from ``nodes[w]`` to destination ``dests[w]``.
 
-        All walkers advance one hop per vectorised round, so the cost is the
-        longest path's hop count times a few array operations.
+        All walkers advance one hop per vectorised round (one array take), so the
+        cost is the longest path's hop count times that take.
 
         Returns
         -------
@@ -110,26 +114,27 @@ class SiteTrees:
         live = np.flatnonzero(nodes >= 0)
         # Flat positions dest * n + node: one-dimensional takes are the fast kind.
         at = np.asarray(dests, dtype=np.int64)[live] * n + nodes[live]
-        rounds = []
-        while len(at):
-            e = next_edge[at]
-            if e.max() < 0:
-                break
-            rounds.append(e)
-            at = next_at[at]  # walkers at their destination stay there (edge -1)
-        if not rounds:
+        if not len(at):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        hops = np.stack(rounds, axis=1)  # walker x round, -1 once arrived
-        row, _ = np.nonzero(hops >= 0)
-        return live[row], hops[hops >= 0]
+        # One take per round, the edges looked up once at the end: walkers at
+        # their destination stay there (edge -1), so checking for the end only
+        # every few rounds merely adds a few hops that are dropped.
+        trail = [at]
+        while next_edge[at].max() >= 0:
+            for _ in range(_ROUNDS_PER_CHECK):
+                at = next_at[at]
+                trail.append(at)
+        # Walker-major (walker x round) order, -1 once arrived.
+        hops = next_edge[np.concatenate(trail)].reshape(len(trail), -1).T.ravel()
+        keep = np.flatnonzero(hops >= 0)
+        return live[keep // len(trail)], hops[keep]
 
     @cached_property
     def _next_at(self) -> np.ndarray:
         """Flat position ``dest * n + next node`` after each flat position (itself at the end)."""
         k, n = self.next_node.shape
-        here = np.arange(k * n)
-        nxt = self.next_node.ravel()
-        return np.where(nxt >= 0, nxt + here // n * n, here)
+        here = np.arange(k * n).reshape(k, n)
+        return np.where(self.next_node >= 0, self.next_node + here[:, :1], here).ravel()
 
     def hops(self, nodes: np.ndarray, flows: np.ndarray) -> Hops:
         """Every hop of the paths that carry flow: ``flows[i, j]`` from ``nodes[i]`` to ``j``."""
@@ -150,6 +155,15 @@ class SiteTrees:
         weights = flows[h.rows, h.dests][h.walker]
         return np.bincount(h.edge, weights=weights, minlength=self.network.n_edges)
 
+    def part(self, s: int, k: int) -> SiteTrees:
+        """Destinations ``s * k`` to ``(s + 1) * k`` as a tree set of their own (views).
+
+        The inverse of :func:`stack_trees` for sets of ``k`` destinations each.
+        """
+        part = slice(s * k, (s + 1) * k)
+        views = {a: getattr(self, a)[part] for a in _STACKED}
+        return replace(self, **views, entries=self.entries[part])
+
     def path_edges(self, j: int, node: int) -> list[int]:
         """Edge indices from ``node`` to destination ``j`` (empty at the destination)."""
         _, edge = self.walk(np.array([node]), np.array([j]))
@@ -167,6 +181,21 @@ def stack_trees(trees: Sequence[SiteTrees]) -> SiteTrees:
 
 
 _STACKED = ("site_nodes", "offnet_m", "offnet_s", "time_s", "next_node", "next_edge")
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of a 1-d array, as :func:`numpy.unique` gives them.
+
+    By sorting: numpy 2's hash-based ``unique`` is several times slower on the
+    small integer arrays of routing (a few thousand node indices at most).
+    """
+    values = np.asarray(values)
+    if len(values) < 2 or (values[1:] > values[:-1]).all():
+        return values.copy()  # sorted and distinct already (entries searched before)
+    ordered = np.sort(values)
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return ordered[first]
 
 
 def closed_edges(net: RoadNetwork, closures: list[BaseGeometry]) -> np.ndarray:
@@ -200,7 +229,8 @@ def hop_edges(
 ) -> np.ndarray:
     """Edge of each hop ``node[i] -> nxt[i]``, from ``RoadNetwork.cheapest_edges`` output."""
     key, edge = pairs
-    at = np.searchsorted(key, node.astype(np.int64) * n + nxt)
+    kind = key.dtype.type  # the keys' integer type: no cast of the keys per search
+    at = np.searchsorted(key, node.astype(kind) * kind(n) + nxt.astype(kind))
     return np.asarray(edge[np.minimum(at, len(key) - 1)])
 
 
@@ -228,7 +258,7 @@ def site_entries(net: RoadNetwork, site_xy: np.ndarray, weight: np.ndarray) -> E
     for xy, node, off in zip(site_xy, site_nodes, offnet_m, strict=True):
         # An off-network site is reached through its nearest node only.
         near = [] if off > 0 else candidates[tree.query_ball_point(xy, ENTRY_RADIUS_M)]
-        nodes.append(np.unique(np.append(near, node)).astype(np.int64))
+        nodes.append(sorted_unique(np.append(near, node).astype(np.int64)))
     return Entries(nodes, site_nodes, offnet_m)
 
 
@@ -242,20 +272,24 @@ def trees_for_weight(
     k = len(entries)
     offnet_m = np.zeros(k) if offnet_m is None else np.asarray(offnet_m, dtype=float)
     offnet_s = offnet_m / (OFF_NETWORK_KPH[net.mode] / 3.6)
-    entries = [np.unique(np.asarray(e, dtype=np.int64)) for e in entries]
+    entries = [sorted_unique(np.asarray(e, dtype=np.int64)) for e in entries]
     if any(len(e) == 0 for e in entries):
         raise ValueError("Every destination needs at least one entry node.")
     matrix = net.csr(weight, reverse=True)
-    pairs = net.cheapest_edges(weight)
     dist = np.empty((k, net.n_nodes))
-    pred = np.full((k, net.n_nodes), -1, dtype=np.int64)
-    nxt_edge = np.full((k, net.n_nodes), -1, dtype=np.int64)
+    pred = np.empty((k, net.n_nodes), dtype=np.int64)
     for j, sources in enumerate(entries):
-        dist[j], p, _ = dijkstra(matrix, indices=sources, min_only=True, return_predecessors=True)
-        # On the reversed graph a node's predecessor is its next hop forwards.
-        node = np.flatnonzero(p >= 0)
-        pred[j, node] = p[node]
-        nxt_edge[j, node] = hop_edges(pairs, net.n_nodes, node, p[node])
+        dist[j], pred[j], _ = dijkstra(
+            matrix, indices=sources, min_only=True, return_predecessors=True
+        )
+    # On the reversed graph a node's predecessor is its next hop forwards.
+    flat = pred.ravel()
+    hop = np.flatnonzero(flat >= 0)  # flat position dest * n + node of every hop
+    nxt_edge = np.full(pred.size, -1, dtype=np.int64)
+    pairs = net.cheapest_edges(weight)
+    nxt_edge[hop] = hop_edges(pairs, net.n_nodes, hop % net.n_nodes, flat[hop])
+    nxt_edge = nxt_edge.reshape(pred.shape)
+    np.maximum(pred, -1, out=pred)  # scipy marks "no predecessor" with -9999
     site_nodes = np.array([e[0] for e in entries], dtype=np.int64)
     return SiteTrees(
         net,
@@ -299,6 +333,7 @@ def site_trees(
     *,
     closed: np.ndarray | None = None,
     extra_s: np.ndarray | None = None,
+    also: Sequence[np.ndarray] = (),
 ) -> SiteTrees:
     """Trees to reception sites at ``site_xy`` (shape (k, 2), EPSG:25832).
 
@@ -308,11 +343,16 @@ def site_trees(
         Mask of closed edges (never used).
     extra_s
         Extra seconds per edge for route choice (e.g. preference for main roads).
+    also
+        Further destinations given as sets of entry nodes (e.g. all safe exits as
+        one), after the sites: searched on the same edge costs, with no
+        off-network leg (as :func:`destination_trees` and :func:`stack_trees`).
     """
     weight = route_weight(net, closed=closed, extra_s=extra_s)
     where = site_entries(net, site_xy, weight)
-    trees = trees_for_weight(net, weight, where.nodes, where.offnet_m)
-    trees.site_nodes = where.site_nodes
+    offnet_m = np.concatenate([where.offnet_m, np.zeros(len(also))])
+    trees = trees_for_weight(net, weight, [*where.nodes, *also], offnet_m)
+    trees.site_nodes[: len(where.nodes)] = where.site_nodes
     return trees
 
 
@@ -357,7 +397,7 @@ class Attachment:
 
 def reaches_sites(net: RoadNetwork, site_nodes: np.ndarray) -> np.ndarray:
     """Mask of nodes with a path to any of ``site_nodes`` when no road is closed."""
-    d = dijkstra(net.csr(reverse=True), indices=np.unique(site_nodes), min_only=True)
+    d = dijkstra(net.csr(reverse=True), indices=sorted_unique(site_nodes), min_only=True)
     return np.asarray(np.isfinite(d))
 
 
@@ -394,17 +434,15 @@ def attach_origins(
     )
     # Without closures a node can only fail to reach a site if it sits on a
     # disconnected piece of the data: snapping past such pieces is right.
-    good = np.flatnonzero(reach if open_reach is None else reach | open_reach)
-    if len(good) == 0:
+    usable = reach if open_reach is None else reach | open_reach
+    if not usable.any():
         reason = [Message("reason.no_site_on_network")] * n
         return Attachment(node, snap, reason)
-    dist, pos = cKDTree(net.xy[good]).query(origin_xy)
-    cand = good[pos]
+    cand, dist, any_dist = _nearest_usable(net, usable, origin_xy)
     near = dist <= MAX_SNAP_M
     ok = near & reach[cand]
     node[ok] = cand[ok]
     snap[ok] = dist[ok]
-    any_dist, _ = net.derived("node_kdtree", lambda: cKDTree(net.xy)).query(origin_xy)
     for i in np.flatnonzero(~ok):
         if near[i]:
             reason[i] = Message("reason.roads_closed")
@@ -413,3 +451,34 @@ def attach_origins(
         else:
             reason[i] = Message("reason.no_road_near", {"metres": round(MAX_SNAP_M)})
     return Attachment(node, snap, reason)
+
+
+def _nearest_usable(
+    net: RoadNetwork, usable: np.ndarray, origin_xy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest ``usable`` node to each origin and its distance; the nearest node of any kind.
+
+    Exact up to :data:`MAX_SNAP_M`; beyond it the node is -1 and the distances
+    are inf. From the network's k-d tree of all nodes: the nearest
+    :data:`_SNAP_CANDIDATES` nodes usually hold a usable one; origins where they
+    do not look at eight times as many, until every node in reach is seen.
+    """
+    origin_xy = np.asarray(origin_xy, dtype=float).reshape(-1, 2)
+    tree = net.derived("node_kdtree", lambda: cKDTree(net.xy))
+    cand = np.full(len(origin_xy), -1, dtype=np.int64)
+    cand_dist = np.full(len(origin_xy), np.inf)
+    todo, k, any_dist = np.arange(len(origin_xy)), _SNAP_CANDIDATES, np.zeros(0)
+    while len(todo):
+        # The tree's distance cut-off is strict: search a hair beyond the snap distance.
+        dist, near = tree.query(origin_xy[todo], k=k, distance_upper_bound=MAX_SNAP_M * (1 + 1e-9))
+        any_dist = dist[:, 0] if k == _SNAP_CANDIDATES else any_dist
+        exists = near < net.n_nodes  # missing neighbours are marked n_nodes
+        hit = exists.copy()
+        hit[exists] = usable[near[exists]]
+        first = hit.argmax(axis=1)
+        every = np.arange(len(todo))
+        found = hit[every, first]
+        cand[todo[found]] = near[every, first][found]
+        cand_dist[todo[found]] = dist[every, first][found]
+        todo, k = todo[~found & exists[:, -1]], k * 8  # all k seen were unusable
+    return cand, cand_dist, any_dist

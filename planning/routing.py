@@ -340,7 +340,7 @@ def site_trees(
     Parameters
     ----------
     closed
-        Mask of closed edges (never used).
+        Mask of closed edges: no tree takes them.
     extra_s
         Extra seconds per edge for route choice (e.g. preference for main roads).
     also

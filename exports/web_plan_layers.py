@@ -9,10 +9,11 @@ look from :mod:`exports.cartography`, the same as on the printed map.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry import shape
 
@@ -37,6 +38,12 @@ from planning.zones import to_work
 
 if TYPE_CHECKING:
     from planning.plan import Plan
+
+#: Bottleneck label size in pixels (bold 11 px text, padding and border; see web_map's
+#: CSS): a line is about 18 px tall, a character about 7 px wide, padding about 12 px.
+LABEL_LINE_PX: Final = 20
+LABEL_CHAR_PX: Final = 7.5
+LABEL_PAD_PX: Final = 12
 
 
 def zone_layer(plan: Plan, lang: str, legend: Legend) -> folium.FeatureGroup:
@@ -359,9 +366,12 @@ def bottleneck_layer(plan: Plan, lang: str, legend: Legend) -> folium.FeatureGro
         esc(f"{t('legend.bottleneck', lang)}: {n} ({r:.0%})")
         for n, r in zip(names, out["load_ratio"], strict=True)
     ]
+    # Labels of nearby bottlenecks move down instead of printing over each other.
+    widths = np.array([LABEL_CHAR_PX * len(n) + LABEL_PAD_PX for n in names])
+    pushes = geom.label_pushes(points.geometry, widths, geom.plan_extent(plan), LABEL_LINE_PX)
     labels = [
-        label_marker(p.y, p.x, esc(n), "evac-label", anchor=(-10, 8))
-        for n, p in zip(names, out.geometry, strict=True)
+        label_marker(p.y, p.x, esc(n), "evac-label", anchor=(-10, 8 - round(d)))
+        for n, p, d in zip(names, out.geometry, pushes, strict=True)
     ]
     legend.add(t("legend.bottleneck", lang), carto.BOTTLENECK, "ring")
     name = layer_name("bottlenecks", lang)

@@ -42,6 +42,8 @@ MAX_ROAD_NAMES: Final = 6
 #: Site kinds in colour order (geo.registry site kinds); others follow.
 SITE_KIND_ORDER: Final = ("mass_evacuation", "eps", "eps_hotel")
 CLOSURE_COLUMNS: Final = ("label", "roads_cut", "length_m", "computed", "geometry")
+#: Width and height (px) of the smallest map a plan is framed in (:func:`framing_m_per_px`).
+MIN_MAP_PX: Final = (800.0, 450.0)
 
 
 def plan_extent(plan: Plan) -> Bounds:
@@ -107,6 +109,42 @@ def bottleneck_points(
         geometry="geometry",
         crs=routes.crs or settings.WORK_CRS,
     )
+
+
+def label_pushes(
+    points: gpd.GeoSeries, widths_px: np.ndarray, extent: Bounds, line_px: float
+) -> np.ndarray:
+    """Pixels to push each point's label down so that no two labels overlap on screen.
+
+    Labels sit right of their point (as the web map draws them). Going north to
+    south, a label moves below every label placed already that it would cover at
+    the map's framing scale (:func:`framing_m_per_px` of ``extent``). Zooming in
+    only spreads the points further apart vertically while the pushes stay in
+    pixels, so the labels stay apart at every closer zoom too.
+    """
+    xy = shapely.get_coordinates(points.to_numpy())
+    scale = framing_m_per_px(extent)
+    left, top = xy[:, 0] / scale, -xy[:, 1] / scale  # screen pixels, y grows southwards
+    placed: list[tuple[float, float, float]] = []  # left, right, top of each placed label
+    push = np.zeros(len(xy))
+    for i in np.lexsort((xy[:, 0], -xy[:, 1])):
+        right = left[i] + widths_px[i]
+        covered = [t for a, b, t in placed if a < right and left[i] < b and t > top[i] - line_px]
+        at = max([top[i], *(t + line_px for t in covered)])
+        push[i] = at - top[i]
+        placed.append((left[i], right, at))
+    return push
+
+
+def framing_m_per_px(extent: Bounds) -> float:
+    """Metres per screen pixel when a map frames ``extent`` (:func:`padded`) at the latest.
+
+    Leaflet fits the bounds at the largest whole zoom that shows them, up to half
+    as detailed as an exact fit; the map is taken as at least
+    :data:`MIN_MAP_PX` pixels, smaller than the app's and the HTML export's maps.
+    """
+    minx, miny, maxx, maxy = padded(extent)
+    return 2.0 * max((maxx - minx) / MIN_MAP_PX[0], (maxy - miny) / MIN_MAP_PX[1])
 
 
 def closures_from_geojson(items: list[dict[str, Any]], *, computed: bool) -> gpd.GeoDataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 from fixtures_plan import make_plan
 from shapely.geometry import LineString, Point
 
@@ -119,3 +120,39 @@ def test_site_order_puts_mass_evacuation_first_then_names_then_ad_hoc_sites():
     assert mg.site_order(sites, ["Ad hoc"]) == expected
     # Order comes from the sites alone: any row order gives the same answer.
     assert mg.site_order(sites.iloc[::-1], ["Ad hoc"]) == expected
+
+
+def _screen_boxes(pts, widths, pushes, m_per_px, line):
+    """(left, right, top, bottom) of each label in screen pixels at ``m_per_px``."""
+    xy = np.column_stack([pts.x, pts.y])
+    left, top = xy[:, 0] / m_per_px, -xy[:, 1] / m_per_px + pushes
+    return np.column_stack([left, left + widths, top, top + line])
+
+
+def _overlaps(boxes):
+    a, b = boxes[:, None, :], boxes[None, :, :]
+    hit = (a[..., 0] < b[..., 1]) & (b[..., 0] < a[..., 1])
+    hit &= (a[..., 2] < b[..., 3] - 1e-9) & (b[..., 2] < a[..., 3] - 1e-9)
+    np.fill_diagonal(hit, False)
+    return int(hit.sum())
+
+
+def test_label_pushes_keep_bottleneck_labels_apart_at_the_framing_zoom_and_closer():
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        xy = rng.uniform(0, 800, size=(6, 2))  # six labels around a neck
+        pts = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=WORK_CRS)
+        widths = rng.uniform(40, 120, size=6)
+        extent = (0.0, 0.0, 4000.0, 3000.0)
+        pushes = mg.label_pushes(pts, widths, extent, 20.0)
+        assert (pushes >= 0).all()
+        scale = mg.framing_m_per_px(extent)
+        assert _overlaps(_screen_boxes(pts, widths, np.zeros(6), scale, 20.0)), "a real test"
+        for zoom_in in (1, 2, 4, 16):
+            assert _overlaps(_screen_boxes(pts, widths, pushes, scale / zoom_in, 20.0)) == 0
+
+
+def test_label_pushes_leave_labels_that_do_not_collide_in_place():
+    pts = gpd.GeoSeries([Point(0, 0), Point(3000, 0), Point(0, 2000)], crs=WORK_CRS)
+    pushes = mg.label_pushes(pts, np.full(3, 80.0), (0.0, 0.0, 3000.0, 2000.0), 20.0)
+    assert pushes.tolist() == [0.0, 0.0, 0.0]

@@ -28,7 +28,7 @@ from planning import clearance, routing
 from planning.clearance import _clear_after, _clear_heads, simulate
 from planning.destinations import data_edge_nodes
 from planning.flow_routing import PREDICT_DT_S, FlowRoutes, route_flows
-from planning.plan_layers import path_lines
+from planning.path_geometry import path_lines
 from planning.plan_summary import _descending
 from planning.queue_forecast import QueueForecast
 from tests.flow_demand import Demand

@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from geo.errors import EvacError, UploadError
 from geo.region import Region, load_region
@@ -37,6 +38,7 @@ from ui.app_results import key_figures, results_tabs
 from ui.app_simulation import simulation_panel
 from ui.app_situation import situation_view
 from ui.app_strings import LANG_NAMES, tr
+from ui.builtin_labels import builtin_labels_script
 from ui.exercise_strings import tx
 
 if TYPE_CHECKING:
@@ -379,6 +381,7 @@ def main() -> None:
     # Streamlit's own texts in the UI language, in every view and from the first run on
     # (fixed texts from the string tables only: no user input in this CSS).
     st.markdown(SB.builtin_texts_css(lg), unsafe_allow_html=True)
+    components.html(builtin_labels_script(lg), height=0)
     user = require_access(lambda key: tr(key, lg))
     if user:
         state[S.USER] = user

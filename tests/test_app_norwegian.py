@@ -214,3 +214,12 @@ def test_the_same_states_in_english_are_caught(app: AppTest):
     assert "Compute plan" in texts and "Evacuees in total" in texts
     assert any("Reception site" in t for t in bad), bad
     assert len(bad) > 30
+
+
+def test_streamlit_label_script_swaps_the_bokmal_table_only_in_bokmal():
+    from ui.builtin_labels import builtin_labels_script
+
+    nb, en = builtin_labels_script("nb"), builtin_labels_script("en")
+    assert '["Download as CSV", "Last ned som CSV"]' in nb
+    assert '["Help for ", "Hjelp til "]' in nb
+    assert "page.__evacTexts = [];" in en, "English: every swapped text goes back"

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from e2e_support import new_offline_context, offline_chromium, streamlit_server
 
+from ui.builtin_labels import NB_TEXTS
+
 pytestmark = pytest.mark.e2e
 
 # Tests never touch tracked files: EVAC_SCREENSHOTS=docs/screenshots refreshes the README's.
@@ -134,3 +136,67 @@ def test_offline_plan_shows_map_and_downloads_pdf_and_geopackage(app_url, browse
         print(f"failure screenshot: {shot}")
         raise
     assert time.monotonic() - started < 90
+
+
+#: What the page's attributes say (aria-label, title, placeholder), every value once.
+ATTRIBUTE_TEXTS_JS = """() => [...new Set([...document.querySelectorAll(
+    '[aria-label], [title], [placeholder]')].flatMap(el =>
+    ['aria-label', 'title', 'placeholder'].map(a => el.getAttribute(a)).filter(Boolean)))]"""
+
+
+def _wait_for_label(page, text: str) -> None:
+    """Wait until an element's aria-label, title or placeholder is ``text``."""
+    page.wait_for_function(f"() => ({ATTRIBUTE_TEXTS_JS})().includes({text!r})", timeout=30_000)
+
+
+def _toolbar_tooltip(page, label: str) -> str:
+    """Hover the first table's toolbar button ``label``; return the tooltip's text.
+
+    Streamlit shows the tooltip after a delay and only on a fresh hover, so the
+    mouse leaves first and the hover is tried again if a rerun redrew the table.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tip = page.locator('[data-testid="stTooltipContent"]').first
+    for _ in range(3):
+        page.mouse.move(0, 0)
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.scroll_into_view_if_needed()
+        table.hover()
+        page.locator(f'[data-testid="stElementToolbar"] button[aria-label="{label}"]').first.hover()
+        try:
+            tip.wait_for(timeout=5_000)
+            return tip.inner_text().strip()
+        except PlaywrightTimeout:
+            continue
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "evac_e2e_tooltip.png"))
+    raise AssertionError(f"no tooltip for {label!r}")
+
+
+def test_streamlit_labels_and_tooltips_follow_the_language(app_url, browser_page):
+    page, _ = browser_page
+    page.goto(app_url)
+    page.get_by_role("button", name="Beregn plan").wait_for()
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Snarøya – hele halvøya").click()
+    page.get_by_label("Sone 1: navn").wait_for()
+    page.get_by_role("button", name="Beregn plan").click()
+    page.get_by_text("Evakuerte totalt").wait_for()
+    _wait_idle(page)
+    _wait_for_label(page, "Last ned som CSV")  # the result tables are drawn
+    english = tuple(NB_TEXTS)
+    texts = page.evaluate(ATTRIBUTE_TEXTS_JS)
+    assert not [t for t in texts if t.startswith(english)], "Streamlit English in bokmål"
+    assert {"Last ned som CSV", "Søk", "Fullskjerm", "Skjul sidepanelet"} <= set(texts)
+    assert "Hjelp til Ute av sonen (90 %)" in texts
+    assert _toolbar_tooltip(page, "Last ned som CSV") == "Last ned som CSV"
+
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Evacuees in total").wait_for()
+    _wait_idle(page)
+    _wait_for_label(page, "Download as CSV")
+    texts = set(page.evaluate(ATTRIBUTE_TEXTS_JS))
+    assert {"Download as CSV", "Search", "Fullscreen", "Collapse sidebar"} <= texts
+    assert "Help for Out of the zone (90 %)" in texts
+    assert not texts & {nb.strip() for nb in NB_TEXTS.values()}, "bokmål left in English"
+    assert _toolbar_tooltip(page, "Download as CSV") == "Download as CSV"

@@ -71,6 +71,11 @@ def builtin_texts_css(lg: str) -> str:
     # English items, for developers. Hidden by CSS, not client.toolbarMode="minimal":
     # that would also hide the running indicator and its Stop button.
     rules.append('[data-testid="stMainMenu"] {display: none;}')
+    # The zero-height frame of ui/builtin_labels.py (the app's only st.iframe) would
+    # still take a row's gap; hidden, its script runs all the same.
+    rules.append(
+        '[data-testid="stElementContainer"]:has(> iframe[title="st.iframe"]) {display: none;}'
+    )
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 

@@ -38,7 +38,7 @@ from ui.app_results import key_figures, results_tabs
 from ui.app_simulation import simulation_panel
 from ui.app_situation import situation_view
 from ui.app_strings import LANG_NAMES, tr
-from ui.builtin_labels import builtin_labels_script
+from ui.builtin_labels import LABELS_KEY, builtin_labels_script
 from ui.exercise_strings import tx
 
 if TYPE_CHECKING:
@@ -381,7 +381,8 @@ def main() -> None:
     # Streamlit's own texts in the UI language, in every view and from the first run on
     # (fixed texts from the string tables only: no user input in this CSS).
     st.markdown(SB.builtin_texts_css(lg), unsafe_allow_html=True)
-    components.html(builtin_labels_script(lg), height=0)
+    with st.container(key=LABELS_KEY):  # hidden by builtin_texts_css
+        components.html(builtin_labels_script(lg), height=0)
     user = require_access(lambda key: tr(key, lg))
     if user:
         state[S.USER] = user

@@ -158,13 +158,14 @@ def _toolbar_tooltip(page, label: str) -> str:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     tip = page.locator('[data-testid="stTooltipContent"]').first
-    for _ in range(3):
+    for _ in range(4):
         page.mouse.move(0, 0)
         table = page.locator('[data-testid="stDataFrame"]').first
         table.scroll_into_view_if_needed()
-        table.hover()
-        page.locator(f'[data-testid="stElementToolbar"] button[aria-label="{label}"]').first.hover()
+        button = page.locator(f'[data-testid="stElementToolbar"] button[aria-label="{label}"]')
         try:
+            table.hover(timeout=5_000)
+            button.first.hover(timeout=5_000)
             tip.wait_for(timeout=5_000)
             return tip.inner_text().strip()
         except PlaywrightTimeout:

@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 from e2e_support import (
-    MAP_IFRAME,
     Journey,
     new_offline_context,
     offline_chromium,
@@ -229,7 +228,7 @@ def save_and_situation(j: Journey) -> None:
     view = info.value
     start = time.perf_counter()
     view.get_by_text("Situasjonsbilde: Oksenøya vest").wait_for(timeout=90_000)
-    view.locator(MAP_IFRAME).first.wait_for()  # the map (the label script's frame is hidden)
+    view.locator("iframe:visible").first.wait_for()  # the map (the label script's is hidden)
     j.timings.append(("situation view", time.perf_counter() - start))
     assert view.locator('[data-testid="stException"]').count() == 0
 

@@ -27,6 +27,7 @@ from store.exercise_log import md_escape
 from ui import app_state as S
 from ui.app_messages import show
 from ui.app_strings import tr
+from ui.builtin_labels import LABELS_KEY
 
 UPLOAD_MB: Final = MAX_BYTES // 2**20
 State = Any
@@ -71,11 +72,10 @@ def builtin_texts_css(lg: str) -> str:
     # English items, for developers. Hidden by CSS, not client.toolbarMode="minimal":
     # that would also hide the running indicator and its Stop button.
     rules.append('[data-testid="stMainMenu"] {display: none;}')
-    # The zero-height frame of ui/builtin_labels.py (the app's only st.iframe) would
-    # still take a row's gap; hidden, its script runs all the same.
-    rules.append(
-        '[data-testid="stElementContainer"]:has(> iframe[title="st.iframe"]) {display: none;}'
-    )
+    # The zero-height frame of ui/builtin_labels.py would still take a row's gap;
+    # hidden, its script runs all the same. (Only that container: the situation view
+    # and the atlas show their maps in st.iframe too.)
+    rules.append(f".st-key-{LABELS_KEY} {{display: none;}}")
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 

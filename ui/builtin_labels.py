@@ -16,6 +16,9 @@ from __future__ import annotations
 import json
 from typing import Final
 
+#: Key of the container holding the script's frame (its CSS class is ``st-key-`` + key).
+LABELS_KEY: Final = "evac-builtin-labels"
+
 #: Streamlit's English text -> bokmål. Exact texts; ``Help for `` is a prefix.
 NB_TEXTS: Final = {
     "Collapse sidebar": "Skjul sidepanelet",

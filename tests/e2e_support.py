@@ -165,6 +165,15 @@ IDLE_JS = f"""() => document.querySelector('[data-testid="stApp"]')
     && document.querySelectorAll('{MAP_IFRAME}').length === 1"""
 
 
+def plan_preset(page: Any, preset: str = "Snarøya – hele halvøya") -> None:
+    """Pick a preset in the bokmål sidebar, press "Beregn plan" and wait for the figures."""
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=preset).click()
+    page.get_by_label("Sone 1: navn").wait_for()
+    page.get_by_role("button", name="Beregn plan").click()
+    page.get_by_text("Evakuerte totalt").wait_for()
+
+
 class Journey:
     """A planner's page in Chromium with helpers that click like a user and time each step.
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import new_offline_context, offline_chromium, streamlit_server
+from e2e_support import new_offline_context, offline_chromium, plan_preset, streamlit_server
 
 from ui.builtin_labels import NB_TEXTS
 
@@ -86,18 +86,13 @@ def _download(page, label: str) -> bytes:
 
 def _plan_and_check(page, app_url: str, external: list[str]) -> None:
     page.goto(app_url)
-    run = page.get_by_role("button", name="Beregn plan")
-    run.wait_for()
+    page.get_by_role("button", name="Beregn plan").wait_for()
     maps = page.frame_locator(MAP_IFRAME)
     maps.locator(".leaflet-container").wait_for()
     paths = maps.locator("path.leaflet-interactive")
     before = paths.count()
 
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="Snarøya – hele halvøya").click()
-    page.get_by_label("Sone 1: navn").wait_for()
-    run.click()
-    page.get_by_text("Evakuerte totalt").wait_for()
+    plan_preset(page)
     _wait_idle(page)
     page.wait_for_function(
         f"""() => {{
@@ -178,11 +173,7 @@ def test_streamlit_labels_and_tooltips_follow_the_language(app_url, browser_page
     page, _ = browser_page
     page.goto(app_url)
     page.get_by_role("button", name="Beregn plan").wait_for()
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="Snarøya – hele halvøya").click()
-    page.get_by_label("Sone 1: navn").wait_for()
-    page.get_by_role("button", name="Beregn plan").click()
-    page.get_by_text("Evakuerte totalt").wait_for()
+    plan_preset(page)
     _wait_idle(page)
     _wait_for_label(page, "Last ned som CSV")  # the result tables are drawn
     english = tuple(NB_TEXTS)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import new_offline_context, offline_chromium, streamlit_server
+from e2e_support import new_offline_context, offline_chromium, plan_preset, streamlit_server
 
 pytestmark = pytest.mark.e2e
 
@@ -91,11 +91,7 @@ def plan_and_save(page, app_url: str) -> str:
     name.fill("Ola Planlegger")
     name.press("Enter")
     page.get_by_text("Bruker: Ola Planlegger").wait_for()
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="Snarøya – hele halvøya").click()
-    page.get_by_label("Sone 1: navn").wait_for()
-    page.get_by_role("button", name="Beregn plan").click()
-    page.get_by_text("Evakuerte totalt").wait_for()
+    plan_preset(page)
     wait_idle(page)
     page.get_by_role("textbox", name="Kommentar til lagringen").fill("Første situasjonsbilde")
     page.get_by_role("button", name="Lagre i arkivet").click()

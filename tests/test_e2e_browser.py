@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from e2e_support import new_offline_context, offline_chromium, plan_preset, streamlit_server
 
-from ui.builtin_labels import NB_TEXTS
+from ui.builtin_labels import LABELS_KEY, NB_TEXTS
 
 pytestmark = pytest.mark.e2e
 
@@ -176,6 +176,9 @@ def test_streamlit_labels_and_tooltips_follow_the_language(app_url, browser_page
     plan_preset(page)
     _wait_idle(page)
     _wait_for_label(page, "Last ned som CSV")  # the result tables are drawn
+    # The script's frame takes no room on the page (its wrapper would add a row's gap).
+    wrapper = f"document.querySelector('.st-key-{LABELS_KEY}').parentElement"
+    assert page.evaluate(f"() => getComputedStyle({wrapper}).display") == "none"
     english = tuple(NB_TEXTS)
     texts = page.evaluate(ATTRIBUTE_TEXTS_JS)
     assert not [t for t in texts if t.startswith(english)], "Streamlit English in bokmål"

@@ -75,7 +75,7 @@ def builtin_texts_css(lg: str) -> str:
     # The zero-height frame of ui/builtin_labels.py would still take a row's gap;
     # hidden, its script runs all the same. (Only that container: the situation view
     # and the atlas show their maps in st.iframe too.)
-    rules.append(f".st-key-{LABELS_KEY} {{display: none;}}")
+    rules.append(f'[data-testid="stLayoutWrapper"]:has(> .st-key-{LABELS_KEY}) {{display: none;}}')
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 

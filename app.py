@@ -17,7 +17,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from geo.errors import EvacError, UploadError
 from geo.region import Region, load_region
@@ -33,12 +32,12 @@ from ui.access import require_access
 from ui.app_atlas import atlas_view, open_atlas_button
 from ui.app_exports import export_panel, file_stem
 from ui.app_messages import error_text, flash, flash_error, show_error, show_flashes
-from ui.app_plan import cached_plan, compute_seconds, plan_registry, prefetch
+from ui.app_plan import cached_plan, plan_registry, prefetch
 from ui.app_results import key_figures, results_tabs
 from ui.app_simulation import simulation_panel
 from ui.app_situation import situation_view
 from ui.app_strings import LANG_NAMES, tr
-from ui.builtin_labels import LABELS_KEY, builtin_labels_script
+from ui.builtin_texts import show_builtin_texts
 from ui.exercise_strings import tx
 
 if TYPE_CHECKING:
@@ -226,10 +225,10 @@ def compute(region: Region, sites: gpd.GeoDataFrame, lg: str) -> None:
         with st.spinner(tr("app.running", lg)):
             t0 = time.perf_counter()
             key = S.scenario_key(text, region.include_construction)
-            plan = cached_plan(key, text, region)
-        seconds, ahead = S.plan_time(compute_seconds(key), time.perf_counter() - t0)
-        S.store_plan(state, plan, text, seconds, ahead=ahead)
-        AL.log_plan_run(plan.summary, lg)
+            cached = cached_plan(key, text, region)
+        seconds, ahead = S.plan_time(cached.seconds, time.perf_counter() - t0)
+        S.store_plan(state, cached.plan, text, seconds, ahead=ahead)
+        AL.log_plan_run(cached.plan.summary, lg)
     except EvacError as exc:
         show_error(exc, lg)
 
@@ -380,9 +379,7 @@ def main() -> None:
         lg = S.lang(state)
     # Streamlit's own texts in the UI language, in every view and from the first run on
     # (fixed texts from the string tables only: no user input in this CSS).
-    st.markdown(SB.builtin_texts_css(lg), unsafe_allow_html=True)
-    with st.container(key=LABELS_KEY):  # hidden by builtin_texts_css
-        components.html(builtin_labels_script(lg), height=0)
+    show_builtin_texts(lg)
     user = require_access(lambda key: tr(key, lg))
     if user:
         state[S.USER] = user

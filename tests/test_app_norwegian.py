@@ -217,7 +217,7 @@ def test_the_same_states_in_english_are_caught(app: AppTest):
 
 
 def test_streamlit_label_script_swaps_the_bokmal_table_only_in_bokmal():
-    from ui.builtin_labels import builtin_labels_script
+    from ui.builtin_texts import builtin_labels_script
 
     nb, en = builtin_labels_script("nb"), builtin_labels_script("en")
     assert '["Download as CSV", "Last ned som CSV"]' in nb

@@ -338,7 +338,6 @@ def test_map_key_changes_with_the_language_and_after_a_run_stopped_before_the_ma
 @pytest.mark.parametrize(
     ("computed", "waited", "shown"),
     [
-        (None, 0.3, (0.3, False)),  # never computed here: what the press waited
         (0.2, 0.21, (0.21, False)),  # computed on the press
         (0.2, 0.15, (0.15, False)),  # pressed while the prefetch ran: most of it waited for
         (0.2, 0.002, (0.2, True)),  # found ready: the computation's time, not the lookup's

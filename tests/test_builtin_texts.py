@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from ui.app_sidebar import _BUILTIN_TEXTS, builtin_texts_css
 from ui.app_strings import tr
+from ui.builtin_texts import _BUILTIN_TEXTS, builtin_texts_css
 
 #: Streamlit 1.67's texts that the CSS replaces (with ``upload.limit``'s size hint).
 STREAMLIT_ENGLISH = (

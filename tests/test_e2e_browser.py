@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from e2e_support import new_offline_context, offline_chromium, plan_preset, streamlit_server
 
-from ui.builtin_labels import LABELS_KEY, NB_TEXTS
+from ui.builtin_texts import LABELS_KEY, NB_TEXTS
 
 pytestmark = pytest.mark.e2e
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -29,9 +30,20 @@ def plan_registry() -> Registry:
     return load_registry()
 
 
+@dataclass(frozen=True)
+class CachedPlan:
+    """A cached plan and the seconds computing it took (the cache miss's, kept with it)."""
+
+    plan: Plan
+    seconds: float
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
-def cached_plan(key: str, scenario_json: str, _region: Region) -> Plan:
+def cached_plan(key: str, scenario_json: str, _region: Region) -> CachedPlan:
     """The plan of ``scenario_json`` (``key`` hashes it with the network option).
+
+    A press that finds it ready (prefetched, or computed before) can say what
+    computing it took instead of the milliseconds of the cache lookup.
 
     Raises
     ------
@@ -41,19 +53,7 @@ def cached_plan(key: str, scenario_json: str, _region: Region) -> Plan:
     scenario = scenario_from_json(scenario_json)
     t0 = time.perf_counter()
     plan = make_plan(scenario, _region, plan_registry())
-    _COMPUTE_S[key] = time.perf_counter() - t0
-    return plan
-
-
-#: Seconds each cached plan took to compute, by cache key: set on the cache miss, so a
-#: press that finds the plan ready (prefetched, or computed before) can say what it cost
-#: instead of the milliseconds of the cache lookup.
-_COMPUTE_S: dict[str, float] = {}
-
-
-def compute_seconds(key: str) -> float | None:
-    """Seconds the plan under ``key`` took to compute (None if this process never did)."""
-    return _COMPUTE_S.get(key)
+    return CachedPlan(plan, time.perf_counter() - t0)
 
 
 def prefetch(key: str, scenario_json: str, region: Region, *after: Any) -> None:
@@ -68,7 +68,7 @@ def prefetch(key: str, scenario_json: str, region: Region, *after: Any) -> None:
 
     def work() -> None:
         try:
-            plan = cached_plan(key, scenario_json, region)
+            plan = cached_plan(key, scenario_json, region).plan
             for step in after:
                 step(plan)
         except EvacError:

@@ -9,12 +9,11 @@ Choice widgets show translated labels through ``format_func`` only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
 
-from geo.zone_files import MAX_BYTES
 from planning.i18n import zone_status_label
 from planning.scenario import (
     ADHOC_SITE_KINDS,
@@ -27,56 +26,9 @@ from store.exercise_log import md_escape
 from ui import app_state as S
 from ui.app_messages import show
 from ui.app_strings import tr
-from ui.builtin_labels import LABELS_KEY
+from ui.builtin_texts import UPLOAD_MB
 
-UPLOAD_MB: Final = MAX_BYTES // 2**20
 State = Any
-
-
-#: Where Streamlit (1.67) draws its own English texts, which it cannot localise, and the
-#: string key drawn in their place. Each English text is sized to nothing and the
-#: translation shown after it (``::after``), so bokmål mode has no English left.
-_UPLOADER: Final = '[data-testid="stFileUploaderDropzone"]'
-_RUNNING: Final = '[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]'
-_BUILTIN_TEXTS: Final = (
-    (f'{_UPLOADER} button [data-testid="stMarkdownContainer"] p', "upload.button", "0.875rem"),
-    ('[data-testid="stFileUploaderDropzoneInstructions"] span', "upload.limit", "0.875rem"),
-    # The overlay while a file is dragged over the uploader: the dropzone's only
-    # child <div> without a test id, holding a single <span>.
-    (f"{_UPLOADER} > div:not([data-testid]) > span:only-child", "upload.drop", "0.875rem"),
-    # A select box's list when what was typed matches no option ("No results").
-    ('[role="listbox"][data-empty="true"] > [role="option"] > span', "select.none", "0.875rem"),
-    # "Press Enter to apply" under a text or number field being edited.
-    ('[data-testid="InputInstructions"] > span:first-child', "input.apply", "0.75rem"),
-    (
-        '[data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child',
-        "input.submit",
-        "0.75rem",
-    ),
-    # The "Stop" button beside the running icon while a plan is computed.
-    (f"{_RUNNING} ~ * button", "status.stop", "0.875rem"),
-    (f"{_RUNNING} ~ * button:disabled", "status.stopping", "0.875rem"),
-)
-
-
-def builtin_texts_css(lg: str) -> str:
-    """CSS that shows Streamlit's own texts (file uploader, input hints, Stop) in ``lg``."""
-    rules = []
-    for selector, key, size in _BUILTIN_TEXTS:
-        text = tr(key, lg, mb=UPLOAD_MB) if key == "upload.limit" else tr(key, lg)
-        rules.append(
-            f'{selector} {{font-size: 0;}}\n{selector}::after {{content: "{text}"; '
-            f"font-size: {size};}}"
-        )
-    # Streamlit's main menu (Rerun, Clear cache, Print, Record screen, theme) has only
-    # English items, for developers. Hidden by CSS, not client.toolbarMode="minimal":
-    # that would also hide the running indicator and its Stop button.
-    rules.append('[data-testid="stMainMenu"] {display: none;}')
-    # The zero-height frame of ui/builtin_labels.py would still take a row's gap;
-    # hidden, its script runs all the same. (Only that container: the situation view
-    # and the atlas show their maps in st.iframe too.)
-    rules.append(f'[data-testid="stLayoutWrapper"]:has(> .st-key-{LABELS_KEY}) {{display: none;}}')
-    return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
 def zone_caption(spec: ZoneSpec, source: str, lg: str) -> str:

@@ -60,7 +60,7 @@ def situation_plan(
     try:
         text = scenario_to_json(_stored.scenario())
         key = scenario_key(text, _region.include_construction)
-        return cached_plan(key, text, _region), ""
+        return cached_plan(key, text, _region).plan, ""
     except EvacError as exc:
         return None, str(exc)
 

@@ -743,14 +743,14 @@ def store_plan(
     state[PLAN_AHEAD] = ahead
 
 
-def plan_time(computed_s: float | None, waited_s: float) -> tuple[float, bool]:
+def plan_time(computed_s: float, waited_s: float) -> tuple[float, bool]:
     """Seconds to show for a plan, and whether it was ready before the button press.
 
     A press that waited less than half the computation found the plan ready
     (prefetched while the planner edited, or computed before): the figure shown
     is then the computation's, not the cache lookup's (which read "0,0 s").
     """
-    if computed_s is None or waited_s >= 0.5 * computed_s:
+    if waited_s >= 0.5 * computed_s:
         return waited_s, False
     return computed_s, True
 

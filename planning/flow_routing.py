@@ -306,15 +306,15 @@ def slice_start_s(mobilisation: list[tuple[float, float]], n_slices: int) -> np.
     return t[np.minimum(np.searchsorted(dep, want - 1e-9), len(t) - 1)]
 
 
-def _search_slice(stacked: SiteTrees, s: int, weight: np.ndarray, loaded: np.ndarray) -> None:
-    """Search slice ``s``'s trees on ``weight`` for the ``loaded`` destinations, in place.
+def _search_slice(stacked: SiteTrees, s: int, weight: np.ndarray, going: np.ndarray) -> None:
+    """Search slice ``s``'s trees on ``weight`` for the destinations in ``going``, in place.
 
     The other destinations keep their free-flow trees: nobody goes there, so
     their paths are never walked.
     """
-    if not loaded.any():
+    if not going.any():
         return
-    rows = s * len(loaded) + np.flatnonzero(loaded)
+    rows = s * len(going) + np.flatnonzero(going)
     entries = [stacked.entries[r] for r in rows]
     searched = trees_for_weight(stacked.network, weight, entries, stacked.offnet_m[rows])
     for a in ("time_s", "next_node", "next_edge"):

@@ -94,7 +94,7 @@ class QueueForecast:
         self.last = np.where(some.any(axis=1), n_rel - 1 - some[:, ::-1].argmax(axis=1), -1)
         self.slices: list[_Slice] = []
         self.pos = np.full(net.n_edges, -1, dtype=np.int64)  # used-edge position per edge
-        self.used = np.zeros(0, dtype=np.int64)
+        self.edges = np.zeros(0, dtype=np.int64)  # edges the slices use, by used-edge position
         self.cap_step = np.zeros(0)
         self.cap_wait = np.zeros(0)  # capacity of each used edge as waits divide by it
         self.cell_edge = np.zeros(0, dtype=np.int64)  # used-edge position of each cell
@@ -111,11 +111,6 @@ class QueueForecast:
         # Where in the flat ring their discharge lands, per ring slot of the step (filled
         # as needed: the same for every step of the slot until the next slice is added).
         self.go_at: dict[int, np.ndarray] = {}
-
-    @property
-    def edges(self) -> np.ndarray:
-        """Edge indices the added slices use (one per used-edge position)."""
-        return self.used
 
     def add_slice(
         self, index: int, trees: SiteTrees, origin_node: np.ndarray, units: np.ndarray
@@ -139,11 +134,7 @@ class QueueForecast:
         same = walker[1:] == walker[:-1]
         target = np.full(len(keys), -1, dtype=np.int64)
         target[cell[:-1][same]] = cell[1:][same] + start  # a tree: one way on per cell
-        first = (
-            np.flatnonzero(np.concatenate([[True], ~same]))
-            if len(walker)
-            else np.zeros(0, np.int64)
-        )
+        first = np.flatnonzero(np.diff(walker, prepend=-1) != 0)  # each walker's first hop
         base = np.bincount(
             cell[first], weights=units[rows, comm][walker[first]], minlength=len(keys)
         )
@@ -177,18 +168,18 @@ class QueueForecast:
         if ok.any():
             self._advance(int(step[ok].max()))
         ok &= step < self.step  # after the simulated span every queue is empty
-        backlog = np.zeros(len(self.used))
+        backlog = np.zeros(len(self.edges))
         cols = np.flatnonzero(ok)
         backlog[cols] = self.trace[step[cols], cols]
         return np.asarray(backlog / self.cap_wait * 3600.0)
 
     def _add_edges(self, edges: np.ndarray) -> None:
         new = edges[self.pos[edges] < 0]
-        self.pos[new] = len(self.used) + np.arange(len(new))
-        self.used = np.concatenate([self.used, new])
+        self.pos[new] = len(self.edges) + np.arange(len(new))
+        self.edges = np.concatenate([self.edges, new])
         # A zero capacity stops an edge without a division by zero.
-        self.cap_step = np.maximum(self.cap_h[self.used] * self.dt / 3600.0, 1e-300)
-        self.cap_wait = np.maximum(self.cap_h[self.used], 1e-9)
+        self.cap_step = np.maximum(self.cap_h[self.edges] * self.dt / 3600.0, 1e-300)
+        self.cap_wait = np.maximum(self.cap_h[self.edges], 1e-9)
         self.trace = np.hstack([self.trace, np.zeros((len(self.trace), len(new)))])
 
     def _grow_ring(self, length: int, new_cells: int) -> None:
@@ -219,7 +210,7 @@ class QueueForecast:
     def _one_step(self) -> None:
         s = self.step
         if s == len(self.trace):  # room for more steps (doubling)
-            more = np.zeros((max(16, s), len(self.used)))
+            more = np.zeros((max(16, s), len(self.edges)))
             self.trace = np.vstack([self.trace, more])
         if s == self.checkpoint_at:
             self.checkpoint = _Checkpoint(s, self.queue.copy(), self.ring.copy())
@@ -231,7 +222,7 @@ class QueueForecast:
                 self.queue[sl.start : sl.stop] += self.release[sl.index, s] * sl.base
         out = _discharge(self.queue, self.cell_edge, self.cap_step)
         self.queue -= out
-        self.trace[s] = np.bincount(self.cell_edge, weights=self.queue, minlength=len(self.used))
+        self.trace[s] = np.bincount(self.cell_edge, weights=self.queue, minlength=len(self.edges))
         if slot not in self.go_at:  # slot (s + steps) % len(ring), column of the next cell
             ahead = (slot + self.cell_steps[self.go]) % len(self.ring)
             self.go_at[slot] = ahead * len(self.queue) + self.cell_target[self.go]

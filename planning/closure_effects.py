@@ -21,7 +21,14 @@ CLOSURE_COLUMNS = ("label", "roads_cut", "length_m", "geometry")
 
 
 def edge_names(net: RoadNetwork, lang: str = "nb") -> np.ndarray:
-    """Display name per edge: the road name, or its class in brackets (``(boligvei)``)."""
+    """Display name per edge: the road name, or its class in brackets (``(boligvei)``).
+
+    Built once per network and language (:meth:`geo.network.RoadNetwork.derived`).
+    """
+    return net.derived(("edge_names", lang), functools.partial(_edge_names, net, lang))
+
+
+def _edge_names(net: RoadNetwork, lang: str) -> np.ndarray:
     names = net.edges["name"].to_numpy(dtype=object).copy()
     unnamed = names == ""
     classes = net.edges["highway"].to_numpy(dtype=object)[unnamed]
@@ -94,7 +101,7 @@ def closures_layer(
         length = 0.0
         for net in networks:
             cut = np.flatnonzero(routing.closed_edges(net, [geom]))
-            roads |= set(net.derived("edge_names", functools.partial(edge_names, net))[cut])
+            roads |= set(edge_names(net)[cut])
             length = max(length, road_length_m(net, cut))
         if not roads:
             warnings.append(Message("warn.closure_cuts_nothing", {"label": label}))

@@ -6,6 +6,10 @@ polygons, name lookups) need not be rebuilt for every plan. Keys are object
 identities, as for :meth:`geo.network.RoadNetwork.derived`: the region's and
 registry's frames and lists are treated as read-only once loaded. Nothing that
 depends on a scenario may be kept here.
+
+Not :meth:`~geo.network.RoadNetwork.derived` (a store on an object of ours) nor
+:func:`functools.cache` (needs hashable arguments): the objects here are pandas
+frames and lists, which are unhashable and not ours to attach values to.
 """
 
 from __future__ import annotations

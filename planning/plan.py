@@ -13,7 +13,6 @@ people (wanted a reception place, none free) still leave via the exits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 
 import geopandas as gpd
 import numpy as np
@@ -429,7 +428,7 @@ def _failure_points(
             node[ok],
             flows[rows[ok]].sum(axis=1),
             edge_people[mode],
-            net.derived("edge_names", partial(edge_names, net)),
+            edge_names(net),
             # The exits' tree was searched from the same exits on the same weight.
             reach=np.isfinite(mr.trees.time_s[-1]),
         )
